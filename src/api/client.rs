@@ -1,0 +1,305 @@
+//! The HTTP client for the three Remote Support endpoints (and the session list).
+//!
+//! Every request goes through [`Client::get_json`], which maps each documented status
+//! to its own [`ApiError`]. The session id is untrusted input and is percent-encoded
+//! as exactly one path segment. The token lives in a sensitive header value, so it is
+//! never printed by `Debug` and never part of an error.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{StatusCode, Url};
+use serde_json::Value;
+
+use super::error::{ApiError, Endpoint};
+use super::model::{Session, SessionList, SystemLinks, Transcript};
+use crate::sanitize::excerpt;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.getgo.com";
+const API_PREFIX: &str = "G2A/rest/v1";
+const EXCERPT_CHARS: usize = 120;
+
+/// RFC 3986 unreserved characters stay; everything else (`/`, `?`, `#`, `%`, spaces,
+/// non-ASCII) is encoded, so an id can never change the path or the query.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// How the access token is sent: NOTES.md says nobody confirmed which one the API
+/// accepts today, so both are supported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer TOKEN`
+    #[default]
+    Bearer,
+    /// `Authorization: OAuth oauth_token=TOKEN`
+    Oauth,
+}
+
+#[derive(Clone)]
+pub struct ClientConfig {
+    pub base_url: String,
+    pub token: Option<String>,
+    pub auth_scheme: AuthScheme,
+    pub timeout: Duration,
+}
+
+impl std::fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientConfig")
+            .field("base_url", &self.base_url)
+            .field("token", &self.token.as_ref().map(|_| "<hidden>"))
+            .field("auth_scheme", &self.auth_scheme)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    timeout_secs: u64,
+}
+
+impl Client {
+    /// Fails before any request when there is no token or the base URL is unusable.
+    pub fn new(config: &ClientConfig) -> Result<Self, ApiError> {
+        let token = config
+            .token
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(ApiError::NoToken)?;
+        let base = parse_base(&config.base_url)?;
+        let value = match config.auth_scheme {
+            AuthScheme::Bearer => format!("Bearer {token}"),
+            AuthScheme::Oauth => format!("OAuth oauth_token={token}"),
+        };
+        let mut auth = HeaderValue::from_str(&value).map_err(|_| ApiError::MalformedToken)?;
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("g2a-tui/", env!("CARGO_PKG_VERSION")))
+            .default_headers(headers)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .timeout(config.timeout)
+            .build()
+            .map_err(|e| ApiError::Network {
+                endpoint: Endpoint::Session,
+                detail: error_chain(&e),
+            })?;
+        Ok(Client {
+            http,
+            base,
+            timeout_secs: config.timeout.as_secs().max(1),
+        })
+    }
+
+    pub async fn session(&self, id: &str) -> Result<Session, ApiError> {
+        let id = check_id(id)?;
+        let url = self.url(&format!("sessions/{}", segment(id)))?;
+        let body = self.get_json(url, Endpoint::Session, id).await?;
+        Session::from_value(body).map_err(|detail| ApiError::BadShape {
+            endpoint: Endpoint::Session,
+            detail,
+        })
+    }
+
+    /// A 404 here is normal ("this session has no chat transcript") and comes back as
+    /// an empty transcript that says so.
+    pub async fn transcript(&self, id: &str) -> Result<Transcript, ApiError> {
+        let id = check_id(id)?;
+        let url = self.url(&format!("sessions/{}/events", segment(id)))?;
+        match self.get_json(url, Endpoint::Transcript, id).await {
+            Ok(body) => Transcript::from_value(body).map_err(|detail| ApiError::BadShape {
+                endpoint: Endpoint::Transcript,
+                detail,
+            }),
+            Err(ApiError::NotFound { .. }) => Ok(Transcript::none_for_session()),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn system_links(&self, domain: &str) -> Result<SystemLinks, ApiError> {
+        let mut url = self.url("systemLinks")?;
+        url.query_pairs_mut().append_pair("systemDomain", domain);
+        let body = self.get_json(url, Endpoint::Links, domain).await?;
+        SystemLinks::from_value(body).map_err(|detail| ApiError::BadShape {
+            endpoint: Endpoint::Links,
+            detail,
+        })
+    }
+
+    pub async fn list_sessions(
+        &self,
+        session_type: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<SessionList, ApiError> {
+        let mut url = self.url("sessions")?;
+        let fmt = "%Y-%m-%dT%H:%M:%SZ";
+        url.query_pairs_mut()
+            .append_pair("sessionType", session_type)
+            .append_pair("fromTime", &from.format(fmt).to_string())
+            .append_pair("toTime", &to.format(fmt).to_string());
+        let body = self.get_json(url, Endpoint::SessionList, "").await?;
+        SessionList::from_value(body).map_err(|detail| ApiError::BadShape {
+            endpoint: Endpoint::SessionList,
+            detail,
+        })
+    }
+
+    fn url(&self, path: &str) -> Result<Url, ApiError> {
+        let base = self.base.as_str().trim_end_matches('/');
+        Url::parse(&format!("{base}/{API_PREFIX}/{path}")).map_err(|e| {
+            ApiError::InvalidSessionId(format!("the session id does not form a valid URL: {e}"))
+        })
+    }
+
+    async fn get_json(&self, url: Url, endpoint: Endpoint, id: &str) -> Result<Value, ApiError> {
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| self.transport_error(e, endpoint))?;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| excerpt(s, 60))
+            .unwrap_or_default();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| s.trim().parse().ok());
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| self.transport_error(e, endpoint))?;
+        let text = || excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS);
+        if status.is_success() {
+            return serde_json::from_slice(&body).map_err(|_| ApiError::NotJson {
+                endpoint,
+                status: status.as_u16(),
+                content_type,
+                excerpt: text(),
+            });
+        }
+        Err(match status {
+            StatusCode::UNAUTHORIZED => ApiError::Unauthorized { endpoint },
+            StatusCode::FORBIDDEN if is_invalid_token(&body) => ApiError::InvalidToken { endpoint },
+            StatusCode::FORBIDDEN => ApiError::Forbidden {
+                endpoint,
+                excerpt: text(),
+            },
+            StatusCode::NOT_FOUND => ApiError::NotFound {
+                endpoint,
+                id: excerpt(id, 80),
+            },
+            StatusCode::BAD_REQUEST => ApiError::BadRequest {
+                endpoint,
+                excerpt: text(),
+            },
+            StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed { endpoint },
+            StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited {
+                endpoint,
+                retry_after,
+            },
+            s if s.is_server_error() => ApiError::Server {
+                endpoint,
+                status: s.as_u16(),
+                excerpt: text(),
+            },
+            s => ApiError::UnexpectedStatus {
+                endpoint,
+                status: s.as_u16(),
+                excerpt: text(),
+            },
+        })
+    }
+
+    fn transport_error(&self, e: reqwest::Error, endpoint: Endpoint) -> ApiError {
+        if e.is_timeout() {
+            ApiError::Timeout {
+                endpoint,
+                secs: self.timeout_secs,
+            }
+        } else if e.is_connect() {
+            ApiError::Connect {
+                host: excerpt(self.base.host_str().unwrap_or("the server"), 80),
+                detail: error_chain(&e.without_url()),
+            }
+        } else {
+            ApiError::Network {
+                endpoint,
+                detail: error_chain(&e.without_url()),
+            }
+        }
+    }
+}
+
+/// The gateway answers an expired token with `403 {"int_err_code": "InvalidToken", ...}`.
+fn is_invalid_token(body: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("int_err_code")?.as_str().map(|s| s == "InvalidToken"))
+        .unwrap_or(false)
+}
+
+fn parse_base(raw: &str) -> Result<Url, ApiError> {
+    let invalid = |reason: &str| ApiError::InvalidBaseUrl {
+        url: excerpt(raw, 80),
+        reason: reason.to_string(),
+    };
+    let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("it must start with http:// or https://"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not carry a query or fragment"));
+    }
+    Ok(url)
+}
+
+/// Trimmed id, refusing the ones no encoding can keep as a segment of their own:
+/// URL parsers resolve `.` and `..` (even encoded as `%2E`) against the path.
+fn check_id(id: &str) -> Result<&str, ApiError> {
+    let id = id.trim();
+    if id.is_empty() {
+        return Err(ApiError::InvalidSessionId("the session id is empty".into()));
+    }
+    if id == "." || id == ".." {
+        return Err(ApiError::InvalidSessionId(format!(
+            "{id:?} is not a session id"
+        )));
+    }
+    Ok(id)
+}
+
+fn segment(id: &str) -> String {
+    utf8_percent_encode(id, SEGMENT).to_string()
+}
+
+/// The error and its causes, one line, sanitised (hyper's messages may quote the peer).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    excerpt(&parts.join(": "), 200)
+}

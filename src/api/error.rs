@@ -1,0 +1,190 @@
+//! API errors carrying what a technician needs to act: the HTTP status, what the
+//! server said (sanitised, short) and a hint. The access token never appears here.
+
+use std::fmt;
+
+/// Which endpoint an error came from; the same status means different things on each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Session,
+    Transcript,
+    Links,
+    SessionList,
+}
+
+impl Endpoint {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Endpoint::Session => "session",
+            Endpoint::Transcript => "chat transcript",
+            Endpoint::Links => "partner links",
+            Endpoint::SessionList => "session list",
+        }
+    }
+}
+
+/// How a failure should end the `print` command; each maps to an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    Usage,
+    Auth,
+    NotFound,
+    Api,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("no access token")]
+    NoToken,
+    #[error("the access token contains characters that cannot be sent in an HTTP header")]
+    MalformedToken,
+    #[error("{0}")]
+    InvalidSessionId(String),
+    #[error("invalid base URL {url:?}: {reason}")]
+    InvalidBaseUrl { url: String, reason: String },
+    #[error("HTTP 401 Unauthorized on the {}", .endpoint.noun())]
+    Unauthorized { endpoint: Endpoint },
+    #[error("HTTP 403 Forbidden on the {}: the access token is invalid or expired", .endpoint.noun())]
+    InvalidToken { endpoint: Endpoint },
+    #[error("HTTP 403 Forbidden on the {}: access denied", .endpoint.noun())]
+    Forbidden { endpoint: Endpoint, excerpt: String },
+    #[error("HTTP 404 Not Found: {}", not_found_text(*.endpoint, .id))]
+    NotFound { endpoint: Endpoint, id: String },
+    #[error("HTTP 400 Bad Request on the {}{}", .endpoint.noun(), with_excerpt(.excerpt))]
+    BadRequest { endpoint: Endpoint, excerpt: String },
+    #[error("HTTP 405 Method Not Allowed on the {}", .endpoint.noun())]
+    MethodNotAllowed { endpoint: Endpoint },
+    #[error("HTTP 429 Too Many Requests on the {}", .endpoint.noun())]
+    RateLimited {
+        endpoint: Endpoint,
+        retry_after: Option<u64>,
+    },
+    #[error("HTTP {status} server error on the {}{}", .endpoint.noun(), with_excerpt(.excerpt))]
+    Server {
+        endpoint: Endpoint,
+        status: u16,
+        excerpt: String,
+    },
+    #[error("HTTP {status} on the {}{}", .endpoint.noun(), with_excerpt(.excerpt))]
+    UnexpectedStatus {
+        endpoint: Endpoint,
+        status: u16,
+        excerpt: String,
+    },
+    #[error("the {} request timed out after {secs}s", .endpoint.noun())]
+    Timeout { endpoint: Endpoint, secs: u64 },
+    #[error("cannot connect to {host}: {detail}")]
+    Connect { host: String, detail: String },
+    #[error("network error on the {}: {detail}", .endpoint.noun())]
+    Network { endpoint: Endpoint, detail: String },
+    #[error("the {} answer (HTTP {status}) is not JSON: {}", .endpoint.noun(), describe_body(.content_type, .excerpt))]
+    NotJson {
+        endpoint: Endpoint,
+        status: u16,
+        content_type: String,
+        excerpt: String,
+    },
+    #[error("the {} answer has an unexpected shape: {detail}", .endpoint.noun())]
+    BadShape { endpoint: Endpoint, detail: String },
+}
+
+fn not_found_text(endpoint: Endpoint, id: &str) -> String {
+    match endpoint {
+        Endpoint::Session => format!("session {id} was not found for this account"),
+        Endpoint::Transcript => format!("session {id} has no chat transcript"),
+        Endpoint::Links => "no partner links endpoint at this address".to_string(),
+        Endpoint::SessionList => "no session list at this address".to_string(),
+    }
+}
+
+fn with_excerpt(excerpt: &str) -> String {
+    if excerpt.is_empty() {
+        String::new()
+    } else {
+        format!(": {excerpt}")
+    }
+}
+
+fn describe_body(content_type: &str, excerpt: &str) -> String {
+    let ct = if content_type.is_empty() {
+        "no content type".to_string()
+    } else {
+        content_type.to_string()
+    };
+    if excerpt.is_empty() {
+        format!("empty body ({ct})")
+    } else {
+        format!("{ct}: \"{excerpt}\"")
+    }
+}
+
+impl ApiError {
+    /// One line telling the technician what to do about it.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            ApiError::NoToken => "pass --token TOKEN or set G2A_TOKEN to an OAuth access token (or try --demo)".into(),
+            ApiError::MalformedToken => "check the token for stray quotes, spaces or line breaks".into(),
+            ApiError::InvalidSessionId(_) => "give the session id or session token as shown in GoToAssist".into(),
+            ApiError::InvalidBaseUrl { .. } => "--base-url / G2A_BASE_URL takes the API root, e.g. https://api.getgo.com".into(),
+            ApiError::Unauthorized { .. } => "the token is invalid or expired, or this technician has no Remote Support seat; get a new token (they last 60 minutes)".into(),
+            ApiError::InvalidToken { .. } => "get a new access token (they last 60 minutes) and pass it with --token or G2A_TOKEN".into(),
+            ApiError::Forbidden { .. } => "this user lacks the roles needed to read it; ask an account administrator".into(),
+            ApiError::NotFound { endpoint: Endpoint::Session, .. } => "check the id; sessions are kept about 30 days after they end, and only for accounts this user can see".into(),
+            ApiError::NotFound { .. } => return None,
+            ApiError::BadRequest { endpoint: Endpoint::Links, .. } => "the system domain is missing or unknown: pass --system-domain DOMAIN or set G2A_SYSTEM_DOMAIN".into(),
+            ApiError::BadRequest { .. } => "the request is missing a required parameter, or the portal has not been created for this account".into(),
+            ApiError::MethodNotAllowed { .. } => "the server refused a GET here; check --base-url points at the Remote Support API".into(),
+            ApiError::RateLimited { retry_after: Some(s), .. } => format!("about 10 requests per second are allowed; retry in {s}s"),
+            ApiError::RateLimited { .. } => "about 10 requests per second are allowed; wait a moment and refresh".into(),
+            ApiError::Server { .. } => "the GoToAssist service failed; try again later".into(),
+            ApiError::UnexpectedStatus { .. } => "check --base-url points at the Remote Support API".into(),
+            ApiError::Timeout { .. } => "the server did not answer in time; check the network or raise --timeout".into(),
+            ApiError::Connect { .. } => "check the network connection and --base-url".into(),
+            ApiError::Network { .. } => "check the network connection and try again".into(),
+            ApiError::NotJson { .. } => "a proxy or login page may be in the way; check --base-url".into(),
+            ApiError::BadShape { .. } => "the API answered in a form this version does not know".into(),
+        })
+    }
+
+    pub fn class(&self) -> ErrorClass {
+        match self {
+            ApiError::InvalidSessionId(_) | ApiError::InvalidBaseUrl { .. } => ErrorClass::Usage,
+            ApiError::NoToken
+            | ApiError::MalformedToken
+            | ApiError::Unauthorized { .. }
+            | ApiError::InvalidToken { .. }
+            | ApiError::Forbidden { .. } => ErrorClass::Auth,
+            ApiError::NotFound { .. } => ErrorClass::NotFound,
+            _ => ErrorClass::Api,
+        }
+    }
+
+    /// The HTTP status, where the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Unauthorized { .. } => Some(401),
+            ApiError::InvalidToken { .. } | ApiError::Forbidden { .. } => Some(403),
+            ApiError::NotFound { .. } => Some(404),
+            ApiError::BadRequest { .. } => Some(400),
+            ApiError::MethodNotAllowed { .. } => Some(405),
+            ApiError::RateLimited { .. } => Some(429),
+            ApiError::Server { status, .. }
+            | ApiError::UnexpectedStatus { status, .. }
+            | ApiError::NotJson { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// The message and its hint, for places that show both on one screen line.
+pub struct WithHint<'a>(pub &'a ApiError);
+
+impl fmt::Display for WithHint<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        if let Some(h) = self.0.hint() {
+            write!(f, " ({h})")?;
+        }
+        Ok(())
+    }
+}

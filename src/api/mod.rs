@@ -1,0 +1,10 @@
+//! Everything that talks to GoToAssist: the client, its model and errors, and the
+//! background worker the viewer drives over channels.
+
+pub mod client;
+pub mod error;
+pub mod model;
+
+pub use client::{AuthScheme, Client, ClientConfig, DEFAULT_BASE_URL};
+pub use error::{ApiError, Endpoint, ErrorClass};
+pub use model::{Event, Session, SessionList, Status, SystemLink, SystemLinks, Timestamp, Transcript};

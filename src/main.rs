@@ -1,0 +1,94 @@
+//! Parse the command line, pick a mode (viewer, print, demo server), run it, and turn
+//! the outcome into one of the documented exit codes.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use g2a_tui::api::{ApiError, ErrorClass};
+use g2a_tui::cli::{Cli, Command, PrintArgs};
+use g2a_tui::connection::Connection;
+use g2a_tui::timefmt::Zone;
+use g2a_tui::{demo, print};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return fail_plain(&format!("cannot start the async runtime: {e}"), 1),
+    };
+    match cli.command {
+        Some(Command::DemoServer(args)) => runtime.block_on(async {
+            match demo::serve_until_interrupted(args.addr).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail_plain(&format!("demo server: {e}"), 1),
+            }
+        }),
+        Some(Command::Print(ref args)) => runtime.block_on(run_print(&cli, args)),
+        None => fail_plain("the interactive viewer is not built yet; use `g2a-tui print`", 1),
+    }
+}
+
+async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
+    let conn = match Connection::open(&cli.common).await {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let id = match args.session_id.clone().or_else(|| cli.session_id.clone()) {
+        Some(id) => id,
+        None if conn.demo.is_some() => demo::MAIN_SESSION.to_string(),
+        None => {
+            return fail_plain(
+                "no session id given\nhint: g2a-tui print SESSION_ID (or --demo to try the bundled demo)",
+                2,
+            )
+        }
+    };
+    let report = match print::fetch(&conn.client, &id, conn.system_domain.as_deref()).await {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let opts = print::PrintOptions {
+        format: args.format,
+        zone: if args.utc { Zone::Utc } else { Zone::Local },
+        reveal_secrets: args.reveal_secrets,
+    };
+    let out = print::render(&report, &opts, chrono::Utc::now());
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+        // A closed pipe (`| head`) is not worth a complaint.
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return fail_plain(&format!("cannot write output: {e}"), 1);
+        }
+    }
+    // The document holds what could be fetched; a part that failed still sets the status.
+    match report.first_error() {
+        Some(e) => fail(e),
+        None => ExitCode::SUCCESS,
+    }
+}
+
+fn fail(e: &ApiError) -> ExitCode {
+    let code = match e.class() {
+        ErrorClass::Usage => 2,
+        ErrorClass::Auth => 3,
+        ErrorClass::NotFound => 4,
+        ErrorClass::Api => 5,
+    };
+    let text = match e.hint() {
+        Some(h) => format!("{e}\nhint: {h}"),
+        None => e.to_string(),
+    };
+    fail_plain(&text, code)
+}
+
+fn fail_plain(text: &str, code: u8) -> ExitCode {
+    let clean = g2a_tui::sanitize::sanitize(text);
+    eprintln!("g2a-tui: {clean}");
+    ExitCode::from(code)
+}

@@ -1,0 +1,81 @@
+//! `g2a-tui print`: the session, transcript and partner links as text, markdown or JSON.
+
+use chrono::{DateTime, Utc};
+
+use crate::api::{ApiError, Session, SystemLinks, Transcript};
+use crate::cli::Format;
+use crate::timefmt::Zone;
+
+#[derive(Debug, Clone, Copy)]
+pub struct PrintOptions {
+    pub format: Format,
+    pub zone: Zone,
+    pub reveal_secrets: bool,
+}
+
+/// What the links part has to say.
+#[derive(Debug)]
+pub enum LinksOutcome {
+    /// No system domain configured: say how to set one (not an error).
+    NoDomain,
+    Loaded { domain: String, links: SystemLinks },
+    Failed { domain: String, error: ApiError },
+}
+
+/// Everything fetched for one session.
+#[derive(Debug)]
+pub struct Report {
+    pub session: Session,
+    pub transcript: Result<Transcript, ApiError>,
+    pub links: LinksOutcome,
+}
+
+/// The whole document. `now` is used for "running for" durations of active sessions.
+pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
+    let _ = (report, opts, now);
+    todo!("print formats")
+}
+
+impl Report {
+    /// The first part that failed, for the exit status.
+    pub fn first_error(&self) -> Option<&ApiError> {
+        if let Err(e) = &self.transcript {
+            return Some(e);
+        }
+        match &self.links {
+            LinksOutcome::Failed { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// Fetches the three parts concurrently. Only a failure of the session itself fails
+/// the whole report; the transcript and links carry their own outcome.
+pub async fn fetch(
+    client: &crate::api::Client,
+    id: &str,
+    domain: Option<&str>,
+) -> Result<Report, ApiError> {
+    let links = async {
+        match domain {
+            None => LinksOutcome::NoDomain,
+            Some(d) => match client.system_links(d).await {
+                Ok(links) => LinksOutcome::Loaded {
+                    domain: d.to_string(),
+                    links,
+                },
+                Err(error) => LinksOutcome::Failed {
+                    domain: d.to_string(),
+                    error,
+                },
+            },
+        }
+    };
+    let (session, transcript, links) =
+        tokio::join!(client.session(id), client.transcript(id), links);
+    Ok(Report {
+        session: session?,
+        transcript,
+        links,
+    })
+}
