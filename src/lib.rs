@@ -7,3 +7,7 @@ pub mod print;
 pub mod sanitize;
 pub mod timefmt;
 pub mod connection;
+pub mod app;
+pub mod ui;
+pub mod term;
+pub mod viewer;

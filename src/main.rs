@@ -30,7 +30,22 @@ fn main() -> ExitCode {
             }
         }),
         Some(Command::Print(ref args)) => runtime.block_on(run_print(&cli, args)),
-        None => fail_plain("the interactive viewer is not built yet; use `g2a-tui print`", 1),
+        None => runtime.block_on(run_viewer(&cli)),
+    }
+}
+
+async fn run_viewer(cli: &Cli) -> ExitCode {
+    let conn = match Connection::open(&cli.common).await {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let id = cli
+        .session_id
+        .clone()
+        .or_else(|| conn.demo.is_some().then(|| demo::MAIN_SESSION.to_string()));
+    match g2a_tui::viewer::run(conn, id).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail_plain(&format!("{e:#}"), 1),
     }
 }
 

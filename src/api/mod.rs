@@ -4,6 +4,7 @@
 pub mod client;
 pub mod error;
 pub mod model;
+pub mod worker;
 
 pub use client::{AuthScheme, Client, ClientConfig, DEFAULT_BASE_URL};
 pub use error::{ApiError, Endpoint, ErrorClass};

@@ -1,0 +1,121 @@
+//! Word wrapping by display width (CJK and emoji take two columns), with a narrower
+//! first line so a message can start after its time and name.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// Tabs would break the pane's alignment; they are shown as this many spaces.
+const TAB: &str = "    ";
+
+/// Display width of a string as the terminal will draw it.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Wraps `text` into rows: the first at most `first` columns wide, the rest at most
+/// `rest`. Newlines start a new row; words longer than a row are split by grapheme.
+/// Always returns at least one row.
+pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
+    let first = first.max(1);
+    let rest = rest.max(1);
+    let mut rows: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut used = 0usize;
+    let limit = |rows: &Vec<String>| if rows.is_empty() { first } else { rest };
+    for (n, paragraph) in text.split('\n').enumerate() {
+        if n > 0 {
+            rows.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        let paragraph = paragraph.replace('\t', TAB);
+        for word in paragraph.split_word_bounds() {
+            let w = width(word);
+            let max = limit(&rows);
+            if used + w <= max {
+                line.push_str(word);
+                used += w;
+                continue;
+            }
+            if word.trim().is_empty() {
+                // A space at the break is dropped rather than starting the next row.
+                rows.push(std::mem::take(&mut line));
+                used = 0;
+                continue;
+            }
+            if used > 0 && w <= rest {
+                rows.push(std::mem::take(&mut line));
+                line.push_str(word);
+                used = w;
+                continue;
+            }
+            for g in word.graphemes(true) {
+                let gw = width(g);
+                if used + gw > limit(&rows) && used > 0 {
+                    rows.push(std::mem::take(&mut line));
+                    used = 0;
+                }
+                line.push_str(g);
+                used += gw;
+            }
+        }
+    }
+    rows.push(line);
+    for row in &mut rows {
+        let trimmed = row.trim_end().len();
+        row.truncate(trimmed);
+    }
+    rows
+}
+
+/// Cuts `s` to at most `max` columns, with an ellipsis when it was longer.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in s.graphemes(true) {
+        let w = width(g);
+        if used + w + 1 > max {
+            break;
+        }
+        out.push_str(g);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_words_and_keeps_newlines() {
+        assert_eq!(wrap("aa bb cc", 5, 5), vec!["aa bb", "cc"]);
+        assert_eq!(wrap("one\n\ntwo", 10, 10), vec!["one", "", "two"]);
+        assert_eq!(wrap("", 10, 10), vec![""]);
+    }
+
+    #[test]
+    fn narrower_first_row_and_long_words() {
+        assert_eq!(wrap("hello world", 3, 8), vec!["hel", "lo world"]);
+        let long = "x".repeat(25);
+        let rows = wrap(&long, 10, 10);
+        assert_eq!(rows.len(), 3);
+        assert!(rows.iter().all(|r| width(r) <= 10));
+    }
+
+    #[test]
+    fn wide_characters_count_twice() {
+        let rows = wrap("日本語のテキスト", 6, 6);
+        assert!(rows.iter().all(|r| width(r) <= 6), "{rows:?}");
+        assert_eq!(rows.concat(), "日本語のテキスト");
+    }
+
+    #[test]
+    fn truncates_with_ellipsis() {
+        assert_eq!(truncate("Dana Whitfield", 6), "Dana …");
+        assert_eq!(truncate("Dana", 6), "Dana");
+    }
+}

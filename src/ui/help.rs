@@ -1,0 +1,43 @@
+//! The help overlay, generated from the key table.
+
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use super::theme::THEME;
+use crate::app::keymap::{keys_label, BINDINGS};
+
+pub fn render(frame: &mut Frame, area: Rect) {
+    let lines = lines();
+    let width = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
+    let height = lines.len() as u16 + 2;
+    let [row] = area.layout(&Layout::vertical([Constraint::Length(height)]).flex(Flex::Center));
+    let [popup] = row.layout(&Layout::horizontal([Constraint::Length(width)]).flex(Flex::Center));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().border_style(THEME.border_focused).title(" Keys ")),
+        popup,
+    );
+}
+
+pub fn lines() -> Vec<Line<'static>> {
+    let key_width = BINDINGS.iter().map(|b| keys_label(b).len()).max().unwrap_or(8);
+    let mut out: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!(" {:<key_width$}  ", keys_label(b)), THEME.key),
+                Span::raw(b.help),
+            ])
+        })
+        .collect();
+    out.push(Line::raw(""));
+    out.push(Line::styled(
+        " Mouse: wheel scrolls the pane under it, a click focuses it.",
+        THEME.dim,
+    ));
+    out
+}

@@ -1,0 +1,129 @@
+//! Drawing. Reads the state and nothing else: no I/O, no clocks, no scheduling.
+
+pub mod help;
+pub mod layout;
+pub mod links;
+pub mod prompt;
+pub mod session;
+pub mod status;
+pub mod theme;
+pub mod transcript;
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::api::error::WithHint;
+use crate::api::ApiError;
+use crate::app::state::{age_label, Load, Remote};
+use crate::app::wrap;
+use crate::app::{App, Pane};
+use theme::{SPINNER, THEME};
+
+/// Draws the whole screen.
+pub fn render(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if app.prompt.is_some() {
+        prompt::render(frame, area, app);
+        return;
+    }
+    let Some(panes) = layout::panes(area) else {
+        render_too_small(frame, area);
+        return;
+    };
+    session::render(frame, panes.session, app);
+    transcript::render(frame, panes.transcript, app);
+    links::render(frame, panes.links, app);
+    status::render(frame, panes.status, app);
+    if app.help {
+        help::render(frame, area);
+    }
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect) {
+    let text = format!(
+        "Terminal too small ({}x{}): g2a-tui needs {}x{}",
+        area.width,
+        area.height,
+        layout::MIN_WIDTH,
+        layout::MIN_HEIGHT
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+/// The border and title of a pane: number, name, and where its data stands.
+pub fn pane_block<T>(app: &App, pane: Pane, remote: &Remote<T>, extra: Option<String>) -> Block<'static> {
+    let focused = app.focus == pane;
+    let (border, title) = if focused {
+        (THEME.border_focused, THEME.title_focused)
+    } else {
+        (THEME.border, THEME.title)
+    };
+    let mut spans = vec![Span::styled(format!(" {} {} ", pane.number(), pane.title()), title)];
+    if let Some(extra) = extra {
+        spans.push(Span::styled(format!("{extra} "), title));
+    }
+    let state = match &remote.load {
+        Load::Idle => None,
+        Load::Loading { .. } => Some(Span::styled(
+            format!("{} loading ", SPINNER[app.spinner % SPINNER.len()]),
+            THEME.spinner,
+        )),
+        Load::Loaded { at } => Some(Span::styled(
+            format!("updated {} ", age_label(*at, app.now)),
+            THEME.dim,
+        )),
+        Load::Failed { .. } => Some(Span::styled("failed ", THEME.error)),
+    };
+    spans.extend(state);
+    Block::bordered()
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(border)
+        .title(Line::from(spans))
+}
+
+/// A pane's text when it has no data yet: a spinner, or the error and its hint.
+pub fn placeholder<T>(app: &App, remote: &Remote<T>, what: &str, width: usize) -> Vec<Line<'static>> {
+    match &remote.load {
+        Load::Loading { .. } => vec![Line::styled(
+            format!("{} Loading {what}…", SPINNER[app.spinner % SPINNER.len()]),
+            THEME.spinner,
+        )],
+        Load::Failed { error, .. } => error_lines(error, width),
+        _ => Vec::new(),
+    }
+}
+
+/// An error and its hint, wrapped, for the top of a pane.
+pub fn error_lines(error: &ApiError, width: usize) -> Vec<Line<'static>> {
+    let text = format!("⚠ {}", WithHint(error));
+    wrap::wrap(&crate::sanitize::sanitize_line(&text), width, width)
+        .into_iter()
+        .map(|l| Line::styled(l, THEME.error))
+        .collect()
+}
+
+/// `label  value` rows with the value wrapped under itself; an empty value is skipped.
+pub fn field(out: &mut Vec<Line<'static>>, label: &str, value: &str, style: ratatui::style::Style, width: usize) {
+    const LABEL: usize = 11;
+    if value.trim().is_empty() {
+        return;
+    }
+    let avail = width.saturating_sub(LABEL).max(8);
+    for (n, row) in wrap::wrap(value, avail, avail).into_iter().enumerate() {
+        let head = if n == 0 {
+            format!("{label:<LABEL$}")
+        } else {
+            " ".repeat(LABEL)
+        };
+        out.push(Line::from(vec![
+            Span::styled(head, THEME.label),
+            Span::styled(row, style),
+        ]));
+    }
+}

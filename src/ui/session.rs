@@ -1,0 +1,125 @@
+//! The session pane: status badge, people, times with durations, links and notes.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use super::theme::{badge, THEME};
+use super::{error_lines, field, pane_block, placeholder};
+use crate::api::{Session, Status};
+use crate::app::{App, Pane};
+use crate::sanitize::{sanitize, sanitize_line};
+use crate::timefmt::{between, duration};
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App) {
+    let block = pane_block(app, Pane::Session, &app.session, None);
+    let (width, _) = super::layout::text_area(area, Pane::Session);
+    let lines = lines(app, width);
+    let scroll = u16::try_from(app.session_scroll).unwrap_or(u16::MAX);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}
+
+/// How many rows the pane's text takes at `width`, for scroll bounds.
+pub fn content_height(app: &App, width: usize) -> usize {
+    lines(app, width).len()
+}
+
+/// The pane's text, wrapped to `width` so its height is known before drawing.
+pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    let Some(s) = app.session.data.as_ref() else {
+        return placeholder(app, &app.session, "session", width);
+    };
+    let mut out = app.session.error().map(|e| error_lines(e, width)).unwrap_or_default();
+    let clean = |v: &Option<String>| v.as_deref().map(|x| sanitize_line(x).into_owned()).unwrap_or_default();
+
+    let status = s.status.as_ref();
+    let mut head = vec![Span::styled(
+        format!(" {} ", status.map(Status::label).unwrap_or("unknown").to_uppercase()),
+        badge(status),
+    )];
+    if let Some(t) = &s.session_type {
+        head.push(Span::styled(format!("  {}", sanitize_line(t)), THEME.dim));
+    }
+    let id = s.session_id.clone().or_else(|| app.session_id.clone()).unwrap_or_default();
+    head.push(Span::styled(format!("  #{}", sanitize_line(&id)), THEME.value));
+    out.push(Line::from(head));
+
+    field(&mut out, "Expert", &person(&s.expert_name, &s.expert_email), THEME.technician, width);
+    let collaborators: Vec<String> = s
+        .collaborators
+        .iter()
+        .map(|c| sanitize_line(&c.display()).into_owned())
+        .collect();
+    field(&mut out, "With", &collaborators.join(", "), THEME.technician, width);
+    field(&mut out, "Customer", &person(&s.customer_name, &s.customer_email), THEME.customer, width);
+    field(&mut out, "Machine", &machine(s), THEME.value, width);
+    field(&mut out, "Account", &clean(&s.account_name), THEME.value, width);
+    for (label, value) in times(app, s) {
+        field(&mut out, label, &value, THEME.value, width);
+    }
+    let ticket = [clean(&s.partner_object), clean(&s.partner_object_url)]
+        .into_iter()
+        .filter(|x| !x.is_empty())
+        .collect::<Vec<_>>()
+        .join("  ");
+    field(&mut out, "Ticket", &ticket, THEME.value, width);
+    field(&mut out, "Join URL", &clean(&s.customer_join_url), THEME.link, width);
+    field(&mut out, "Recording", &clean(&s.session_recording_url), THEME.link, width);
+    if let Some(notes) = s.notes.as_deref().filter(|n| !n.trim().is_empty()) {
+        field(&mut out, "Notes", sanitize(notes).trim(), THEME.value, width);
+    }
+    out
+}
+
+fn person(name: &Option<String>, email: &Option<String>) -> String {
+    let text = match (name, email) {
+        (Some(n), Some(e)) => format!("{n} <{e}>"),
+        (Some(x), None) | (None, Some(x)) => x.clone(),
+        (None, None) => String::new(),
+    };
+    sanitize_line(&text).into_owned()
+}
+
+fn machine(s: &Session) -> String {
+    let text = match (&s.unattended_machine_name, &s.unattended_machine_uuid) {
+        (Some(n), Some(u)) => format!("{n} ({u})"),
+        (Some(x), None) | (None, Some(x)) => x.clone(),
+        (None, None) => String::new(),
+    };
+    sanitize_line(&text).into_owned()
+}
+
+/// Started / customer joined / ended, each with the span that matters to a technician.
+fn times(app: &App, s: &Session) -> Vec<(&'static str, String)> {
+    let zone = app.zone;
+    let stamp = |t: &crate::api::Timestamp| sanitize_line(&zone.stamp(t)).into_owned();
+    let mut out = Vec::new();
+    if let Some(t) = &s.started_at {
+        out.push(("Started", stamp(t)));
+    }
+    if let Some(t) = &s.customer_joined_at {
+        let mut v = stamp(t);
+        if let Some(d) = between(s.started_at.as_ref(), Some(t)) {
+            v.push_str(&format!(" · waited {}", duration(d)));
+        }
+        out.push(("Joined", v));
+    }
+    let from = s.customer_joined_at.as_ref().or(s.started_at.as_ref());
+    match &s.ended_at {
+        Some(t) => {
+            let mut v = stamp(t);
+            if let Some(d) = between(from, Some(t)) {
+                v.push_str(&format!(" · lasted {}", duration(d)));
+            }
+            out.push(("Ended", v));
+        }
+        None if s.status == Some(Status::Active) => {
+            if let Some(start) = from.and_then(|f| f.at) {
+                out.push(("Running", format!("for {}", duration(app.wall - start))));
+            }
+        }
+        None => {}
+    }
+    out
+}
