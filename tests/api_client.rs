@@ -1260,3 +1260,79 @@ async fn list_sessions_errors() {
         }
     ));
 }
+
+// ---------------------------------------------------------------------------------
+// Odd but plausible answers
+
+#[tokio::test]
+async fn links_wrapper_with_other_arrays_beside_it() {
+    let link = json!({"systemName": "Desk", "systemDomain": "example.com"});
+    // serde_json sorts keys: "errors" comes before "systemLinks".
+    let l = links_from(json!({"errors": [], "systemLinks": [link.clone()]})).await;
+    assert_eq!(l.links.len(), 1, "{l:?}");
+    assert_eq!(l.links[0].system_name.as_deref(), Some("Desk"));
+    let l = links_from(json!({"aliases": ["x"], "items": [link.clone(), link]})).await;
+    assert_eq!(l.links.len(), 2, "{l:?}");
+}
+
+#[tokio::test]
+async fn non_utf8_body_is_not_json() {
+    let e = error_for(
+        Ep::Session,
+        ResponseTemplate::new(200).set_body_raw(vec![0xff, 0xfe, b'{', 0x80], "application/json"),
+    )
+    .await;
+    assert!(
+        matches!(&e, ApiError::NotJson { excerpt, .. } if !has_control(excerpt)),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn redirect_to_another_host_drops_the_token() {
+    let server = MockServer::start().await;
+    let port = server.address().port();
+    Mock::given(path(format!("{PREFIX}/sessions/S1")))
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "Location",
+            format!("http://localhost:{port}/elsewhere").as_str(),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(path("/elsewhere"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("<html>login</html>", "text/html"))
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let e = checked(client.session("S1").await.expect_err("login page"));
+    assert!(matches!(e, ApiError::NotJson { status: 200, .. }), "{e:?}");
+    let reqs = requests(&server).await;
+    let last = reqs.last().expect("followed");
+    assert_eq!(last.url.path(), "/elsewhere");
+    assert!(last.headers.get("authorization").is_none());
+}
+
+#[tokio::test]
+async fn redirect_loop_is_a_network_error() {
+    let (_server, client) =
+        answering(ResponseTemplate::new(302).insert_header("Location", "/again")).await;
+    let e = checked(client.session("S1").await.expect_err("loop"));
+    assert!(
+        matches!(&e, ApiError::Network { endpoint: Endpoint::Session, detail } if !detail.is_empty()),
+        "{e:?}"
+    );
+    assert!(e.hint().is_some());
+}
+
+#[tokio::test]
+async fn echoed_token_is_replaced_not_just_hidden() {
+    let e = error_for(
+        Ep::Links,
+        ResponseTemplate::new(400).set_body_string(format!("bad: Bearer {TOKEN}\x1b[0m!")),
+    )
+    .await;
+    assert!(
+        matches!(&e, ApiError::BadRequest { excerpt, .. } if excerpt == "bad: Bearer [token][0m!"),
+        "{e:?}"
+    );
+}
