@@ -1336,3 +1336,27 @@ async fn echoed_token_is_replaced_not_just_hidden() {
         "{e:?}"
     );
 }
+
+#[tokio::test]
+async fn json_with_a_byte_order_mark_decodes() {
+    let (_server, client) = answering(
+        ResponseTemplate::new(200)
+            .set_body_raw("\u{feff}{\"sessionId\": \"S1\"}", "application/json"),
+    )
+    .await;
+    let s = client.session("S1").await.expect("BOM is ignored");
+    assert_eq!(s.session_id.as_deref(), Some("S1"));
+}
+
+#[tokio::test]
+async fn whitespace_only_body_is_not_json() {
+    let e = error_for(
+        Ep::Events,
+        ResponseTemplate::new(200).set_body_raw(" \n\t ", "application/json"),
+    )
+    .await;
+    assert!(
+        matches!(&e, ApiError::NotJson { endpoint: Endpoint::Transcript, excerpt, .. } if excerpt.is_empty()),
+        "{e:?}"
+    );
+}

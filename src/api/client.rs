@@ -201,7 +201,9 @@ impl Client {
             .map_err(|e| self.transport_error(e, endpoint))?;
         let text = || self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS);
         if status.is_success() {
-            return serde_json::from_slice(&body).map_err(|_| ApiError::NotJson {
+            // RFC 8259 lets a parser ignore a byte order mark; some servers send one.
+            let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
+            return serde_json::from_slice(json).map_err(|_| ApiError::NotJson {
                 endpoint,
                 status: status.as_u16(),
                 content_type,
