@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::error::{ApiError, Endpoint};
 use super::model::{Session, SessionList, SystemLinks, Transcript};
-use crate::sanitize::excerpt;
+use crate::sanitize::{excerpt, sanitize_line};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.getgo.com";
 const API_PREFIX: &str = "G2A/rest/v1";
@@ -64,6 +64,18 @@ pub struct Client {
     http: reqwest::Client,
     base: Url,
     timeout_secs: u64,
+    /// Kept only to strip it from server text quoted in errors.
+    token: Secret,
+}
+
+/// A token that `Debug` never prints.
+#[derive(Clone)]
+struct Secret(String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<hidden>")
+    }
 }
 
 impl Client {
@@ -99,6 +111,7 @@ impl Client {
             http,
             base,
             timeout_secs: config.timeout.as_secs().max(1),
+            token: Secret(token.to_string()),
         })
     }
 
@@ -175,7 +188,7 @@ impl Client {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|s| excerpt(s, 60))
+            .map(|s| self.excerpt(s, 60))
             .unwrap_or_default();
         let retry_after = response
             .headers()
@@ -186,9 +199,11 @@ impl Client {
             .bytes()
             .await
             .map_err(|e| self.transport_error(e, endpoint))?;
-        let text = || excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS);
+        let text = || self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS);
         if status.is_success() {
-            return serde_json::from_slice(&body).map_err(|_| ApiError::NotJson {
+            // RFC 8259 lets a parser ignore a byte order mark; some servers send one.
+            let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
+            return serde_json::from_slice(json).map_err(|_| ApiError::NotJson {
                 endpoint,
                 status: status.as_u16(),
                 content_type,
@@ -226,6 +241,14 @@ impl Client {
                 excerpt: text(),
             },
         })
+    }
+
+    /// A sanitised, short excerpt of server text with the token cut out: proxies and
+    /// debug pages may echo the request's `Authorization` header back.
+    fn excerpt(&self, text: &str, max: usize) -> String {
+        let token = self.token.0.as_str();
+        let clean = sanitize_line(&text.replace(token, "[token]")).replace(token, "[token]");
+        excerpt(&clean, max)
     }
 
     fn transport_error(&self, e: reqwest::Error, endpoint: Endpoint) -> ApiError {

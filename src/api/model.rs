@@ -396,9 +396,13 @@ impl SystemLinks {
                 .map(SystemLink::from_map)
                 .collect(),
             Value::Object(m) if looks_like_link(m) => vec![SystemLink::from_map(m)],
+            // Keys come sorted, so prefer the array that holds link-shaped objects
+            // over, say, an empty `errors` array beside `systemLinks`.
             Value::Object(m) => m
                 .values()
-                .find_map(|v| v.as_array())
+                .filter_map(Value::as_array)
+                .find(|a| a.iter().any(|v| v.as_object().is_some_and(looks_like_link)))
+                .or_else(|| m.values().find_map(Value::as_array))
                 .map(|a| {
                     a.iter()
                         .filter_map(Value::as_object)
