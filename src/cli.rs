@@ -86,7 +86,13 @@ pub struct CommonArgs {
     pub base_url: String,
 
     /// OAuth access token
-    #[arg(long, env = "G2A_TOKEN", hide_env_values = true, global = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        env = "G2A_TOKEN",
+        hide_env_values = true,
+        global = true,
+        value_name = "TOKEN"
+    )]
     pub token: Option<String>,
 
     /// How the token is sent: 'Authorization: Bearer T' or 'Authorization: OAuth oauth_token=T'

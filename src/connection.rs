@@ -51,10 +51,7 @@ impl Connection {
         })?;
         Ok(Connection {
             client,
-            system_domain: args
-                .system_domain
-                .clone()
-                .filter(|d| !d.trim().is_empty()),
+            system_domain: args.system_domain.clone().filter(|d| !d.trim().is_empty()),
             demo: None,
         })
     }

@@ -75,7 +75,10 @@ async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
     };
     let out = print::render(&report, &opts, chrono::Utc::now());
     let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+    if let Err(e) = stdout
+        .write_all(out.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         // A closed pipe (`| head`) is not worth a complaint.
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             return fail_plain(&format!("cannot write output: {e}"), 1);

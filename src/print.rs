@@ -18,8 +18,14 @@ pub struct PrintOptions {
 pub enum LinksOutcome {
     /// No system domain configured: say how to set one (not an error).
     NoDomain,
-    Loaded { domain: String, links: SystemLinks },
-    Failed { domain: String, error: ApiError },
+    Loaded {
+        domain: String,
+        links: SystemLinks,
+    },
+    Failed {
+        domain: String,
+        error: ApiError,
+    },
 }
 
 /// Everything fetched for one session.

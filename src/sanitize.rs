@@ -78,7 +78,7 @@ mod tests {
     fn removes_controls_keeps_unicode() {
         let hostile = "a\x1b]0;pwned\x07b\x1b[2Jc\u{9b}31md\u{7f}e\x08f\r\ng\u{202e}h\u{2066}i";
         let clean = sanitize(hostile);
-        assert_eq!(clean, "a]0;pwnedb[2Jc31mdef\ngh" .to_string() + "i");
+        assert_eq!(clean, "a]0;pwnedb[2Jc31mdef\ngh".to_string() + "i");
         let intl = "日本語 🎉 مرحبا\tשלום\n";
         assert!(matches!(sanitize(intl), Cow::Borrowed(_)));
     }

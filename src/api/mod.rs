@@ -8,4 +8,6 @@ pub mod worker;
 
 pub use client::{AuthScheme, Client, ClientConfig, DEFAULT_BASE_URL};
 pub use error::{ApiError, Endpoint, ErrorClass};
-pub use model::{Event, Session, SessionList, Status, SystemLink, SystemLinks, Timestamp, Transcript};
+pub use model::{
+    Event, Session, SessionList, Status, SystemLink, SystemLinks, Timestamp, Transcript,
+};

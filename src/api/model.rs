@@ -39,7 +39,11 @@ pub fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
             return Some(t.with_timezone(&Utc));
         }
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
             return Some(t.and_utc());
         }
@@ -333,7 +337,10 @@ fn find_event_array(m: &Map<String, Value>) -> Option<&[Value]> {
         return Some(a);
     }
     m.values().find_map(|v| match v {
-        Value::Array(a) if a.iter().any(|e| e.as_object().is_some_and(looks_like_event)) => {
+        Value::Array(a)
+            if a.iter()
+                .any(|e| e.as_object().is_some_and(looks_like_event)) =>
+        {
             Some(a.as_slice())
         }
         _ => None,
@@ -522,7 +529,10 @@ mod tests {
         assert_eq!(parse_time("2021-04-30T08:00:00+02:00"), Some(z));
         assert_eq!(parse_time("2021-04-30T08:00:00+0200"), Some(z));
         assert_eq!(parse_time("2021-04-30T06:00:00"), Some(z));
-        assert_eq!(parse_time("2021-04-30T06:00:00.250"), Some(z + chrono::Duration::milliseconds(250)));
+        assert_eq!(
+            parse_time("2021-04-30T06:00:00.250"),
+            Some(z + chrono::Duration::milliseconds(250))
+        );
         assert_eq!(parse_time("yesterday"), None);
     }
 

@@ -51,7 +51,12 @@ pub enum Answer {
 
 /// Starts the worker on the current tokio runtime. It ends when the request sender
 /// is dropped, aborting whatever is still in flight.
-pub fn spawn(client: Client) -> (mpsc::UnboundedSender<Request>, mpsc::UnboundedReceiver<Answer>) {
+pub fn spawn(
+    client: Client,
+) -> (
+    mpsc::UnboundedSender<Request>,
+    mpsc::UnboundedReceiver<Answer>,
+) {
     let (req_tx, mut req_rx) = mpsc::unbounded_channel::<Request>();
     let (ans_tx, ans_rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {

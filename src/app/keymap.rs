@@ -55,22 +55,102 @@ pub struct Binding {
 }
 
 pub const BINDINGS: &[Binding] = &[
-    Binding { keys: &[plain(KeyCode::Tab)], action: Action::FocusNext, help: "focus the next pane", hint: Some("pane") },
-    Binding { keys: &[plain(KeyCode::BackTab)], action: Action::FocusPrev, help: "focus the previous pane", hint: None },
-    Binding { keys: &[ch('1')], action: Action::FocusSession, help: "focus the session pane", hint: None },
-    Binding { keys: &[ch('2')], action: Action::FocusTranscript, help: "focus the transcript pane", hint: None },
-    Binding { keys: &[ch('3')], action: Action::FocusLinks, help: "focus the partner links pane", hint: None },
-    Binding { keys: &[ch('j'), plain(KeyCode::Down)], action: Action::LineDown, help: "scroll down a line", hint: Some("scroll") },
-    Binding { keys: &[ch('k'), plain(KeyCode::Up)], action: Action::LineUp, help: "scroll up a line", hint: None },
-    Binding { keys: &[plain(KeyCode::PageDown), ctrl('d')], action: Action::PageDown, help: "scroll down a page", hint: None },
-    Binding { keys: &[plain(KeyCode::PageUp), ctrl('u')], action: Action::PageUp, help: "scroll up a page", hint: None },
-    Binding { keys: &[ch('g'), plain(KeyCode::Home)], action: Action::Top, help: "go to the top", hint: Some("top") },
-    Binding { keys: &[ch('G'), plain(KeyCode::End)], action: Action::Bottom, help: "go to the bottom (the newest message)", hint: Some("latest") },
-    Binding { keys: &[ch('r')], action: Action::Refresh, help: "fetch everything again", hint: Some("refresh") },
-    Binding { keys: &[ch('?')], action: Action::Help, help: "show or hide this help", hint: Some("help") },
-    Binding { keys: &[plain(KeyCode::Esc)], action: Action::Close, help: "close the overlay", hint: None },
-    Binding { keys: &[ch('q'), ctrl('c')], action: Action::Quit, help: "quit", hint: Some("quit") },
-    Binding { keys: &[ctrl('z')], action: Action::Suspend, help: "suspend to the shell (fg to return)", hint: None },
+    Binding {
+        keys: &[plain(KeyCode::Tab)],
+        action: Action::FocusNext,
+        help: "focus the next pane",
+        hint: Some("pane"),
+    },
+    Binding {
+        keys: &[plain(KeyCode::BackTab)],
+        action: Action::FocusPrev,
+        help: "focus the previous pane",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('1')],
+        action: Action::FocusSession,
+        help: "focus the session pane",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('2')],
+        action: Action::FocusTranscript,
+        help: "focus the transcript pane",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('3')],
+        action: Action::FocusLinks,
+        help: "focus the partner links pane",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('j'), plain(KeyCode::Down)],
+        action: Action::LineDown,
+        help: "scroll down a line",
+        hint: Some("scroll"),
+    },
+    Binding {
+        keys: &[ch('k'), plain(KeyCode::Up)],
+        action: Action::LineUp,
+        help: "scroll up a line",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(KeyCode::PageDown), ctrl('d')],
+        action: Action::PageDown,
+        help: "scroll down a page",
+        hint: None,
+    },
+    Binding {
+        keys: &[plain(KeyCode::PageUp), ctrl('u')],
+        action: Action::PageUp,
+        help: "scroll up a page",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('g'), plain(KeyCode::Home)],
+        action: Action::Top,
+        help: "go to the top",
+        hint: Some("top"),
+    },
+    Binding {
+        keys: &[ch('G'), plain(KeyCode::End)],
+        action: Action::Bottom,
+        help: "go to the bottom (the newest message)",
+        hint: Some("latest"),
+    },
+    Binding {
+        keys: &[ch('r')],
+        action: Action::Refresh,
+        help: "fetch everything again",
+        hint: Some("refresh"),
+    },
+    Binding {
+        keys: &[ch('?')],
+        action: Action::Help,
+        help: "show or hide this help",
+        hint: Some("help"),
+    },
+    Binding {
+        keys: &[plain(KeyCode::Esc)],
+        action: Action::Close,
+        help: "close the overlay",
+        hint: None,
+    },
+    Binding {
+        keys: &[ch('q'), ctrl('c')],
+        action: Action::Quit,
+        help: "quit",
+        hint: Some("quit"),
+    },
+    Binding {
+        keys: &[ctrl('z')],
+        action: Action::Suspend,
+        help: "suspend to the shell (fg to return)",
+        hint: None,
+    },
 ];
 
 /// The action bound to a key press, if any.
@@ -132,11 +212,26 @@ mod tests {
 
     #[test]
     fn dispatch_respects_ctrl_and_case() {
-        assert_eq!(action_for(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
-        assert_eq!(action_for(&key(KeyCode::Char('g'), KeyModifiers::NONE)), Some(Action::Top));
-        assert_eq!(action_for(&key(KeyCode::Char('d'), KeyModifiers::CONTROL)), Some(Action::PageDown));
-        assert_eq!(action_for(&key(KeyCode::Char('C'), KeyModifiers::CONTROL)), Some(Action::Quit));
-        assert_eq!(action_for(&key(KeyCode::Char('d'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            action_for(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('g'), KeyModifiers::NONE)),
+            Some(Action::Top)
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            Some(Action::PageDown)
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('C'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            action_for(&key(KeyCode::Char('d'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]

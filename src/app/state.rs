@@ -42,9 +42,17 @@ impl Pane {
 pub enum Load {
     /// Nothing asked for (the links pane without a system domain).
     Idle,
-    Loading { id: RequestId, since: Instant },
-    Loaded { at: Instant },
-    Failed { error: ApiError, at: Instant },
+    Loading {
+        id: RequestId,
+        since: Instant,
+    },
+    Loaded {
+        at: Instant,
+    },
+    Failed {
+        error: ApiError,
+        at: Instant,
+    },
 }
 
 #[derive(Debug)]
@@ -179,7 +187,9 @@ impl App {
         [&self.session.load, &self.transcript.load, &self.links.load]
             .iter()
             .filter_map(|l| match l {
-                Load::Loaded { at } | Load::Failed { at, .. } => Some(next_label_change(*at, self.now)),
+                Load::Loaded { at } | Load::Failed { at, .. } => {
+                    Some(next_label_change(*at, self.now))
+                }
                 _ => None,
             })
             .min()

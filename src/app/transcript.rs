@@ -196,9 +196,7 @@ impl TranscriptView {
             out.push(Row::Date(e.day_label.clone()));
         }
         let rest = width.saturating_sub(INDENT).max(1);
-        let first = width
-            .saturating_sub(TIME_COLS + head_width(e))
-            .max(1);
+        let first = width.saturating_sub(TIME_COLS + head_width(e)).max(1);
         let mut lines = wrap::wrap(&e.text, first, rest).into_iter();
         out.push(Row::First(lines.next().unwrap_or_default()));
         out.extend(lines.map(Row::More));
@@ -331,7 +329,10 @@ mod tests {
     fn events(n: usize) -> Vec<Event> {
         (0..n)
             .map(|i| Event {
-                time: Some(Timestamp::parse(&format!("2026-11-20T14:{:02}:00Z", i % 60))),
+                time: Some(Timestamp::parse(&format!(
+                    "2026-11-20T14:{:02}:00Z",
+                    i % 60
+                ))),
                 participant: Some(if i % 2 == 0 { "Dana" } else { "Morgan" }.into()),
                 content: format!("message {i}"),
             })

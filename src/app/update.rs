@@ -106,7 +106,13 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
 }
 
 fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
-    let before = (app.focus, app.session_scroll, app.links_scroll, app.view.anchor, app.help);
+    let before = (
+        app.focus,
+        app.session_scroll,
+        app.links_scroll,
+        app.view.anchor,
+        app.help,
+    );
     match action {
         Action::FocusNext => app.focus = cycle(app.focus, 1),
         Action::FocusPrev => app.focus = cycle(app.focus, 2),
@@ -125,7 +131,13 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Quit => quit(app, fx),
         Action::Suspend => fx.push(Effect::Suspend),
     }
-    let after = (app.focus, app.session_scroll, app.links_scroll, app.view.anchor, app.help);
+    let after = (
+        app.focus,
+        app.session_scroll,
+        app.links_scroll,
+        app.view.anchor,
+        app.help,
+    );
     if before != after || !fx.is_empty() {
         app.dirty = true;
     }
@@ -215,7 +227,8 @@ fn on_answer(app: &mut App, answer: Answer) {
                 return;
             }
             let result = result.map(|t| {
-                app.view.set_events(&t.events, app.zone, app.session.data.as_ref());
+                app.view
+                    .set_events(&t.events, app.zone, app.session.data.as_ref());
                 // The events now live in the view; keep only what describes them.
                 Transcript {
                     events: Vec::new(),
@@ -317,14 +330,26 @@ fn on_mouse(app: &mut App, m: MouseEvent) {
     if app.help || app.prompt.is_some() {
         return;
     }
-    let before = (app.focus, app.session_scroll, app.links_scroll, app.view.anchor);
+    let before = (
+        app.focus,
+        app.session_scroll,
+        app.links_scroll,
+        app.view.anchor,
+    );
     match m.kind {
         MouseEventKind::ScrollDown => scroll(app, pane, 3),
         MouseEventKind::ScrollUp => scroll(app, pane, -3),
         MouseEventKind::Down(MouseButton::Left) => app.focus = pane,
         _ => {}
     }
-    if before != (app.focus, app.session_scroll, app.links_scroll, app.view.anchor) {
+    if before
+        != (
+            app.focus,
+            app.session_scroll,
+            app.links_scroll,
+            app.view.anchor,
+        )
+    {
         app.dirty = true;
     }
 }

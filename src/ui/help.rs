@@ -16,15 +16,21 @@ pub fn render(frame: &mut Frame, area: Rect) {
     let [popup] = row.layout(&Layout::horizontal([Constraint::Length(width)]).flex(Flex::Center));
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().border_style(THEME.border_focused).title(" Keys ")),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::bordered()
+                .border_style(THEME.border_focused)
+                .title(" Keys "),
+        ),
         popup,
     );
 }
 
 pub fn lines() -> Vec<Line<'static>> {
-    let key_width = BINDINGS.iter().map(|b| keys_label(b).len()).max().unwrap_or(8);
+    let key_width = BINDINGS
+        .iter()
+        .map(|b| keys_label(b).len())
+        .max()
+        .unwrap_or(8);
     let mut out: Vec<Line> = BINDINGS
         .iter()
         .map(|b| {

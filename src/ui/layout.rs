@@ -33,12 +33,19 @@ pub fn panes(area: Rect) -> Option<Panes> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return None;
     }
-    let [body, status] = area.layout(&Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]));
+    let [body, status] = area.layout(&Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ]));
     let (session, transcript, links) = if area.width >= WIDE {
-        let [left, transcript] =
-            body.layout(&Layout::horizontal([Constraint::Percentage(40), Constraint::Fill(1)]));
-        let [session, links] =
-            left.layout(&Layout::vertical([Constraint::Percentage(62), Constraint::Fill(1)]));
+        let [left, transcript] = body.layout(&Layout::horizontal([
+            Constraint::Percentage(40),
+            Constraint::Fill(1),
+        ]));
+        let [session, links] = left.layout(&Layout::vertical([
+            Constraint::Percentage(62),
+            Constraint::Fill(1),
+        ]));
         (session, transcript, links)
     } else {
         let [session, transcript, links] = body.layout(&Layout::vertical([

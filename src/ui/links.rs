@@ -20,7 +20,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let (width, _) = super::layout::text_area(area, Pane::Links);
     let scroll = u16::try_from(app.links_scroll).unwrap_or(u16::MAX);
     frame.render_widget(
-        Paragraph::new(lines(app, width)).block(block).scroll((scroll, 0)),
+        Paragraph::new(lines(app, width))
+            .block(block)
+            .scroll((scroll, 0)),
         area,
     );
 }
@@ -44,7 +46,11 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let Some(data) = app.links.data.as_ref() else {
         return placeholder(app, &app.links, "partner links", width);
     };
-    let mut out = app.links.error().map(|e| error_lines(e, width)).unwrap_or_default();
+    let mut out = app
+        .links
+        .error()
+        .map(|e| error_lines(e, width))
+        .unwrap_or_default();
     if data.links.is_empty() {
         let domain = app.system_domain.as_deref().unwrap_or_default();
         out.push(Line::styled(
@@ -52,21 +58,41 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
             THEME.dim,
         ));
     }
-    let clean = |v: &Option<String>| v.as_deref().map(|x| sanitize_line(x).into_owned()).unwrap_or_default();
+    let clean = |v: &Option<String>| {
+        v.as_deref()
+            .map(|x| sanitize_line(x).into_owned())
+            .unwrap_or_default()
+    };
     for (n, link) in data.links.iter().enumerate() {
         if n > 0 {
             out.push(Line::raw(""));
         }
         let name = clean(&link.system_name);
-        let name = if name.is_empty() { "(unnamed system)".to_string() } else { name };
+        let name = if name.is_empty() {
+            "(unnamed system)".to_string()
+        } else {
+            name
+        };
         let mut head = vec![Span::styled(name, THEME.title_focused)];
         let domain = clean(&link.system_domain);
         if !domain.is_empty() {
             head.push(Span::styled(format!("  {domain}"), THEME.dim));
         }
         out.push(Line::from(head));
-        field(&mut out, "User", &clean(&link.user_email), THEME.value, width);
-        field(&mut out, "Callback", &clean(&link.callback_url), THEME.link, width);
+        field(
+            &mut out,
+            "User",
+            &clean(&link.user_email),
+            THEME.value,
+            width,
+        );
+        field(
+            &mut out,
+            "Callback",
+            &clean(&link.callback_url),
+            THEME.link,
+            width,
+        );
         if link.user_token.is_some() {
             field(&mut out, "Token", "•••••••• (hidden)", THEME.secret, width);
         }

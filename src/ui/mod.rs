@@ -53,14 +53,22 @@ fn render_too_small(frame: &mut Frame, area: Rect) {
 }
 
 /// The border and title of a pane: number, name, and where its data stands.
-pub fn pane_block<T>(app: &App, pane: Pane, remote: &Remote<T>, extra: Option<String>) -> Block<'static> {
+pub fn pane_block<T>(
+    app: &App,
+    pane: Pane,
+    remote: &Remote<T>,
+    extra: Option<String>,
+) -> Block<'static> {
     let focused = app.focus == pane;
     let (border, title) = if focused {
         (THEME.border_focused, THEME.title_focused)
     } else {
         (THEME.border, THEME.title)
     };
-    let mut spans = vec![Span::styled(format!(" {} {} ", pane.number(), pane.title()), title)];
+    let mut spans = vec![Span::styled(
+        format!(" {} {} ", pane.number(), pane.title()),
+        title,
+    )];
     if let Some(extra) = extra {
         spans.push(Span::styled(format!("{extra} "), title));
     }
@@ -88,7 +96,12 @@ pub fn pane_block<T>(app: &App, pane: Pane, remote: &Remote<T>, extra: Option<St
 }
 
 /// A pane's text when it has no data yet: a spinner, or the error and its hint.
-pub fn placeholder<T>(app: &App, remote: &Remote<T>, what: &str, width: usize) -> Vec<Line<'static>> {
+pub fn placeholder<T>(
+    app: &App,
+    remote: &Remote<T>,
+    what: &str,
+    width: usize,
+) -> Vec<Line<'static>> {
     match &remote.load {
         Load::Loading { .. } => vec![Line::styled(
             format!("{} Loading {what}…", SPINNER[app.spinner % SPINNER.len()]),
@@ -109,7 +122,13 @@ pub fn error_lines(error: &ApiError, width: usize) -> Vec<Line<'static>> {
 }
 
 /// `label  value` rows with the value wrapped under itself; an empty value is skipped.
-pub fn field(out: &mut Vec<Line<'static>>, label: &str, value: &str, style: ratatui::style::Style, width: usize) {
+pub fn field(
+    out: &mut Vec<Line<'static>>,
+    label: &str,
+    value: &str,
+    style: ratatui::style::Style,
+    width: usize,
+) {
     const LABEL: usize = 11;
     if value.trim().is_empty() {
         return;

@@ -35,9 +35,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw(" quit"),
     ]));
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().border_style(THEME.border_focused).title(" g2a-tui ")),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::bordered()
+                .border_style(THEME.border_focused)
+                .title(" g2a-tui "),
+        ),
         popup,
     );
 }

@@ -30,31 +30,76 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let Some(s) = app.session.data.as_ref() else {
         return placeholder(app, &app.session, "session", width);
     };
-    let mut out = app.session.error().map(|e| error_lines(e, width)).unwrap_or_default();
-    let clean = |v: &Option<String>| v.as_deref().map(|x| sanitize_line(x).into_owned()).unwrap_or_default();
+    let mut out = app
+        .session
+        .error()
+        .map(|e| error_lines(e, width))
+        .unwrap_or_default();
+    let clean = |v: &Option<String>| {
+        v.as_deref()
+            .map(|x| sanitize_line(x).into_owned())
+            .unwrap_or_default()
+    };
 
     let status = s.status.as_ref();
     let mut head = vec![Span::styled(
-        format!(" {} ", status.map(Status::label).unwrap_or("unknown").to_uppercase()),
+        format!(
+            " {} ",
+            status
+                .map(Status::label)
+                .unwrap_or("unknown")
+                .to_uppercase()
+        ),
         badge(status),
     )];
     if let Some(t) = &s.session_type {
         head.push(Span::styled(format!("  {}", sanitize_line(t)), THEME.dim));
     }
-    let id = s.session_id.clone().or_else(|| app.session_id.clone()).unwrap_or_default();
-    head.push(Span::styled(format!("  #{}", sanitize_line(&id)), THEME.value));
+    let id = s
+        .session_id
+        .clone()
+        .or_else(|| app.session_id.clone())
+        .unwrap_or_default();
+    head.push(Span::styled(
+        format!("  #{}", sanitize_line(&id)),
+        THEME.value,
+    ));
     out.push(Line::from(head));
 
-    field(&mut out, "Expert", &person(&s.expert_name, &s.expert_email), THEME.technician, width);
+    field(
+        &mut out,
+        "Expert",
+        &person(&s.expert_name, &s.expert_email),
+        THEME.technician,
+        width,
+    );
     let collaborators: Vec<String> = s
         .collaborators
         .iter()
         .map(|c| sanitize_line(&c.display()).into_owned())
         .collect();
-    field(&mut out, "With", &collaborators.join(", "), THEME.technician, width);
-    field(&mut out, "Customer", &person(&s.customer_name, &s.customer_email), THEME.customer, width);
+    field(
+        &mut out,
+        "With",
+        &collaborators.join(", "),
+        THEME.technician,
+        width,
+    );
+    field(
+        &mut out,
+        "Customer",
+        &person(&s.customer_name, &s.customer_email),
+        THEME.customer,
+        width,
+    );
     field(&mut out, "Machine", &machine(s), THEME.value, width);
-    field(&mut out, "Account", &clean(&s.account_name), THEME.value, width);
+    field(
+        &mut out,
+        "Account",
+        &clean(&s.account_name),
+        THEME.value,
+        width,
+    );
     for (label, value) in times(app, s) {
         field(&mut out, label, &value, THEME.value, width);
     }
@@ -64,10 +109,28 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         .collect::<Vec<_>>()
         .join("  ");
     field(&mut out, "Ticket", &ticket, THEME.value, width);
-    field(&mut out, "Join URL", &clean(&s.customer_join_url), THEME.link, width);
-    field(&mut out, "Recording", &clean(&s.session_recording_url), THEME.link, width);
+    field(
+        &mut out,
+        "Join URL",
+        &clean(&s.customer_join_url),
+        THEME.link,
+        width,
+    );
+    field(
+        &mut out,
+        "Recording",
+        &clean(&s.session_recording_url),
+        THEME.link,
+        width,
+    );
     if let Some(notes) = s.notes.as_deref().filter(|n| !n.trim().is_empty()) {
-        field(&mut out, "Notes", sanitize(notes).trim(), THEME.value, width);
+        field(
+            &mut out,
+            "Notes",
+            sanitize(notes).trim(),
+            THEME.value,
+            width,
+        );
     }
     out
 }

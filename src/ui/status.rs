@@ -19,15 +19,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Fill(1),
         Constraint::Length(hint_width.min(area.width / 2)),
     ]));
-    frame.render_widget(Paragraph::new(left_spans(app)).style(THEME.status_bar), left);
     frame.render_widget(
-        Paragraph::new(hint_line).style(THEME.status_bar).right_aligned(),
+        Paragraph::new(left_spans(app)).style(THEME.status_bar),
+        left,
+    );
+    frame.render_widget(
+        Paragraph::new(hint_line)
+            .style(THEME.status_bar)
+            .right_aligned(),
         right,
     );
 }
 
 fn left_spans(app: &App) -> Line<'static> {
-    let id = app.session_id.as_deref().map(|s| sanitize_line(s).into_owned()).unwrap_or_default();
+    let id = app
+        .session_id
+        .as_deref()
+        .map(|s| sanitize_line(s).into_owned())
+        .unwrap_or_default();
     let mut spans = vec![Span::styled(format!(" #{id} "), THEME.key)];
     let loading: Vec<&str> = [
         (app.session.is_loading(), "session"),
@@ -40,7 +49,11 @@ fn left_spans(app: &App) -> Line<'static> {
     .collect();
     if !loading.is_empty() {
         spans.push(Span::styled(
-            format!("{} loading {} ", SPINNER[app.spinner % SPINNER.len()], loading.join(", ")),
+            format!(
+                "{} loading {} ",
+                SPINNER[app.spinner % SPINNER.len()],
+                loading.join(", ")
+            ),
             THEME.spinner,
         ));
     }

@@ -35,15 +35,22 @@ pub const THEME: Theme = Theme {
     value: Style::new(),
     dim: Style::new().fg(Color::DarkGray),
     error: Style::new().fg(Color::Red),
-    link: Style::new().fg(Color::Blue).add_modifier(Modifier::UNDERLINED),
+    link: Style::new()
+        .fg(Color::Blue)
+        .add_modifier(Modifier::UNDERLINED),
     technician: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
     customer: Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-    system: Style::new().fg(Color::DarkGray).add_modifier(Modifier::ITALIC),
+    system: Style::new()
+        .fg(Color::DarkGray)
+        .add_modifier(Modifier::ITALIC),
     date: Style::new().fg(Color::Magenta),
     spinner: Style::new().fg(Color::Cyan),
     key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
     status_bar: Style::new().bg(Color::Black).fg(Color::Gray),
-    notice: Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD),
+    notice: Style::new()
+        .bg(Color::Blue)
+        .fg(Color::White)
+        .add_modifier(Modifier::BOLD),
     secret: Style::new().fg(Color::DarkGray),
 };
 
@@ -57,7 +64,10 @@ pub fn badge(status: Option<&Status>) -> Style {
         Some(Status::NotStarted) => Color::Gray,
         Some(Status::Other(_)) | None => Color::DarkGray,
     };
-    Style::new().bg(bg).fg(Color::Black).add_modifier(Modifier::BOLD)
+    Style::new()
+        .bg(bg)
+        .fg(Color::Black)
+        .add_modifier(Modifier::BOLD)
 }
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];

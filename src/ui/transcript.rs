@@ -41,15 +41,28 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(lines), text);
 
     let top = app.view.top(width, rows);
-    let mut bar = ScrollbarState::new(count.saturating_sub(1))
-        .position(if app.view.is_following() { count } else { top.entry });
+    let mut bar =
+        ScrollbarState::new(count.saturating_sub(1)).position(if app.view.is_following() {
+            count
+        } else {
+            top.entry
+        });
     frame.render_stateful_widget(
-        Scrollbar::new(ScrollbarOrientation::VerticalRight).begin_symbol(None).end_symbol(None),
-        area.inner(Margin { vertical: 1, horizontal: 0 }),
+        Scrollbar::new(ScrollbarOrientation::VerticalRight)
+            .begin_symbol(None)
+            .end_symbol(None),
+        area.inner(Margin {
+            vertical: 1,
+            horizontal: 0,
+        }),
         &mut bar,
     );
     if !app.view.is_following() && inner.height > 2 {
-        render_latest_bar(frame, Rect::new(inner.x, inner.bottom() - 1, width as u16, 1), app.view.unseen);
+        render_latest_bar(
+            frame,
+            Rect::new(inner.x, inner.bottom() - 1, width as u16, 1),
+            app.view.unseen,
+        );
     }
 }
 
@@ -61,7 +74,10 @@ fn render_latest_bar(frame: &mut Frame, area: Rect, unseen: usize) {
         n => format!(" ↓ {n} new messages · press G for the latest "),
     };
     let text = crate::app::wrap::truncate(&text, area.width as usize);
-    frame.render_widget(Paragraph::new(Line::styled(text, THEME.notice)).right_aligned(), area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(text, THEME.notice)).right_aligned(),
+        area,
+    );
 }
 
 fn empty_lines(app: &App, width: usize) -> Vec<Line<'static>> {
@@ -113,9 +129,15 @@ fn row_line(e: &Entry, _n: usize, row: Row, width: usize) -> Line<'static> {
             }
         }
         Row::More(text) => {
-            let style = if e.speaker == Speaker::System { THEME.system } else { THEME.value };
+            let style = if e.speaker == Speaker::System {
+                THEME.system
+            } else {
+                THEME.value
+            };
             let gutter = match e.speaker {
-                Speaker::Technician => Span::styled(format!("{:TIME_COLS$}▌", ""), THEME.technician),
+                Speaker::Technician => {
+                    Span::styled(format!("{:TIME_COLS$}▌", ""), THEME.technician)
+                }
                 _ => Span::raw(format!("{:TIME_COLS$} ", "")),
             };
             // The gutter repeats the technician marker so a long message stays attributed.
