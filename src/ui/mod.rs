@@ -72,6 +72,9 @@ pub fn pane_block<T>(
     if let Some(extra) = extra {
         spans.push(Span::styled(format!("{extra} "), title));
     }
+    if remote.load != Load::Idle {
+        spans.push(Span::styled("· ", THEME.dim));
+    }
     let state = match &remote.load {
         Load::Idle => None,
         Load::Loading { .. } => Some(Span::styled(

@@ -13,11 +13,14 @@ use crate::app::{App, Pane};
 use crate::sanitize::sanitize_line;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let hint_line = hint_spans(app);
+    let left_line = left_spans(app);
+    let budget =
+        (area.width as usize).saturating_sub(left_line.width().min(area.width as usize / 2));
+    let hint_line = hint_spans(app, budget);
     let hint_width = hint_line.width() as u16;
     let [left, right] = area.layout(&Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Length(hint_width.min(area.width / 2)),
+        Constraint::Length(hint_width),
     ]));
     frame.render_widget(
         Paragraph::new(left_spans(app)).style(THEME.status_bar),
@@ -74,13 +77,28 @@ fn left_spans(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-/// Hints for the focused pane: "latest" only means something in the transcript.
-fn hint_spans(app: &App) -> Line<'static> {
-    let mut spans = Vec::new();
-    for (key, hint) in hints() {
-        if hint == "latest" && app.focus != Pane::Transcript {
-            continue;
+/// Which hints survive when the line is short, most needed first.
+const PRIORITY: [&str; 7] = ["help", "quit", "pane", "scroll", "latest", "refresh", "top"];
+
+/// Hints for the focused pane that fit in `budget` columns, in key-table order.
+/// "latest" only means something in the transcript.
+fn hint_spans(app: &App, budget: usize) -> Line<'static> {
+    let all: Vec<(String, &str)> = hints()
+        .filter(|(_, hint)| *hint != "latest" || app.focus == Pane::Transcript)
+        .collect();
+    let cost = |(key, hint): &(String, &str)| key.chars().count() + hint.len() + 3;
+    let mut keep = Vec::new();
+    let mut used = 0;
+    for want in PRIORITY {
+        if let Some(h) = all.iter().find(|(_, hint)| *hint == want) {
+            if used + cost(h) <= budget {
+                used += cost(h);
+                keep.push(want);
+            }
         }
+    }
+    let mut spans = Vec::new();
+    for (key, hint) in all.into_iter().filter(|(_, h)| keep.contains(h)) {
         spans.push(Span::styled(key, THEME.key));
         spans.push(Span::raw(format!(" {hint}  ")));
     }
