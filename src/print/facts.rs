@@ -20,6 +20,8 @@ pub enum Value {
     List(Vec<String>),
     /// Free text whose line breaks matter (notes).
     Block(String),
+    /// A secret or its mask, to be shown verbatim (markdown uses a code span).
+    Secret(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -273,7 +275,12 @@ pub fn link(l: &SystemLink, reveal_secrets: bool) -> Link {
             MASK.to_string()
         }
     });
-    facts.extend(text("User token", token));
+    if let Some(t) = token {
+        facts.push(Fact {
+            label: "User token",
+            value: Value::Secret(t),
+        });
+    }
     Link {
         title: l
             .system_name

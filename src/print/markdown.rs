@@ -8,9 +8,7 @@ use super::{PrintOptions, Report};
 
 /// Characters with inline meaning anywhere in a line. Backslash escapes of ASCII
 /// punctuation are always literal in CommonMark, so over-escaping costs only looks.
-const INLINE: &[char] = &[
-    '\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&', '#', '!',
-];
+const INLINE: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '|', '~', '&', '#'];
 
 /// Characters that start a block (list, setext underline) at the start of a line.
 const LINE_START: &[char] = &['-', '+', '='];
@@ -88,6 +86,19 @@ fn url(u: &str) -> String {
     }
 }
 
+/// A code span: nothing inside is interpreted, so the text shows exactly as it is.
+/// The fence is one backtick longer than any run inside it.
+fn code(s: &str) -> String {
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with(['`', ' ']) || s.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
 #[derive(Default)]
 struct Out(String);
 
@@ -108,6 +119,7 @@ impl Out {
             match &f.value {
                 Value::Text(s) => self.line(&format!("{label} {}", escape(s))),
                 Value::Url(s) => self.line(&format!("{label} {}", url(s))),
+                Value::Secret(s) => self.line(&format!("{label} {}", code(s))),
                 Value::List(items) => {
                     self.line(&label);
                     for i in items {
@@ -211,6 +223,13 @@ mod tests {
     #[test]
     fn paragraphs_keep_their_breaks() {
         assert_eq!(block("a\nb\n\n# c", "  "), "a\\\n  b\n\n  \\# c");
+    }
+
+    #[test]
+    fn code_spans_survive_backticks() {
+        assert_eq!(code("********"), "`********`");
+        assert_eq!(code("a``b"), "```a``b```");
+        assert_eq!(code("`x"), "`` `x ``");
     }
 
     #[test]

@@ -33,7 +33,7 @@ impl Out {
             let first = format!("{indent}{:<width$}", format!("{}:", f.label));
             let pad = " ".repeat(first.width());
             let lines: Vec<&str> = match &f.value {
-                Value::Text(s) | Value::Url(s) => vec![s.as_str()],
+                Value::Text(s) | Value::Url(s) | Value::Secret(s) => vec![s.as_str()],
                 Value::List(items) => items.iter().map(String::as_str).collect(),
                 Value::Block(s) => s.lines().collect(),
             };
