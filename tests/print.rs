@@ -377,6 +377,32 @@ fn hostile_text_never_reaches_the_terminal() {
 }
 
 #[test]
+fn hostile_error_bodies_never_reach_the_terminal() {
+    let report = Report {
+        session: session(json!({"sessionId": format!("{NASTY}1")})),
+        transcript: Err(ApiError::Server {
+            endpoint: Endpoint::Transcript,
+            status: 502,
+            excerpt: format!("{NASTY}<html>bad gateway\n# boom"),
+        }),
+        links: LinksOutcome::Failed {
+            domain: format!("{NASTY}d\n# x"),
+            error: ApiError::NotJson {
+                endpoint: Endpoint::Links,
+                status: 200,
+                content_type: format!("text/html{NASTY}"),
+                excerpt: format!("{NASTY}<h1>login</h1>"),
+            },
+        },
+    };
+    for format in FORMATS {
+        let out = render(&report, &opts(format, false), now());
+        assert_terminal_safe(&out);
+        assert!(out.contains("bad gateway"), "{out}");
+    }
+}
+
+#[test]
 fn hostile_text_cannot_forge_markdown_structure() {
     let out = render(&hostile_report(), &opts(Format::Markdown, false), now());
     let headings: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
