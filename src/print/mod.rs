@@ -1,4 +1,13 @@
 //! `g2a-tui print`: the session, transcript and partner links as text, markdown or JSON.
+//!
+//! `facts` turns the model into sanitised, labelled values once, so the text and
+//! markdown writers cannot disagree about what a session says or forget to sanitise;
+//! `json` works on the raw bodies instead, so it can stay lossless.
+
+mod facts;
+mod json;
+mod markdown;
+mod text;
 
 use chrono::{DateTime, Utc};
 
@@ -38,9 +47,15 @@ pub struct Report {
 
 /// The whole document. `now` is used for "running for" durations of active sessions.
 pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
-    let _ = (report, opts, now);
-    todo!("print formats")
+    match opts.format {
+        Format::Text => text::render(report, opts, now),
+        Format::Markdown => markdown::render(report, opts, now),
+        Format::Json => json::render(report, opts),
+    }
 }
+
+/// What a masked secret shows instead of its value.
+pub const MASK: &str = "********";
 
 impl Report {
     /// The first part that failed, for the exit status.

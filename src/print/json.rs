@@ -1,0 +1,190 @@
+//! One JSON document with the bodies as received: lossless for scripts, yet safe on a
+//! terminal, because every control or bidi character in a string is written as `\uXXXX`.
+
+use std::io;
+
+use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::Value;
+
+use super::{LinksOutcome, PrintOptions, Report, MASK};
+use crate::api::model::TranscriptAbsence;
+use crate::sanitize::{is_unsafe, sanitize_line};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Document {
+    session: Value,
+    transcript: Value,
+    transcript_status: String,
+    links: Value,
+    links_status: String,
+}
+
+pub fn render(report: &Report, opts: &PrintOptions) -> String {
+    let prepare = |raw: &Value| {
+        let mut v = raw.clone();
+        if !opts.reveal_secrets {
+            mask_tokens(&mut v);
+        }
+        v
+    };
+    let (transcript, transcript_status) = match &report.transcript {
+        Ok(t) if t.absence == Some(TranscriptAbsence::NoTranscript) => {
+            (Value::Null, "none".to_string())
+        }
+        Ok(t) => (prepare(&t.raw), "ok".to_string()),
+        Err(e) => (
+            Value::Null,
+            format!("error: {}", sanitize_line(&e.to_string())),
+        ),
+    };
+    let (links, links_status) = match &report.links {
+        LinksOutcome::NoDomain => (Value::Null, "no domain".to_string()),
+        LinksOutcome::Loaded { links, .. } => (prepare(&links.raw), "ok".to_string()),
+        LinksOutcome::Failed { error, .. } => (
+            Value::Null,
+            format!("error: {}", sanitize_line(&error.to_string())),
+        ),
+    };
+    let doc = Document {
+        session: prepare(&report.session.raw),
+        transcript,
+        transcript_status,
+        links,
+        links_status,
+    };
+    let mut out = to_safe_string(&doc);
+    out.push('\n');
+    out
+}
+
+/// Replaces every `userToken` value, at any depth, with the mask. The links body is
+/// where it lives, but its nesting is undocumented, so nothing is assumed.
+pub fn mask_tokens(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, val) in m.iter_mut() {
+                if k.eq_ignore_ascii_case("userToken") && !val.is_null() {
+                    *val = Value::String(MASK.to_string());
+                } else {
+                    mask_tokens(val);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(mask_tokens),
+        _ => {}
+    }
+}
+
+/// Pretty-prints with [`SafeFormatter`]. Serialising a `Value` into memory cannot fail,
+/// but if it ever did the reader gets a valid JSON error object rather than a panic.
+pub fn to_safe_string<T: Serialize>(value: &T) -> String {
+    let mut buf = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, SafeFormatter::default());
+    match value.serialize(&mut ser) {
+        Ok(()) => String::from_utf8_lossy(&buf).into_owned(),
+        Err(e) => format!(
+            "{{\"error\": \"cannot write JSON: {}\"}}",
+            sanitize_line(&e.to_string()).replace(['"', '\\'], "'")
+        ),
+    }
+}
+
+/// PrettyFormatter plus `\uXXXX` escapes for DEL, C1 and bidi controls, which
+/// serde_json writes raw. (C0 controls already reach `write_char_escape`.)
+#[derive(Default)]
+pub struct SafeFormatter {
+    inner: PrettyFormatter<'static>,
+}
+
+impl Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if is_unsafe(c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                // Every unsafe character is in the BMP, so one \u escape is exact.
+                write!(w, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
+        }
+        w.write_all(&fragment.as_bytes()[start..])
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.begin_array(w)
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.end_array(w)
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.inner.begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.inner.begin_object_key(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.inner.end_object_value(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn controls_escaped_and_lossless() {
+        let v = json!({"a\u{202e}": "x\u{1b}]0;t\u{7}\u{7f}\u{9b}\u{2066}日本 🎉 \"q\" \\"});
+        let s = to_safe_string(&v);
+        assert!(!s.chars().any(|c| is_unsafe(c) && c != '\n'), "{s:?}");
+        assert!(s.contains("\\u007f") && s.contains("\\u009b") && s.contains("\\u202e"));
+        assert!(s.contains("日本 🎉"));
+        let back: Value = serde_json::from_str(&s).unwrap_or_default();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn tokens_masked_at_any_depth() {
+        let mut v =
+            json!({"links": [{"userToken": "s3cret", "x": {"USERTOKEN": 5}}], "userToken": null});
+        mask_tokens(&mut v);
+        assert_eq!(
+            v,
+            json!({"links": [{"userToken": MASK, "x": {"USERTOKEN": MASK}}], "userToken": null})
+        );
+    }
+}
