@@ -351,7 +351,11 @@ mod tests {
         let vis = v.visible(60, 10);
         assert_eq!(vis.last().map(|r| r.0), Some(49));
         v.scroll(-3, 60, 10);
-        assert_eq!(v.anchor.map(|a| a.entry), Some(46));
+        assert_eq!(
+            v.anchor.map(|a| a.entry),
+            Some(37),
+            "10 rows from the end, then 3 up"
+        );
         v.scroll(3, 60, 10);
         assert!(v.is_following());
     }

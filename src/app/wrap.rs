@@ -28,7 +28,7 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
             used = 0;
         }
         let paragraph = paragraph.replace('\t', TAB);
-        for word in paragraph.split_word_bounds() {
+        for word in chunks(&paragraph) {
             let w = width(word);
             let max = limit(&rows);
             if used + w <= max {
@@ -65,6 +65,23 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
         row.truncate(trimmed);
     }
     rows
+}
+
+/// Runs of spaces and runs of everything else: lines break only at spaces, so
+/// "add-ins," and "<dana@example.com>" stay whole when they fit.
+fn chunks(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let space = first == ' ';
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| (c == ' ') != space)
+            .map_or(rest.len(), |(i, _)| i);
+        let (chunk, tail) = rest.split_at(end);
+        rest = tail;
+        Some(chunk)
+    })
 }
 
 /// Cuts `s` to at most `max` columns, with an ellipsis when it was longer.
@@ -111,6 +128,18 @@ mod tests {
         let rows = wrap("日本語のテキスト", 6, 6);
         assert!(rows.iter().all(|r| width(r) <= 6), "{rows:?}");
         assert_eq!(rows.concat(), "日本語のテキスト");
+    }
+
+    #[test]
+    fn breaks_only_at_spaces() {
+        assert_eq!(
+            wrap("check add-ins, then", 14, 14),
+            vec!["check add-ins,", "then"]
+        );
+        assert_eq!(
+            wrap("Dana <dana@northwind.example>", 20, 24),
+            vec!["Dana", "<dana@northwind.example>"]
+        );
     }
 
     #[test]

@@ -48,9 +48,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
             top.entry
         });
     frame.render_stateful_widget(
+        // No track symbol: the pane's own border shows through as the track.
         Scrollbar::new(ScrollbarOrientation::VerticalRight)
             .begin_symbol(None)
-            .end_symbol(None),
+            .end_symbol(None)
+            .track_symbol(None)
+            .thumb_style(THEME.border_focused),
         area.inner(Margin {
             vertical: 1,
             horizontal: 0,
