@@ -32,9 +32,10 @@ impl TerminalGuard {
         setup()?;
         let terminal = Terminal::new(CrosstermBackend::new(io::stdout()));
         match terminal {
-            Ok(mut terminal) => {
-                terminal.clear()?;
-                Ok(TerminalGuard { terminal })
+            Ok(terminal) => {
+                let mut guard = TerminalGuard { terminal };
+                guard.redraw_all()?;
+                Ok(guard)
             }
             Err(e) => {
                 restore();
@@ -50,7 +51,16 @@ impl TerminalGuard {
         signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
         // Execution continues here after SIGCONT.
         setup()?;
-        self.terminal.clear()
+        self.redraw_all()
+    }
+
+    /// Clears the screen and forgets what was drawn, so the next frame is drawn whole.
+    /// (`Terminal::clear` would ask the terminal for its cursor position first: a round
+    /// trip over SSH, and a hang on terminals that never answer.)
+    pub fn redraw_all(&mut self) -> io::Result<()> {
+        let size = self.terminal.size()?;
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 }
 

@@ -1,0 +1,321 @@
+//! End to end in a real pseudo-terminal: the release binary against a wiremock API on
+//! loopback, the screen read back through a vt100 parser, exactly as a technician
+//! would see it.
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "e2e-secret-token";
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+
+struct Tui {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Tui {
+    fn start(args: &[&str]) -> Tui {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_g2a-tui"));
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("TZ", "UTC");
+        for var in [
+            "G2A_TOKEN",
+            "G2A_BASE_URL",
+            "G2A_SYSTEM_DOMAIN",
+            "G2A_AUTH_SCHEME",
+        ] {
+            cmd.env_remove(var);
+        }
+        let child = pty.slave.spawn_command(cmd).expect("spawn g2a-tui");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().expect("pty reader");
+        let writer = pty.master.take_writer().expect("pty writer");
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (s, r) = (Arc::clone(&screen), Arc::clone(&raw));
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                s.lock().expect("parser").process(&buf[..n]);
+                r.lock().expect("raw").extend_from_slice(&buf[..n]);
+            }
+        });
+        Tui {
+            child,
+            writer,
+            screen,
+            raw,
+            _master: pty.master,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().expect("parser").screen().contents()
+    }
+
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = self.contents();
+            if ok(&text) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).expect("write keys");
+        self.writer.flush().expect("flush keys");
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                // Let the reader drain the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return status.exit_code();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "g2a-tui did not exit; screen:\n{}",
+                self.contents()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The terminal as the shell gets it back: main screen, cursor shown, modes off.
+    fn assert_restored(&self) {
+        let parser = self.screen.lock().expect("parser");
+        assert!(
+            !parser.screen().alternate_screen(),
+            "left the alternate screen"
+        );
+        assert!(!parser.screen().hide_cursor(), "cursor shown again");
+        let raw = self.raw.lock().expect("raw");
+        let text = String::from_utf8_lossy(&raw);
+        assert!(text.contains("\x1b[?1049l"), "alternate screen exit sent");
+        assert!(
+            text.contains("\x1b[?1000l") || text.contains("\x1b[?1006l"),
+            "mouse capture turned off"
+        );
+        assert!(
+            !text.contains(TOKEN),
+            "the token never reaches the terminal"
+        );
+    }
+}
+
+fn session_body() -> serde_json::Value {
+    json!({
+        "sessionId": "777", "sessionType": "screen_sharing", "status": "complete",
+        "expertName": "Dana Whitfield", "expertEmail": "dana@northwind.example",
+        "customerName": "Morgan Lee", "startedAt": "2026-11-20T14:02:11Z",
+        "customerJoinedAt": "2026-11-20T14:04:24Z", "endedAt": "2026-11-20T14:51:29Z",
+        "collaborators": [{"name": "Ravi Patel", "email": "ravi@northwind.example"}]
+    })
+}
+
+fn events_body(n: usize) -> serde_json::Value {
+    let events: Vec<_> = (0..n)
+        .map(|i| {
+            json!({
+                "timeStamp": format!("2026-11-20T14:{:02}:{:02}Z", 5 + i / 60, i % 60),
+                "participantName": if i % 2 == 0 { "Morgan Lee" } else { "Dana Whitfield" },
+                "content": format!("chat message number {i}")
+            })
+        })
+        .collect();
+    json!({"sessionId": "777", "events": events})
+}
+
+async fn api(transcript_delay: Duration) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/G2A/rest/v1/sessions/777"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session_body()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/G2A/rest/v1/sessions/777/events"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(events_body(120))
+                .set_delay(transcript_delay),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/G2A/rest/v1/systemLinks"))
+        .and(query_param("systemDomain", "helpdesk.northwind.example"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{
+            "systemName": "Northwind ServiceDesk", "systemDomain": "helpdesk.northwind.example",
+            "userEmail": "dana@northwind.example", "userToken": "partner-secret-xyz",
+            "callbackURL": "https://helpdesk.northwind.example/cb"
+        }])))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn args(server: &MockServer) -> Vec<String> {
+    vec![
+        "--base-url".into(),
+        server.uri(),
+        "--token".into(),
+        TOKEN.into(),
+        "--system-domain".into(),
+        "helpdesk.northwind.example".into(),
+        "777".into(),
+    ]
+}
+
+fn start(server: &MockServer) -> Tui {
+    let args = args(server);
+    Tui::start(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panes_fill_g_shows_last_message_q_restores() {
+    let server = api(Duration::ZERO).await;
+    let mut tui = start(&server);
+    let screen = tui.wait_for("all three panes", |s| {
+        s.contains("Expert     Dana Whitfield")
+            && s.contains("chat message number 119")
+            && s.contains("Northwind ServiceDesk")
+    });
+    assert!(
+        !screen.contains("partner-secret-xyz"),
+        "the userToken is masked"
+    );
+    tui.send("g");
+    tui.wait_for("the top of the transcript", |s| {
+        s.contains("chat message number 0") && !s.contains("number 119")
+    });
+    tui.send("G");
+    tui.wait_for("the last message again", |s| {
+        s.contains("chat message number 119")
+    });
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    tui.assert_restored();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_exits_cleanly() {
+    let server = api(Duration::ZERO).await;
+    let mut tui = start(&server);
+    tui.wait_for("the transcript", |s| s.contains("chat message number 119"));
+    let pid = tui.child.process_id().expect("pid");
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let started = Instant::now();
+    assert_eq!(tui.wait_exit(), 0);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "exits within a second or so"
+    );
+    tui.assert_restored();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_pane_drawn_before_slow_transcript() {
+    let server = api(Duration::from_secs(4)).await;
+    let mut tui = start(&server);
+    let screen = tui.wait_for("the session pane", |s| {
+        s.contains("Expert     Dana Whitfield")
+    });
+    assert!(
+        screen.contains("Loading transcript"),
+        "the transcript is still on its way:\n{screen}"
+    );
+    assert!(!screen.contains("chat message number"));
+    tui.wait_for("the slow transcript", |s| {
+        s.contains("chat message number 119")
+    });
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    tui.assert_restored();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resize_redraws_and_small_terminal_says_so() {
+    let server = api(Duration::ZERO).await;
+    let mut tui = start(&server);
+    tui.wait_for("the transcript", |s| s.contains("chat message number 119"));
+    tui._master
+        .resize(PtySize {
+            rows: 8,
+            cols: 30,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("resize");
+    tui.screen
+        .lock()
+        .expect("parser")
+        .screen_mut()
+        .set_size(8, 30);
+    tui.wait_for("the too-small notice", |s| s.contains("Terminal too small"));
+    tui._master
+        .resize(PtySize {
+            rows: 20,
+            cols: 60,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("resize");
+    tui.screen
+        .lock()
+        .expect("parser")
+        .screen_mut()
+        .set_size(20, 60);
+    tui.wait_for("the panes again", |s| {
+        s.contains("chat message number 119") && !s.contains("too small")
+    });
+    tui.send("\x03");
+    assert_eq!(tui.wait_exit(), 0);
+    tui.assert_restored();
+}
+
+#[test]
+fn no_token_fails_before_any_terminal_setup() {
+    let mut tui = Tui::start(&["--base-url", "http://127.0.0.1:9", "777"]);
+    assert_eq!(tui.wait_exit(), 3);
+    let text = tui.contents();
+    assert!(
+        text.contains("no access token") && text.contains("G2A_TOKEN"),
+        "{text}"
+    );
+}
