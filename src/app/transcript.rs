@@ -36,7 +36,6 @@ pub enum Speaker {
 pub struct Entry {
     pub time: String,
     pub day: Option<NaiveDate>,
-    pub day_label: String,
     pub who: String,
     pub text: String,
     pub speaker: Speaker,
@@ -44,12 +43,12 @@ pub struct Entry {
 
 impl Entry {
     pub fn from_event(e: &Event, zone: Zone) -> Self {
-        let (time, day, day_label) = match e.time.as_ref() {
+        let (time, day) = match e.time.as_ref() {
             Some(ts) => match ts.at {
-                Some(at) => (zone.time(at), Some(zone.day(at)), zone.date(at)),
-                None => (truncate(&sanitize_line(&ts.raw), 8), None, String::new()),
+                Some(at) => (zone.time(at), Some(zone.day(at))),
+                None => (truncate(&sanitize_line(&ts.raw), 8), None),
             },
-            None => (String::new(), None, String::new()),
+            None => (String::new(), None),
         };
         let who = e
             .participant
@@ -65,7 +64,6 @@ impl Entry {
         Entry {
             time,
             day,
-            day_label,
             who,
             text,
             speaker,
@@ -192,8 +190,8 @@ impl TranscriptView {
         };
         let mut out = Vec::new();
         let prev_day = i.checked_sub(1).and_then(|p| self.entries[p].day);
-        if e.day.is_some() && (i == 0 || prev_day != e.day) {
-            out.push(Row::Date(e.day_label.clone()));
+        if let Some(day) = e.day.filter(|d| i == 0 || prev_day != Some(*d)) {
+            out.push(Row::Date(day.format("%Y-%m-%d %a").to_string()));
         }
         let rest = width.saturating_sub(INDENT).max(1);
         let first = width.saturating_sub(TIME_COLS + head_width(e)).max(1);

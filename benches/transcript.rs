@@ -1,0 +1,135 @@
+//! How the transcript pane scales: a frame, a page scroll and a jump to the end with
+//! a million messages loaded, against the same with a thousand. The per-frame cost
+//! must not grow with the history (only the rows in view are built).
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use chrono::{TimeZone, Utc};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use g2a_tui::api::worker::{Answer, Request};
+use g2a_tui::api::{Event, Timestamp, Transcript};
+use g2a_tui::app::update::{start, update, Effect, Msg};
+use g2a_tui::app::App;
+use g2a_tui::timefmt::Zone;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn events(n: usize) -> Vec<Event> {
+    let base = Utc
+        .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
+        .single()
+        .expect("valid");
+    (0..n)
+        .map(|i| Event {
+            time: Some(Timestamp {
+                raw: String::new(),
+                at: Some(base + chrono::Duration::seconds(i as i64)),
+            }),
+            participant: Some(
+                if i % 3 == 0 {
+                    "Morgan Lee"
+                } else {
+                    "Dana Whitfield"
+                }
+                .into(),
+            ),
+            content: format!(
+                "message {i}: the printer spooler stopped again after the driver update, \
+                 so we are reinstalling the package and clearing the queue"
+            ),
+        })
+        .collect()
+}
+
+fn loaded(n: usize) -> App {
+    let now = Instant::now();
+    let mut app = App::new(
+        Some("1".into()),
+        None,
+        Zone::Utc,
+        (160, 48),
+        now,
+        Utc::now(),
+    );
+    let fx = start(&mut app, now);
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch(Request::Transcript { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("transcript request");
+    let t = Transcript {
+        events: events(n),
+        ..Default::default()
+    };
+    update(
+        &mut app,
+        Msg::Answer(Answer::Transcript(id, Ok(t))),
+        now,
+        Utc::now(),
+    );
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    let (now, wall) = (app.now, app.wall);
+    update(
+        app,
+        Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        now,
+        wall,
+    );
+}
+
+fn bench(c: &mut Criterion) {
+    let mut term = Terminal::new(TestBackend::new(160, 48)).expect("backend");
+    for n in [1_000usize, 1_000_000] {
+        let mut app = loaded(n);
+        c.bench_function(&format!("frame_tail_{n}"), |b| {
+            b.iter(|| {
+                term.draw(|f| g2a_tui::ui::render(f, black_box(&app)))
+                    .expect("draw");
+            })
+        });
+        key(&mut app, KeyCode::Home);
+        c.bench_function(&format!("page_down_and_frame_{n}"), |b| {
+            b.iter(|| {
+                key(&mut app, KeyCode::PageDown);
+                term.draw(|f| g2a_tui::ui::render(f, &app)).expect("draw");
+            })
+        });
+        c.bench_function(&format!("resize_and_frame_{n}"), |b| {
+            let mut wide = false;
+            b.iter(|| {
+                wide = !wide;
+                let size = if wide { (160, 48) } else { (120, 40) };
+                let (now, wall) = (app.now, app.wall);
+                update(&mut app, Msg::Resize(size.0, size.1), now, wall);
+                term.draw(|f| g2a_tui::ui::render(f, &app)).expect("draw");
+            })
+        });
+        // Sanitising and classifying every message on arrival is the one O(n) step.
+        let load_n = n.min(100_000);
+        c.bench_function(&format!("load_{load_n}"), |b| {
+            b.iter_batched(
+                || events(load_n),
+                |ev| {
+                    let mut view = g2a_tui::app::transcript::TranscriptView::default();
+                    view.set_events(&ev, Zone::Utc, None);
+                    view
+                },
+                BatchSize::LargeInput,
+            )
+        });
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = bench
+}
+criterion_main!(benches);
