@@ -33,6 +33,8 @@ pub async fn run(conn: Connection, session_id: Option<String>) -> anyhow::Result
     );
     let mut pending = start(&mut app, Instant::now());
     let mut input = EventStream::new();
+    // Lets the end-to-end tests prove the panic path restores the terminal.
+    let test_panic = std::env::var_os("G2A_TUI_TEST_PANIC").is_some();
 
     loop {
         for effect in pending.drain(..) {
@@ -52,6 +54,9 @@ pub async fn run(conn: Connection, session_id: Option<String>) -> anyhow::Result
         if app.dirty {
             guard.terminal.draw(|f| crate::ui::render(f, &app))?;
             app.dirty = false;
+            if test_panic && app.session.data.is_some() {
+                panic!("G2A_TUI_TEST_PANIC: deliberate panic after a frame");
+            }
         }
         let wake = app.next_wake();
         let timer = async {

@@ -25,6 +25,10 @@ struct Tui {
 
 impl Tui {
     fn start(args: &[&str]) -> Tui {
+        Tui::start_with_env(args, &[])
+    }
+
+    fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -37,13 +41,19 @@ impl Tui {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("TZ", "UTC");
+        // Symbolising a backtrace of a debug binary takes seconds; the tests need none.
+        cmd.env("RUST_BACKTRACE", "0");
         for var in [
             "G2A_TOKEN",
             "G2A_BASE_URL",
             "G2A_SYSTEM_DOMAIN",
             "G2A_AUTH_SCHEME",
+            "G2A_TUI_TEST_PANIC",
         ] {
             cmd.env_remove(var);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
         }
         let child = pty.slave.spawn_command(cmd).expect("spawn g2a-tui");
         drop(pty.slave);
@@ -307,6 +317,27 @@ async fn resize_redraws_and_small_terminal_says_so() {
     tui.send("\x03");
     assert_eq!(tui.wait_exit(), 0);
     tui.assert_restored();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn panic_restores_terminal_and_prints_once() {
+    let server = api(Duration::ZERO).await;
+    let args = args(&server);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut tui = Tui::start_with_env(&args, &[("G2A_TUI_TEST_PANIC", "1")]);
+    assert_ne!(tui.wait_exit(), 0);
+    tui.assert_restored();
+    let raw = String::from_utf8_lossy(&tui.raw.lock().expect("raw")).to_string();
+    let after_exit = raw
+        .rsplit("\x1b[?1049l")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        after_exit.matches("deliberate panic").count(),
+        1,
+        "printed once, after restoring: {after_exit:?}"
+    );
 }
 
 #[test]
