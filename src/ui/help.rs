@@ -42,7 +42,7 @@ pub fn lines() -> Vec<Line<'static>> {
         .collect();
     out.push(Line::raw(""));
     out.push(Line::styled(
-        " Mouse: wheel scrolls the pane under it, a click focuses it.",
+        " Mouse: the wheel scrolls a pane, a click focuses it.",
         THEME.dim,
     ));
     out

@@ -33,15 +33,11 @@ pub fn content_height(app: &App, width: usize) -> usize {
 
 pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     if app.system_domain.is_none() && app.links.load == Load::Idle {
-        let mut out = Vec::new();
-        field(
-            &mut out,
-            "",
-            "No system domain set. Pass --system-domain DOMAIN or set G2A_SYSTEM_DOMAIN to see the partner-system links.",
-            THEME.dim,
-            width,
-        );
-        return out;
+        let text = "No system domain set. Pass --system-domain DOMAIN or set G2A_SYSTEM_DOMAIN to see the partner-system links.";
+        return crate::app::wrap::wrap(text, width, width)
+            .into_iter()
+            .map(|l| Line::styled(l, THEME.dim))
+            .collect();
     }
     let Some(data) = app.links.data.as_ref() else {
         return placeholder(app, &app.links, "partner links", width);
