@@ -29,6 +29,10 @@ impl Tui {
     }
 
     fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Tui {
+        Tui::spawn(env!("CARGO_BIN_EXE_g2a-tui"), args, env)
+    }
+
+    fn spawn(program: &str, args: &[&str], env: &[(&str, &str)]) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -37,7 +41,7 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_g2a-tui"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("TZ", "UTC");
@@ -349,4 +353,104 @@ fn no_token_fails_before_any_terminal_setup() {
         text.contains("no access token") && text.contains("G2A_TOKEN"),
         "{text}"
     );
+}
+
+/// Ctrl-Z as a technician meets it: the viewer runs as a job of an interactive shell,
+/// stops and hands the terminal back, and `fg` brings it back fully redrawn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_z_suspends_to_the_shell_and_fg_redraws() {
+    let server = api(Duration::ZERO).await;
+    let mut tui = Tui::spawn(
+        "bash",
+        &["--norc", "--noprofile", "-i"],
+        &[("PS1", "shell$ "), ("HISTFILE", "/dev/null"), ("G2A_TOKEN", TOKEN)],
+    );
+    tui.wait_for("the shell prompt", |s| s.contains("shell$"));
+    let cmd = format!(
+        "{} --base-url {} --system-domain helpdesk.northwind.example 777\r",
+        env!("CARGO_BIN_EXE_g2a-tui"),
+        server.uri()
+    );
+    tui.send(&cmd);
+    tui.wait_for("the transcript", |s| s.contains("chat message number 119"));
+    tui.send("\x1a");
+    let screen = tui.wait_for("the shell after Ctrl-Z", |s| s.contains("Stopped"));
+    assert!(
+        !tui.screen
+            .lock()
+            .expect("parser")
+            .screen()
+            .alternate_screen(),
+        "terminal handed back:\n{screen}"
+    );
+    tui.send("fg\r");
+    tui.wait_for("a full redraw after fg", |s| {
+        s.contains("chat message number 119") && s.contains("Transcript")
+    });
+    assert!(tui
+        .screen
+        .lock()
+        .expect("parser")
+        .screen()
+        .alternate_screen());
+    tui.send("q");
+    tui.wait_for("the shell again", |s| {
+        s.contains("shell$") && !s.contains("Transcript")
+    });
+    tui.send("echo status=$?\r");
+    tui.wait_for("exit status 0", |s| s.contains("status=0"));
+    tui.send("exit\r");
+    tui.wait_exit();
+    tui.assert_restored();
+}
+
+/// What a dying terminal emulator or SSH connection does: the pty's master side closes.
+/// The viewer must end (crossterm issue 793: no busy loop on a dead terminal).
+#[test]
+fn terminal_going_away_ends_the_viewer() {
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: ROWS,
+            cols: COLS,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_g2a-tui"));
+    cmd.args(["--base-url", "http://127.0.0.1:9", "--token", TOKEN, "777"]);
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).expect("spawn g2a-tui");
+    drop(pty.slave);
+    // No reader holds a copy of the master, so dropping it really closes the terminal.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        child.try_wait().expect("try_wait").is_none(),
+        "running before the terminal goes"
+    );
+    drop(pty.master);
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while child.try_wait().expect("try_wait").is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "the viewer kept running without a terminal"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prompt_asks_for_a_session_id() {
+    let server = api(Duration::ZERO).await;
+    let mut args = args(&server);
+    args.pop();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut tui = Tui::start(&args);
+    tui.wait_for("the prompt", |s| s.contains("Session id:"));
+    tui.send("777\r");
+    tui.wait_for("the session", |s| {
+        s.contains("chat message number 119") && s.contains("#777")
+    });
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    tui.assert_restored();
 }
