@@ -63,6 +63,8 @@ pub(crate) struct DemoData {
     links: Vec<Value>,
     /// Server start, whole seconds, so offsets give tidy timestamps.
     epoch: DateTime<Utc>,
+    /// Server start as it was, so grown messages carry the time they appeared.
+    now_at_start: DateTime<Utc>,
     started: Instant,
     /// `None`: each transcript's own `intervalSecs`.
     growth: Option<Duration>,
@@ -82,6 +84,7 @@ impl DemoData {
             live_transcripts: live.transcripts,
             links: parse(LINKS, "links.json")?,
             epoch,
+            now_at_start: now,
             started: Instant::now(),
             growth: growth.map(|g| g.max(Duration::from_millis(1))),
         })
@@ -155,7 +158,7 @@ impl DemoData {
                 // `k` fits: it is at most MAX_GROWN.
                 let k = u32::try_from(k).unwrap_or(u32::MAX);
                 let line = &t.pool[(k as usize - 1) % t.pool.len()];
-                let arrived = self.epoch + interval * k;
+                let arrived = self.now_at_start + interval * k;
                 events.push(event(
                     &stamp(arrived),
                     &line.participant_name,
