@@ -315,20 +315,21 @@ def build_main():
 
     # Typing chatter: short acknowledgements and multi-line pastes sprinkled in so the
     # transcript reaches the size of a real 50-minute session.
-    extra_acks = ["ok", "one sec", "ok, thanks", "alright", "yes", "mhm", "right",
-                  "ok I see it", "got it", "👍", "thanks", "sure", "hang on", "done"]
+    extra_acks = ["ok", "ok, thanks", "alright", "right", "ok I see it", "got it", "👍",
+                  "thanks", "sure", "mhm", "ok 👍"]
     tech_waits = ["Still working on it, bear with me.", "Nearly there.", "One moment please.",
-                  "That's expected, don't worry.", "Looking good so far.", "Checking one more thing."]
+                  "Looking good so far.", "Checking one more thing.", "Thanks, that helps."]
     padded = []
     for i, line in enumerate(script):
         padded.append(line)
         who, text, is_sys = line
-        if is_sys or i < 6 or i > len(script) - 5:
+        # Never after a question: an unrelated reply would read as an answer.
+        if is_sys or i < 6 or i > len(script) - 5 or "?" in text:
             continue
         r = RNG.random()
-        if r < 0.3 and who != C:
+        if who != C and r < 0.42:
             padded.append((C, RNG.choice(extra_acks), False))
-        elif r < 0.5 and who == C:
+        elif who == C and r < 0.12:
             padded.append((D, RNG.choice(tech_waits), False))
 
     # Multi-line messages: pasted output and a numbered list.
