@@ -363,7 +363,11 @@ async fn ctrl_z_suspends_to_the_shell_and_fg_redraws() {
     let mut tui = Tui::spawn(
         "bash",
         &["--norc", "--noprofile", "-i"],
-        &[("PS1", "shell$ "), ("HISTFILE", "/dev/null"), ("G2A_TOKEN", TOKEN)],
+        &[
+            ("PS1", "shell$ "),
+            ("HISTFILE", "/dev/null"),
+            ("G2A_TOKEN", TOKEN),
+        ],
     );
     tui.wait_for("the shell prompt", |s| s.contains("shell$"));
     let cmd = format!(

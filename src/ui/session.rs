@@ -168,7 +168,8 @@ fn times(app: &App, s: &Session) -> Vec<(&'static str, String)> {
         }
         out.push(("Joined", v));
     }
-    let from = s.customer_joined_at.as_ref().or(s.started_at.as_ref());
+    // Like `print`, a session lasts from its start, not from when the customer joined.
+    let from = s.started_at.as_ref().or(s.customer_joined_at.as_ref());
     match &s.ended_at {
         Some(t) => {
             let mut v = stamp(t);
