@@ -50,19 +50,20 @@ async fn run_viewer(cli: &Cli) -> ExitCode {
 }
 
 async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
-    let conn = match Connection::open(&cli.common).await {
-        Ok(c) => c,
-        Err(e) => return fail(&e),
-    };
+    // A missing id is a usage error whatever else is wrong, so it is checked first.
     let id = match args.session_id.clone().or_else(|| cli.session_id.clone()) {
         Some(id) => id,
-        None if conn.demo.is_some() => demo::MAIN_SESSION.to_string(),
+        None if cli.common.demo => demo::MAIN_SESSION.to_string(),
         None => {
             return fail_plain(
                 "no session id given\nhint: g2a-tui print SESSION_ID (or --demo to try the bundled demo)",
                 2,
             )
         }
+    };
+    let conn = match Connection::open(&cli.common).await {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
     };
     let report = match print::fetch(&conn.client, &id, conn.system_domain.as_deref()).await {
         Ok(r) => r,

@@ -97,16 +97,19 @@ impl Client {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("g2a-tui/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .timeout(config.timeout)
-            .build()
-            .map_err(|e| ApiError::Network {
-                endpoint: Endpoint::Session,
-                detail: error_chain(&e),
-            })?;
+            .timeout(config.timeout);
+        // A corporate HTTPS_PROXY must not swallow the loopback demo API (or a local mock).
+        if is_loopback(&base) {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| ApiError::Network {
+            endpoint: Endpoint::Session,
+            detail: error_chain(&e),
+        })?;
         Ok(Client {
             http,
             base,
@@ -277,6 +280,15 @@ fn is_invalid_token(body: &[u8]) -> bool {
         .ok()
         .and_then(|v| v.get("int_err_code")?.as_str().map(|s| s == "InvalidToken"))
         .unwrap_or(false)
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn parse_base(raw: &str) -> Result<Url, ApiError> {

@@ -1,0 +1,181 @@
+//! The binary's non-interactive modes as a user runs them: `print --demo` on a machine
+//! with no network and no token, snapshots of the three formats for the demo's main
+//! session, and the documented exit codes.
+
+use std::process::{Command, Output};
+
+use g2a_tui::demo::{DemoServer, TOKEN};
+
+fn g2a(args: &[&str]) -> Output {
+    g2a_env(args, &[])
+}
+
+fn g2a_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_g2a-tui"));
+    cmd.args(args);
+    for var in [
+        "G2A_TOKEN",
+        "G2A_BASE_URL",
+        "G2A_SYSTEM_DOMAIN",
+        "G2A_AUTH_SCHEME",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("TZ", "UTC").env("RUST_BACKTRACE", "0");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run g2a-tui")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn print_demo_in_three_formats() {
+    for format in ["text", "markdown", "json"] {
+        let out = g2a(&["print", "--demo", "--utc", "--format", format]);
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(!text.contains("nw-"), "{format}: partner tokens are masked");
+        assert!(
+            text.contains("Tomás Alvarez"),
+            "{format}: the customer is named"
+        );
+        insta::assert_snapshot!(format!("print_demo_{format}"), text);
+    }
+}
+
+#[test]
+fn json_is_one_document_and_reveals_only_on_request() {
+    let out = g2a(&["print", "--demo", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    assert!(doc["session"].is_object() && doc["transcript"].is_object() && doc["links"].is_array());
+    let out = g2a(&["print", "--demo", "--format", "json", "--reveal-secrets"]);
+    assert!(
+        stdout(&out).contains("\"userToken\": \"nw-"),
+        "revealed on request"
+    );
+}
+
+#[test]
+fn demo_ignores_a_proxy_for_loopback() {
+    let out = g2a_env(
+        &["print", "--demo"],
+        &[
+            ("HTTP_PROXY", "http://127.0.0.1:9"),
+            ("HTTPS_PROXY", "http://127.0.0.1:9"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn no_transcript_is_success() {
+    let out = g2a(&["print", "--demo", "482913711"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("No chat transcript"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn exit_codes() {
+    let usage = g2a(&["print"]);
+    assert_eq!(
+        usage.status.code(),
+        Some(2),
+        "no session id: {}",
+        stderr(&usage)
+    );
+    assert!(stderr(&usage).contains("no session id"));
+
+    let bad_flag = g2a(&["print", "--format", "pdf", "1"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+
+    let bad_url = g2a(&["print", "--base-url", "ftp://example", "--token", "t", "1"]);
+    assert_eq!(bad_url.status.code(), Some(2), "{}", stderr(&bad_url));
+
+    let no_token = g2a(&["print", "--base-url", "http://127.0.0.1:9", "1"]);
+    assert_eq!(no_token.status.code(), Some(3));
+    assert!(stderr(&no_token).contains("G2A_TOKEN"));
+
+    let not_found = g2a(&["print", "--demo", "does-not-exist"]);
+    assert_eq!(not_found.status.code(), Some(4), "{}", stderr(&not_found));
+    assert!(stderr(&not_found).contains("404"));
+
+    let refused = g2a(&[
+        "print",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--token",
+        "secret-tok",
+        "1",
+    ]);
+    assert_eq!(refused.status.code(), Some(5));
+    for o in [&usage, &bad_url, &no_token, &not_found, &refused] {
+        let err = stderr(o);
+        assert!(err.lines().count() <= 2, "one or two plain lines: {err}");
+        assert!(!err.contains("panicked") && !err.contains("secret-tok"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_token_against_the_demo_api_is_an_auth_failure() {
+    let server = DemoServer::start("127.0.0.1:0".parse().expect("addr"))
+        .await
+        .expect("demo server");
+    let base = server.base_url();
+    let wrong = tokio::task::spawn_blocking({
+        let base = base.clone();
+        move || {
+            g2a(&[
+                "print",
+                "--base-url",
+                &base,
+                "--token",
+                "wrong",
+                "482913657",
+            ])
+        }
+    })
+    .await
+    .expect("join");
+    assert_eq!(wrong.status.code(), Some(3), "{}", stderr(&wrong));
+    assert!(stderr(&wrong).contains("401"));
+    let right = tokio::task::spawn_blocking(move || {
+        g2a_env(
+            &[
+                "print",
+                "--base-url",
+                &base,
+                "--auth-scheme",
+                "oauth",
+                "482913657",
+            ],
+            &[("G2A_TOKEN", TOKEN)],
+        )
+    })
+    .await
+    .expect("join");
+    assert_eq!(right.status.code(), Some(0), "{}", stderr(&right));
+}
+
+#[test]
+fn help_hides_the_token_from_the_environment() {
+    let out = g2a_env(&["--help"], &[("G2A_TOKEN", "very-secret-token")]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("--token") && text.contains("Exit status"));
+    assert!(!text.contains("very-secret-token"));
+}
