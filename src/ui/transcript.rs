@@ -99,11 +99,11 @@ fn row_line(e: &Entry, _n: usize, row: Row, width: usize) -> Line<'static> {
     match row {
         Row::Date(label) => {
             let label = format!(" {label} ");
-            let side = width.saturating_sub(label.chars().count()) / 2;
+            let rest = width.saturating_sub(crate::app::wrap::width(&label));
             Line::from(vec![
-                Span::styled("─".repeat(side), THEME.dim),
+                Span::styled("─".repeat(rest / 2), THEME.dim),
                 Span::styled(label, THEME.date),
-                Span::styled("─".repeat(side), THEME.dim),
+                Span::styled("─".repeat(rest - rest / 2), THEME.dim),
             ])
         }
         Row::First(text) => {
