@@ -126,6 +126,22 @@ impl Tui {
         }
     }
 
+    /// `q`, exit status 0, and the terminal handed back intact.
+    fn quit_cleanly(&mut self) {
+        self.send("q");
+        assert_eq!(self.wait_exit(), 0);
+        self.assert_restored();
+    }
+
+    fn signal(&self, name: &str) {
+        let pid = self.child.process_id().expect("pid").to_string();
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status()
+            .expect("kill");
+        assert!(sent.success(), "kill -{name}");
+    }
+
     /// The terminal as the shell gets it back: main screen, cursor shown, modes off.
     fn assert_restored(&self) {
         let parser = self.screen.lock().expect("parser");
@@ -238,9 +254,7 @@ async fn panes_fill_g_shows_last_message_q_restores() {
     tui.wait_for("the last message again", |s| {
         s.contains("chat message number 119")
     });
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0);
-    tui.assert_restored();
+    tui.quit_cleanly();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -248,12 +262,7 @@ async fn sigterm_exits_cleanly() {
     let server = api(Duration::ZERO).await;
     let mut tui = start(&server);
     tui.wait_for("the transcript", |s| s.contains("chat message number 119"));
-    let pid = tui.child.process_id().expect("pid");
-    let sent = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status()
-        .expect("kill");
-    assert!(sent.success());
+    tui.signal("TERM");
     let started = Instant::now();
     assert_eq!(tui.wait_exit(), 0);
     assert!(
@@ -278,9 +287,7 @@ async fn session_pane_drawn_before_slow_transcript() {
     tui.wait_for("the slow transcript", |s| {
         s.contains("chat message number 119")
     });
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0);
-    tui.assert_restored();
+    tui.quit_cleanly();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -454,7 +461,5 @@ async fn prompt_asks_for_a_session_id() {
     tui.wait_for("the session", |s| {
         s.contains("chat message number 119") && s.contains("#777")
     });
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0);
-    tui.assert_restored();
+    tui.quit_cleanly();
 }

@@ -52,6 +52,16 @@ fn feed(app: &mut App, a: Answer) {
     update(app, Msg::Answer(a), now, wall);
 }
 
+fn press(app: &mut App, c: char) {
+    let (now, wall) = (app.now, app.wall);
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        now,
+        wall,
+    );
+}
+
 fn draw(app: &App) -> Terminal<TestBackend> {
     let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("test backend");
     term.draw(|f| g2a_tui::ui::render(f, app)).expect("draw");
@@ -142,13 +152,7 @@ fn loaded_following_the_tail() {
 fn loaded_scrolled_to_top_with_help_hint_bar() {
     for size in SIZES {
         let mut app = loaded(size);
-        let (now, wall) = (app.now, app.wall);
-        update(
-            &mut app,
-            Msg::Key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE)),
-            now,
-            wall,
-        );
+        press(&mut app, 'g');
         let screen = draw(&app).backend().to_string();
         assert!(
             screen.contains("2026-11-20 Fri"),
@@ -275,13 +279,7 @@ fn failed_refresh_keeps_data() {
 #[test]
 fn help_overlay_lists_every_binding() {
     let mut app = loaded((120, 40));
-    let (now, wall) = (app.now, app.wall);
-    update(
-        &mut app,
-        Msg::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE)),
-        now,
-        wall,
-    );
+    press(&mut app, '?');
     let screen = draw(&app).backend().to_string();
     for b in g2a_tui::app::keymap::BINDINGS {
         assert!(screen.contains(b.help), "help lists {:?}", b.action);
@@ -332,13 +330,7 @@ fn hostile_text_keeps_borders() {
         feed(&mut app, Answer::Session(s, Ok(session())));
         feed(&mut app, Answer::Transcript(t, Ok(hostile_transcript())));
         // Scroll to the top so the hostile first messages are on screen.
-        let (now, wall) = (app.now, app.wall);
-        update(
-            &mut app,
-            Msg::Key(KeyEvent::new(KeyCode::Char('g'), KeyModifiers::NONE)),
-            now,
-            wall,
-        );
+        press(&mut app, 'g');
         let term = draw(&app);
         let buf = term.backend().buffer();
         for cell in buf.content() {
