@@ -63,15 +63,12 @@ pub fn panes(area: Rect) -> Option<Panes> {
     })
 }
 
-/// Width and height of the text inside a pane: its borders, and for the transcript
-/// the scrollbar column, taken off.
-pub fn text_area(rect: Rect, pane: Pane) -> (usize, usize) {
+/// Width and height of the text inside a pane (its borders taken off; the transcript's
+/// scrollbar is drawn over its right border, so it takes no text column).
+pub fn text_area(rect: Rect, _pane: Pane) -> (usize, usize) {
     let w = rect.width.saturating_sub(2) as usize;
     let h = rect.height.saturating_sub(2) as usize;
-    match pane {
-        Pane::Transcript => (w.saturating_sub(1).max(1), h.max(1)),
-        _ => (w.max(1), h.max(1)),
-    }
+    (w.max(1), h.max(1))
 }
 
 #[cfg(test)]
