@@ -133,6 +133,24 @@ impl Tui {
         self.assert_restored();
     }
 
+    /// Resizes the terminal as a window manager would. The parser learns the new size
+    /// first, so the redraw that follows is read at that size.
+    fn resize(&self, rows: u16, cols: u16) {
+        self.screen
+            .lock()
+            .expect("parser")
+            .screen_mut()
+            .set_size(rows, cols);
+        self._master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
     fn signal(&self, name: &str) {
         let pid = self.child.process_id().expect("pid").to_string();
         let sent = std::process::Command::new("kill")
@@ -295,33 +313,9 @@ async fn resize_redraws_and_small_terminal_says_so() {
     let server = api(Duration::ZERO).await;
     let mut tui = start(&server);
     tui.wait_for("the transcript", |s| s.contains("chat message number 119"));
-    tui._master
-        .resize(PtySize {
-            rows: 8,
-            cols: 30,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("resize");
-    tui.screen
-        .lock()
-        .expect("parser")
-        .screen_mut()
-        .set_size(8, 30);
+    tui.resize(8, 30);
     tui.wait_for("the too-small notice", |s| s.contains("Terminal too small"));
-    tui._master
-        .resize(PtySize {
-            rows: 20,
-            cols: 60,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("resize");
-    tui.screen
-        .lock()
-        .expect("parser")
-        .screen_mut()
-        .set_size(20, 60);
+    tui.resize(20, 60);
     tui.wait_for("the panes again", |s| {
         s.contains("chat message number 119") && !s.contains("too small")
     });
