@@ -7,11 +7,14 @@ Reports the median and worst of: the first byte of output (terminal set up), the
 frame with the pane borders (drawn before any answer), and the frame showing the last
 transcript message (all three endpoints answered through the loopback demo API).
 """
+import fcntl
 import os
 import pty
 import select
 import statistics
+import struct
 import sys
+import termios
 import time
 
 BIN = os.path.join(os.path.dirname(__file__), "..", "target", "release", "g2a-tui")
@@ -20,6 +23,8 @@ BIN = os.path.join(os.path.dirname(__file__), "..", "target", "release", "g2a-tu
 def run_once():
     pid, fd = pty.fork()
     if pid == 0:
+        # A 120x40 terminal, set on the child's side before the viewer asks for its size.
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         os.environ["TERM"] = "xterm-256color"
         os.execv(BIN, [BIN, "--demo"])
     start = time.perf_counter()

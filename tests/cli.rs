@@ -179,3 +179,45 @@ fn help_hides_the_token_from_the_environment() {
     assert!(text.contains("--token") && text.contains("Exit status"));
     assert!(!text.contains("very-secret-token"));
 }
+
+/// `g2a-tui demo-server` as a user runs it: it says where it listens, the printed
+/// command works against it, and SIGTERM stops it cleanly.
+#[test]
+fn demo_server_subcommand_serves_until_terminated() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_g2a-tui"))
+        .args(["demo-server", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start demo-server");
+    let pipe = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(pipe).lines();
+    let first = lines.next().expect("a line").expect("utf-8");
+    let url = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .expect("the listening address")
+        .to_string();
+    let hint = lines.next().expect("a second line").expect("utf-8");
+    assert!(hint.contains(&url) && hint.contains(TOKEN), "{hint}");
+    let out = g2a(&[
+        "print",
+        "--base-url",
+        &url,
+        "--token",
+        TOKEN,
+        "--system-domain",
+        "helpdesk.northwind.example",
+        "482913657",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Northwind ServiceDesk"));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill")
+        .success());
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0));
+}
