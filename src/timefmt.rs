@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Local, TimeDelta, Utc};
 
-use crate::api::Timestamp;
+use crate::api::{Session, Status, Timestamp};
+use crate::sanitize::sanitize_line;
 
 /// Which zone times are shown in: the local one by default, UTC with `--utc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -78,6 +79,59 @@ pub fn duration(d: TimeDelta) -> String {
 /// The span between two timestamps, when both parsed.
 pub fn between(from: Option<&Timestamp>, to: Option<&Timestamp>) -> Option<TimeDelta> {
     Some(to?.at? - from?.at?)
+}
+
+/// The three moments of a session a technician asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    Started,
+    CustomerJoined,
+    Ended,
+}
+
+/// One moment, its sanitised timestamp, and the span that goes with it: "running for"
+/// on the start of an active session, "customer waited" on the join, "lasted" (from
+/// the start) on the end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Milestone {
+    pub moment: Moment,
+    pub at: String,
+    pub span: Option<String>,
+}
+
+/// The session's milestones in order; `print` and the viewer both show these, so
+/// they can never disagree on what "lasted" means.
+pub fn milestones(s: &Session, zone: Zone, now: DateTime<Utc>) -> Vec<Milestone> {
+    let stamp = |t: &Timestamp| sanitize_line(&zone.stamp(t)).into_owned();
+    let mut out = Vec::new();
+    if let Some(started) = &s.started_at {
+        let running = s.ended_at.is_none() && s.status == Some(Status::Active);
+        out.push(Milestone {
+            moment: Moment::Started,
+            at: stamp(started),
+            span: started
+                .at
+                .filter(|_| running)
+                .map(|at| format!("running for {}", duration(now - at))),
+        });
+    }
+    if let Some(joined) = &s.customer_joined_at {
+        out.push(Milestone {
+            moment: Moment::CustomerJoined,
+            at: stamp(joined),
+            span: between(s.started_at.as_ref(), Some(joined))
+                .map(|d| format!("customer waited {}", duration(d))),
+        });
+    }
+    if let Some(ended) = &s.ended_at {
+        out.push(Milestone {
+            moment: Moment::Ended,
+            at: stamp(ended),
+            span: between(s.started_at.as_ref(), Some(ended))
+                .map(|d| format!("lasted {}", duration(d))),
+        });
+    }
+    out
 }
 
 #[cfg(test)]

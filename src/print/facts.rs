@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{LinksOutcome, PrintOptions, Report, MASK};
 use crate::api::model::{SupportedCallbacks, TranscriptAbsence};
-use crate::api::{ApiError, Event, Session, Status, SystemLink, Timestamp};
+use crate::api::{ApiError, Event, Session, SystemLink};
 use crate::sanitize::{sanitize, sanitize_line};
-use crate::timefmt::{between, duration, Zone};
+use crate::timefmt::{milestones, Moment, Zone};
 
 /// A value ready to show: every string in it has been through the sanitiser.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,36 +64,22 @@ pub fn session_id(s: &Session) -> String {
         .unwrap_or_else(|| "(no id)".to_string())
 }
 
-fn stamp(zone: Zone, ts: &Timestamp) -> String {
-    line(&zone.stamp(ts))
-}
-
 /// Times with how long each step took, so nobody has to subtract timestamps by hand.
 fn timing(s: &Session, zone: Zone, now: DateTime<Utc>) -> Vec<Fact> {
-    let mut out = Vec::new();
-    if let Some(started) = &s.started_at {
-        let mut v = stamp(zone, started);
-        let running = s.ended_at.is_none() && s.status == Some(Status::Active);
-        if let (true, Some(at)) = (running, started.at) {
-            v.push_str(&format!(" (running for {})", duration(now - at)));
-        }
-        out.extend(text("Started", Some(v)));
-    }
-    if let Some(joined) = &s.customer_joined_at {
-        let mut v = stamp(zone, joined);
-        if let Some(d) = between(s.started_at.as_ref(), Some(joined)) {
-            v.push_str(&format!(" (customer waited {})", duration(d)));
-        }
-        out.extend(text("Customer joined", Some(v)));
-    }
-    if let Some(ended) = &s.ended_at {
-        let mut v = stamp(zone, ended);
-        if let Some(d) = between(s.started_at.as_ref(), Some(ended)) {
-            v.push_str(&format!(" (lasted {})", duration(d)));
-        }
-        out.extend(text("Ended", Some(v)));
-    }
-    out
+    milestones(s, zone, now)
+        .into_iter()
+        .map(|m| Fact {
+            label: match m.moment {
+                Moment::Started => "Started",
+                Moment::CustomerJoined => "Customer joined",
+                Moment::Ended => "Ended",
+            },
+            value: Value::Text(match m.span {
+                Some(span) => format!("{} ({span})", m.at),
+                None => m.at,
+            }),
+        })
+        .collect()
 }
 
 /// Everything known about the session, in reading order; missing fields are left out.
@@ -323,6 +309,7 @@ pub fn links(report: &Report, opts: &PrintOptions) -> LinksView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Timestamp;
     use serde_json::json;
 
     fn t(s: &str) -> DateTime<Utc> {

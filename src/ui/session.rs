@@ -10,7 +10,7 @@ use super::{error_lines, field, pane_block, placeholder};
 use crate::api::{Session, Status};
 use crate::app::{App, Pane};
 use crate::sanitize::{sanitize, sanitize_line};
-use crate::timefmt::{between, duration};
+use crate::timefmt::{milestones, Moment};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let block = pane_block(app, Pane::Session, &app.session, None);
@@ -155,35 +155,19 @@ fn machine(s: &Session) -> String {
 
 /// Started / customer joined / ended, each with the span that matters to a technician.
 fn times(app: &App, s: &Session) -> Vec<(&'static str, String)> {
-    let zone = app.zone;
-    let stamp = |t: &crate::api::Timestamp| sanitize_line(&zone.stamp(t)).into_owned();
-    let mut out = Vec::new();
-    if let Some(t) = &s.started_at {
-        out.push(("Started", stamp(t)));
-    }
-    if let Some(t) = &s.customer_joined_at {
-        let mut v = stamp(t);
-        if let Some(d) = between(s.started_at.as_ref(), Some(t)) {
-            v.push_str(&format!(" · waited {}", duration(d)));
-        }
-        out.push(("Joined", v));
-    }
-    // Like `print`, a session lasts from its start, not from when the customer joined.
-    let from = s.started_at.as_ref().or(s.customer_joined_at.as_ref());
-    match &s.ended_at {
-        Some(t) => {
-            let mut v = stamp(t);
-            if let Some(d) = between(from, Some(t)) {
-                v.push_str(&format!(" · lasted {}", duration(d)));
-            }
-            out.push(("Ended", v));
-        }
-        None if s.status == Some(Status::Active) => {
-            if let Some(start) = from.and_then(|f| f.at) {
-                out.push(("Running", format!("for {}", duration(app.wall - start))));
-            }
-        }
-        None => {}
-    }
-    out
+    milestones(s, app.zone, app.wall)
+        .into_iter()
+        .map(|m| {
+            let label = match m.moment {
+                Moment::Started => "Started",
+                Moment::CustomerJoined => "Joined",
+                Moment::Ended => "Ended",
+            };
+            let value = match m.span {
+                Some(span) => format!("{} · {span}", m.at),
+                None => m.at,
+            };
+            (label, value)
+        })
+        .collect()
 }
