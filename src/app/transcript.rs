@@ -281,6 +281,17 @@ impl TranscriptView {
         }
     }
 
+    /// After a resize an entry may wrap to fewer rows than the anchor's row.
+    pub fn clamp_anchor(&mut self, width: usize) {
+        if let Some(a) = self.anchor {
+            let h = self.height(a.entry, width);
+            self.anchor = Some(Anchor {
+                entry: a.entry,
+                row: a.row.min(h.saturating_sub(1)),
+            });
+        }
+    }
+
     pub fn follow(&mut self) {
         self.anchor = None;
         self.unseen = 0;
@@ -378,6 +389,20 @@ mod tests {
         assert!(!v.is_following());
         v.follow();
         assert_eq!(v.unseen, 0);
+    }
+
+    #[test]
+    fn anchor_row_clamped_when_wider() {
+        let mut v = TranscriptView::default();
+        let long = Event {
+            time: None,
+            participant: Some("Morgan".into()),
+            content: "word ".repeat(40),
+        };
+        v.set_events(&vec![long; 30], Zone::Utc, None);
+        v.anchor = Some(Anchor { entry: 3, row: 7 });
+        v.clamp_anchor(400);
+        assert_eq!(v.anchor, Some(Anchor { entry: 3, row: 0 }));
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
         }
         Msg::Resize(w, h) => {
             app.size = (w, h);
+            let (width, _) = text_size(app, Pane::Transcript);
+            app.view.clamp_anchor(width);
             clamp_scrolls(app);
             app.dirty = true;
         }
