@@ -10,7 +10,8 @@ pub const EXIT_CODES: &str = "\
 Exit status:
   0  success (also when the session has no chat transcript)
   1  the viewer itself failed (terminal error)
-  2  usage error (bad option, missing or invalid session id, bad base URL)
+  2  usage error (bad option, missing or invalid session id, bad base URL,
+     or the viewer started without a terminal: use `print` for pipes)
   3  authentication failed (no, invalid or expired token, or access denied)
   4  the session was not found
   5  any other API or network failure";

@@ -35,6 +35,13 @@ fn main() -> ExitCode {
 }
 
 async fn run_viewer(cli: &Cli) -> ExitCode {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return fail_plain(
+            "the viewer needs a terminal (stdin and stdout are not one)\nhint: use `g2a-tui print` to write the session to a file or a pipe",
+            2,
+        );
+    }
     let conn = match Connection::open(&cli.common).await {
         Ok(c) => c,
         Err(e) => return fail(&e),

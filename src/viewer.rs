@@ -31,6 +31,7 @@ pub async fn run(conn: Connection, session_id: Option<String>) -> anyhow::Result
         Instant::now(),
         chrono::Utc::now(),
     );
+    app.demo = conn.demo.is_some();
     let mut pending = start(&mut app, Instant::now());
     let mut input = EventStream::new();
     // Lets the end-to-end tests prove the panic path restores the terminal.

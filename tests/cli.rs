@@ -100,6 +100,14 @@ fn exit_codes() {
     );
     assert!(stderr(&usage).contains("no session id"));
 
+    let no_tty = g2a(&["--demo"]);
+    assert_eq!(no_tty.status.code(), Some(2), "{}", stderr(&no_tty));
+    assert!(stderr(&no_tty).contains("g2a-tui print"), "points at print");
+    assert!(
+        no_tty.stdout.is_empty(),
+        "no escape codes written to a pipe"
+    );
+
     let bad_flag = g2a(&["print", "--format", "pdf", "1"]);
     assert_eq!(bad_flag.status.code(), Some(2));
 

@@ -109,6 +109,8 @@ pub struct App {
     pub session_id: Option<String>,
     pub prompt: Option<Prompt>,
     pub system_domain: Option<String>,
+    /// Reading the bundled demo API, not GoToAssist: said on screen so nobody mistakes it.
+    pub demo: bool,
     pub session: Remote<Session>,
     /// The transcript's metadata (its events live in `view`).
     pub transcript: Remote<Transcript>,
@@ -145,6 +147,7 @@ impl App {
             session_id,
             prompt,
             system_domain,
+            demo: false,
             session: Remote::default(),
             transcript: Remote::default(),
             view: TranscriptView::default(),

@@ -41,6 +41,10 @@ fn left_spans(app: &App) -> Line<'static> {
         .map(|s| sanitize_line(s).into_owned())
         .unwrap_or_default();
     let mut spans = vec![Span::styled(format!(" #{id} "), THEME.key)];
+    if app.demo {
+        spans.push(Span::styled(" DEMO ", THEME.notice));
+        spans.push(Span::raw(" "));
+    }
     let loading: Vec<&str> = [
         (app.session.is_loading(), "session"),
         (app.transcript.is_loading(), "transcript"),
