@@ -369,3 +369,51 @@ fn resize_changes_page_size() {
         "a bigger window pages further: {big} vs {small}"
     );
 }
+
+#[test]
+fn mouse_wheel_scrolls_the_pane_under_it_and_click_focuses() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let (mut app, fx, _) = app_at((160, 48));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(200))));
+    let panes =
+        g2a_tui::ui::layout::panes(ratatui::layout::Rect::new(0, 0, 160, 48)).expect("fits");
+    let mouse = |kind, x, y| MouseEvent {
+        kind,
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    };
+    let (now, wall) = (app.now, app.wall);
+    let inside = (panes.transcript.x + 5, panes.transcript.y + 5);
+    update(
+        &mut app,
+        Msg::Mouse(mouse(MouseEventKind::ScrollUp, inside.0, inside.1)),
+        now,
+        wall,
+    );
+    assert!(
+        !app.view.is_following(),
+        "the wheel scrolled the transcript"
+    );
+    let session = (panes.session.x + 2, panes.session.y + 2);
+    update(
+        &mut app,
+        Msg::Mouse(mouse(
+            MouseEventKind::Down(MouseButton::Left),
+            session.0,
+            session.1,
+        )),
+        now,
+        wall,
+    );
+    assert_eq!(app.focus, Pane::Session);
+    app.dirty = false;
+    update(
+        &mut app,
+        Msg::Mouse(mouse(MouseEventKind::Moved, session.0, session.1)),
+        now,
+        wall,
+    );
+    assert!(!app.dirty, "a plain move changes nothing");
+}
