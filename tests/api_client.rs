@@ -629,7 +629,7 @@ async fn events_with_missing_fields() {
         {}
     ]}))
     .await;
-    assert_eq!(t.events.len(), 4);
+    assert_eq!(t.events.len(), 3, "an object with no event field is dropped");
     assert_eq!(t.events[0].content, "no time, no name");
     assert_eq!(t.events[0].time, None);
     assert_eq!(t.events[0].participant, None);
@@ -1359,4 +1359,27 @@ async fn whitespace_only_body_is_not_json() {
         matches!(&e, ApiError::NotJson { endpoint: Endpoint::Transcript, excerpt, .. } if excerpt.is_empty()),
         "{e:?}"
     );
+}
+
+#[tokio::test]
+async fn oversized_answers_are_refused_not_read() {
+    let big = format!(
+        "{{\"events\": [{}]}}",
+        vec!["{\"content\":\"x\"}"; 100_000].join(",")
+    );
+    let (server, client) = answering(ResponseTemplate::new(200).set_body_string(big.clone())).await;
+    let small = client.clone().with_max_body(1024 * 1024);
+    let e = small.transcript("1").await.expect_err("over the limit");
+    assert!(
+        matches!(e, ApiError::TooLarge { limit_mib: 1, .. }),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("1 MiB"));
+    // The default limit takes the same answer.
+    let t = client
+        .transcript("1")
+        .await
+        .expect("under the default limit");
+    assert_eq!(t.events.len(), 100_000);
+    drop(server);
 }

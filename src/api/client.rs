@@ -66,7 +66,12 @@ pub struct Client {
     timeout_secs: u64,
     /// Kept only to strip it from server text quoted in errors.
     token: Secret,
+    max_body: usize,
 }
+
+/// Larger answers are refused rather than read into memory: a million chat messages
+/// are about 150 MB of JSON, so this leaves room while stopping a runaway server.
+pub const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
 
 /// A token that `Debug` never prints.
 #[derive(Clone)]
@@ -115,7 +120,14 @@ impl Client {
             base,
             timeout_secs: config.timeout.as_secs().max(1),
             token: Secret(token.to_string()),
+            max_body: MAX_BODY_BYTES,
         })
+    }
+
+    /// The same client with another answer size limit (tests use a small one).
+    pub fn with_max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
     }
 
     pub async fn session(&self, id: &str) -> Result<Session, ApiError> {
@@ -198,10 +210,28 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|s| s.trim().parse().ok());
-        let body = response
-            .bytes()
+        let too_large = || ApiError::TooLarge {
+            endpoint,
+            limit_mib: self.max_body / (1024 * 1024),
+        };
+        if response
+            .content_length()
+            .is_some_and(|n| n > self.max_body as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        let mut response = response;
+        while let Some(chunk) = response
+            .chunk()
             .await
-            .map_err(|e| self.transport_error(e, endpoint))?;
+            .map_err(|e| self.transport_error(e, endpoint))?
+        {
+            if body.len() + chunk.len() > self.max_body {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
         let text = || self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS);
         if status.is_success() {
             // RFC 8259 lets a parser ignore a byte order mark; some servers send one.

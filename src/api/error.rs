@@ -84,6 +84,11 @@ pub enum ApiError {
         content_type: String,
         excerpt: String,
     },
+    #[error("the {} answer is larger than {limit_mib} MiB", .endpoint.noun())]
+    TooLarge {
+        endpoint: Endpoint,
+        limit_mib: usize,
+    },
     #[error("the {} answer has an unexpected shape: {detail}", .endpoint.noun())]
     BadShape { endpoint: Endpoint, detail: String },
 }
@@ -143,6 +148,7 @@ impl ApiError {
             ApiError::Network { .. } => "check the network connection and try again".into(),
             ApiError::NotJson { .. } => "a proxy or login page may be in the way; check --base-url".into(),
             ApiError::BadShape { .. } => "the API answered in a form this version does not know".into(),
+            ApiError::TooLarge { .. } => "check --base-url points at the Remote Support API".into(),
         })
     }
 

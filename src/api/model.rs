@@ -303,7 +303,12 @@ impl Transcript {
                 ))
             }
         };
-        t.events = events.iter().filter_map(Event::from_value).collect();
+        // Objects with none of the event fields (`{}`) carry nothing to show.
+        t.events = events
+            .iter()
+            .filter(|e| e.as_object().is_some_and(looks_like_event))
+            .filter_map(Event::from_value)
+            .collect();
         t.raw = raw;
         Ok(t)
     }
@@ -324,10 +329,19 @@ impl Event {
     }
 }
 
+/// The documented event keys, and the spellings `Event::from_value` also accepts.
+const EVENT_KEYS: [&str; 7] = [
+    "timeStamp",
+    "content",
+    "participantName",
+    "timestamp",
+    "time",
+    "message",
+    "participant",
+];
+
 fn looks_like_event(m: &Map<String, Value>) -> bool {
-    ["timeStamp", "content", "participantName"]
-        .iter()
-        .any(|k| m.contains_key(*k))
+    EVENT_KEYS.iter().any(|k| m.contains_key(*k))
 }
 
 /// The events array: under `events` if present, else the first array of event-shaped
@@ -534,6 +548,18 @@ mod tests {
             Some(z + chrono::Duration::milliseconds(250))
         );
         assert_eq!(parse_time("yesterday"), None);
+    }
+
+    #[test]
+    fn events_under_any_key_with_any_accepted_spelling() {
+        let t = Transcript::from_value(json!({
+            "sessionId": "1",
+            "messages": [{"message": "hi", "participant": "A", "timestamp": "2021-04-30T06:00:00Z"}, {}]
+        }))
+        .unwrap();
+        assert_eq!(t.events.len(), 1, "the empty object is dropped");
+        assert_eq!(t.events[0].content, "hi");
+        assert_eq!(t.events[0].participant.as_deref(), Some("A"));
     }
 
     #[test]
