@@ -629,7 +629,11 @@ async fn events_with_missing_fields() {
         {}
     ]}))
     .await;
-    assert_eq!(t.events.len(), 3, "an object with no event field is dropped");
+    assert_eq!(
+        t.events.len(),
+        3,
+        "an object with no event field is dropped"
+    );
     assert_eq!(t.events[0].content, "no time, no name");
     assert_eq!(t.events[0].time, None);
     assert_eq!(t.events[0].participant, None);

@@ -139,17 +139,23 @@ impl Collaborator {
 
     /// "Name <email>" or whichever part is known.
     pub fn display(&self) -> String {
-        match (&self.name, &self.email) {
-            (Some(n), Some(e)) => format!("{n} <{e}>"),
-            (Some(n), None) => n.clone(),
-            (None, Some(e)) => e.clone(),
-            (None, None) => self
-                .other
+        person(self.name.as_deref(), self.email.as_deref()).unwrap_or_else(|| {
+            self.other
                 .iter()
                 .map(|(k, v)| format!("{k}: {v}"))
                 .collect::<Vec<_>>()
-                .join(", "),
-        }
+                .join(", ")
+        })
+    }
+}
+
+/// "Name <email>", or whichever part is known. Unsanitised: callers sanitise for output.
+pub fn person(name: Option<&str>, email: Option<&str>) -> Option<String> {
+    match (name, email) {
+        (Some(n), Some(e)) => Some(format!("{n} <{e}>")),
+        (Some(n), None) => Some(n.to_string()),
+        (None, Some(e)) => Some(e.to_string()),
+        (None, None) => None,
     }
 }
 
@@ -232,6 +238,26 @@ impl Session {
             .as_deref()
             .is_some_and(|t| t.to_ascii_lowercase().contains("unattended"))
             || self.unattended_machine_name.is_some()
+    }
+
+    pub fn expert(&self) -> Option<String> {
+        person(self.expert_name.as_deref(), self.expert_email.as_deref())
+    }
+
+    pub fn customer(&self) -> Option<String> {
+        person(
+            self.customer_name.as_deref(),
+            self.customer_email.as_deref(),
+        )
+    }
+
+    /// The unattended machine as "name (uuid)", or whichever part is known.
+    pub fn machine(&self) -> Option<String> {
+        match (&self.unattended_machine_name, &self.unattended_machine_uuid) {
+            (Some(n), Some(u)) => Some(format!("{n} ({u})")),
+            (Some(x), None) | (None, Some(x)) => Some(x.clone()),
+            (None, None) => None,
+        }
     }
 
     /// Names of the technicians: the expert and every collaborator with a name or email.

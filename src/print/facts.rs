@@ -46,16 +46,6 @@ fn text(label: &'static str, v: Option<String>) -> Option<Fact> {
     })
 }
 
-/// "Name <email>" or whichever part is known, sanitised.
-fn person(name: Option<&String>, email: Option<&String>) -> Option<String> {
-    match (name, email) {
-        (Some(n), Some(e)) => Some(format!("{} <{}>", line(n), line(e))),
-        (Some(n), None) => Some(line(n)),
-        (None, Some(e)) => Some(format!("<{}>", line(e))),
-        (None, None) => None,
-    }
-}
-
 /// The heading id: sanitised, or a placeholder so a heading is never empty.
 pub fn session_id(s: &Session) -> String {
     s.session_id
@@ -87,10 +77,7 @@ pub fn session(s: &Session, zone: Zone, now: DateTime<Utc>) -> Vec<Fact> {
     let mut out: Vec<Fact> = Vec::new();
     out.extend(text("Type", s.session_type.as_deref().map(line)));
     out.extend(text("Status", s.status.as_ref().map(|st| line(st.label()))));
-    out.extend(text(
-        "Expert",
-        person(s.expert_name.as_ref(), s.expert_email.as_ref()),
-    ));
+    out.extend(text("Expert", s.expert().map(|p| line(&p))));
     let collaborators: Vec<String> = s
         .collaborators
         .iter()
@@ -103,17 +90,8 @@ pub fn session(s: &Session, zone: Zone, now: DateTime<Utc>) -> Vec<Fact> {
             value: Value::List(collaborators),
         });
     }
-    out.extend(text(
-        "Customer",
-        person(s.customer_name.as_ref(), s.customer_email.as_ref()),
-    ));
-    let machine = match (&s.unattended_machine_name, &s.unattended_machine_uuid) {
-        (Some(n), Some(u)) => Some(format!("{} ({})", line(n), line(u))),
-        (Some(n), None) => Some(line(n)),
-        (None, Some(u)) => Some(line(u)),
-        (None, None) => None,
-    };
-    out.extend(text("Machine", machine));
+    out.extend(text("Customer", s.customer().map(|p| line(&p))));
+    out.extend(text("Machine", s.machine().map(|m| line(&m))));
     out.extend(text("Account", s.account_name.as_deref().map(line)));
     out.extend(timing(s, zone, now));
     out.extend(text(

@@ -69,7 +69,7 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     field(
         &mut out,
         "Expert",
-        &person(&s.expert_name, &s.expert_email),
+        &clean(&s.expert()),
         THEME.technician,
         width,
     );
@@ -88,11 +88,17 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     field(
         &mut out,
         "Customer",
-        &person(&s.customer_name, &s.customer_email),
+        &clean(&s.customer()),
         THEME.customer,
         width,
     );
-    field(&mut out, "Machine", &machine(s), THEME.value, width);
+    field(
+        &mut out,
+        "Machine",
+        &clean(&s.machine()),
+        THEME.value,
+        width,
+    );
     field(
         &mut out,
         "Account",
@@ -133,24 +139,6 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         );
     }
     out
-}
-
-fn person(name: &Option<String>, email: &Option<String>) -> String {
-    let text = match (name, email) {
-        (Some(n), Some(e)) => format!("{n} <{e}>"),
-        (Some(x), None) | (None, Some(x)) => x.clone(),
-        (None, None) => String::new(),
-    };
-    sanitize_line(&text).into_owned()
-}
-
-fn machine(s: &Session) -> String {
-    let text = match (&s.unattended_machine_name, &s.unattended_machine_uuid) {
-        (Some(n), Some(u)) => format!("{n} ({u})"),
-        (Some(x), None) | (None, Some(x)) => x.clone(),
-        (None, None) => String::new(),
-    };
-    sanitize_line(&text).into_owned()
 }
 
 /// Started / customer joined / ended, each with the span that matters to a technician.
