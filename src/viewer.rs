@@ -49,6 +49,10 @@ pub async fn run(conn: Connection, session_id: Option<String>) -> anyhow::Result
                     guard.suspend()?;
                     app.dirty = true;
                 }
+                Effect::Redraw => {
+                    guard.redraw_all()?;
+                    app.dirty = true;
+                }
                 Effect::Quit => return Ok(()),
             }
         }

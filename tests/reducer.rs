@@ -304,6 +304,11 @@ fn quit_keys() {
         press(&mut app, KeyCode::Char('z'), KeyModifiers::CONTROL),
         vec![Effect::Suspend]
     );
+    let (mut app, _, _) = app_at((120, 40));
+    assert_eq!(
+        press(&mut app, KeyCode::Char('l'), KeyModifiers::CONTROL),
+        vec![Effect::Redraw]
+    );
 }
 
 #[test]

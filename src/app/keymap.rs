@@ -21,6 +21,7 @@ pub enum Action {
     Close,
     Quit,
     Suspend,
+    Redraw,
 }
 
 /// A key with the modifiers that matter. Shift is implied by an upper-case char.

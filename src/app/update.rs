@@ -35,6 +35,8 @@ pub enum Msg {
 pub enum Effect {
     Fetch(Request),
     Suspend,
+    /// Clear the terminal and draw everything (Ctrl-L, after another program scribbled on it).
+    Redraw,
     Quit,
 }
 
@@ -132,6 +134,7 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Close => {}
         Action::Quit => quit(app, fx),
         Action::Suspend => fx.push(Effect::Suspend),
+        Action::Redraw => fx.push(Effect::Redraw),
     }
     let after = (
         app.focus,

@@ -38,8 +38,10 @@ pub fn panes(area: Rect) -> Option<Panes> {
         Constraint::Length(1),
     ]));
     let (session, transcript, links) = if area.width >= WIDE {
+        // Wide enough that an expert's "Name <email>" usually fits on one row.
+        let left_width = (area.width * 2 / 5).clamp(52, 72);
         let [left, transcript] = body.layout(&Layout::horizontal([
-            Constraint::Percentage(40),
+            Constraint::Length(left_width),
             Constraint::Fill(1),
         ]));
         let [session, links] = left.layout(&Layout::vertical([
