@@ -152,6 +152,12 @@ pub const BINDINGS: &[Binding] = &[
         help: "suspend to the shell (fg to return)",
         hint: None,
     },
+    Binding {
+        keys: &[ctrl('l')],
+        action: Action::Redraw,
+        help: "redraw the whole screen",
+        hint: None,
+    },
 ];
 
 /// The action bound to a key press, if any.

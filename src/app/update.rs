@@ -101,6 +101,7 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
             Action::Help | Action::Close => app.help = false,
             Action::Quit => quit(app, fx),
             Action::Suspend => fx.push(Effect::Suspend),
+            Action::Redraw => fx.push(Effect::Redraw),
             _ => return,
         }
         app.dirty = true;
