@@ -90,7 +90,7 @@ pub enum Moment {
 }
 
 /// One moment, its sanitised timestamp, and the span that goes with it: "running for"
-/// on the start of an active session, "customer waited" on the join, "lasted" (from
+/// (or "waiting for the customer for") on the start of a live session, "customer waited" on the join, "lasted" (from
 /// the start) on the end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Milestone {
@@ -105,14 +105,19 @@ pub fn milestones(s: &Session, zone: Zone, now: DateTime<Utc>) -> Vec<Milestone>
     let stamp = |t: &Timestamp| sanitize_line(&zone.stamp(t)).into_owned();
     let mut out = Vec::new();
     if let Some(started) = &s.started_at {
-        let running = s.ended_at.is_none() && s.status == Some(Status::Active);
+        // A live session's clock: how long it has run, or how long the technician has
+        // been waiting for the customer.
+        let live = match (&s.status, &s.ended_at) {
+            (Some(Status::Active), None) => Some("running for"),
+            (Some(Status::Waiting), None) => Some("waiting for the customer for"),
+            _ => None,
+        };
         out.push(Milestone {
             moment: Moment::Started,
             at: stamp(started),
-            span: started
-                .at
-                .filter(|_| running)
-                .map(|at| format!("running for {}", duration(now - at))),
+            span: live
+                .zip(started.at)
+                .map(|(what, at)| format!("{what} {}", duration(now - at))),
         });
     }
     if let Some(joined) = &s.customer_joined_at {
@@ -145,6 +150,28 @@ mod tests {
         assert_eq!(duration(TimeDelta::seconds(3_840)), "1h 04m");
         assert_eq!(duration(TimeDelta::seconds(266_400)), "3d 2h");
         assert_eq!(duration(TimeDelta::seconds(-5)), "-5s");
+    }
+
+    #[test]
+    fn live_sessions_have_a_running_clock() {
+        let now = Utc::now();
+        let mut s = Session {
+            started_at: Some(Timestamp {
+                raw: String::new(),
+                at: Some(now - TimeDelta::seconds(150)),
+            }),
+            status: Some(Status::Waiting),
+            ..Default::default()
+        };
+        let span = |s: &Session| milestones(s, Zone::Utc, now)[0].span.clone();
+        assert_eq!(
+            span(&s).as_deref(),
+            Some("waiting for the customer for 2m 30s")
+        );
+        s.status = Some(Status::Active);
+        assert_eq!(span(&s).as_deref(), Some("running for 2m 30s"));
+        s.status = Some(Status::Complete);
+        assert_eq!(span(&s), None);
     }
 
     #[test]

@@ -171,14 +171,13 @@ impl App {
     }
 
     fn is_live(&self) -> bool {
-        self.session
-            .data
-            .as_ref()
-            .is_some_and(|s| s.status == Some(Status::Active) && s.ended_at.is_none())
+        self.session.data.as_ref().is_some_and(|s| {
+            matches!(s.status, Some(Status::Active | Status::Waiting)) && s.ended_at.is_none()
+        })
     }
 
     /// When the screen next changes by itself: the spinner while loading, the
-    /// "running for" clock of an active session, or an "updated … ago" label.
+    /// clock of an active or waiting session, or an "updated … ago" label.
     /// `None` means nothing changes until input arrives: an idle viewer sleeps.
     pub fn next_wake(&self) -> Option<Instant> {
         if self.any_loading() {

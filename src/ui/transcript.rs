@@ -86,7 +86,7 @@ fn render_latest_bar(frame: &mut Frame, area: Rect, unseen: usize) {
 fn empty_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     match app.transcript.data.as_ref() {
         Some(t) if t.absence == Some(TranscriptAbsence::NoTranscript) => vec![Line::styled(
-            "No chat transcript for this session (it had no web chat).",
+            "No chat transcript for this session.",
             THEME.dim,
         )],
         Some(_) => vec![Line::styled("The transcript is empty.", THEME.dim)],
