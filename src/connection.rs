@@ -16,8 +16,8 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// `domain_given` says whether `--system-domain` (or its env var) was set; in demo
-    /// mode the demo's own domain is used otherwise.
+    /// In demo mode the demo's own system domain is used unless `--system-domain` (or
+    /// its env var) names another.
     pub async fn open(args: &CommonArgs) -> Result<Self, ApiError> {
         let timeout = Duration::from_secs(args.timeout);
         if args.demo {
@@ -33,10 +33,8 @@ impl Connection {
                 auth_scheme: args.auth_scheme,
                 timeout,
             })?;
-            let system_domain = args
-                .system_domain
-                .clone()
-                .or_else(|| Some(demo::SYSTEM_DOMAIN.to_string()));
+            let system_domain =
+                non_empty(&args.system_domain).or_else(|| Some(demo::SYSTEM_DOMAIN.to_string()));
             return Ok(Connection {
                 client,
                 system_domain,
@@ -55,4 +53,8 @@ impl Connection {
             demo: None,
         })
     }
+}
+
+fn non_empty(domain: &Option<String>) -> Option<String> {
+    domain.clone().filter(|d| !d.trim().is_empty())
 }

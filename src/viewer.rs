@@ -20,6 +20,10 @@ use crate::timefmt::Zone;
 pub async fn run(conn: Connection, session_id: Option<String>) -> anyhow::Result<()> {
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
+    // Raw mode turns Ctrl-C into a key, but a `kill -INT` or `kill -QUIT` from outside
+    // must still leave the terminal clean.
+    let mut sigint = signal(SignalKind::interrupt())?;
+    let mut sigquit = signal(SignalKind::quit())?;
     let mut guard = TerminalGuard::enter()?;
     let size = guard.terminal.size()?;
     let (requests, mut answers) = worker::spawn(conn.client.clone());
@@ -47,7 +51,10 @@ pub async fn run(conn: Connection, session_id: Option<String>) -> anyhow::Result
                 }
                 Effect::Suspend => {
                     guard.suspend()?;
-                    app.dirty = true;
+                    // The window may have been resized while we were stopped.
+                    let size = guard.terminal.size()?;
+                    let (now, wall) = (Instant::now(), chrono::Utc::now());
+                    update::update(&mut app, Msg::Resize(size.width, size.height), now, wall);
                 }
                 Effect::Redraw => {
                     guard.redraw_all()?;
@@ -84,6 +91,8 @@ pub async fn run(conn: Connection, session_id: Option<String>) -> anyhow::Result
             _ = timer => Msg::Tick,
             _ = sigterm.recv() => Msg::Terminate,
             _ = sighup.recv() => Msg::Terminate,
+            _ = sigint.recv() => Msg::Terminate,
+            _ = sigquit.recv() => Msg::Terminate,
         };
         pending = update::update(&mut app, msg, Instant::now(), chrono::Utc::now());
         // A burst of answers costs one frame: apply all that are queued before drawing.

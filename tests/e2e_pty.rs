@@ -291,6 +291,18 @@ async fn sigterm_exits_cleanly() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_and_sigint_exit_cleanly() {
+    let server = api(Duration::ZERO).await;
+    for signal in ["HUP", "INT"] {
+        let mut tui = start(&server);
+        tui.wait_for("the transcript", |s| s.contains("chat message number 119"));
+        tui.signal(signal);
+        assert_eq!(tui.wait_exit(), 0, "SIG{signal}");
+        tui.assert_restored();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_pane_drawn_before_slow_transcript() {
     let server = api(Duration::from_secs(4)).await;
     let mut tui = start(&server);

@@ -422,3 +422,37 @@ fn mouse_wheel_scrolls_the_pane_under_it_and_click_focuses() {
     );
     assert!(!app.dirty, "a plain move changes nothing");
 }
+
+#[test]
+fn growing_the_window_while_scrolled_back_follows_again() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(40))));
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char('k'));
+    }
+    assert!(!app.view.is_following());
+    let (now, wall) = (app.now, app.wall);
+    update(&mut app, Msg::Resize(160, 200), now, wall);
+    assert!(
+        app.view.is_following(),
+        "everything fits: no half-empty scrolled-back view"
+    );
+}
+
+#[test]
+fn refresh_keeps_a_reader_who_scrolled_back() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(100))));
+    key(&mut app, KeyCode::Char('g'));
+    let fx = key(&mut app, KeyCode::Char('r'));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(103))));
+    assert_eq!(
+        app.view.anchor.map(|a| a.entry),
+        Some(0),
+        "still at the top"
+    );
+    assert_eq!(app.view.unseen, 3, "three new messages below");
+}

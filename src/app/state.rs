@@ -86,14 +86,6 @@ impl<T> Remote<T> {
             _ => None,
         }
     }
-
-    /// When the shown data arrived, for "updated Ns ago".
-    pub fn loaded_at(&self) -> Option<Instant> {
-        match self.load {
-            Load::Loaded { at } => Some(at),
-            _ => None,
-        }
-    }
 }
 
 /// The "which session?" prompt shown when the viewer starts without an id.
@@ -189,9 +181,7 @@ impl App {
         [&self.session.load, &self.transcript.load, &self.links.load]
             .iter()
             .filter_map(|l| match l {
-                Load::Loaded { at } | Load::Failed { at, .. } => {
-                    Some(next_label_change(*at, self.now))
-                }
+                Load::Loaded { at } => Some(next_label_change(*at, self.now)),
                 _ => None,
             })
             .min()

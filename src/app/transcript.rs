@@ -71,10 +71,12 @@ impl Entry {
     }
 }
 
-/// GoToAssist writes expert joins and session ends into the chat as plain messages.
+/// GoToAssist writes joins, leaves and the end of a session into the chat as plain
+/// messages ("Dana Whitfield joined the session"). Only a short single line that *ends*
+/// with such a phrase counts, so "my colleague has left for the day" stays the
+/// customer's own words.
 fn is_system_line(text: &str) -> bool {
-    let t = text.to_lowercase();
-    [
+    const ENDINGS: [&str; 8] = [
         "joined the session",
         "left the session",
         "ended the session",
@@ -83,9 +85,12 @@ fn is_system_line(text: &str) -> bool {
         "session ended",
         "session started",
         "transferred the session",
-    ]
-    .iter()
-    .any(|p| t.contains(p))
+    ];
+    if text.contains('\n') || text.chars().count() > 100 {
+        return false;
+    }
+    let t = text.trim().trim_end_matches(['.', '!']).to_lowercase();
+    ENDINGS.iter().any(|p| t.ends_with(p))
 }
 
 /// What one screen row of an entry holds.
@@ -223,10 +228,16 @@ impl TranscriptView {
         Anchor { entry: 0, row: 0 }
     }
 
-    /// Where the viewport starts now, resolving "follow" to the tail.
+    /// Where the viewport starts now, resolving "follow" to the tail. An anchor left
+    /// pointing past its entry's rows (a refresh or resize re-wrapped it) is clamped.
     pub fn top(&self, width: usize, height: usize) -> Anchor {
-        self.anchor
-            .unwrap_or_else(|| self.tail_anchor(width, height))
+        match self.anchor {
+            Some(a) if a.entry < self.entries.len() => Anchor {
+                entry: a.entry,
+                row: a.row.min(self.height(a.entry, width).saturating_sub(1)),
+            },
+            _ => self.tail_anchor(width, height),
+        }
     }
 
     /// Moves the view by `delta` rows (negative is up). Reaching the bottom switches
@@ -256,7 +267,7 @@ impl TranscriptView {
             let mut left = delta.unsigned_abs();
             while left > 0 && (at.entry, at.row) < (tail.entry, tail.row) {
                 let h = self.height(at.entry, width);
-                let step = left.min(h - at.row);
+                let step = left.min(h.saturating_sub(at.row).max(1));
                 at.row += step;
                 left -= step;
                 if at.row >= h {
@@ -281,14 +292,18 @@ impl TranscriptView {
         }
     }
 
-    /// After a resize an entry may wrap to fewer rows than the anchor's row.
-    pub fn clamp_anchor(&mut self, width: usize) {
-        if let Some(a) = self.anchor {
-            let h = self.height(a.entry, width);
-            self.anchor = Some(Anchor {
-                entry: a.entry,
-                row: a.row.min(h.saturating_sub(1)),
-            });
+    /// After a resize or a refresh: the anchor is clamped to its entry's rows, and a
+    /// view that now reaches the newest message follows it again.
+    pub fn settle(&mut self, width: usize, height: usize) {
+        if self.anchor.is_none() {
+            return;
+        }
+        let at = self.top(width, height);
+        let tail = self.tail_anchor(width, height);
+        if (at.entry, at.row) >= (tail.entry, tail.row) {
+            self.follow();
+        } else {
+            self.anchor = Some(at);
         }
     }
 
@@ -401,8 +416,35 @@ mod tests {
         };
         v.set_events(&vec![long; 30], Zone::Utc, None);
         v.anchor = Some(Anchor { entry: 3, row: 7 });
-        v.clamp_anchor(400);
+        v.settle(400, 10);
         assert_eq!(v.anchor, Some(Anchor { entry: 3, row: 0 }));
+        // A window tall enough for everything follows the newest message again.
+        v.settle(400, 100);
+        assert!(v.is_following());
+    }
+
+    #[test]
+    fn refresh_that_shortens_the_anchored_entry_does_not_panic() {
+        let msg = |n: usize| Event {
+            time: None,
+            participant: Some("Morgan".into()),
+            content: "word ".repeat(n),
+        };
+        let mut v = TranscriptView::default();
+        v.set_events(&[msg(400), msg(2), msg(2)], Zone::Utc, None);
+        v.anchor = Some(Anchor { entry: 0, row: 20 });
+        v.set_events(&[msg(2), msg(2), msg(2)], Zone::Utc, None);
+        v.scroll(1, 40, 2);
+        v.scroll(-1, 40, 2);
+        assert_eq!(v.visible(40, 2).len(), 2);
+    }
+
+    #[test]
+    fn only_trailing_join_and_leave_phrases_are_system_lines() {
+        assert!(is_system_line("Dana Whitfield joined the session"));
+        assert!(is_system_line("Ravi Patel has left."));
+        assert!(!is_system_line("my colleague has left for the day"));
+        assert!(!is_system_line("ok, the session started late anyway"));
     }
 
     #[test]

@@ -24,8 +24,6 @@ pub enum Msg {
     /// The clock moved (spinner, "updated … ago").
     Tick,
     Answer(Answer),
-    /// Back from Ctrl-Z: everything must be drawn again.
-    Resumed,
     /// SIGTERM, SIGHUP, or the terminal went away.
     Terminate,
 }
@@ -57,8 +55,8 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
         }
         Msg::Resize(w, h) => {
             app.size = (w, h);
-            let (width, _) = text_size(app, Pane::Transcript);
-            app.view.clamp_anchor(width);
+            let (width, height) = text_size(app, Pane::Transcript);
+            app.view.settle(width, height);
             clamp_scrolls(app);
             app.dirty = true;
         }
@@ -69,7 +67,6 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
             app.dirty = true;
         }
         Msg::Answer(answer) => on_answer(app, answer),
-        Msg::Resumed => app.dirty = true,
         Msg::Terminate => {
             app.quit = true;
             fx.push(Effect::Quit);
@@ -268,8 +265,10 @@ fn settle<T>(remote: &mut Remote<T>, result: Result<T, crate::api::ApiError>, no
 
 /// Rows of the pane's text area, for page scrolling.
 fn page(app: &App, pane: Pane) -> isize {
+    // One row of overlap, plus the transcript's "press G" bar row when scrolled back.
     let (_, h) = text_size(app, pane);
-    (h.saturating_sub(1)).max(1) as isize
+    let reserved = if pane == Pane::Transcript { 2 } else { 1 };
+    h.saturating_sub(reserved).max(1) as isize
 }
 
 /// The (width, height) of a pane's text at the current terminal size.

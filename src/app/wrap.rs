@@ -42,7 +42,10 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
                 used = 0;
                 continue;
             }
-            if used > 0 && w <= rest {
+            // A word that does not fit moves to the next row; on a narrow first row
+            // (after a long name) that can leave the first row empty, which reads better
+            // than a word cut in two.
+            if (used > 0 || rows.is_empty()) && w <= rest {
                 rows.push(std::mem::take(&mut line));
                 line.push_str(word);
                 used = w;
@@ -116,7 +119,7 @@ mod tests {
 
     #[test]
     fn narrower_first_row_and_long_words() {
-        assert_eq!(wrap("hello world", 3, 8), vec!["hel", "lo world"]);
+        assert_eq!(wrap("hello world", 3, 8), vec!["", "hello", "world"]);
         let long = "x".repeat(25);
         let rows = wrap(&long, 10, 10);
         assert_eq!(rows.len(), 3);

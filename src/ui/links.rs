@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::theme::THEME;
-use super::{error_lines, field, pane_block, placeholder};
+use super::{error_lines, field, pane_block, placeholder, with_scroll_marks};
 use crate::app::{App, Load, Pane};
 use crate::sanitize::sanitize_line;
 
@@ -17,14 +17,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         .as_deref()
         .map(|d| format!("· {}", crate::app::wrap::truncate(&sanitize_line(d), 30)));
     let block = pane_block(app, Pane::Links, &app.links, extra);
-    let (width, _) = super::layout::text_area(area, Pane::Links);
+    let (width, height) = super::layout::text_area(area, Pane::Links);
+    let lines = lines(app, width);
+    let block = with_scroll_marks(block, lines.len(), app.links_scroll, height);
     let scroll = u16::try_from(app.links_scroll).unwrap_or(u16::MAX);
-    frame.render_widget(
-        Paragraph::new(lines(app, width))
-            .block(block)
-            .scroll((scroll, 0)),
-        area,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
 
 pub fn content_height(app: &App, width: usize) -> usize {
@@ -33,11 +30,7 @@ pub fn content_height(app: &App, width: usize) -> usize {
 
 pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     if app.system_domain.is_none() && app.links.load == Load::Idle {
-        let text = "No system domain set. Pass --system-domain DOMAIN or set G2A_SYSTEM_DOMAIN to see the partner-system links.";
-        return crate::app::wrap::wrap(text, width, width)
-            .into_iter()
-            .map(|l| Line::styled(l, THEME.dim))
-            .collect();
+        return dim_wrapped("No system domain set. Pass --system-domain DOMAIN or set G2A_SYSTEM_DOMAIN to see the partner-system links.", width);
     }
     let Some(data) = app.links.data.as_ref() else {
         return placeholder(app, &app.links, "partner links", width);
@@ -49,9 +42,9 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         .unwrap_or_default();
     if data.links.is_empty() {
         let domain = app.system_domain.as_deref().unwrap_or_default();
-        out.push(Line::styled(
-            format!("No partner links for {}.", sanitize_line(domain)),
-            THEME.dim,
+        out.extend(dim_wrapped(
+            &format!("No partner links for {}.", sanitize_line(domain)),
+            width,
         ));
     }
     let clean = |v: &Option<String>| {
@@ -108,4 +101,11 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         }
     }
     out
+}
+
+fn dim_wrapped(text: &str, width: usize) -> Vec<Line<'static>> {
+    crate::app::wrap::wrap(text, width, width)
+        .into_iter()
+        .map(|l| Line::styled(l, THEME.dim))
+        .collect()
 }

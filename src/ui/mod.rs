@@ -11,7 +11,7 @@ pub mod transcript;
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
 use crate::api::error::WithHint;
@@ -42,14 +42,19 @@ pub fn render(frame: &mut Frame, app: &App) {
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect) {
-    let text = format!(
-        "Terminal too small ({}x{}): g2a-tui needs {}x{}",
-        area.width,
-        area.height,
+    // What to do comes first, so it survives the narrowest terminals.
+    let need = format!(
+        "Terminal too small: need {}x{}",
         layout::MIN_WIDTH,
         layout::MIN_HEIGHT
     );
-    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    let full = format!("{need}, now {}x{}", area.width, area.height);
+    let text = if wrap::width(&full) <= area.width as usize {
+        full
+    } else {
+        wrap::truncate(&need, area.width as usize)
+    };
+    frame.render_widget(Paragraph::new(text), area);
 }
 
 /// The border and title of a pane: number, name, and where its data stands.
@@ -69,12 +74,7 @@ pub fn pane_block<T>(
         format!(" {} {} ", pane.number(), pane.title()),
         title,
     )];
-    if let Some(extra) = extra {
-        spans.push(Span::styled(format!("{extra} "), title));
-    }
-    if remote.load != Load::Idle {
-        spans.push(Span::styled("· ", THEME.dim));
-    }
+    // The state comes first: on a narrow title it is what must not be cut off.
     let state = match &remote.load {
         Load::Idle => None,
         Load::Loading { .. } => Some(Span::styled(
@@ -87,7 +87,13 @@ pub fn pane_block<T>(
         )),
         Load::Failed { .. } => Some(Span::styled("failed ", THEME.error)),
     };
-    spans.extend(state);
+    if let Some(state) = state {
+        spans.push(Span::styled("· ", THEME.dim));
+        spans.push(state);
+    }
+    if let Some(extra) = extra {
+        spans.push(Span::styled(format!("{extra} "), title));
+    }
     Block::bordered()
         .border_type(if focused {
             BorderType::Thick
@@ -96,6 +102,24 @@ pub fn pane_block<T>(
         })
         .border_style(border)
         .title(Line::from(spans))
+}
+
+/// Marks on the bottom border when a short pane's text goes on above or below.
+pub fn with_scroll_marks(
+    block: Block<'static>,
+    total: usize,
+    scroll: usize,
+    height: usize,
+) -> Block<'static> {
+    let above = scroll > 0;
+    let below = total > scroll + height;
+    let text = match (above, below) {
+        (false, false) => return block,
+        (true, false) => " ↑ more ",
+        (false, true) => " ↓ more ",
+        (true, true) => " ↑↓ more ",
+    };
+    block.title_bottom(Line::styled(text, THEME.dim).right_aligned())
 }
 
 /// A pane's text when it has no data yet: a spinner, or the error and its hint.

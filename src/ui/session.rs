@@ -6,7 +6,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::theme::{badge, THEME};
-use super::{error_lines, field, pane_block, placeholder};
+use super::{error_lines, field, pane_block, placeholder, with_scroll_marks};
 use crate::api::{Session, Status};
 use crate::app::{App, Pane};
 use crate::sanitize::{sanitize, sanitize_line};
@@ -14,8 +14,9 @@ use crate::timefmt::{milestones, Moment};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
     let block = pane_block(app, Pane::Session, &app.session, None);
-    let (width, _) = super::layout::text_area(area, Pane::Session);
+    let (width, height) = super::layout::text_area(area, Pane::Session);
     let lines = lines(app, width);
+    let block = with_scroll_marks(block, lines.len(), app.session_scroll, height);
     let scroll = u16::try_from(app.session_scroll).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
@@ -45,10 +46,7 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let mut head = vec![Span::styled(
         format!(
             " {} ",
-            status
-                .map(Status::label)
-                .unwrap_or("unknown")
-                .to_uppercase()
+            sanitize_line(status.map(Status::label).unwrap_or("unknown")).to_uppercase()
         ),
         badge(status),
     )];

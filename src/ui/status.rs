@@ -9,7 +9,7 @@ use ratatui::Frame;
 use super::theme::{SPINNER, THEME};
 use crate::api::error::WithHint;
 use crate::app::keymap::hints;
-use crate::app::{App, Pane};
+use crate::app::{App, Load, Pane};
 use crate::sanitize::sanitize_line;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App) {
@@ -64,17 +64,17 @@ fn left_spans(app: &App) -> Line<'static> {
             THEME.spinner,
         ));
     }
-    let error = [
-        app.session.error(),
-        app.transcript.error(),
-        app.links.error(),
-    ]
-    .into_iter()
-    .flatten()
-    .next();
-    if let Some(e) = error {
+    // The most recent failure is the one the technician just caused or is waiting on.
+    let error = [&app.session.load, &app.transcript.load, &app.links.load]
+        .into_iter()
+        .filter_map(|l| match l {
+            Load::Failed { error, at } => Some((at, error)),
+            _ => None,
+        })
+        .max_by_key(|(at, _)| **at);
+    if let Some((_, e)) = error {
         spans.push(Span::styled(
-            format!("⚠ {}", sanitize_line(&WithHint(e).to_string())),
+            format!("⚠ {} ", sanitize_line(&WithHint(e).to_string())),
             THEME.error,
         ));
     }

@@ -11,6 +11,7 @@ use super::layout::text_area;
 use super::theme::THEME;
 use super::{error_lines, pane_block, placeholder};
 use crate::api::model::TranscriptAbsence;
+use crate::api::ApiError;
 use crate::app::transcript::{display_name, Entry, Row, Speaker, TIME_COLS};
 use crate::app::{App, Pane};
 
@@ -34,9 +35,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(lines), text);
         return;
     }
-    let rows = height.saturating_sub(lines.len());
-    for (i, n, row) in app.view.visible(width, rows) {
-        lines.push(row_line(&app.view.entries[i], n, row, width));
+    // Scrolled back, the last row holds the "press G" bar instead of a message row.
+    let latest_bar = !app.view.is_following() && inner.height > 2;
+    let rows = height.saturating_sub(lines.len() + usize::from(latest_bar));
+    for (i, _, row) in app.view.visible(width, rows) {
+        lines.push(row_line(&app.view.entries[i], row, width));
     }
     frame.render_widget(Paragraph::new(lines), text);
 
@@ -60,7 +63,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         }),
         &mut bar,
     );
-    if !app.view.is_following() && inner.height > 2 {
+    if latest_bar {
         render_latest_bar(
             frame,
             Rect::new(inner.x, inner.bottom() - 1, width as u16, 1),
@@ -84,6 +87,14 @@ fn render_latest_bar(frame: &mut Frame, area: Rect, unseen: usize) {
 }
 
 fn empty_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+    // An unknown session also has no transcript (404 on both): say the real reason.
+    if app.session.data.is_none() && matches!(app.session.error(), Some(ApiError::NotFound { .. }))
+    {
+        return vec![Line::styled(
+            "Nothing to show: the session was not found.",
+            THEME.dim,
+        )];
+    }
     match app.transcript.data.as_ref() {
         Some(t) if t.absence == Some(TranscriptAbsence::NoTranscript) => vec![Line::styled(
             "No chat transcript for this session.",
@@ -95,7 +106,7 @@ fn empty_lines(app: &App, width: usize) -> Vec<Line<'static>> {
 }
 
 /// One screen row of an entry, styled by who is speaking.
-fn row_line(e: &Entry, _n: usize, row: Row, width: usize) -> Line<'static> {
+fn row_line(e: &Entry, row: Row, width: usize) -> Line<'static> {
     match row {
         Row::Date(label) => {
             let label = format!(" {label} ");
@@ -107,7 +118,9 @@ fn row_line(e: &Entry, _n: usize, row: Row, width: usize) -> Line<'static> {
             ])
         }
         Row::First(text) => {
-            let time = Span::styled(format!("{:<TIME_COLS$}", e.time), THEME.dim);
+            // Padded by display width: an unparsed time may hold wide characters.
+            let pad = TIME_COLS.saturating_sub(crate::app::wrap::width(&e.time));
+            let time = Span::styled(format!("{}{}", e.time, " ".repeat(pad)), THEME.dim);
             match e.speaker {
                 Speaker::System => Line::from(vec![
                     time,
