@@ -291,9 +291,16 @@ impl Client {
                 secs: self.timeout_secs,
             }
         } else if e.is_connect() {
+            // "Connection refused" or a DNS failure says it all; hyper's wrapping
+            // ("error sending request: client error (Connect): ...") only adds noise.
+            let host = self.base.host_str().unwrap_or("the server");
+            let host = match self.base.port_or_known_default() {
+                Some(port) => format!("{host}:{port}"),
+                None => host.to_string(),
+            };
             ApiError::Connect {
-                host: excerpt(self.base.host_str().unwrap_or("the server"), 80),
-                detail: error_chain(&e.without_url()),
+                host: excerpt(&host, 80),
+                detail: root_cause(&e),
             }
         } else {
             ApiError::Network {
@@ -302,6 +309,15 @@ impl Client {
             }
         }
     }
+}
+
+/// The innermost cause of an error, one line, sanitised.
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    excerpt(&cause.to_string(), 200)
 }
 
 /// The gateway answers an expired token with `403 {"int_err_code": "InvalidToken", ...}`.

@@ -160,6 +160,8 @@ fn on_prompt_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         KeyCode::Esc => quit(app, fx),
         KeyCode::Char('c') | KeyCode::Char('C') if ctrl => quit(app, fx),
         KeyCode::Char('u') if ctrl => prompt.input.clear(),
+        KeyCode::Char('z') if ctrl => fx.push(Effect::Suspend),
+        KeyCode::Char('l') if ctrl => fx.push(Effect::Redraw),
         KeyCode::Char(c) if !ctrl => {
             prompt.input.push(c);
             prompt.error = None;
