@@ -1141,7 +1141,7 @@ async fn connection_refused_is_a_connect_error() {
     for ep in [Ep::Session, Ep::Events, Ep::Links] {
         let e = checked(call(&client, ep).await.expect_err("refused"));
         assert!(
-            matches!(&e, ApiError::Connect { host, .. } if host == "127.0.0.1"),
+            matches!(&e, ApiError::Connect { host, detail } if *host == format!("127.0.0.1:{port}") && detail.contains("refused")),
             "{e:?}"
         );
         assert_eq!(e.status(), None);
