@@ -456,3 +456,25 @@ fn refresh_keeps_a_reader_who_scrolled_back() {
     );
     assert_eq!(app.view.unseen, 3, "three new messages below");
 }
+
+#[test]
+fn help_scrolls_only_when_it_does_not_fit() {
+    let (mut app, _, _) = app_at((120, 40));
+    key(&mut app, KeyCode::Char('?'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.help_scroll, 0, "everything fits at 120x40");
+    let (mut app, _, _) = app_at((60, 12));
+    key(&mut app, KeyCode::Char('?'));
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.help_scroll, 1);
+    key(&mut app, KeyCode::End);
+    let max = g2a_tui::ui::help::max_scroll(12);
+    assert_eq!(app.help_scroll, max);
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(app.help_scroll, max, "bounded");
+    assert_eq!(
+        app.focus,
+        Pane::Transcript,
+        "the panes underneath did not move"
+    );
+}

@@ -112,6 +112,7 @@ pub struct App {
     pub session_scroll: usize,
     pub links_scroll: usize,
     pub help: bool,
+    pub help_scroll: usize,
     /// Terminal size in cells.
     pub size: (u16, u16),
     /// The clock as of the last message, so drawing never reads a clock itself.
@@ -148,6 +149,7 @@ impl App {
             session_scroll: 0,
             links_scroll: 0,
             help: false,
+            help_scroll: 0,
             size,
             now,
             wall,

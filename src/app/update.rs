@@ -94,8 +94,13 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     if app.help {
         // The overlay takes the keys that close it; everything else is ignored so a
         // stray key does not scroll what the reader cannot see.
+        let max = crate::ui::help::max_scroll(app.size.1);
         match action {
             Action::Help | Action::Close => app.help = false,
+            Action::LineDown => app.help_scroll = (app.help_scroll + 1).min(max),
+            Action::PageDown | Action::Bottom => app.help_scroll = max,
+            Action::LineUp => app.help_scroll = app.help_scroll.saturating_sub(1),
+            Action::PageUp | Action::Top => app.help_scroll = 0,
             Action::Quit => quit(app, fx),
             Action::Suspend => fx.push(Effect::Suspend),
             Action::Redraw => fx.push(Effect::Redraw),
@@ -128,7 +133,10 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Top => to_edge(app, true),
         Action::Bottom => to_edge(app, false),
         Action::Refresh => refresh(app, fx),
-        Action::Help => app.help = true,
+        Action::Help => {
+            app.help = true;
+            app.help_scroll = 0;
+        }
         Action::Close => {}
         Action::Quit => quit(app, fx),
         Action::Suspend => fx.push(Effect::Suspend),

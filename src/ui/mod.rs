@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     links::render(frame, panes.links, app);
     status::render(frame, panes.status, app);
     if app.help {
-        help::render(frame, area);
+        help::render(frame, area, app.help_scroll);
     }
 }
 
