@@ -113,13 +113,7 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
 }
 
 fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
-    let before = (
-        app.focus,
-        app.session_scroll,
-        app.links_scroll,
-        app.view.anchor,
-        app.help,
-    );
+    let before = view_position(app);
     match action {
         Action::FocusNext => app.focus = cycle(app.focus, 1),
         Action::FocusPrev => app.focus = cycle(app.focus, 2),
@@ -142,16 +136,20 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Suspend => fx.push(Effect::Suspend),
         Action::Redraw => fx.push(Effect::Redraw),
     }
-    let after = (
+    if before != view_position(app) || !fx.is_empty() {
+        app.dirty = true;
+    }
+}
+
+/// Everything a key or the mouse can move; a change means the screen must be redrawn.
+fn view_position(app: &App) -> impl PartialEq {
+    (
         app.focus,
         app.session_scroll,
         app.links_scroll,
         app.view.anchor,
         app.help,
-    );
-    if before != after || !fx.is_empty() {
-        app.dirty = true;
-    }
+    )
 }
 
 fn quit(app: &mut App, fx: &mut Vec<Effect>) {
@@ -345,26 +343,14 @@ fn on_mouse(app: &mut App, m: MouseEvent) {
     if app.help || app.prompt.is_some() {
         return;
     }
-    let before = (
-        app.focus,
-        app.session_scroll,
-        app.links_scroll,
-        app.view.anchor,
-    );
+    let before = view_position(app);
     match m.kind {
         MouseEventKind::ScrollDown => scroll(app, pane, 3),
         MouseEventKind::ScrollUp => scroll(app, pane, -3),
         MouseEventKind::Down(MouseButton::Left) => app.focus = pane,
         _ => {}
     }
-    if before
-        != (
-            app.focus,
-            app.session_scroll,
-            app.links_scroll,
-            app.view.anchor,
-        )
-    {
+    if before != view_position(app) {
         app.dirty = true;
     }
 }

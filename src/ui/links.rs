@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::theme::THEME;
-use super::{error_lines, field, pane_block, placeholder, with_scroll_marks};
+use super::{error_lines, field, line_of, pane_block, placeholder, with_scroll_marks};
 use crate::app::{App, Load, Pane};
 use crate::sanitize::sanitize_line;
 
@@ -47,23 +47,18 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
             width,
         ));
     }
-    let clean = |v: &Option<String>| {
-        v.as_deref()
-            .map(|x| sanitize_line(x).into_owned())
-            .unwrap_or_default()
-    };
     for (n, link) in data.links.iter().enumerate() {
         if n > 0 {
             out.push(Line::raw(""));
         }
-        let name = clean(&link.system_name);
+        let name = line_of(&link.system_name);
         let name = if name.is_empty() {
             "(unnamed system)".to_string()
         } else {
             name
         };
         let mut head = vec![Span::styled(name, THEME.title_focused)];
-        let domain = clean(&link.system_domain);
+        let domain = line_of(&link.system_domain);
         if !domain.is_empty() {
             head.push(Span::styled(format!("  {domain}"), THEME.dim));
         }
@@ -71,14 +66,14 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         field(
             &mut out,
             "User",
-            &clean(&link.user_email),
+            &line_of(&link.user_email),
             THEME.value,
             width,
         );
         field(
             &mut out,
             "Callback",
-            &clean(&link.callback_url),
+            &line_of(&link.callback_url),
             THEME.link,
             width,
         );

@@ -122,6 +122,13 @@ pub fn with_scroll_marks(
     block.title_bottom(Line::styled(text, THEME.dim).right_aligned())
 }
 
+/// An optional server field as one sanitised line, empty when missing.
+pub fn line_of(v: &Option<String>) -> String {
+    v.as_deref()
+        .map(|x| crate::sanitize::sanitize_line(x).into_owned())
+        .unwrap_or_default()
+}
+
 /// A pane's text when it has no data yet: a spinner, or the error and its hint.
 pub fn placeholder<T>(
     app: &App,

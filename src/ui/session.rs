@@ -6,7 +6,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::theme::{badge, THEME};
-use super::{error_lines, field, pane_block, placeholder, with_scroll_marks};
+use super::{error_lines, field, line_of, pane_block, placeholder, with_scroll_marks};
 use crate::api::{Session, Status};
 use crate::app::{App, Pane};
 use crate::sanitize::{sanitize, sanitize_line};
@@ -36,11 +36,6 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
         .error()
         .map(|e| error_lines(e, width))
         .unwrap_or_default();
-    let clean = |v: &Option<String>| {
-        v.as_deref()
-            .map(|x| sanitize_line(x).into_owned())
-            .unwrap_or_default()
-    };
 
     let status = s.status.as_ref();
     let mut head = vec![Span::styled(
@@ -67,7 +62,7 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     field(
         &mut out,
         "Expert",
-        &clean(&s.expert()),
+        &line_of(&s.expert()),
         THEME.technician,
         width,
     );
@@ -86,28 +81,28 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     field(
         &mut out,
         "Customer",
-        &clean(&s.customer()),
+        &line_of(&s.customer()),
         THEME.customer,
         width,
     );
     field(
         &mut out,
         "Machine",
-        &clean(&s.machine()),
+        &line_of(&s.machine()),
         THEME.value,
         width,
     );
     field(
         &mut out,
         "Account",
-        &clean(&s.account_name),
+        &line_of(&s.account_name),
         THEME.value,
         width,
     );
     for (label, value) in times(app, s) {
         field(&mut out, label, &value, THEME.value, width);
     }
-    let ticket = [clean(&s.partner_object), clean(&s.partner_object_url)]
+    let ticket = [line_of(&s.partner_object), line_of(&s.partner_object_url)]
         .into_iter()
         .filter(|x| !x.is_empty())
         .collect::<Vec<_>>()
@@ -116,14 +111,14 @@ pub fn lines(app: &App, width: usize) -> Vec<Line<'static>> {
     field(
         &mut out,
         "Join URL",
-        &clean(&s.customer_join_url),
+        &line_of(&s.customer_join_url),
         THEME.link,
         width,
     );
     field(
         &mut out,
         "Recording",
-        &clean(&s.session_recording_url),
+        &line_of(&s.session_recording_url),
         THEME.link,
         width,
     );

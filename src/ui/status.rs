@@ -22,10 +22,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App) {
         Constraint::Fill(1),
         Constraint::Length(hint_width),
     ]));
-    frame.render_widget(
-        Paragraph::new(left_spans(app)).style(THEME.status_bar),
-        left,
-    );
+    frame.render_widget(Paragraph::new(left_line).style(THEME.status_bar), left);
     frame.render_widget(
         Paragraph::new(hint_line)
             .style(THEME.status_bar)
