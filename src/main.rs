@@ -50,8 +50,18 @@ async fn run_viewer(cli: &Cli) -> ExitCode {
         .session_id
         .clone()
         .or_else(|| conn.demo.is_some().then(|| demo::MAIN_SESSION.to_string()));
-    match g2a_tui::viewer::run(conn, id).await {
-        Ok(()) => ExitCode::SUCCESS,
+    let opts = g2a_tui::viewer::Options {
+        session_id: id,
+        zone: Zone::Local,
+        keymap: g2a_tui::app::Keymap::default(),
+        theme: g2a_tui::ui::Theme::from_env(),
+    };
+    match g2a_tui::viewer::run(conn, opts).await {
+        // Quitting while the session had failed to load reports that failure, as
+        // `print` would.
+        Ok(outcome) => outcome
+            .failure
+            .map_or(ExitCode::SUCCESS, |c| ExitCode::from(exit_code(c))),
         Err(e) => fail_plain(&format!("{e:#}"), 1),
     }
 }
@@ -99,13 +109,17 @@ async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
     }
 }
 
-fn fail(e: &ApiError) -> ExitCode {
-    let code = match e.class() {
+fn exit_code(class: ErrorClass) -> u8 {
+    match class {
         ErrorClass::Usage => 2,
         ErrorClass::Auth => 3,
         ErrorClass::NotFound => 4,
         ErrorClass::Api => 5,
-    };
+    }
+}
+
+fn fail(e: &ApiError) -> ExitCode {
+    let code = exit_code(e.class());
     let text = match e.hint() {
         Some(h) => format!("{e}\nhint: {h}"),
         None => e.to_string(),

@@ -5,9 +5,7 @@
 use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
-};
+use crossterm::event::{DisableBracketedPaste, EnableBracketedPaste};
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
@@ -76,10 +74,22 @@ fn setup() -> io::Result<()> {
     execute!(
         io::stdout(),
         EnterAlternateScreen,
-        EnableMouseCapture,
         EnableBracketedPaste,
         cursor::Hide
-    )
+    )?;
+    mouse(true)
+}
+
+/// Button presses and the wheel only, in SGR encoding: crossterm's `EnableMouseCapture`
+/// also asks for every pointer motion (mode 1003), a stream of reports over SSH for
+/// nothing the viewer uses.
+const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1006h";
+const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1000l";
+
+fn mouse(on: bool) -> io::Result<()> {
+    let mut out = io::stdout();
+    out.write_all(if on { MOUSE_ON } else { MOUSE_OFF }.as_bytes())?;
+    out.flush()
 }
 
 /// Puts the terminal back as the shell expects it. Safe to call any number of times.
@@ -91,7 +101,7 @@ pub fn restore() {
     // Each step is tried even if an earlier one failed: a half-restored terminal is
     // the one thing a technician must never be left with.
     let _ = execute!(out, DisableBracketedPaste);
-    let _ = execute!(out, DisableMouseCapture);
+    let _ = mouse(false);
     let _ = execute!(out, LeaveAlternateScreen);
     let _ = execute!(out, cursor::Show);
     let _ = disable_raw_mode();

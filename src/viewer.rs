@@ -1,46 +1,152 @@
 //! The interactive viewer's event loop: one `select!` over terminal input, worker
 //! answers, signals and a timer that exists only while something on screen changes
-//! by itself. Drawing happens once the queue is drained, and only when state changed.
+//! by itself. Drawing happens once the queues are drained, and only when state changed.
+//!
+//! [`run_loop`] takes everything it talks to as arguments (a terminal host, the input
+//! and signal streams, the worker's channels), so a test runs the real loop in-process
+//! with a `TestBackend`, scripted keys and wiremock; [`run`] wires up the real ones.
 
+use std::io;
 use std::time::Instant;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
-use futures::StreamExt;
+use futures::{Stream, StreamExt};
+use ratatui::backend::Backend;
+use ratatui::Terminal;
 use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::SignalStream;
 
-use crate::api::worker;
+use crate::api::worker::{self, Answer, Request};
+use crate::api::ErrorClass;
 use crate::app::update::{self, start, Effect, Msg};
-use crate::app::App;
+use crate::app::{App, Context, Keymap};
 use crate::connection::Connection;
 use crate::term::TerminalGuard;
 use crate::timefmt::Zone;
+use crate::ui::Theme;
+
+/// How the viewer ended: `failure` is set when it quit while the session had failed
+/// to load, so the exit status can say why (as `print` does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub failure: Option<ErrorClass>,
+}
+
+/// What the loop draws on and asks to step aside (Ctrl-Z) or start over (Ctrl-L).
+pub trait Host {
+    type B: Backend;
+    fn terminal(&mut self) -> &mut Terminal<Self::B>;
+    /// Give the terminal back to the shell until the process is continued.
+    fn suspend(&mut self) -> io::Result<()>;
+    /// Forget what was drawn, so the next frame is drawn whole.
+    fn redraw_all(&mut self) -> io::Result<()>;
+    /// Called after each frame (the real host's test-only panic lives here).
+    fn drawn(&mut self, _app: &App) {}
+}
+
+/// The real terminal.
+struct RealHost {
+    guard: TerminalGuard,
+    test_panic: bool,
+}
+
+impl Host for RealHost {
+    type B = ratatui::backend::CrosstermBackend<io::Stdout>;
+
+    fn terminal(&mut self) -> &mut Terminal<Self::B> {
+        &mut self.guard.terminal
+    }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        self.guard.suspend()
+    }
+
+    fn redraw_all(&mut self) -> io::Result<()> {
+        self.guard.redraw_all()
+    }
+
+    fn drawn(&mut self, app: &App) {
+        // Lets the end-to-end tests prove the panic path restores the terminal.
+        if self.test_panic && app.session().is_some_and(|s| s.session.data.is_some()) {
+            panic!("G2A_TUI_TEST_PANIC: deliberate panic after a frame");
+        }
+    }
+}
+
+/// What the viewer starts with.
+pub struct Options {
+    pub session_id: Option<String>,
+    pub zone: Zone,
+    pub keymap: Keymap,
+    pub theme: Theme,
+}
 
 /// Runs the viewer until the user quits or a signal arrives. The terminal is restored
 /// on every path out of here (the guard's drop, or the panic hook).
-pub async fn run(conn: Connection, session_id: Option<String>) -> anyhow::Result<()> {
-    let mut sigterm = signal(SignalKind::terminate())?;
-    let mut sighup = signal(SignalKind::hangup())?;
+pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
     // Raw mode turns Ctrl-C into a key, but a `kill -INT` or `kill -QUIT` from outside
-    // must still leave the terminal clean.
-    let mut sigint = signal(SignalKind::interrupt())?;
-    let mut sigquit = signal(SignalKind::quit())?;
-    let mut guard = TerminalGuard::enter()?;
-    let size = guard.terminal.size()?;
-    let (requests, mut answers) = worker::spawn(conn.client.clone());
-    let mut app = App::new(
-        session_id,
-        conn.system_domain.clone(),
-        Zone::Local,
+    // must still leave the terminal clean, as must SIGTERM and SIGHUP.
+    let mut signals = Vec::new();
+    for kind in [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+        SignalKind::quit(),
+    ] {
+        signals.push(SignalStream::new(signal(kind)?));
+    }
+    let signals = futures::stream::select_all(signals);
+    let guard = TerminalGuard::enter()?;
+    let mut host = RealHost {
+        guard,
+        test_panic: std::env::var_os("G2A_TUI_TEST_PANIC").is_some(),
+    };
+    let size = host.terminal().size()?;
+    let (requests, answers) = worker::spawn(conn.client.clone());
+    let context = Context {
+        system_domain: conn.system_domain.clone(),
+        demo: conn.demo.is_some(),
+    };
+    let app = App::new(
+        opts.session_id,
+        context,
+        opts.zone,
         (size.width, size.height),
         Instant::now(),
         chrono::Utc::now(),
-    );
-    app.demo = conn.demo.is_some();
-    let mut pending = start(&mut app, Instant::now());
-    let mut input = EventStream::new();
-    // Lets the end-to-end tests prove the panic path restores the terminal.
-    let test_panic = std::env::var_os("G2A_TUI_TEST_PANIC").is_some();
+    )
+    .with_keymap(opts.keymap);
+    let input = EventStream::new();
+    run_loop(
+        &mut host,
+        app,
+        &opts.theme,
+        input,
+        signals,
+        requests,
+        answers,
+    )
+    .await
+}
 
+/// The loop itself, over whatever terminal, input, signals and worker it is given.
+pub async fn run_loop<H, I, S>(
+    host: &mut H,
+    mut app: App,
+    theme: &Theme,
+    mut input: I,
+    mut signals: S,
+    requests: mpsc::UnboundedSender<Request>,
+    mut answers: mpsc::UnboundedReceiver<Answer>,
+) -> anyhow::Result<Outcome>
+where
+    H: Host,
+    <H::B as Backend>::Error: std::error::Error + Send + Sync + 'static,
+    I: Stream<Item = io::Result<Event>> + Unpin,
+    S: Stream<Item = ()> + Unpin,
+{
+    let mut pending = start(&mut app, Instant::now());
     loop {
         for effect in pending.drain(..) {
             match effect {
@@ -50,25 +156,28 @@ pub async fn run(conn: Connection, session_id: Option<String>) -> anyhow::Result
                     let _ = requests.send(req);
                 }
                 Effect::Suspend => {
-                    guard.suspend()?;
+                    host.suspend()?;
                     // The window may have been resized while we were stopped.
-                    let size = guard.terminal.size()?;
+                    let size = host.terminal().size()?;
                     let (now, wall) = (Instant::now(), chrono::Utc::now());
                     update::update(&mut app, Msg::Resize(size.width, size.height), now, wall);
                 }
                 Effect::Redraw => {
-                    guard.redraw_all()?;
+                    host.redraw_all()?;
                     app.dirty = true;
                 }
-                Effect::Quit => return Ok(()),
+                Effect::Quit => {
+                    return Ok(Outcome {
+                        failure: app.failure(),
+                    })
+                }
             }
         }
         if app.dirty {
-            guard.terminal.draw(|f| crate::ui::render(f, &app))?;
+            host.terminal()
+                .draw(|f| crate::ui::render(f, &app, theme))?;
             app.dirty = false;
-            if test_panic && app.session.data.is_some() {
-                panic!("G2A_TUI_TEST_PANIC: deliberate panic after a frame");
-            }
+            host.drawn(&app);
         }
         let wake = app.next_wake();
         let timer = async {
@@ -89,18 +198,44 @@ pub async fn run(conn: Connection, session_id: Option<String>) -> anyhow::Result
             },
             Some(answer) = answers.recv() => Msg::Answer(answer),
             _ = timer => Msg::Tick,
-            _ = sigterm.recv() => Msg::Terminate,
-            _ = sighup.recv() => Msg::Terminate,
-            _ = sigint.recv() => Msg::Terminate,
-            _ = sigquit.recv() => Msg::Terminate,
+            Some(()) = signals.next() => Msg::Terminate,
         };
         pending = update::update(&mut app, msg, Instant::now(), chrono::Utc::now());
-        // A burst of answers costs one frame: apply all that are queued before drawing.
-        while let Ok(answer) = answers.try_recv() {
-            let now = (Instant::now(), chrono::Utc::now());
-            pending.extend(update::update(&mut app, Msg::Answer(answer), now.0, now.1));
+        // A burst costs one frame: apply every queued key and answer before drawing.
+        loop {
+            let (now, wall) = (Instant::now(), chrono::Utc::now());
+            if let Ok(answer) = answers.try_recv() {
+                pending.extend(update::update(&mut app, Msg::Answer(answer), now, wall));
+                continue;
+            }
+            match ready(&mut input).await {
+                Some(Some(Ok(ev))) => {
+                    if let Some(m) = to_msg(ev) {
+                        pending.extend(update::update(&mut app, m, now, wall));
+                    }
+                }
+                Some(Some(Err(_))) | Some(None) => pending.push(Effect::Quit),
+                None => break,
+            }
+            if pending
+                .iter()
+                .any(|e| matches!(e, Effect::Quit | Effect::Suspend))
+            {
+                break;
+            }
         }
     }
+}
+
+/// The next input event if one is already waiting. Polled with the task's own waker
+/// (not a no-op one: crossterm's `EventStream` remembers the first waker it is given
+/// and would never wake the loop again).
+async fn ready<I: Stream + Unpin>(input: &mut I) -> Option<Option<I::Item>> {
+    std::future::poll_fn(|cx| match input.poll_next_unpin(cx) {
+        std::task::Poll::Ready(item) => std::task::Poll::Ready(Some(item)),
+        std::task::Poll::Pending => std::task::Poll::Ready(None),
+    })
+    .await
 }
 
 /// Terminal events the reducer cares about; key releases and repeats are dropped

@@ -1,9 +1,15 @@
-//! The key table: one list of bindings from which dispatch, the help overlay and the
-//! status line hints are all generated, so they can never disagree.
+//! The key map as a value: one table per mode (normal, help, prompt), read from
+//! `assets/keymap.toml`. Dispatch, the help overlay and every hint on screen are
+//! generated from it, so an override can never leave a stale hint behind.
+
+use std::collections::BTreeMap;
+use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+const DEFAULT: &str = include_str!("../../assets/keymap.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Action {
     FocusNext,
     FocusPrev,
@@ -17,196 +23,331 @@ pub enum Action {
     Top,
     Bottom,
     Refresh,
+    OpenPrompt,
     Help,
     Close,
+    Submit,
+    Cancel,
     Quit,
     Suspend,
     Redraw,
 }
 
-/// A key with the modifiers that matter. Shift is implied by an upper-case char.
+impl Action {
+    const ALL: [Action; 20] = [
+        Action::FocusNext,
+        Action::FocusPrev,
+        Action::FocusSession,
+        Action::FocusTranscript,
+        Action::FocusLinks,
+        Action::LineDown,
+        Action::LineUp,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Top,
+        Action::Bottom,
+        Action::Refresh,
+        Action::OpenPrompt,
+        Action::Help,
+        Action::Close,
+        Action::Submit,
+        Action::Cancel,
+        Action::Quit,
+        Action::Suspend,
+        Action::Redraw,
+    ];
+
+    /// The name used in keymap files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::FocusNext => "focus_next",
+            Action::FocusPrev => "focus_prev",
+            Action::FocusSession => "focus_session",
+            Action::FocusTranscript => "focus_transcript",
+            Action::FocusLinks => "focus_links",
+            Action::LineDown => "line_down",
+            Action::LineUp => "line_up",
+            Action::PageDown => "page_down",
+            Action::PageUp => "page_up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Refresh => "refresh",
+            Action::OpenPrompt => "open_prompt",
+            Action::Help => "help",
+            Action::Close => "close",
+            Action::Submit => "submit",
+            Action::Cancel => "cancel",
+            Action::Quit => "quit",
+            Action::Suspend => "suspend",
+            Action::Redraw => "redraw",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.name() == name)
+    }
+
+    /// What the help overlay says the action does.
+    pub fn help(self) -> &'static str {
+        match self {
+            Action::FocusNext => "focus the next pane",
+            Action::FocusPrev => "focus the previous pane",
+            Action::FocusSession => "focus the session pane",
+            Action::FocusTranscript => "focus the transcript pane",
+            Action::FocusLinks => "focus the partner links pane",
+            Action::LineDown => "scroll down a line",
+            Action::LineUp => "scroll up a line",
+            Action::PageDown => "scroll down a page",
+            Action::PageUp => "scroll up a page",
+            Action::Top => "go to the top",
+            Action::Bottom => "go to the bottom (the newest message)",
+            Action::Refresh => "fetch everything again",
+            Action::OpenPrompt => "open another session by id",
+            Action::Help => "show this help",
+            Action::Close => "close this help",
+            Action::Submit => "open the session",
+            Action::Cancel => "go back (quit when there is nothing to go back to)",
+            Action::Quit => "quit",
+            Action::Suspend => "suspend to the shell (fg to return)",
+            Action::Redraw => "redraw the whole screen",
+        }
+    }
+
+    /// A one-word reminder for the status line, for the actions worth one.
+    pub fn hint(self) -> Option<&'static str> {
+        Some(match self {
+            Action::FocusNext => "pane",
+            Action::LineDown => "scroll",
+            Action::Top => "top",
+            Action::Bottom => "latest",
+            Action::Refresh => "refresh",
+            Action::OpenPrompt => "open",
+            Action::Help => "help",
+            Action::Quit => "quit",
+            Action::Submit => "open",
+            Action::Cancel => "back",
+            Action::Close => "close",
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mode {
+    Normal,
+    Help,
+    Prompt,
+}
+
+impl Mode {
+    fn table(self) -> &'static str {
+        match self {
+            Mode::Normal => "normal",
+            Mode::Help => "help",
+            Mode::Prompt => "prompt",
+        }
+    }
+}
+
+/// A key with the modifiers that matter. Shift is implied by an upper-case char
+/// (and by `BackTab`), so it is not stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     pub code: KeyCode,
     pub ctrl: bool,
+    pub alt: bool,
 }
 
-const fn plain(code: KeyCode) -> Key {
-    Key { code, ctrl: false }
-}
+impl Key {
+    /// Parses `j`, `G`, `Ctrl-d`, `Alt-Left`, `PgDn`, `Shift-Tab`, `Space`, `F1`.
+    pub fn parse(s: &str) -> Result<Key, String> {
+        let (mut ctrl, mut alt) = (false, false);
+        let mut rest = s;
+        loop {
+            if let Some(r) = strip_prefix_ci(rest, "ctrl-") {
+                ctrl = true;
+                rest = r;
+            } else if let Some(r) = strip_prefix_ci(rest, "alt-") {
+                alt = true;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "space" => KeyCode::Char(' '),
+                "tab" => KeyCode::Tab,
+                "shift-tab" | "backtab" => KeyCode::BackTab,
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "backspace" => KeyCode::Backspace,
+                "delete" | "del" => KeyCode::Delete,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "pgup" | "pageup" => KeyCode::PageUp,
+                "pgdn" | "pagedown" => KeyCode::PageDown,
+                f if f.starts_with('f') => match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=12) => KeyCode::F(n),
+                    _ => return Err(format!("unknown key {s:?}")),
+                },
+                _ => return Err(format!("unknown key {s:?}")),
+            },
+        };
+        Ok(Key { code, ctrl, alt })
+    }
 
-const fn ch(c: char) -> Key {
-    plain(KeyCode::Char(c))
-}
-
-const fn ctrl(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        ctrl: true,
+    /// True when the terminal event is this key.
+    pub fn matches(&self, ev: &KeyEvent) -> bool {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = ev.modifiers.contains(KeyModifiers::ALT);
+        let code = match ev.code {
+            // Terminals differ on whether Ctrl-letters arrive upper or lower case.
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        code == self.code && ctrl == self.ctrl && alt == self.alt
     }
 }
 
-pub struct Binding {
-    pub keys: &'static [Key],
-    pub action: Action,
-    /// What the help overlay says the action does.
-    pub help: &'static str,
-    /// A one-word hint for the status line, for the bindings worth a reminder there.
-    pub hint: Option<&'static str>,
-}
-
-pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: &[plain(KeyCode::Tab)],
-        action: Action::FocusNext,
-        help: "focus the next pane",
-        hint: Some("pane"),
-    },
-    Binding {
-        keys: &[plain(KeyCode::BackTab)],
-        action: Action::FocusPrev,
-        help: "focus the previous pane",
-        hint: None,
-    },
-    Binding {
-        keys: &[ch('1')],
-        action: Action::FocusSession,
-        help: "focus the session pane",
-        hint: None,
-    },
-    Binding {
-        keys: &[ch('2')],
-        action: Action::FocusTranscript,
-        help: "focus the transcript pane",
-        hint: None,
-    },
-    Binding {
-        keys: &[ch('3')],
-        action: Action::FocusLinks,
-        help: "focus the partner links pane",
-        hint: None,
-    },
-    Binding {
-        keys: &[ch('j'), plain(KeyCode::Down)],
-        action: Action::LineDown,
-        help: "scroll down a line",
-        hint: Some("scroll"),
-    },
-    Binding {
-        keys: &[ch('k'), plain(KeyCode::Up)],
-        action: Action::LineUp,
-        help: "scroll up a line",
-        hint: None,
-    },
-    Binding {
-        keys: &[plain(KeyCode::PageDown), ctrl('d')],
-        action: Action::PageDown,
-        help: "scroll down a page",
-        hint: None,
-    },
-    Binding {
-        keys: &[plain(KeyCode::PageUp), ctrl('u')],
-        action: Action::PageUp,
-        help: "scroll up a page",
-        hint: None,
-    },
-    Binding {
-        keys: &[ch('g'), plain(KeyCode::Home)],
-        action: Action::Top,
-        help: "go to the top",
-        hint: Some("top"),
-    },
-    Binding {
-        keys: &[ch('G'), plain(KeyCode::End)],
-        action: Action::Bottom,
-        help: "go to the bottom (the newest message)",
-        hint: Some("latest"),
-    },
-    Binding {
-        keys: &[ch('r')],
-        action: Action::Refresh,
-        help: "fetch everything again",
-        hint: Some("refresh"),
-    },
-    Binding {
-        keys: &[ch('?')],
-        action: Action::Help,
-        help: "show or hide this help",
-        hint: Some("help"),
-    },
-    Binding {
-        keys: &[plain(KeyCode::Esc)],
-        action: Action::Close,
-        help: "close the overlay",
-        hint: None,
-    },
-    Binding {
-        keys: &[ch('q'), ctrl('c')],
-        action: Action::Quit,
-        help: "quit",
-        hint: Some("quit"),
-    },
-    Binding {
-        keys: &[ctrl('z')],
-        action: Action::Suspend,
-        help: "suspend to the shell (fg to return)",
-        hint: None,
-    },
-    Binding {
-        keys: &[ctrl('l')],
-        action: Action::Redraw,
-        help: "redraw the whole screen",
-        hint: None,
-    },
-];
-
-/// The action bound to a key press, if any.
-pub fn action_for(ev: &KeyEvent) -> Option<Action> {
-    let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
-    let code = match ev.code {
-        // Terminals differ on whether Ctrl-letters arrive upper or lower case.
-        KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
-        other => other,
-    };
-    BINDINGS
-        .iter()
-        .find(|b| b.keys.iter().any(|k| k.code == code && k.ctrl == ctrl))
-        .map(|b| b.action)
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    (head.eq_ignore_ascii_case(prefix) && s.len() > prefix.len()).then(|| &s[prefix.len()..])
 }
 
 /// How a key is written in help and hints: `j`, `Ctrl-d`, `PgDn`, `Shift-Tab`.
-pub fn key_label(k: &Key) -> String {
-    let base = match k.code {
-        KeyCode::Char(c) => c.to_string(),
-        KeyCode::Tab => "Tab".into(),
-        KeyCode::BackTab => "Shift-Tab".into(),
-        KeyCode::Up => "Up".into(),
-        KeyCode::Down => "Down".into(),
-        KeyCode::PageUp => "PgUp".into(),
-        KeyCode::PageDown => "PgDn".into(),
-        KeyCode::Home => "Home".into(),
-        KeyCode::End => "End".into(),
-        KeyCode::Esc => "Esc".into(),
-        KeyCode::Enter => "Enter".into(),
-        other => format!("{other:?}"),
-    };
-    if k.ctrl {
-        format!("Ctrl-{base}")
-    } else {
-        base
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("Ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("Alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("Space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Tab => f.write_str("Tab"),
+            KeyCode::BackTab => f.write_str("Shift-Tab"),
+            KeyCode::Up => f.write_str("Up"),
+            KeyCode::Down => f.write_str("Down"),
+            KeyCode::Left => f.write_str("Left"),
+            KeyCode::Right => f.write_str("Right"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::Esc => f.write_str("Esc"),
+            KeyCode::Enter => f.write_str("Enter"),
+            KeyCode::Backspace => f.write_str("Backspace"),
+            KeyCode::Delete => f.write_str("Delete"),
+            KeyCode::F(n) => write!(f, "F{n}"),
+            other => write!(f, "{other:?}"),
+        }
     }
 }
 
-/// All keys of a binding, as the help overlay lists them.
-pub fn keys_label(b: &Binding) -> String {
-    b.keys.iter().map(key_label).collect::<Vec<_>>().join(" / ")
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub action: Action,
+    pub keys: Vec<Key>,
 }
 
-/// Status line hints: `(first key, hint)` for each binding that has one.
-pub fn hints() -> impl Iterator<Item = (String, &'static str)> {
-    BINDINGS
-        .iter()
-        .filter_map(|b| Some((key_label(b.keys.first()?), b.hint?)))
+impl Binding {
+    /// All keys of a binding, as the help overlay lists them.
+    pub fn keys_label(&self) -> String {
+        self.keys
+            .iter()
+            .map(Key::to_string)
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+}
+
+/// The bindings of every mode, in the order the help overlay lists them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    tables: BTreeMap<Mode, Vec<Binding>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        // The default table ships with the binary; a test proves it parses.
+        Keymap::parse(DEFAULT).unwrap_or_else(|e| panic!("assets/keymap.toml: {e}"))
+    }
+}
+
+impl Keymap {
+    /// Reads a keymap in the format of `assets/keymap.toml`.
+    pub fn parse(text: &str) -> Result<Keymap, String> {
+        let raw: BTreeMap<String, toml::Table> = toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut tables = BTreeMap::new();
+        for mode in [Mode::Normal, Mode::Help, Mode::Prompt] {
+            let mut bindings = Vec::new();
+            if let Some(table) = raw.get(mode.table()) {
+                for (name, keys) in table {
+                    let action = Action::from_name(name)
+                        .ok_or_else(|| format!("[{}] unknown action {name:?}", mode.table()))?;
+                    let keys = keys
+                        .as_array()
+                        .ok_or_else(|| {
+                            format!("[{}] {name}: expected a list of keys", mode.table())
+                        })?
+                        .iter()
+                        .map(|k| {
+                            k.as_str()
+                                .ok_or_else(|| {
+                                    format!("[{}] {name}: keys are strings", mode.table())
+                                })
+                                .and_then(Key::parse)
+                        })
+                        .collect::<Result<Vec<_>, _>>()?;
+                    bindings.push(Binding { action, keys });
+                }
+            }
+            bindings.sort_by_key(|b| b.action);
+            tables.insert(mode, bindings);
+        }
+        Ok(Keymap { tables })
+    }
+
+    pub fn bindings(&self, mode: Mode) -> &[Binding] {
+        self.tables
+            .get(&mode)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// The action bound to a key press in `mode`, if any.
+    pub fn action(&self, mode: Mode, ev: &KeyEvent) -> Option<Action> {
+        self.bindings(mode)
+            .iter()
+            .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+            .map(|b| b.action)
+    }
+
+    /// The first key bound to `action` in `mode`, as hints write it ("G", "Ctrl-c").
+    pub fn key(&self, mode: Mode, action: Action) -> Option<String> {
+        self.bindings(mode)
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(Key::to_string)
+    }
+
+    /// `(first key, hint)` for each binding of `mode` that has a hint.
+    pub fn hints(&self, mode: Mode) -> Vec<(String, &'static str)> {
+        self.bindings(mode)
+            .iter()
+            .filter_map(|b| Some((b.keys.first()?.to_string(), b.action.hint()?)))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -218,33 +359,69 @@ mod tests {
     }
 
     #[test]
+    fn default_keymap_parses_and_binds_every_mode() {
+        let km = Keymap::default();
+        for mode in [Mode::Normal, Mode::Help, Mode::Prompt] {
+            assert!(!km.bindings(mode).is_empty(), "{mode:?}");
+            assert!(km.bindings(mode).iter().all(|b| !b.keys.is_empty()));
+        }
+    }
+
+    #[test]
     fn dispatch_respects_ctrl_and_case() {
+        let km = Keymap::default();
+        let n = Mode::Normal;
         assert_eq!(
-            action_for(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            km.action(n, &key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
             Some(Action::Bottom)
         );
         assert_eq!(
-            action_for(&key(KeyCode::Char('g'), KeyModifiers::NONE)),
+            km.action(n, &key(KeyCode::Char('g'), KeyModifiers::NONE)),
             Some(Action::Top)
         );
         assert_eq!(
-            action_for(&key(KeyCode::Char('d'), KeyModifiers::CONTROL)),
+            km.action(n, &key(KeyCode::Char('d'), KeyModifiers::CONTROL)),
             Some(Action::PageDown)
         );
         assert_eq!(
-            action_for(&key(KeyCode::Char('C'), KeyModifiers::CONTROL)),
+            km.action(n, &key(KeyCode::Char('C'), KeyModifiers::CONTROL)),
             Some(Action::Quit)
         );
         assert_eq!(
-            action_for(&key(KeyCode::Char('d'), KeyModifiers::NONE)),
+            km.action(n, &key(KeyCode::Char('d'), KeyModifiers::NONE)),
             None
+        );
+        assert_eq!(
+            km.action(Mode::Help, &key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Close)
         );
     }
 
     #[test]
-    fn every_action_has_a_key() {
-        for b in BINDINGS {
-            assert!(!b.keys.is_empty(), "{:?}", b.action);
+    fn keys_round_trip_through_their_labels() {
+        for s in [
+            "j",
+            "G",
+            "Ctrl-d",
+            "Alt-Left",
+            "PgDn",
+            "Shift-Tab",
+            "Space",
+            "F1",
+            ":",
+        ] {
+            let k = Key::parse(s).expect(s);
+            assert_eq!(k.to_string(), s);
         }
+        assert!(Key::parse("Hyper-x").is_err());
+        assert!(Key::parse("F13").is_err());
+    }
+
+    #[test]
+    fn overrides_change_hints() {
+        let km = Keymap::parse("[normal]\nbottom = [\"End\"]\nquit = [\"x\"]\n").expect("parses");
+        assert_eq!(km.key(Mode::Normal, Action::Bottom).as_deref(), Some("End"));
+        assert!(km.hints(Mode::Normal).contains(&("x".to_string(), "quit")));
+        assert!(Keymap::parse("[normal]\nfly = [\"x\"]\n").is_err());
     }
 }

@@ -1,11 +1,18 @@
-//! The viewer's state and the one reducer that changes it.
+//! The viewer's state, its geometry and the one reducer that changes it. Nothing here
+//! draws or does I/O, and nothing here imports `crate::ui` (`.ci/run` checks).
 
+pub mod help;
 pub mod keymap;
+pub mod layout;
+pub mod prompt;
+pub mod rows;
+pub mod session_rows;
 pub mod state;
 pub mod transcript;
 pub mod update;
+pub mod viewport;
 pub mod wrap;
 
-pub use keymap::Action;
-pub use state::{App, Load, Pane, Prompt, Remote};
+pub use keymap::{Action, Keymap};
+pub use state::{App, Context, Load, Pane, Remote, Screen, SessionScreen};
 pub use update::{update, Effect, Msg};

@@ -1,15 +1,23 @@
 //! Everything the viewer shows, as plain data: testable without a terminal or a network.
+//! `App` holds what every screen shares; `Screen` holds the one on display.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
+use super::keymap::Keymap;
+use super::layout::{self, Demand, Panes};
+use super::prompt::PromptScreen;
+use super::rows::PaneRow;
 use super::transcript::TranscriptView;
+use super::viewport::Viewport;
 use crate::api::worker::RequestId;
-use crate::api::{ApiError, Session, Status, SystemLinks, Transcript};
+use crate::api::{ApiError, ErrorClass, Session, Status, SystemLinks, Transcript};
 use crate::timefmt::Zone;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
     Session,
     Transcript,
@@ -44,7 +52,6 @@ pub enum Load {
     Idle,
     Loading {
         id: RequestId,
-        since: Instant,
     },
     Loaded {
         at: Instant,
@@ -77,7 +84,7 @@ impl<T> Remote<T> {
 
     /// True when `id` is the answer this pane waits for; anything else is stale.
     pub fn awaits(&self, id: RequestId) -> bool {
-        matches!(self.load, Load::Loading { id: want, .. } if want == id)
+        matches!(self.load, Load::Loading { id: want } if want == id)
     }
 
     pub fn error(&self) -> Option<&ApiError> {
@@ -86,23 +93,25 @@ impl<T> Remote<T> {
             _ => None,
         }
     }
+
+    /// Failed while older data is still shown: the pane says so in one line.
+    pub fn stale_error(&self) -> Option<&ApiError> {
+        self.error().filter(|_| self.data.is_some())
+    }
 }
 
-/// The "which session?" prompt shown when the viewer starts without an id.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Prompt {
-    pub input: String,
-    pub error: Option<String>,
-}
-
-#[derive(Debug)]
-pub struct App {
-    pub zone: Zone,
-    pub session_id: Option<String>,
-    pub prompt: Option<Prompt>,
+/// What the connection is, shared by every screen.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
     pub system_domain: Option<String>,
     /// Reading the bundled demo API, not GoToAssist: said on screen so nobody mistakes it.
     pub demo: bool,
+}
+
+/// One session: its three parts, the transcript's view and each pane's position.
+#[derive(Debug)]
+pub struct SessionScreen {
+    pub id: String,
     pub session: Remote<Session>,
     /// The transcript's metadata (its events live in `view`).
     pub transcript: Remote<Transcript>,
@@ -111,8 +120,74 @@ pub struct App {
     pub focus: Pane,
     pub session_scroll: usize,
     pub links_scroll: usize,
-    pub help: bool,
-    pub help_scroll: usize,
+    /// Bumped whenever what the session or links pane shows changes.
+    pub generation: u64,
+    pub(super) rows: RefCell<RowMemo>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct RowMemo {
+    pub session: Option<(RowKey, Rc<[PaneRow]>)>,
+    pub links: Option<(RowKey, Rc<[PaneRow]>)>,
+}
+
+/// What a pane's rows depend on: its width, its data, and for a live session's
+/// running clock the second shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct RowKey {
+    pub width: usize,
+    pub generation: u64,
+    pub clock: i64,
+    pub zone: Zone,
+}
+
+impl SessionScreen {
+    pub fn new(id: String) -> Self {
+        SessionScreen {
+            id,
+            session: Remote::default(),
+            transcript: Remote::default(),
+            view: TranscriptView::default(),
+            links: Remote::default(),
+            focus: Pane::Transcript,
+            session_scroll: 0,
+            links_scroll: 0,
+            generation: 0,
+            rows: RefCell::default(),
+        }
+    }
+
+    pub fn any_loading(&self) -> bool {
+        self.session.is_loading() || self.transcript.is_loading() || self.links.is_loading()
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.session.data.as_ref().is_some_and(|s| {
+            matches!(s.status, Some(Status::Active | Status::Waiting)) && s.ended_at.is_none()
+        })
+    }
+
+    /// The session itself could not be loaded (and nothing older is shown).
+    pub fn failed_to_load(&self) -> Option<&ApiError> {
+        self.session.error().filter(|_| self.session.data.is_none())
+    }
+}
+
+#[derive(Debug)]
+pub enum Screen {
+    /// Asking which session to open; holds the session it was opened over, if any.
+    Prompt(PromptScreen),
+    Session(Box<SessionScreen>),
+}
+
+#[derive(Debug)]
+pub struct App {
+    pub keymap: Keymap,
+    pub context: Context,
+    pub zone: Zone,
+    pub screen: Screen,
+    /// The help overlay and how far it is scrolled.
+    pub help: Option<usize>,
     /// Terminal size in cells.
     pub size: (u16, u16),
     /// The clock as of the last message, so drawing never reads a clock itself.
@@ -122,65 +197,142 @@ pub struct App {
     pub next_request: u64,
     /// Set by the reducer when the screen must be drawn again.
     pub dirty: bool,
-    pub quit: bool,
 }
 
 impl App {
     pub fn new(
         session_id: Option<String>,
-        system_domain: Option<String>,
+        context: Context,
         zone: Zone,
         size: (u16, u16),
         now: Instant,
         wall: DateTime<Utc>,
     ) -> Self {
-        let prompt = session_id.is_none().then(Prompt::default);
+        let screen = match session_id {
+            Some(id) => Screen::Session(Box::new(SessionScreen::new(id))),
+            None => Screen::Prompt(PromptScreen::new(String::new(), None)),
+        };
         App {
+            keymap: Keymap::default(),
+            context,
             zone,
-            session_id,
-            prompt,
-            system_domain,
-            demo: false,
-            session: Remote::default(),
-            transcript: Remote::default(),
-            view: TranscriptView::default(),
-            links: Remote::default(),
-            focus: Pane::Transcript,
-            session_scroll: 0,
-            links_scroll: 0,
-            help: false,
-            help_scroll: 0,
+            screen,
+            help: None,
             size,
             now,
             wall,
             spinner: 0,
             next_request: 0,
             dirty: true,
-            quit: false,
+        }
+    }
+
+    pub fn with_keymap(mut self, keymap: Keymap) -> Self {
+        self.keymap = keymap;
+        self
+    }
+
+    /// The session on display, or the one behind the prompt.
+    pub fn session(&self) -> Option<&SessionScreen> {
+        match &self.screen {
+            Screen::Session(s) => Some(s),
+            Screen::Prompt(p) => p.back.as_deref(),
+        }
+    }
+
+    pub fn session_mut(&mut self) -> Option<&mut SessionScreen> {
+        match &mut self.screen {
+            Screen::Session(s) => Some(s),
+            Screen::Prompt(p) => p.back.as_deref_mut(),
         }
     }
 
     pub fn any_loading(&self) -> bool {
-        self.session.is_loading() || self.transcript.is_loading() || self.links.is_loading()
+        self.session().is_some_and(SessionScreen::any_loading)
     }
 
-    fn is_live(&self) -> bool {
-        self.session.data.as_ref().is_some_and(|s| {
-            matches!(s.status, Some(Status::Active | Status::Waiting)) && s.ended_at.is_none()
-        })
+    /// How the viewer should exit now: the class of the failure that kept the session
+    /// from loading, as `print` reports it, or `None` for success.
+    pub fn failure(&self) -> Option<ErrorClass> {
+        self.session()?.failed_to_load().map(ApiError::class)
+    }
+
+    /// Where every pane is at the current size, for the content on display.
+    pub fn panes(&self) -> Option<Panes> {
+        let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
+        let demand = self.session().map_or(Demand::LOADING, |s| self.demand(s));
+        layout::panes(area, &demand)
+    }
+
+    /// How many rows each pane would like.
+    pub fn demand(&self, s: &SessionScreen) -> Demand {
+        let transcript = s.view.entries.is_empty().then(|| {
+            let width = layout::text_area(ratatui::layout::Rect::new(0, 0, self.size.0, 1)).0;
+            super::session_rows::empty_transcript(self, s, width).len()
+        });
+        let side = layout::side_width(self.size.0, transcript).saturating_sub(2) as usize;
+        Demand {
+            session: self.session_rows(s, side.max(1)).len(),
+            transcript,
+            links: self.links_rows(s, side.max(1)).len(),
+        }
+    }
+
+    /// The transcript's viewport at the current size: text width and rows left for
+    /// messages after the banner and the "new messages" bar.
+    pub fn viewport(&self, s: &SessionScreen) -> Viewport {
+        let rect = self.panes().map(|p| p.transcript).unwrap_or_default();
+        Viewport::new(rect, s.transcript.stale_error().is_some())
+    }
+
+    /// The session pane's rows at `width`, built once per width and data change.
+    pub fn session_rows(&self, s: &SessionScreen, width: usize) -> Rc<[PaneRow]> {
+        let key = self.row_key(s, width, s.is_live());
+        let mut memo = s.rows.borrow_mut();
+        match &memo.session {
+            Some((k, rows)) if *k == key => Rc::clone(rows),
+            _ => {
+                let rows: Rc<[PaneRow]> = super::session_rows::session(self, s, width).into();
+                memo.session = Some((key, Rc::clone(&rows)));
+                rows
+            }
+        }
+    }
+
+    pub fn links_rows(&self, s: &SessionScreen, width: usize) -> Rc<[PaneRow]> {
+        let key = self.row_key(s, width, false);
+        let mut memo = s.rows.borrow_mut();
+        match &memo.links {
+            Some((k, rows)) if *k == key => Rc::clone(rows),
+            _ => {
+                let rows: Rc<[PaneRow]> = super::session_rows::links(self, s, width).into();
+                memo.links = Some((key, Rc::clone(&rows)));
+                rows
+            }
+        }
+    }
+
+    fn row_key(&self, s: &SessionScreen, width: usize, clock: bool) -> RowKey {
+        RowKey {
+            width,
+            generation: s.generation,
+            clock: if clock { self.wall.timestamp() } else { 0 },
+            zone: self.zone,
+        }
     }
 
     /// When the screen next changes by itself: the spinner while loading, the
     /// clock of an active or waiting session, or an "updated … ago" label.
     /// `None` means nothing changes until input arrives: an idle viewer sleeps.
     pub fn next_wake(&self) -> Option<Instant> {
-        if self.any_loading() {
+        let s = self.session()?;
+        if s.any_loading() {
             return Some(self.now + Duration::from_millis(100));
         }
-        if self.is_live() {
+        if s.is_live() {
             return Some(self.now + Duration::from_secs(1));
         }
-        [&self.session.load, &self.transcript.load, &self.links.load]
+        [&s.session.load, &s.transcript.load, &s.links.load]
             .iter()
             .filter_map(|l| match l {
                 Load::Loaded { at } => Some(next_label_change(*at, self.now)),

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use chrono::NaiveDate;
 
+use super::viewport::Viewport;
 use super::wrap::{self, truncate, width};
 use crate::api::{Event, Session};
 use crate::sanitize::{sanitize, sanitize_line};
@@ -29,6 +30,27 @@ pub enum Speaker {
     Technician,
     /// Join and end lines, and anything without a participant.
     System,
+}
+
+impl Speaker {
+    pub const LEGEND: [Speaker; 3] = [Speaker::Technician, Speaker::Customer, Speaker::System];
+
+    /// The gutter mark, which reads without colour.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Speaker::Technician => "▌",
+            Speaker::Customer => " ",
+            Speaker::System => "·",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Speaker::Technician => "a technician",
+            Speaker::Customer => "the customer",
+            Speaker::System => "a join, leave or end line",
+        }
+    }
 }
 
 /// One message, sanitised once on arrival.
@@ -230,24 +252,30 @@ impl TranscriptView {
 
     /// Where the viewport starts now, resolving "follow" to the tail. An anchor left
     /// pointing past its entry's rows (a refresh or resize re-wrapped it) is clamped.
-    pub fn top(&self, width: usize, height: usize) -> Anchor {
+    pub fn top(&self, vp: &Viewport) -> Anchor {
         match self.anchor {
             Some(a) if a.entry < self.entries.len() => Anchor {
                 entry: a.entry,
-                row: a.row.min(self.height(a.entry, width).saturating_sub(1)),
+                row: a.row.min(self.height(a.entry, vp.width).saturating_sub(1)),
             },
-            _ => self.tail_anchor(width, height),
+            _ => self.tail_anchor(vp.width, vp.rows(true)),
         }
+    }
+
+    /// The last anchor a reader who scrolled away can have before following again.
+    fn scrolled_tail(&self, vp: &Viewport) -> Anchor {
+        self.tail_anchor(vp.width, vp.rows(false))
     }
 
     /// Moves the view by `delta` rows (negative is up). Reaching the bottom switches
     /// back to following the newest message.
-    pub fn scroll(&mut self, delta: isize, width: usize, height: usize) {
+    pub fn scroll(&mut self, delta: isize, vp: &Viewport) {
         if self.entries.is_empty() {
             return;
         }
-        let tail = self.tail_anchor(width, height);
-        let mut at = self.top(width, height);
+        let width = vp.width;
+        let tail = self.scrolled_tail(vp);
+        let mut at = self.top(vp);
         if delta < 0 {
             let mut left = delta.unsigned_abs();
             while left > 0 {
@@ -283,8 +311,8 @@ impl TranscriptView {
         }
     }
 
-    pub fn to_top(&mut self, width: usize, height: usize) {
-        let tail = self.tail_anchor(width, height);
+    pub fn to_top(&mut self, vp: &Viewport) {
+        let tail = self.tail_anchor(vp.width, vp.rows(true));
         if (tail.entry, tail.row) == (0, 0) {
             self.follow();
         } else {
@@ -294,12 +322,12 @@ impl TranscriptView {
 
     /// After a resize or a refresh: the anchor is clamped to its entry's rows, and a
     /// view that now reaches the newest message follows it again.
-    pub fn settle(&mut self, width: usize, height: usize) {
+    pub fn settle(&mut self, vp: &Viewport) {
         if self.anchor.is_none() {
             return;
         }
-        let at = self.top(width, height);
-        let tail = self.tail_anchor(width, height);
+        let at = self.top(vp);
+        let tail = self.scrolled_tail(vp);
         if (at.entry, at.row) >= (tail.entry, tail.row) {
             self.follow();
         } else {
@@ -312,14 +340,15 @@ impl TranscriptView {
         self.unseen = 0;
     }
 
-    /// The rows a `height`-row viewport shows: (entry index, row within entry, row).
-    pub fn visible(&self, width: usize, height: usize) -> Vec<(usize, usize, Row)> {
+    /// The rows the viewport shows: (entry index, row within entry, row).
+    pub fn visible(&self, vp: &Viewport) -> Vec<(usize, usize, Row)> {
+        let height = vp.rows(self.is_following());
         let mut out = Vec::with_capacity(height);
-        let start = self.top(width, height);
+        let start = self.top(vp);
         let mut i = start.entry;
         let mut skip = start.row;
         while out.len() < height && i < self.entries.len() {
-            let rows = self.rows(i, width);
+            let rows = self.rows(i, vp.width);
             for (n, r) in rows.iter().enumerate().skip(skip) {
                 if out.len() == height {
                     break;
@@ -331,7 +360,49 @@ impl TranscriptView {
         }
         out
     }
+
+    /// Where the scrollbar goes: `(total rows, rows above the view, rows in view)`, or
+    /// `None` when everything fits. Exact while the transcript is short enough to wrap
+    /// whole; past that, rows are estimated from the average height of the entries
+    /// already wrapped, so a frame stays O(visible) at a million messages.
+    pub fn scroll_metrics(&self, vp: &Viewport) -> Option<(usize, usize, usize)> {
+        let count = self.entries.len();
+        let view = vp.rows(self.is_following());
+        let top = self.top(vp);
+        let (total, above) = if count <= EXACT_SCROLLBAR {
+            let heights: Vec<usize> = (0..count).map(|i| self.height(i, vp.width)).collect();
+            let above: usize = heights[..top.entry.min(count)].iter().sum::<usize>() + top.row;
+            (heights.iter().sum(), above)
+        } else {
+            let avg = self.average_height(vp.width);
+            let total = (count as f64 * avg).round() as usize;
+            let above = (top.entry as f64 * avg).round() as usize + top.row;
+            (total.max(view + 1), above)
+        };
+        if total <= vp.rows(true) {
+            return None;
+        }
+        let above = if self.is_following() {
+            total.saturating_sub(view)
+        } else {
+            above.min(total.saturating_sub(view))
+        };
+        Some((total, above, view))
+    }
+
+    /// Mean rows per entry among those wrapped at `width` so far (at least one).
+    fn average_height(&self, width: usize) -> f64 {
+        let cache = self.cache.borrow();
+        if cache.width != width || cache.rows.is_empty() {
+            return 1.0;
+        }
+        let sum: usize = cache.rows.values().map(|r| r.len()).sum();
+        (sum as f64 / cache.rows.len() as f64).max(1.0)
+    }
 }
+
+/// Up to this many entries the scrollbar is sized from every entry's real height.
+const EXACT_SCROLLBAR: usize = 4096;
 
 /// Columns before a message's first row of text: time, marker, name and ": ".
 pub fn head_width(e: &Entry) -> usize {

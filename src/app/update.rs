@@ -1,17 +1,20 @@
 //! The reducer: every input, answer and tick becomes a state change plus a list of
-//! effects for the event loop to run. Nothing here does I/O.
+//! effects for the event loop to run. Nothing here does I/O or draws.
 
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::layout::{Position, Rect};
+use crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::InputRequest;
 
-use super::keymap::{action_for, Action};
-use super::state::{App, Load, Pane, Remote};
+use super::keymap::{Action, Mode};
+use super::layout::text_area;
+use super::prompt::PromptScreen;
+use super::state::{App, Load, Pane, Remote, Screen, SessionScreen};
+use crate::api::error::WithHint;
 use crate::api::worker::{Answer, Request, RequestId};
-use crate::api::Transcript;
-use crate::ui::layout;
+use crate::api::{ApiError, Transcript};
 
 /// What the event loop feeds the reducer.
 #[allow(clippy::large_enum_variant)] // see `Answer`
@@ -47,17 +50,17 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
         Msg::Key(key) => on_key(app, key, &mut fx),
         Msg::Mouse(m) => on_mouse(app, m),
         Msg::Paste(text) => {
-            if let Some(p) = app.prompt.as_mut() {
-                p.input.extend(text.chars().filter(|c| !c.is_control()));
-                p.input = p.input.trim().to_string();
+            if let Screen::Prompt(p) = &mut app.screen {
+                for c in text.chars().filter(|c| !c.is_control()) {
+                    p.input.handle(InputRequest::InsertChar(c));
+                }
+                p.error = None;
                 app.dirty = true;
             }
         }
         Msg::Resize(w, h) => {
             app.size = (w, h);
-            let (width, height) = text_size(app, Pane::Transcript);
-            app.view.settle(width, height);
-            clamp_scrolls(app);
+            settle(app);
             app.dirty = true;
         }
         Msg::Tick => {
@@ -67,10 +70,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
             app.dirty = true;
         }
         Msg::Answer(answer) => on_answer(app, answer),
-        Msg::Terminate => {
-            app.quit = true;
-            fx.push(Effect::Quit);
-        }
+        Msg::Terminate => fx.push(Effect::Quit),
     }
     fx
 }
@@ -84,108 +84,149 @@ pub fn start(app: &mut App, now: Instant) -> Vec<Effect> {
 }
 
 fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
-    if app.prompt.is_some() {
+    if app.help.is_some() {
+        on_help_key(app, key, fx);
+        return;
+    }
+    if matches!(app.screen, Screen::Prompt(_)) {
         on_prompt_key(app, key, fx);
         return;
     }
-    let Some(action) = action_for(&key) else {
+    let Some(action) = app.keymap.action(Mode::Normal, &key) else {
         return;
     };
-    if app.help {
-        // The overlay takes the keys that close it; everything else is ignored so a
-        // stray key does not scroll what the reader cannot see.
-        let max = crate::ui::help::max_scroll(app.size.1);
-        match action {
-            Action::Help | Action::Close => app.help = false,
-            Action::LineDown => app.help_scroll = (app.help_scroll + 1).min(max),
-            Action::PageDown | Action::Bottom => app.help_scroll = max,
-            Action::LineUp => app.help_scroll = app.help_scroll.saturating_sub(1),
-            Action::PageUp | Action::Top => app.help_scroll = 0,
-            Action::Quit => quit(app, fx),
-            Action::Suspend => fx.push(Effect::Suspend),
-            Action::Redraw => fx.push(Effect::Redraw),
-            _ => return,
-        }
-        app.dirty = true;
-        return;
-    }
     apply(app, action, fx);
+}
+
+fn on_help_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(action) = app.keymap.action(Mode::Help, &key) else {
+        return;
+    };
+    let max = super::help::max_scroll(app);
+    let scroll = app.help.unwrap_or(0);
+    let page = (app.size.1 as usize).saturating_sub(3).max(1);
+    app.help = match action {
+        Action::Close | Action::Help => None,
+        Action::LineDown => Some((scroll + 1).min(max)),
+        Action::LineUp => Some(scroll.saturating_sub(1)),
+        Action::PageDown => Some((scroll + page).min(max)),
+        Action::PageUp => Some(scroll.saturating_sub(page)),
+        Action::Bottom => Some(max),
+        Action::Top => Some(0),
+        other => {
+            common(other, fx);
+            return;
+        }
+    };
+    app.dirty = true;
+}
+
+/// The actions every mode shares.
+fn common(action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::Quit => fx.push(Effect::Quit),
+        Action::Suspend => fx.push(Effect::Suspend),
+        Action::Redraw => fx.push(Effect::Redraw),
+        _ => {}
+    }
 }
 
 fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     let before = view_position(app);
     match action {
-        Action::FocusNext => app.focus = cycle(app.focus, 1),
-        Action::FocusPrev => app.focus = cycle(app.focus, 2),
-        Action::FocusSession => app.focus = Pane::Session,
-        Action::FocusTranscript => app.focus = Pane::Transcript,
-        Action::FocusLinks => app.focus = Pane::Links,
-        Action::LineDown => scroll(app, app.focus, 1),
-        Action::LineUp => scroll(app, app.focus, -1),
-        Action::PageDown => scroll(app, app.focus, page(app, app.focus)),
-        Action::PageUp => scroll(app, app.focus, -page(app, app.focus)),
-        Action::Top => to_edge(app, true),
-        Action::Bottom => to_edge(app, false),
+        Action::Help => app.help = Some(0),
+        Action::OpenPrompt => open_prompt(app, None),
         Action::Refresh => refresh(app, fx),
-        Action::Help => {
-            app.help = true;
-            app.help_scroll = 0;
-        }
-        Action::Close => {}
-        Action::Quit => quit(app, fx),
-        Action::Suspend => fx.push(Effect::Suspend),
-        Action::Redraw => fx.push(Effect::Redraw),
+        Action::Quit | Action::Suspend | Action::Redraw => common(action, fx),
+        _ => on_session_action(app, action),
     }
     if before != view_position(app) || !fx.is_empty() {
         app.dirty = true;
     }
 }
 
+fn on_session_action(app: &mut App, action: Action) {
+    let Some(focus) = app.session().map(|s| s.focus) else {
+        return;
+    };
+    match action {
+        Action::FocusNext => set_focus(app, cycle(focus, 1)),
+        Action::FocusPrev => set_focus(app, cycle(focus, 2)),
+        Action::FocusSession => set_focus(app, Pane::Session),
+        Action::FocusTranscript => set_focus(app, Pane::Transcript),
+        Action::FocusLinks => set_focus(app, Pane::Links),
+        Action::LineDown => scroll(app, focus, 1),
+        Action::LineUp => scroll(app, focus, -1),
+        Action::PageDown => scroll(app, focus, page(app, focus)),
+        Action::PageUp => scroll(app, focus, -page(app, focus)),
+        Action::Top => to_edge(app, focus, true),
+        Action::Bottom => to_edge(app, focus, false),
+        _ => {}
+    }
+}
+
+fn set_focus(app: &mut App, pane: Pane) {
+    if let Some(s) = app.session_mut() {
+        s.focus = pane;
+    }
+}
+
 /// Everything a key or the mouse can move; a change means the screen must be redrawn.
 fn view_position(app: &App) -> impl PartialEq {
+    let s = app.session();
     (
-        app.focus,
-        app.session_scroll,
-        app.links_scroll,
-        app.view.anchor,
+        s.map(|s| (s.focus, s.session_scroll, s.links_scroll, s.view.anchor)),
         app.help,
+        matches!(app.screen, Screen::Prompt(_)),
     )
 }
 
-fn quit(app: &mut App, fx: &mut Vec<Effect>) {
-    app.quit = true;
-    fx.push(Effect::Quit);
+/// Puts the prompt over the current session (pre-filled with its id), or back in
+/// front after a failure, with `error` saying why.
+fn open_prompt(app: &mut App, error: Option<String>) {
+    let placeholder = Screen::Prompt(PromptScreen::new(String::new(), None));
+    let screen = match std::mem::replace(&mut app.screen, placeholder) {
+        Screen::Session(s) => {
+            let mut p = PromptScreen::new(s.id.clone(), Some(s));
+            p.error = error;
+            Screen::Prompt(p)
+        }
+        prompt => prompt,
+    };
+    app.screen = screen;
+    app.dirty = true;
 }
 
 fn on_prompt_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let Some(prompt) = app.prompt.as_mut() else {
+    let action = app.keymap.action(Mode::Prompt, &key);
+    let Screen::Prompt(prompt) = &mut app.screen else {
         return;
     };
-    match key.code {
-        KeyCode::Esc => quit(app, fx),
-        KeyCode::Char('c') | KeyCode::Char('C') if ctrl => quit(app, fx),
-        KeyCode::Char('u') if ctrl => prompt.input.clear(),
-        KeyCode::Char('z') if ctrl => fx.push(Effect::Suspend),
-        KeyCode::Char('l') if ctrl => fx.push(Effect::Redraw),
-        KeyCode::Char(c) if !ctrl => {
-            prompt.input.push(c);
-            prompt.error = None;
-        }
-        KeyCode::Backspace => {
-            prompt.input.pop();
-        }
-        KeyCode::Enter => {
-            let id = prompt.input.trim().to_string();
+    match action {
+        Some(Action::Submit) => {
+            let id = super::prompt::normalize_id(prompt.value());
             if id.is_empty() {
-                prompt.error = Some("type a session id or session token, or Esc to quit".into());
+                let cancel = app
+                    .keymap
+                    .key(Mode::Prompt, Action::Cancel)
+                    .unwrap_or_default();
+                prompt.error = Some(format!("type a session id, or {cancel} to go back"));
             } else {
-                app.prompt = None;
-                app.session_id = Some(id);
+                app.screen = Screen::Session(Box::new(SessionScreen::new(id)));
                 refresh(app, fx);
             }
         }
-        _ => return,
+        Some(Action::Cancel) => match prompt.back.take() {
+            Some(back) => app.screen = Screen::Session(back),
+            None => fx.push(Effect::Quit),
+        },
+        Some(other) => common(other, fx),
+        None => {
+            if prompt.input.handle_event(&Event::Key(key)).is_none() {
+                return;
+            }
+            prompt.error = None;
+        }
     }
     app.dirty = true;
 }
@@ -197,49 +238,61 @@ fn cycle(p: Pane, by: usize) -> Pane {
 
 /// Asks for all three parts at once; each pane fills when its own answer arrives.
 fn refresh(app: &mut App, fx: &mut Vec<Effect>) {
-    let Some(session_id) = app.session_id.clone() else {
+    let domain = app.context.system_domain.clone();
+    let mut next = app.next_request;
+    let mut id = || {
+        next += 1;
+        RequestId(next)
+    };
+    let Some(s) = app.session_mut() else {
         return;
     };
-    let now = app.now;
-    let mut next = || {
-        app.next_request += 1;
-        RequestId(app.next_request)
-    };
-    let (s, t) = (next(), next());
-    let l = app.system_domain.as_ref().map(|_| next());
-    app.session.load = Load::Loading { id: s, since: now };
-    app.transcript.load = Load::Loading { id: t, since: now };
+    let (sid, tid) = (id(), id());
+    s.session.load = Load::Loading { id: sid };
+    s.transcript.load = Load::Loading { id: tid };
+    s.generation += 1;
     fx.push(Effect::Fetch(Request::Session {
-        id: s,
-        session_id: session_id.clone(),
+        id: sid,
+        session_id: s.id.clone(),
     }));
-    fx.push(Effect::Fetch(Request::Transcript { id: t, session_id }));
-    if let (Some(l), Some(domain)) = (l, app.system_domain.clone()) {
-        app.links.load = Load::Loading { id: l, since: now };
-        fx.push(Effect::Fetch(Request::Links { id: l, domain }));
+    fx.push(Effect::Fetch(Request::Transcript {
+        id: tid,
+        session_id: s.id.clone(),
+    }));
+    if let Some(domain) = domain {
+        let lid = id();
+        s.links.load = Load::Loading { id: lid };
+        fx.push(Effect::Fetch(Request::Links { id: lid, domain }));
     }
+    app.next_request = next;
     app.dirty = true;
 }
 
 fn on_answer(app: &mut App, answer: Answer) {
     let now = app.now;
+    let zone = app.zone;
+    let Some(s) = app.session_mut() else {
+        return;
+    };
+    let mut failed_session = None;
     match answer {
         Answer::Session(id, result) => {
-            if !app.session.awaits(id) {
+            if !s.session.awaits(id) {
                 return;
             }
-            if let Ok(s) = &result {
-                app.view.mark_speakers(Some(s));
+            match &result {
+                Ok(session) => s.view.mark_speakers(Some(session)),
+                Err(e) if s.session.data.is_none() => failed_session = Some(e.clone()),
+                Err(_) => {}
             }
-            settle(&mut app.session, result, now);
+            land(&mut s.session, result, now);
         }
         Answer::Transcript(id, result) => {
-            if !app.transcript.awaits(id) {
+            if !s.transcript.awaits(id) {
                 return;
             }
             let result = result.map(|t| {
-                app.view
-                    .set_events(&t.events, app.zone, app.session.data.as_ref());
+                s.view.set_events(&t.events, zone, s.session.data.as_ref());
                 // The events now live in the view; keep only what describes them.
                 Transcript {
                     events: Vec::new(),
@@ -247,21 +300,26 @@ fn on_answer(app: &mut App, answer: Answer) {
                     ..t
                 }
             });
-            settle(&mut app.transcript, result, now);
+            land(&mut s.transcript, result, now);
         }
         Answer::Links(id, result) => {
-            if !app.links.awaits(id) {
+            if !s.links.awaits(id) {
                 return;
             }
-            settle(&mut app.links, result, now);
+            land(&mut s.links, result, now);
         }
     }
-    clamp_scrolls(app);
+    s.generation += 1;
+    settle(app);
+    // No dead end: a session that could not be loaded asks for another id at once.
+    if let (Some(e), Screen::Session(_)) = (failed_session, &app.screen) {
+        open_prompt(app, Some(WithHint(&e).to_string()));
+    }
     app.dirty = true;
 }
 
 /// Loading becomes loaded (replacing the data) or failed (keeping the last good data).
-fn settle<T>(remote: &mut Remote<T>, result: Result<T, crate::api::ApiError>, now: Instant) {
+fn land<T>(remote: &mut Remote<T>, result: Result<T, ApiError>, now: Instant) {
     match result {
         Ok(data) => {
             remote.data = Some(data);
@@ -271,83 +329,100 @@ fn settle<T>(remote: &mut Remote<T>, result: Result<T, crate::api::ApiError>, no
     }
 }
 
-/// Rows of the pane's text area, for page scrolling.
+/// Rows a page key moves in `pane`.
 fn page(app: &App, pane: Pane) -> isize {
-    // One row of overlap, plus the transcript's "press G" bar row when scrolled back.
-    let (_, h) = text_size(app, pane);
-    let reserved = if pane == Pane::Transcript { 2 } else { 1 };
-    h.saturating_sub(reserved).max(1) as isize
+    let Some(s) = app.session() else {
+        return 1;
+    };
+    let rows = match pane {
+        Pane::Transcript => app.viewport(s).page(),
+        _ => pane_text(app, pane).1.saturating_sub(1).max(1),
+    };
+    rows as isize
 }
 
-/// The (width, height) of a pane's text at the current terminal size.
-pub fn text_size(app: &App, pane: Pane) -> (usize, usize) {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    match layout::panes(area) {
-        Some(p) => layout::text_area(p.get(pane), pane),
-        None => (1, 1),
-    }
+/// The (width, height) of a short pane's text at the current size.
+fn pane_text(app: &App, pane: Pane) -> (usize, usize) {
+    app.panes().map_or((1, 1), |p| text_area(p.get(pane)))
 }
 
 fn scroll(app: &mut App, pane: Pane, delta: isize) {
+    let Some(vp) = app.session().map(|s| app.viewport(s)) else {
+        return;
+    };
+    let Some(s) = app.session_mut() else {
+        return;
+    };
     match pane {
-        Pane::Transcript => {
-            let (w, h) = text_size(app, pane);
-            app.view.scroll(delta, w, h);
-        }
-        Pane::Session => {
-            app.session_scroll = app.session_scroll.saturating_add_signed(delta);
-            clamp_scrolls(app);
-        }
-        Pane::Links => {
-            app.links_scroll = app.links_scroll.saturating_add_signed(delta);
-            clamp_scrolls(app);
-        }
-    }
-}
-
-fn to_edge(app: &mut App, top: bool) {
-    match app.focus {
-        Pane::Transcript => {
-            let (w, h) = text_size(app, Pane::Transcript);
-            if top {
-                app.view.to_top(w, h);
-            } else {
-                app.view.follow();
-            }
-        }
-        Pane::Session => app.session_scroll = if top { 0 } else { usize::MAX },
-        Pane::Links => app.links_scroll = if top { 0 } else { usize::MAX },
+        Pane::Transcript => s.view.scroll(delta, &vp),
+        Pane::Session => s.session_scroll = s.session_scroll.saturating_add_signed(delta),
+        Pane::Links => s.links_scroll = s.links_scroll.saturating_add_signed(delta),
     }
     clamp_scrolls(app);
 }
 
-/// Keeps the short panes' scroll offsets within their content at the current size.
+fn to_edge(app: &mut App, pane: Pane, top: bool) {
+    let Some(vp) = app.session().map(|s| app.viewport(s)) else {
+        return;
+    };
+    let Some(s) = app.session_mut() else {
+        return;
+    };
+    let edge = if top { 0 } else { usize::MAX };
+    match pane {
+        Pane::Transcript if top => s.view.to_top(&vp),
+        Pane::Transcript => s.view.follow(),
+        Pane::Session => s.session_scroll = edge,
+        Pane::Links => s.links_scroll = edge,
+    }
+    clamp_scrolls(app);
+}
+
+/// After a resize or an answer: the transcript's anchor fits its viewport again and
+/// the short panes' offsets stay within their content.
+fn settle(app: &mut App) {
+    let Some(vp) = app.session().map(|s| app.viewport(s)) else {
+        return;
+    };
+    if let Some(s) = app.session_mut() {
+        s.view.settle(&vp);
+    }
+    clamp_scrolls(app);
+}
+
 fn clamp_scrolls(app: &mut App) {
-    let (w, h) = text_size(app, Pane::Session);
-    let max = crate::ui::session::content_height(app, w).saturating_sub(h);
-    app.session_scroll = app.session_scroll.min(max);
-    let (w, h) = text_size(app, Pane::Links);
-    let max = crate::ui::links::content_height(app, w).saturating_sub(h);
-    app.links_scroll = app.links_scroll.min(max);
+    let Some(panes) = app.panes() else {
+        return;
+    };
+    let Some(s) = app.session() else {
+        return;
+    };
+    let max = |rect, rows: usize| {
+        let (_, h) = text_area(rect);
+        rows.saturating_sub(h)
+    };
+    let (sw, _) = text_area(panes.session);
+    let (lw, _) = text_area(panes.links);
+    let max_session = max(panes.session, app.session_rows(s, sw).len());
+    let max_links = max(panes.links, app.links_rows(s, lw).len());
+    if let Some(s) = app.session_mut() {
+        s.session_scroll = s.session_scroll.min(max_session);
+        s.links_scroll = s.links_scroll.min(max_links);
+    }
 }
 
 fn on_mouse(app: &mut App, m: MouseEvent) {
-    let area = Rect::new(0, 0, app.size.0, app.size.1);
-    let Some(panes) = layout::panes(area) else {
-        return;
-    };
-    let at = Position::new(m.column, m.row);
-    let Some(pane) = Pane::ALL.into_iter().find(|p| panes.get(*p).contains(at)) else {
-        return;
-    };
-    if app.help || app.prompt.is_some() {
+    if app.help.is_some() || !matches!(app.screen, Screen::Session(_)) {
         return;
     }
+    let Some(pane) = app.panes().and_then(|p| p.at(m.column, m.row)) else {
+        return;
+    };
     let before = view_position(app);
     match m.kind {
         MouseEventKind::ScrollDown => scroll(app, pane, 3),
         MouseEventKind::ScrollUp => scroll(app, pane, -3),
-        MouseEventKind::Down(MouseButton::Left) => app.focus = pane,
+        MouseEventKind::Down(MouseButton::Left) => set_focus(app, pane),
         _ => {}
     }
     if before != view_position(app) {

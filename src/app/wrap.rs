@@ -51,14 +51,32 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
                 used = w;
                 continue;
             }
-            for g in word.graphemes(true) {
-                let gw = width(g);
-                if used + gw > limit(&rows) && used > 0 {
-                    rows.push(std::mem::take(&mut line));
-                    used = 0;
+            // Too long for any row: break after URL punctuation where possible, so
+            // "northwind.example/tickets/" splits as a reader expects.
+            let mut tail = word;
+            while !tail.is_empty() {
+                let room = limit(&rows).saturating_sub(used);
+                if width(tail) <= room {
+                    line.push_str(tail);
+                    used += width(tail);
+                    break;
                 }
-                line.push_str(g);
-                used += gw;
+                let cut = url_break(tail, room).or_else(|| grapheme_break(tail, room));
+                match cut {
+                    Some(i) => {
+                        line.push_str(&tail[..i]);
+                        tail = &tail[i..];
+                    }
+                    // Not even one grapheme fits after what is on the row.
+                    None if used == 0 => {
+                        let g = tail.graphemes(true).next().unwrap_or(tail);
+                        line.push_str(g);
+                        tail = &tail[g.len()..];
+                    }
+                    None => {}
+                }
+                rows.push(std::mem::take(&mut line));
+                used = 0;
             }
         }
     }
@@ -85,6 +103,43 @@ fn chunks(s: &str) -> impl Iterator<Item = &str> {
         rest = tail;
         Some(chunk)
     })
+}
+
+/// Where URL punctuation allows a break: the end of the longest prefix of `s` that
+/// fits in `room` columns and ends with one of `/ ? & = . - _`.
+fn url_break(s: &str, room: usize) -> Option<usize> {
+    let mut used = 0;
+    let mut best = None;
+    for (i, g) in s.grapheme_indices(true) {
+        used += width(g);
+        if used > room {
+            break;
+        }
+        if matches!(g, "/" | "?" | "&" | "=" | "." | "-" | "_") {
+            best = Some(i + g.len());
+        }
+    }
+    // A break that would leave most of the row empty reads worse than a plain cut.
+    best.filter(|&i| i < s.len() && width(&s[..i]) * 2 >= room)
+}
+
+/// The end of the longest prefix of whole graphemes that fits in `room` columns.
+fn grapheme_break(s: &str, room: usize) -> Option<usize> {
+    let mut used = 0;
+    let mut end = None;
+    for (i, g) in s.grapheme_indices(true) {
+        used += width(g);
+        if used > room {
+            break;
+        }
+        end = Some(i + g.len());
+    }
+    end
+}
+
+/// The longest prefix of whole graphemes of `s` at most `max` columns wide.
+pub fn cut(s: &str, max: usize) -> &str {
+    &s[..grapheme_break(s, max).unwrap_or(0)]
 }
 
 /// Cuts `s` to at most `max` columns, with an ellipsis when it was longer.
@@ -143,6 +198,23 @@ mod tests {
             wrap("Dana <dana@northwind.example>", 20, 24),
             vec!["Dana", "<dana@northwind.example>"]
         );
+    }
+
+    #[test]
+    fn long_urls_break_at_their_punctuation() {
+        let url = "https://helpdesk.northwind.example/tickets/10443?view=full";
+        let rows = wrap(url, 30, 30);
+        assert_eq!(
+            rows,
+            vec![
+                "https://helpdesk.northwind.",
+                "example/tickets/10443?view=",
+                "full"
+            ]
+        );
+        assert_eq!(rows.concat(), url);
+        let mail = wrap("dana.whitfield@northwind.example", 20, 20);
+        assert_eq!(mail, vec!["dana.whitfield@", "northwind.example"]);
     }
 
     #[test]

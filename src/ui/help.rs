@@ -1,61 +1,64 @@
-//! The help overlay, generated from the key table.
+//! The help overlay: the rows `app::help` generates from the keymap, styled.
 
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-use super::theme::THEME;
-use crate::app::keymap::{keys_label, BINDINGS};
+use super::{fit, Theme};
+use crate::app::help::{marks, max_scroll, rows};
+use crate::app::keymap::{Action, Mode};
+use crate::app::wrap::width as cols;
+use crate::app::App;
 
-pub fn render(frame: &mut Frame, area: Rect, scroll: usize) {
-    let lines = lines();
-    let width = (lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4).min(area.width);
+pub fn render(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) {
+    let rows = rows(&app.keymap, &marks());
+    let key_width = rows.iter().map(|r| cols(&r.keys)).max().unwrap_or(8);
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|r| {
+            if r.keys.is_empty() {
+                Line::styled(format!(" {}", r.text), theme.dim)
+            } else {
+                let pad = key_width - cols(&r.keys);
+                Line::from(vec![
+                    Span::styled(format!(" {}{}  ", r.keys, " ".repeat(pad)), theme.key),
+                    Span::raw(r.text.clone()),
+                ])
+            }
+        })
+        .collect();
+    let natural = lines.iter().map(Line::width).max().unwrap_or(20) + 3;
+    let width = (natural as u16).min(area.width);
     let height = (lines.len() as u16 + 2).min(area.height);
     let [row] = area.layout(&Layout::vertical([Constraint::Length(height)]).flex(Flex::Center));
     let [popup] = row.layout(&Layout::horizontal([Constraint::Length(width)]).flex(Flex::Center));
-    let scroll = scroll.min(max_scroll(area.height));
+    let inner = width.saturating_sub(2) as usize;
+    let max = max_scroll(app);
+    let close = app
+        .keymap
+        .key(Mode::Help, Action::Close)
+        .unwrap_or_default();
     let mut block = Block::bordered()
-        .border_style(THEME.border_focused)
-        .title(" Keys ");
+        .border_style(theme.border_focused)
+        .title(fit(Line::raw(" Keys "), inner));
     // On a short terminal the list scrolls; the border says so.
-    if max_scroll(area.height) > 0 {
-        block =
-            block.title_bottom(Line::styled(" j/k scroll · Esc close ", THEME.dim).right_aligned());
-    }
-    frame.render_widget(Clear, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
-        popup,
-    );
-}
-
-/// How far the list can scroll in a terminal `height` rows tall.
-pub fn max_scroll(height: u16) -> usize {
-    (lines().len() + 2).saturating_sub(height as usize)
-}
-
-pub fn lines() -> Vec<Line<'static>> {
-    let key_width = BINDINGS
-        .iter()
-        .map(|b| keys_label(b).len())
-        .max()
-        .unwrap_or(8);
-    let mut out: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!(" {:<key_width$}  ", keys_label(b)), THEME.key),
-                Span::raw(b.help),
-            ])
-        })
+    let key = |a| app.keymap.key(Mode::Help, a).unwrap_or_default();
+    let footer = if max > 0 {
+        format!(
+            " {}/{} scroll · {close} close ",
+            key(Action::LineDown),
+            key(Action::LineUp)
+        )
+    } else {
+        format!(" {close} close ")
+    };
+    block = block.title_bottom(fit(Line::styled(footer, theme.dim), inner).right_aligned());
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .skip(scroll.min(max))
+        .map(|l| fit(l, inner))
         .collect();
-    out.push(Line::raw(""));
-    out.push(Line::styled(
-        " Mouse: the wheel scrolls a pane, a click focuses it.",
-        THEME.dim,
-    ));
-    out
+    frame.render_widget(Clear, popup);
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
 }

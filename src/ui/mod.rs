@@ -1,7 +1,7 @@
-//! Drawing. Reads the state and nothing else: no I/O, no clocks, no scheduling.
+//! Drawing. Reads the state and the theme and nothing else: no I/O, no clocks, no
+//! scheduling. Geometry and the panes' rows come from `app`; this only styles them.
 
 pub mod help;
-pub mod layout;
 pub mod links;
 pub mod prompt;
 pub mod session;
@@ -14,31 +14,40 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
-use crate::api::error::WithHint;
-use crate::api::ApiError;
+use crate::app::layout::{self, Panes};
+use crate::app::rows::{PaneRow, Role};
 use crate::app::state::{age_label, Load, Remote};
 use crate::app::wrap;
-use crate::app::{App, Pane};
-use theme::{SPINNER, THEME};
+use crate::app::{App, Pane, Screen, SessionScreen};
+pub use theme::Theme;
+use theme::SPINNER;
 
 /// Draws the whole screen.
-pub fn render(frame: &mut Frame, app: &App) {
+pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
-    if app.prompt.is_some() {
-        prompt::render(frame, area, app);
-        return;
-    }
-    let Some(panes) = layout::panes(area) else {
+    let Some(panes) = app.panes() else {
         render_too_small(frame, area);
         return;
     };
-    session::render(frame, panes.session, app);
-    transcript::render(frame, panes.transcript, app);
-    links::render(frame, panes.links, app);
-    status::render(frame, panes.status, app);
-    if app.help {
-        help::render(frame, area, app.help_scroll);
+    match &app.screen {
+        Screen::Session(s) => render_session(frame, app, s, &panes, theme),
+        Screen::Prompt(p) => {
+            if let Some(back) = p.back.as_deref() {
+                render_session(frame, app, back, &panes, theme);
+            }
+            prompt::render(frame, area, app, p, theme);
+        }
     }
+    status::render(frame, panes.status, app, theme);
+    if let Some(scroll) = app.help {
+        help::render(frame, area, app, scroll, theme);
+    }
+}
+
+fn render_session(frame: &mut Frame, app: &App, s: &SessionScreen, panes: &Panes, theme: &Theme) {
+    session::render(frame, panes.session, app, s, theme);
+    transcript::render(frame, panes.transcript, app, s, theme);
+    links::render(frame, panes.links, app, s, theme);
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect) {
@@ -57,18 +66,26 @@ fn render_too_small(frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(text), area);
 }
 
-/// The border and title of a pane: number, name, and where its data stands.
+pub fn spinner(app: &App) -> &'static str {
+    SPINNER[app.spinner % SPINNER.len()]
+}
+
+/// The border and title of a pane: number, name, where its data stands, and `extra`;
+/// cut with "…" when the pane is narrower than its title.
 pub fn pane_block<T>(
     app: &App,
+    s: &SessionScreen,
     pane: Pane,
     remote: &Remote<T>,
     extra: Option<String>,
+    width: u16,
+    theme: &Theme,
 ) -> Block<'static> {
-    let focused = app.focus == pane;
+    let focused = s.focus == pane && matches!(app.screen, Screen::Session(_));
     let (border, title) = if focused {
-        (THEME.border_focused, THEME.title_focused)
+        (theme.border_focused, theme.title_focused)
     } else {
-        (THEME.border, THEME.title)
+        (theme.border, theme.title)
     };
     let mut spans = vec![Span::styled(
         format!(" {} {} ", pane.number(), pane.title()),
@@ -78,22 +95,23 @@ pub fn pane_block<T>(
     let state = match &remote.load {
         Load::Idle => None,
         Load::Loading { .. } => Some(Span::styled(
-            format!("{} loading ", SPINNER[app.spinner % SPINNER.len()]),
-            THEME.spinner,
+            format!("{} loading ", spinner(app)),
+            theme.spinner,
         )),
         Load::Loaded { at } => Some(Span::styled(
             format!("updated {} ", age_label(*at, app.now)),
-            THEME.dim,
+            theme.dim,
         )),
-        Load::Failed { .. } => Some(Span::styled("failed ", THEME.error)),
+        Load::Failed { .. } => Some(Span::styled("failed ", theme.error)),
     };
     if let Some(state) = state {
-        spans.push(Span::styled("· ", THEME.dim));
+        spans.push(Span::styled("· ", theme.dim));
         spans.push(state);
     }
     if let Some(extra) = extra {
         spans.push(Span::styled(format!("{extra} "), title));
     }
+    let line = fit(Line::from(spans), (width as usize).saturating_sub(2));
     Block::bordered()
         .border_type(if focused {
             BorderType::Thick
@@ -101,7 +119,32 @@ pub fn pane_block<T>(
             BorderType::Rounded
         })
         .border_style(border)
-        .title(Line::from(spans))
+        .title(line)
+}
+
+/// A line cut to `max` columns, ending in "…" when anything was left out.
+pub fn fit(line: Line<'static>, max: usize) -> Line<'static> {
+    if line.width() <= max {
+        return line;
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let w = span.width();
+        // Strictly less: the ellipsis needs a column of its own.
+        if used + w < max {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let room = max.saturating_sub(used + 1);
+        out.push(Span::styled(
+            format!("{}…", wrap::cut(&span.content, room)),
+            span.style,
+        ));
+        break;
+    }
+    Line::from(out)
 }
 
 /// Marks on the bottom border when a short pane's text goes on above or below.
@@ -110,6 +153,7 @@ pub fn with_scroll_marks(
     total: usize,
     scroll: usize,
     height: usize,
+    theme: &Theme,
 ) -> Block<'static> {
     let above = scroll > 0;
     let below = total > scroll + height;
@@ -119,64 +163,39 @@ pub fn with_scroll_marks(
         (false, true) => " ↓ more ",
         (true, true) => " ↑↓ more ",
     };
-    block.title_bottom(Line::styled(text, THEME.dim).right_aligned())
+    block.title_bottom(Line::styled(text, theme.dim).right_aligned())
 }
 
-/// An optional server field as one sanitised line, empty when missing.
-pub fn line_of(v: &Option<String>) -> String {
-    v.as_deref()
-        .map(|x| crate::sanitize::sanitize_line(x).into_owned())
-        .unwrap_or_default()
+/// A row model styled by the theme.
+pub fn row_line(row: &PaneRow, app: &App, theme: &Theme) -> Line<'static> {
+    Line::from(
+        row.spans
+            .iter()
+            .map(|(text, role)| match role {
+                Role::Spinner => Span::styled(format!("{} {text}", spinner(app)), theme.spinner),
+                _ => Span::styled(text.clone(), theme.role(role)),
+            })
+            .collect::<Vec<_>>(),
+    )
 }
 
-/// A pane's text when it has no data yet: a spinner, or the error and its hint.
-pub fn placeholder<T>(
+/// A short pane: its rows from the row model, scrolled, with "more" marks.
+pub fn render_rows(
+    frame: &mut Frame,
+    area: Rect,
+    block: Block<'static>,
+    rows: &[PaneRow],
+    scroll: usize,
     app: &App,
-    remote: &Remote<T>,
-    what: &str,
-    width: usize,
-) -> Vec<Line<'static>> {
-    match &remote.load {
-        Load::Loading { .. } => vec![Line::styled(
-            format!("{} Loading {what}…", SPINNER[app.spinner % SPINNER.len()]),
-            THEME.spinner,
-        )],
-        Load::Failed { error, .. } => error_lines(error, width),
-        _ => Vec::new(),
-    }
-}
-
-/// An error and its hint, wrapped, for the top of a pane.
-pub fn error_lines(error: &ApiError, width: usize) -> Vec<Line<'static>> {
-    let text = format!("⚠ {}", WithHint(error));
-    wrap::wrap(&crate::sanitize::sanitize_line(&text), width, width)
-        .into_iter()
-        .map(|l| Line::styled(l, THEME.error))
-        .collect()
-}
-
-/// `label  value` rows with the value wrapped under itself; an empty value is skipped.
-pub fn field(
-    out: &mut Vec<Line<'static>>,
-    label: &str,
-    value: &str,
-    style: ratatui::style::Style,
-    width: usize,
+    theme: &Theme,
 ) {
-    const LABEL: usize = 11;
-    if value.trim().is_empty() {
-        return;
-    }
-    let avail = width.saturating_sub(LABEL).max(8);
-    for (n, row) in wrap::wrap(value, avail, avail).into_iter().enumerate() {
-        let head = if n == 0 {
-            format!("{label:<LABEL$}")
-        } else {
-            " ".repeat(LABEL)
-        };
-        out.push(Line::from(vec![
-            Span::styled(head, THEME.label),
-            Span::styled(row, style),
-        ]));
-    }
+    let (_, height) = layout::text_area(area);
+    let block = with_scroll_marks(block, rows.len(), scroll, height, theme);
+    let lines: Vec<Line> = rows
+        .iter()
+        .skip(scroll)
+        .take(height)
+        .map(|r| row_line(r, app, theme))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

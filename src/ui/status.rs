@@ -1,51 +1,63 @@
-//! The status line: which session, what is loading, the last error, and key hints
-//! generated from the key table.
+//! The status line: which session, what is loading, the latest error (with its hint),
+//! and key hints generated from the live keymap. The error gets the room it needs:
+//! hints drop first, and the error ends with "…" only when it still does not fit.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use super::theme::{SPINNER, THEME};
+use super::{fit, spinner, Theme};
 use crate::api::error::WithHint;
-use crate::app::keymap::hints;
-use crate::app::{App, Load, Pane};
+use crate::app::keymap::Mode;
+use crate::app::{App, Load, Pane, Screen};
 use crate::sanitize::sanitize_line;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let left_line = left_spans(app);
-    let budget =
-        (area.width as usize).saturating_sub(left_line.width().min(area.width as usize / 2));
-    let hint_line = hint_spans(app, budget);
-    let hint_width = hint_line.width() as u16;
-    let [left, right] = area.layout(&Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Length(hint_width),
-    ]));
-    frame.render_widget(Paragraph::new(left_line).style(THEME.status_bar), left);
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let width = area.width as usize;
+    let mut left = left_spans(app, theme);
+    let error = error_span(app, theme);
+    let used = Line::from(left.clone()).width() + error.as_ref().map_or(0, Span::width);
+    let hints = hint_spans(app, width.saturating_sub(used + 1), theme);
+    left.extend(error);
+    let left = fit(Line::from(left), width.saturating_sub(hints.width()));
+    let hint_width = hints.width() as u16;
+    let right = Rect::new(
+        area.right().saturating_sub(hint_width),
+        area.y,
+        hint_width,
+        1,
+    );
+    frame.render_widget(Paragraph::new(left).style(theme.status_bar), area);
     frame.render_widget(
-        Paragraph::new(hint_line)
-            .style(THEME.status_bar)
+        Paragraph::new(hints)
+            .style(theme.status_bar)
             .right_aligned(),
         right,
     );
 }
 
-fn left_spans(app: &App) -> Line<'static> {
-    let id = app
-        .session_id
-        .as_deref()
-        .map(|s| sanitize_line(s).into_owned())
-        .unwrap_or_default();
-    let mut spans = vec![Span::styled(format!(" #{id} "), THEME.key)];
-    if app.demo {
-        spans.push(Span::styled(" DEMO ", THEME.notice));
+fn left_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    if let Some(s) = app.session() {
+        spans.push(Span::styled(
+            format!(" #{} ", sanitize_line(&s.id)),
+            theme.key,
+        ));
+    } else {
+        spans.push(Span::styled(" g2a-tui ", theme.key));
+    }
+    if app.context.demo {
+        spans.push(Span::styled(" DEMO ", theme.notice));
         spans.push(Span::raw(" "));
     }
+    let Some(s) = app.session() else {
+        return spans;
+    };
     let loading: Vec<&str> = [
-        (app.session.is_loading(), "session"),
-        (app.transcript.is_loading(), "transcript"),
-        (app.links.is_loading(), "links"),
+        (s.session.is_loading(), "session"),
+        (s.transcript.is_loading(), "transcript"),
+        (s.links.is_loading(), "links"),
     ]
     .iter()
     .filter(|(on, _)| *on)
@@ -53,41 +65,55 @@ fn left_spans(app: &App) -> Line<'static> {
     .collect();
     if !loading.is_empty() {
         spans.push(Span::styled(
-            format!(
-                "{} loading {} ",
-                SPINNER[app.spinner % SPINNER.len()],
-                loading.join(", ")
-            ),
-            THEME.spinner,
+            format!("{} loading {} ", spinner(app), loading.join(", ")),
+            theme.spinner,
         ));
     }
-    // The most recent failure is the one the technician just caused or is waiting on.
-    let error = [&app.session.load, &app.transcript.load, &app.links.load]
+    spans
+}
+
+/// The most recent failure: the one the technician just caused or is waiting on.
+fn error_span(app: &App, theme: &Theme) -> Option<Span<'static>> {
+    // The prompt shows its own error in full.
+    if matches!(app.screen, Screen::Prompt(_)) {
+        return None;
+    }
+    let s = app.session()?;
+    let (_, e) = [&s.session.load, &s.transcript.load, &s.links.load]
         .into_iter()
         .filter_map(|l| match l {
             Load::Failed { error, at } => Some((at, error)),
             _ => None,
         })
-        .max_by_key(|(at, _)| **at);
-    if let Some((_, e)) = error {
-        spans.push(Span::styled(
-            format!("⚠ {} ", sanitize_line(&WithHint(e).to_string())),
-            THEME.error,
-        ));
-    }
-    Line::from(spans)
+        .max_by_key(|(at, _)| **at)?;
+    Some(Span::styled(
+        format!("⚠ {} ", sanitize_line(&WithHint(e).to_string())),
+        theme.error,
+    ))
 }
 
 /// Which hints survive when the line is short, most needed first.
-const PRIORITY: [&str; 7] = ["help", "quit", "pane", "scroll", "latest", "refresh", "top"];
+const PRIORITY: [&str; 10] = [
+    "help", "quit", "open", "back", "close", "pane", "scroll", "latest", "refresh", "top",
+];
 
-/// Hints for the focused pane that fit in `budget` columns, in key-table order.
-/// "latest" only means something in the transcript.
-fn hint_spans(app: &App, budget: usize) -> Line<'static> {
-    let all: Vec<(String, &str)> = hints()
-        .filter(|(_, hint)| *hint != "latest" || app.focus == Pane::Transcript)
+/// Hints for the screen on display that fit in `budget` columns, in keymap order.
+fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
+    let mode = if app.help.is_some() {
+        Mode::Help
+    } else if matches!(app.screen, Screen::Prompt(_)) {
+        Mode::Prompt
+    } else {
+        Mode::Normal
+    };
+    let focus = app.session().map(|s| s.focus);
+    let all: Vec<(String, &str)> = app
+        .keymap
+        .hints(mode)
+        .into_iter()
+        .filter(|(_, hint)| *hint != "latest" || focus == Some(Pane::Transcript))
         .collect();
-    let cost = |(key, hint): &(String, &str)| key.chars().count() + hint.len() + 3;
+    let cost = |(key, hint): &(String, &str)| super::wrap::width(key) + hint.len() + 3;
     let mut keep = Vec::new();
     let mut used = 0;
     for want in PRIORITY {
@@ -100,7 +126,7 @@ fn hint_spans(app: &App, budget: usize) -> Line<'static> {
     }
     let mut spans = Vec::new();
     for (key, hint) in all.into_iter().filter(|(_, h)| keep.contains(h)) {
-        spans.push(Span::styled(key, THEME.key));
+        spans.push(Span::styled(key, theme.key));
         spans.push(Span::raw(format!(" {hint}  ")));
     }
     Line::from(spans)

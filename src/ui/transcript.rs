@@ -3,161 +3,178 @@
 //! length of the history.
 
 use ratatui::layout::{Margin, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 use ratatui::Frame;
 
-use super::layout::text_area;
-use super::theme::THEME;
-use super::{error_lines, pane_block, placeholder};
-use crate::api::model::TranscriptAbsence;
-use crate::api::ApiError;
+use super::{pane_block, row_line, Theme};
+use crate::app::keymap::{Action, Mode};
+use crate::app::session_rows::{empty_transcript, stale_banner};
 use crate::app::transcript::{display_name, Entry, Row, Speaker, TIME_COLS};
-use crate::app::{App, Pane};
+use crate::app::wrap;
+use crate::app::{App, Pane, SessionScreen};
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App) {
-    let count = app.view.entries.len();
+pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme: &Theme) {
+    let count = s.view.entries.len();
     let extra = (count > 0).then(|| format!("· {count} messages"));
-    let block = pane_block(app, Pane::Transcript, &app.transcript, extra);
+    let block = pane_block(
+        app,
+        s,
+        Pane::Transcript,
+        &s.transcript,
+        extra,
+        area.width,
+        theme,
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let (width, height) = text_area(area, Pane::Transcript);
-    let text = Rect::new(inner.x, inner.y, width as u16, inner.height);
+    let vp = app.viewport(s);
+    let text = Rect::new(inner.x, inner.y, vp.width as u16, inner.height);
 
-    let mut lines: Vec<Line> = app
-        .transcript
-        .error()
-        .filter(|_| app.transcript.data.is_some())
-        .map(|e| error_lines(e, width))
-        .unwrap_or_default();
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(e) = s.transcript.stale_error().filter(|_| vp.banner > 0) {
+        lines.push(row_line(&stale_banner(e, vp.width), app, theme));
+    }
     if count == 0 {
-        lines.extend(empty_lines(app, width));
+        lines.extend(
+            empty_transcript(app, s, vp.width)
+                .iter()
+                .map(|r| row_line(r, app, theme)),
+        );
         frame.render_widget(Paragraph::new(lines), text);
         return;
     }
-    // Scrolled back, the last row holds the "press G" bar instead of a message row.
-    let latest_bar = !app.view.is_following() && inner.height > 2;
-    let rows = height.saturating_sub(lines.len() + usize::from(latest_bar));
-    for (i, _, row) in app.view.visible(width, rows) {
-        lines.push(row_line(&app.view.entries[i], row, width));
+    let visible = s.view.visible(&vp);
+    for (n, (i, _, row)) in visible.iter().enumerate() {
+        let e = &s.view.entries[*i];
+        // The first row never shows a fragment without its speaker: a continuation
+        // at the top is overlaid by the message's time and name.
+        let line = match row {
+            Row::More(_) if n == 0 => sticky_header(e, vp.width, theme),
+            _ => entry_line(e, row.clone(), vp.width, theme),
+        };
+        lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), text);
 
-    let top = app.view.top(width, rows);
-    let mut bar =
-        ScrollbarState::new(count.saturating_sub(1)).position(if app.view.is_following() {
-            count
-        } else {
-            top.entry
-        });
-    frame.render_stateful_widget(
-        // No track symbol: the pane's own border shows through as the track.
-        Scrollbar::new(ScrollbarOrientation::VerticalRight)
-            .begin_symbol(None)
-            .end_symbol(None)
-            .track_symbol(None)
-            .thumb_style(THEME.border_focused),
-        area.inner(Margin {
-            vertical: 1,
-            horizontal: 0,
-        }),
-        &mut bar,
-    );
-    if latest_bar {
+    if let Some((total, above, view)) = s.view.scroll_metrics(&vp) {
+        // ratatui's thumb covers `viewport / content` of the track; positions run
+        // from 0 to content - 1, so the last page puts the thumb at the bottom.
+        let mut bar = ScrollbarState::new(total.saturating_sub(view) + 1)
+            .viewport_content_length(view)
+            .position(above);
+        frame.render_stateful_widget(
+            // No track symbol: the pane's own border shows through as the track.
+            Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                .begin_symbol(None)
+                .end_symbol(None)
+                .track_symbol(None)
+                .thumb_style(theme.scrollbar),
+            area.inner(Margin {
+                vertical: 1,
+                horizontal: 0,
+            }),
+            &mut bar,
+        );
+    }
+    if vp.has_bar(s.view.is_following()) {
         render_latest_bar(
             frame,
-            Rect::new(inner.x, inner.bottom() - 1, width as u16, 1),
-            app.view.unseen,
+            Rect::new(inner.x, inner.bottom() - 1, vp.width as u16, 1),
+            s.view.unseen,
+            &app.keymap
+                .key(Mode::Normal, Action::Bottom)
+                .unwrap_or_default(),
+            theme,
         );
     }
 }
 
 /// Says the reader has scrolled away from the live end, and how to get back.
-fn render_latest_bar(frame: &mut Frame, area: Rect, unseen: usize) {
+fn render_latest_bar(frame: &mut Frame, area: Rect, unseen: usize, key: &str, theme: &Theme) {
     let text = match unseen {
-        0 => " ↓ scrolled back · press G for the latest ".to_string(),
-        1 => " ↓ 1 new message · press G for the latest ".to_string(),
-        n => format!(" ↓ {n} new messages · press G for the latest "),
+        0 => format!(" ↓ scrolled back · press {key} for the latest "),
+        1 => format!(" ↓ 1 new message · press {key} for the latest "),
+        n => format!(" ↓ {n} new messages · press {key} for the latest "),
     };
-    let text = crate::app::wrap::truncate(&text, area.width as usize);
+    let text = wrap::truncate(&text, area.width as usize);
     frame.render_widget(
-        Paragraph::new(Line::styled(text, THEME.notice)).right_aligned(),
+        Paragraph::new(Line::styled(text, theme.notice)).right_aligned(),
         area,
     );
 }
 
-fn empty_lines(app: &App, width: usize) -> Vec<Line<'static>> {
-    // An unknown session also has no transcript (404 on both): say the real reason.
-    if app.session.data.is_none() && matches!(app.session.error(), Some(ApiError::NotFound { .. }))
-    {
-        return vec![Line::styled(
-            "Nothing to show: the session was not found.",
-            THEME.dim,
-        )];
-    }
-    match app.transcript.data.as_ref() {
-        Some(t) if t.absence == Some(TranscriptAbsence::NoTranscript) => vec![Line::styled(
-            "No chat transcript for this session.",
-            THEME.dim,
-        )],
-        Some(_) => vec![Line::styled("The transcript is empty.", THEME.dim)],
-        None => placeholder(app, &app.transcript, "transcript", width),
+fn speaker_style(s: Speaker, theme: &Theme) -> Style {
+    match s {
+        Speaker::Technician => theme.technician,
+        Speaker::Customer => theme.customer,
+        Speaker::System => theme.system,
     }
 }
 
+fn time_span(e: &Entry, theme: &Theme) -> Span<'static> {
+    // Padded by display width: an unparsed time may hold wide characters.
+    let pad = TIME_COLS.saturating_sub(wrap::width(&e.time));
+    Span::styled(format!("{}{}", e.time, " ".repeat(pad)), theme.time)
+}
+
+/// The time and speaker of a message whose first row is above the view.
+fn sticky_header(e: &Entry, width: usize, theme: &Theme) -> Line<'static> {
+    let style = speaker_style(e.speaker, theme);
+    let who = match e.speaker {
+        Speaker::System => "(continued)".to_string(),
+        _ => format!("{} (continued)", display_name(&e.who)),
+    };
+    let line = Line::from(vec![
+        time_span(e, theme),
+        Span::styled(e.speaker.mark().to_string(), style),
+        Span::raw(" "),
+        Span::styled(who, style.patch(theme.dim)),
+    ]);
+    super::fit(line, width)
+}
+
 /// One screen row of an entry, styled by who is speaking.
-fn row_line(e: &Entry, row: Row, width: usize) -> Line<'static> {
+fn entry_line(e: &Entry, row: Row, width: usize, theme: &Theme) -> Line<'static> {
+    let style = speaker_style(e.speaker, theme);
     match row {
         Row::Date(label) => {
             let label = format!(" {label} ");
-            let rest = width.saturating_sub(crate::app::wrap::width(&label));
+            let rest = width.saturating_sub(wrap::width(&label));
             Line::from(vec![
-                Span::styled("─".repeat(rest / 2), THEME.dim),
-                Span::styled(label, THEME.date),
-                Span::styled("─".repeat(rest - rest / 2), THEME.dim),
+                Span::styled("─".repeat(rest / 2), theme.dim),
+                Span::styled(label, theme.date),
+                Span::styled("─".repeat(rest - rest / 2), theme.dim),
             ])
         }
-        Row::First(text) => {
-            // Padded by display width: an unparsed time may hold wide characters.
-            let pad = TIME_COLS.saturating_sub(crate::app::wrap::width(&e.time));
-            let time = Span::styled(format!("{}{}", e.time, " ".repeat(pad)), THEME.dim);
-            match e.speaker {
-                Speaker::System => Line::from(vec![
-                    time,
-                    Span::styled("· ", THEME.system),
-                    Span::styled(text, THEME.system),
-                ]),
-                Speaker::Technician => Line::from(vec![
-                    time,
-                    Span::styled("▌", THEME.technician),
-                    Span::raw(" "),
-                    Span::styled(display_name(&e.who), THEME.technician),
-                    Span::styled(": ", THEME.dim),
-                    Span::raw(text),
-                ]),
-                Speaker::Customer => Line::from(vec![
-                    time,
-                    Span::raw("  "),
-                    Span::styled(display_name(&e.who), THEME.customer),
-                    Span::styled(": ", THEME.dim),
-                    Span::raw(text),
-                ]),
-            }
-        }
+        Row::First(text) => match e.speaker {
+            Speaker::System => Line::from(vec![
+                time_span(e, theme),
+                Span::styled(format!("{} ", e.speaker.mark()), style),
+                Span::styled(text, style),
+            ]),
+            _ => Line::from(vec![
+                time_span(e, theme),
+                Span::styled(e.speaker.mark().to_string(), style),
+                Span::raw(" "),
+                Span::styled(display_name(&e.who), style),
+                Span::styled(": ", theme.dim),
+                Span::styled(text, theme.value),
+            ]),
+        },
         Row::More(text) => {
-            let style = if e.speaker == Speaker::System {
-                THEME.system
+            let text_style = if e.speaker == Speaker::System {
+                theme.system
             } else {
-                THEME.value
+                theme.value
             };
-            let gutter = match e.speaker {
-                Speaker::Technician => {
-                    Span::styled(format!("{:TIME_COLS$}▌", ""), THEME.technician)
-                }
-                _ => Span::raw(format!("{:TIME_COLS$} ", "")),
-            };
-            // The gutter repeats the technician marker so a long message stays attributed.
-            Line::from(vec![gutter, Span::styled(text, style)])
+            // The gutter repeats the speaker's mark so a long message stays attributed.
+            Line::from(vec![
+                Span::raw(" ".repeat(TIME_COLS)),
+                Span::styled(e.speaker.mark().to_string(), style),
+                Span::styled(text, text_style),
+            ])
         }
     }
 }

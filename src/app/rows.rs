@@ -1,0 +1,140 @@
+//! Plain row models for the session and links panes: role-tagged text already
+//! wrapped to a width. `ui` only picks a style per role and draws them, so the
+//! reducer knows every pane's height without asking the drawing code.
+
+use super::wrap;
+use crate::api::Status;
+
+/// What a piece of text is; the theme decides how each looks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    Plain,
+    Label,
+    Dim,
+    Heading,
+    Link,
+    Technician,
+    Customer,
+    Secret,
+    Error,
+    /// Loading: drawn after the turning spinner.
+    Spinner,
+    Badge(Option<Status>),
+}
+
+/// One screen row: pieces of text, each with its role.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PaneRow {
+    pub spans: Vec<(String, Role)>,
+}
+
+impl PaneRow {
+    pub fn new(text: impl Into<String>, role: Role) -> Self {
+        PaneRow {
+            spans: vec![(text.into(), role)],
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|(t, _)| t.as_str()).collect()
+    }
+}
+
+/// Longest value shown in a pane before it is cut with a "… N more characters" row
+/// (`print` shows it whole): a 10 MiB note must not be wrapped on every change.
+pub const FIELD_CHARS: usize = 4000;
+
+/// `label  value` rows with the value wrapped under itself (at spaces, and long URLs
+/// only at their punctuation); an empty value is skipped.
+pub fn field(
+    out: &mut Vec<PaneRow>,
+    label: &str,
+    label_cols: usize,
+    value: &str,
+    role: Role,
+    width: usize,
+) {
+    if value.trim().is_empty() {
+        return;
+    }
+    let (shown, cut) = cut_chars(value, FIELD_CHARS);
+    // Narrow panes put the value under its label rather than in a sliver beside it.
+    let beside = width >= label_cols + 16;
+    let avail = if beside {
+        width - label_cols
+    } else {
+        width.saturating_sub(2).max(1)
+    };
+    let pad = if beside { label_cols } else { 2 };
+    if !beside {
+        out.push(PaneRow::new(wrap::truncate(label, width), Role::Label));
+    }
+    for (n, row) in wrap::wrap(shown, avail, avail).into_iter().enumerate() {
+        let head = if n == 0 && beside {
+            format!("{label:<label_cols$}")
+        } else {
+            " ".repeat(pad)
+        };
+        out.push(PaneRow {
+            spans: vec![(head, Role::Label), (row, role.clone())],
+        });
+    }
+    if cut > 0 {
+        let more = format!("… {cut} more characters (g2a-tui print shows them all)");
+        for row in wrap::wrap(&more, avail, avail) {
+            out.push(PaneRow {
+                spans: vec![(" ".repeat(pad), Role::Label), (row, Role::Dim)],
+            });
+        }
+    }
+}
+
+/// A sentence wrapped to the pane, all in one role.
+pub fn sentence(out: &mut Vec<PaneRow>, text: &str, role: Role, width: usize) {
+    out.extend(
+        wrap::wrap(text, width, width)
+            .into_iter()
+            .map(|l| PaneRow::new(l, role.clone())),
+    );
+}
+
+/// The first `max` characters of `s` and how many were left out.
+fn cut_chars(s: &str, max: usize) -> (&str, usize) {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => (&s[..i], s[i..].chars().count()),
+        None => (s, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut_with_a_count() {
+        let mut out = Vec::new();
+        let value = "x ".repeat(FIELD_CHARS);
+        field(&mut out, "Notes", 10, &value, Role::Plain, 60);
+        let last = out.last().map(PaneRow::text).unwrap_or_default();
+        assert!(
+            last.contains(&format!("… {FIELD_CHARS} more characters")),
+            "{last}"
+        );
+        assert!(out.len() < FIELD_CHARS / 20);
+    }
+
+    #[test]
+    fn narrow_panes_put_values_under_labels() {
+        let mut out = Vec::new();
+        field(
+            &mut out,
+            "Customer joined",
+            16,
+            "2026-11-20 14:04:24",
+            Role::Plain,
+            24,
+        );
+        assert_eq!(out[0].text(), "Customer joined");
+        assert_eq!(out[1].text(), "  2026-11-20 14:04:24");
+    }
+}
