@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use g2a_tui::api::{ApiError, Endpoint, Session, SystemLinks, Transcript};
-use g2a_tui::cli::Format;
-use g2a_tui::print::{render, LinksOutcome, PrintOptions, Report};
+use g2a_tui::print::{render, Format, LinksOutcome, PrintOptions, Report};
 use g2a_tui::timefmt::Zone;
 
 const TOKEN: &str = "tok-7f3a9c2e51d84b06";
@@ -221,7 +220,7 @@ fn abandoned_session_without_transcript_and_failed_links() {
     let report = abandoned_report();
     let text = render(&report, &opts(Format::Text, false), now());
     assert!(
-        text.contains("No chat transcript for this session."),
+        text.contains("No chat: the customer never joined."),
         "{text}"
     );
     assert!(!text.contains("running for"), "{text}");
@@ -295,6 +294,11 @@ fn unattended_session_shows_machine_and_account() {
         "{text}"
     );
     assert!(text.contains("Account: Example GmbH"), "{text}");
+    assert!(text.contains("Type:    unattended"), "{text}");
+    assert!(
+        text.contains("No chat transcript for this session."),
+        "{text}"
+    );
 }
 
 // ---- hostile text ----
@@ -470,7 +474,7 @@ fn international_text_survives_intact() {
     let text = render(&report, &opts(Format::Text, false), now());
     // Continuation lines line up under the first, measured in columns.
     assert!(
-        text.contains("[14:05:02] مرحبا بالعالم: שלום עולם\n                          🎉👩‍💻🇩🇪\n"),
+        text.contains("14:05:02 ? مرحبا بالعالم: שלום עולם\n                          🎉👩‍💻🇩🇪\n"),
         "{text}"
     );
 }
