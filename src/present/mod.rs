@@ -185,13 +185,17 @@ pub fn find<'a>(fields: &'a [Field], label: &str) -> Option<&'a Field> {
 }
 
 /// True for an `http://` or `https://` URL, the scheme in any case. Only these
-/// become links: `javascript:`, `data:`, `file:` and the rest stay plain text.
+/// become links: `javascript:`, `data:`, `file:` and the rest stay plain text, and
+/// so does anything with whitespace inside (no URL has it; a link drawn over it
+/// would hide where the link really goes).
 pub fn is_web_url(s: &str) -> bool {
-    let s = s.trim_start();
-    ["http://", "https://"].iter().any(|scheme| {
+    let s = s.trim();
+    let host_and_path = ["http://", "https://"].iter().find_map(|scheme| {
         s.get(..scheme.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
-    })
+            .filter(|head| head.eq_ignore_ascii_case(scheme))
+            .and_then(|_| s.get(scheme.len()..))
+    });
+    host_and_path.is_some_and(|rest| !rest.is_empty()) && !s.chars().any(char::is_whitespace)
 }
 
 /// The role of a URL-ish value: [`Role::Link`] for http(s), else [`Role::Plain`].
@@ -269,6 +273,10 @@ mod tests {
             "file:///etc/passwd",
             "httpx://x",
             "http:/x",
+            "http://",
+            "HTTPS://",
+            "https://x.example/a b",
+            "https://x.example/ javascript:alert(1)",
             "www.example.com",
             "",
             "ht",
