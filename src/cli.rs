@@ -50,8 +50,8 @@ pub struct PrintArgs {
     pub session_id: Option<String>,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
 
     /// Show times in UTC instead of the local zone
     #[arg(long)]
@@ -63,10 +63,20 @@ pub struct PrintArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub enum FormatArg {
     Text,
     Markdown,
     Json,
+}
+
+impl From<FormatArg> for crate::print::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Self::Text,
+            FormatArg::Markdown => Self::Markdown,
+            FormatArg::Json => Self::Json,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

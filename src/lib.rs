@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod connection;
 pub mod demo;
+pub mod present;
 pub mod print;
 pub mod sanitize;
 pub mod term;

@@ -87,7 +87,7 @@ async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
         Err(e) => return fail(&e),
     };
     let opts = print::PrintOptions {
-        format: args.format,
+        format: args.format.into(),
         zone: if args.utc { Zone::Utc } else { Zone::Local },
         reveal_secrets: args.reveal_secrets,
     };

@@ -83,7 +83,7 @@ fn no_transcript_is_success() {
     let out = g2a(&["print", "--demo", "482913711"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("No chat transcript"),
+        stdout(&out).contains("No chat: the customer never joined."),
         "{}",
         stdout(&out)
     );

@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use g2a_tui::api::{ApiError, Endpoint, Session, SystemLinks, Transcript};
-use g2a_tui::cli::Format;
-use g2a_tui::print::{render, LinksOutcome, PrintOptions, Report};
+use g2a_tui::print::{render, Format, LinksOutcome, PrintOptions, Report};
 use g2a_tui::timefmt::Zone;
 
 const TOKEN: &str = "tok-7f3a9c2e51d84b06";
@@ -221,7 +220,7 @@ fn abandoned_session_without_transcript_and_failed_links() {
     let report = abandoned_report();
     let text = render(&report, &opts(Format::Text, false), now());
     assert!(
-        text.contains("No chat transcript for this session."),
+        text.contains("No chat: the customer never joined."),
         "{text}"
     );
     assert!(!text.contains("running for"), "{text}");
@@ -295,6 +294,11 @@ fn unattended_session_shows_machine_and_account() {
         "{text}"
     );
     assert!(text.contains("Account: Example GmbH"), "{text}");
+    assert!(text.contains("Type:    unattended"), "{text}");
+    assert!(
+        text.contains("No chat transcript for this session."),
+        "{text}"
+    );
 }
 
 // ---- hostile text ----
@@ -470,7 +474,7 @@ fn international_text_survives_intact() {
     let text = render(&report, &opts(Format::Text, false), now());
     // Continuation lines line up under the first, measured in columns.
     assert!(
-        text.contains("[14:05:02] مرحبا بالعالم: שלום עולם\n                          🎉👩‍💻🇩🇪\n"),
+        text.contains("14:05:02 ? مرحبا بالعالم: שלום עולם\n                          🎉👩‍💻🇩🇪\n"),
         "{text}"
     );
 }
@@ -509,4 +513,51 @@ fn tokens_masked_in_a_wrapped_links_body() {
     };
     let out = render(&report, &opts(Format::Json, false), now());
     assert!(!out.contains(TOKEN), "{out}");
+}
+
+// ---- the shared presentation ----
+
+#[test]
+fn text_marks_speakers_as_the_viewer_does() {
+    let text = render(&complete_report(), &opts(Format::Text, false), now());
+    for line in [
+        "14:02:11 · Jane Doe started the session",
+        "14:04:24 · Max Mustermann joined the session",
+        "14:04:40 * Jane Doe: Hello Max, I'm Jane. How can I help?",
+        "14:05:02 > Max Mustermann: Hi! My printer stopped working after the update.",
+        "14:30:02 + Bob Smith: Try printing a test page please.",
+        "14:49:16 · Jane Doe ended the session",
+    ] {
+        assert!(text.contains(&format!("\n{line}\n")), "{line} in:\n{text}");
+    }
+    let markdown = render(&complete_report(), &opts(Format::Markdown, false), now());
+    assert!(
+        markdown.contains("\n- 14:06:15 · Bob Smith joined the session\n"),
+        "{markdown}"
+    );
+}
+
+#[test]
+fn only_web_urls_become_links() {
+    let mut s = complete_session();
+    s["sessionRecordingUrl"] = json!("javascript:alert(1)");
+    s["customerJoinUrl"] = json!("HTTPS://JOIN.EXAMPLE/1");
+    let report = Report {
+        session: session(s),
+        transcript: Ok(Transcript::none_for_session()),
+        links: LinksOutcome::NoDomain,
+    };
+    let md = render(&report, &opts(Format::Markdown, false), now());
+    assert!(
+        md.contains("- **Recording:** javascript:alert(1)\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **Join URL:** <HTTPS://JOIN.EXAMPLE/1>\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("pass `--system-domain DOMAIN` or set `G2A_SYSTEM_DOMAIN`"),
+        "{md}"
+    );
 }

@@ -3,8 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::facts::{self, Fact, LinksView, Problem, TranscriptView, Value};
 use super::{PrintOptions, Report};
+use crate::present::{
+    self, day_label, sentence, session_fields, Field, LinksView, Problem, Speaker, TranscriptView,
+    Value,
+};
 
 /// Characters with inline meaning anywhere in a line. Backslash escapes of ASCII
 /// punctuation are always literal in CommonMark, so over-escaping costs only looks.
@@ -113,8 +116,8 @@ impl Out {
         self.0.push('\n');
     }
 
-    fn facts(&mut self, facts: &[Fact]) {
-        for f in facts {
+    fn fields(&mut self, fields: &[Field]) {
+        for f in fields {
             let label = format!("- **{}:**", f.label);
             match &f.value {
                 Value::Text(s) => self.line(&format!("{label} {}", escape(s))),
@@ -127,6 +130,10 @@ impl Out {
                     }
                 }
                 Value::Block(s) => self.line(&format!("{label} {}", block(s, "  "))),
+                Value::Time { .. } => {
+                    let text = f.value.lines().join(" ");
+                    self.line(&format!("{label} {}", escape(&text)))
+                }
             }
         }
         self.0.push('\n');
@@ -140,61 +147,75 @@ impl Out {
     }
 }
 
+/// An empty-state sentence with the flag and variable it names in code spans.
+fn sentence_md(s: &str) -> String {
+    let mut out = escape(s);
+    for word in [sentence::DOMAIN_FLAG, sentence::DOMAIN_ENV] {
+        // How `escape` writes the word in the middle of a line (no line-start rules).
+        let escaped = escape(&format!("x{word}"));
+        let mid_line = escaped.get(1..).unwrap_or_default();
+        out = out.replace(mid_line, &code(word));
+    }
+    out
+}
+
 pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
     let mut out = Out::default();
     out.para(&format!(
         "# Session {}",
-        escape(&facts::session_id(&report.session))
+        escape(&present::session_id(&report.session, None))
     ));
     out.para("## Details");
-    out.facts(&facts::session(&report.session, opts.zone, now));
+    out.fields(&session_fields(&report.session, opts.zone, now));
 
     out.para("## Transcript");
-    match facts::transcript(report, opts.zone) {
-        TranscriptView::Absent => out.para(facts::NO_TRANSCRIPT),
-        TranscriptView::Empty => out.para(facts::EMPTY_TRANSCRIPT),
+    match report.transcript_view(opts.zone) {
+        TranscriptView::Empty(s) => out.para(&sentence_md(s)),
         TranscriptView::Failed(p) => out.problem(&p),
         TranscriptView::Messages(msgs) => {
             let mut in_list = false;
             for m in msgs {
-                if let Some(day) = &m.new_day {
+                if let Some(day) = m.day.filter(|_| m.opens_day) {
                     if in_list {
                         out.line("");
                     }
-                    out.para(&format!("### {}", escape(day)));
+                    out.para(&format!("### {}", escape(&day_label(day))));
                 }
                 in_list = true;
-                let who = match &m.participant {
-                    Some(p) => format!(" **{}:**", escape(p)),
-                    None => String::new(),
+                // People are named in bold; a line the platform wrote carries the
+                // same mark as in the viewer and the text output instead.
+                let who = match m.speaker {
+                    Speaker::System => format!(" {}", m.speaker.mark()),
+                    _ => format!(" **{}:**", escape(&m.who)),
                 };
-                let content = block(&m.content, "  ");
+                let content = block(&m.text, "  ");
                 let sep = if content.is_empty() { "" } else { " " };
-                out.line(&format!("- {}{who}{sep}{content}", escape(&m.time)));
+                out.line(&format!("- {}{who}{sep}{content}", escape(&m.clock)));
             }
             out.line("");
         }
     }
 
     out.para("## Partner links");
-    match facts::links(report, opts) {
-        LinksView::NoDomain => out.para(
-            "No system domain set: pass `--system-domain DOMAIN` or set `G2A_SYSTEM_DOMAIN` to list partner links.",
-        ),
-        LinksView::Empty { domain } => {
-            out.para(&format!("No partner links for {}.", escape(&domain)))
+    let view = report.links_view(opts.reveal_secrets);
+    match &view {
+        LinksView::NoDomain | LinksView::Empty { .. } => {}
+        LinksView::Failed { domain, .. } | LinksView::Links { domain, .. } => {
+            out.para(&format!("System domain: {}", escape(domain)))
         }
-        LinksView::Failed { domain, problem } => {
-            out.para(&format!("System domain: {}", escape(&domain)));
-            out.problem(&problem);
-        }
-        LinksView::Links { domain, links } => {
-            out.para(&format!("System domain: {}", escape(&domain)));
+    }
+    if let Some(s) = view.sentence() {
+        out.para(&sentence_md(&s));
+    }
+    match &view {
+        LinksView::Failed { problem, .. } => out.problem(problem),
+        LinksView::Links { links, .. } => {
             for l in links {
                 out.para(&format!("### {}", escape(&l.title)));
-                out.facts(&l.facts);
+                out.fields(&l.fields);
             }
         }
+        LinksView::NoDomain | LinksView::Empty { .. } => {}
     }
     // One final newline, not the blank line every block leaves behind.
     let trimmed = out.0.trim_end().len();
@@ -230,6 +251,18 @@ mod tests {
         assert_eq!(code("********"), "`********`");
         assert_eq!(code("a``b"), "```a``b```");
         assert_eq!(code("`x"), "`` `x ``");
+    }
+
+    #[test]
+    fn sentences_name_flags_in_code_spans() {
+        assert_eq!(
+            sentence_md(sentence::NO_DOMAIN),
+            "No system domain set: pass `--system-domain DOMAIN` or set `G2A_SYSTEM_DOMAIN` to list partner links."
+        );
+        assert_eq!(
+            sentence_md(sentence::EMPTY_TRANSCRIPT),
+            "The chat transcript is empty."
+        );
     }
 
     #[test]

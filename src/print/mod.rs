@@ -1,10 +1,10 @@
 //! `g2a-tui print`: the session, transcript and partner links as text, markdown or JSON.
 //!
-//! `facts` turns the model into sanitised, labelled values once, so the text and
-//! markdown writers cannot disagree about what a session says or forget to sanitise;
-//! `json` works on the raw bodies instead, so it can stay lossless.
+//! The text and markdown writers render [`crate::present`], the presentation model the
+//! viewer shares, so neither can disagree with the other (or with the viewer) about
+//! what a session says or forget to sanitise; `json` works on the raw bodies instead,
+//! so it can stay lossless.
 
-mod facts;
 mod json;
 mod markdown;
 mod text;
@@ -12,8 +12,17 @@ mod text;
 use chrono::{DateTime, Utc};
 
 use crate::api::{ApiError, Session, SystemLinks, Transcript};
-use crate::cli::Format;
+use crate::present::{self, LinksView, TranscriptView};
 use crate::timefmt::Zone;
+
+/// The output formats. The command line maps its own option type into this, so
+/// `print` does not depend on clap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+}
 
 #[derive(Debug, Clone, Copy)]
 pub struct PrintOptions {
@@ -55,9 +64,27 @@ pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> Strin
 }
 
 /// What a masked secret shows instead of its value.
-pub const MASK: &str = "********";
+pub use crate::present::MASK;
 
 impl Report {
+    /// The transcript section, its speakers classified against the session.
+    pub fn transcript_view(&self, zone: Zone) -> TranscriptView {
+        present::transcript_view(self.transcript.as_ref(), Some(&self.session), zone)
+    }
+
+    /// The partner-links section, tokens masked unless `reveal_secrets`.
+    pub fn links_view(&self, reveal_secrets: bool) -> LinksView {
+        match &self.links {
+            LinksOutcome::NoDomain => LinksView::NoDomain,
+            LinksOutcome::Loaded { domain, links } => {
+                present::links_view(Some(domain), Ok(links), reveal_secrets)
+            }
+            LinksOutcome::Failed { domain, error } => {
+                present::links_view(Some(domain), Err(error), reveal_secrets)
+            }
+        }
+    }
+
     /// The first part that failed, for the exit status.
     pub fn first_error(&self) -> Option<&ApiError> {
         if let Err(e) = &self.transcript {

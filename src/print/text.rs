@@ -3,8 +3,10 @@
 use chrono::{DateTime, Utc};
 use unicode_width::UnicodeWidthStr;
 
-use super::facts::{self, Fact, LinksView, Problem, TranscriptView, Value};
 use super::{PrintOptions, Report};
+use crate::present::{
+    self, day_label, session_fields, Field, LinksView, Message, Problem, Speaker, TranscriptView,
+};
 
 /// Collects lines, dropping trailing spaces that alignment would otherwise leave.
 #[derive(Default)]
@@ -27,17 +29,12 @@ impl Out {
     }
 
     /// Aligned `Label: value` rows; later lines of a value start under its first.
-    fn facts(&mut self, indent: &str, facts: &[Fact]) {
-        let width = facts.iter().map(|f| f.label.len() + 2).max().unwrap_or(0);
-        for f in facts {
+    fn fields(&mut self, indent: &str, fields: &[Field]) {
+        let width = fields.iter().map(|f| f.label.len() + 2).max().unwrap_or(0);
+        for f in fields {
             let first = format!("{indent}{:<width$}", format!("{}:", f.label));
             let pad = " ".repeat(first.width());
-            let lines: Vec<&str> = match &f.value {
-                Value::Text(s) | Value::Url(s) | Value::Secret(s) => vec![s.as_str()],
-                Value::List(items) => items.iter().map(String::as_str).collect(),
-                Value::Block(s) => s.lines().collect(),
-            };
-            for (i, l) in lines.iter().enumerate() {
+            for (i, l) in f.value.lines().iter().enumerate() {
                 let lead = if i == 0 { &first } else { &pad };
                 self.line(&format!("{lead}{l}"));
             }
@@ -50,66 +47,80 @@ impl Out {
             self.line(&format!("Hint:  {h}"));
         }
     }
+
+    /// `TIME MARK NAME: text` (a system line drops the name), continuation lines
+    /// under the first, measured in columns so CJK names still line them up.
+    fn message(&mut self, m: &Message) {
+        let prefix = match m.speaker {
+            Speaker::System => format!("{} {} ", m.clock, m.speaker.mark()),
+            _ => format!("{} {} {}: ", m.clock, m.speaker.mark(), m.who),
+        };
+        let pad = " ".repeat(prefix.width());
+        let mut lines = m.text.lines();
+        self.line(&format!("{prefix}{}", lines.next().unwrap_or("")));
+        for l in lines {
+            self.line(&format!("{pad}{l}"));
+        }
+    }
+}
+
+/// "Marks: * the expert, > the customer": only the speakers this transcript has.
+fn legend(msgs: &[Message]) -> String {
+    let used: Vec<String> = Speaker::ALL
+        .iter()
+        .filter(|s| msgs.iter().any(|m| m.speaker == **s))
+        .map(|s| format!("{} {}", s.mark(), s.describe()))
+        .collect();
+    format!("Marks: {}", used.join(", "))
 }
 
 pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
     let mut out = Out::default();
     out.heading(
-        &format!("Session {}", facts::session_id(&report.session)),
+        &format!("Session {}", present::session_id(&report.session, None)),
         '=',
     );
-    out.facts("", &facts::session(&report.session, opts.zone, now));
+    out.fields("", &session_fields(&report.session, opts.zone, now));
 
     out.blank();
     out.heading("Transcript", '-');
-    match facts::transcript(report, opts.zone) {
-        TranscriptView::Absent => out.line(facts::NO_TRANSCRIPT),
-        TranscriptView::Empty => out.line(facts::EMPTY_TRANSCRIPT),
+    match report.transcript_view(opts.zone) {
+        TranscriptView::Empty(sentence) => out.line(sentence),
         TranscriptView::Failed(p) => out.problem(&p),
         TranscriptView::Messages(msgs) => {
-            for m in msgs {
-                if let Some(day) = &m.new_day {
-                    out.line(&format!("-- {day} --"));
+            out.line(&legend(&msgs));
+            for m in &msgs {
+                if let Some(day) = m.day.filter(|_| m.opens_day) {
+                    out.line(&format!("-- {} --", day_label(day)));
                 }
-                let prefix = match &m.participant {
-                    Some(p) => format!("[{}] {p}: ", m.time),
-                    None => format!("[{}] ", m.time),
-                };
-                // Measured in columns, so CJK names still line continuation lines up.
-                let pad = " ".repeat(prefix.width());
-                let mut lines = m.content.lines();
-                out.line(&format!("{prefix}{}", lines.next().unwrap_or("")));
-                for l in lines {
-                    out.line(&format!("{pad}{l}"));
-                }
+                out.message(m);
             }
         }
     }
 
     out.blank();
-    match facts::links(report, opts) {
-        LinksView::NoDomain => {
-            out.heading("Partner links", '-');
-            out.line("No system domain set: pass --system-domain DOMAIN or set G2A_SYSTEM_DOMAIN to list partner links.");
-        }
-        LinksView::Empty { domain } => {
-            out.heading(&format!("Partner links ({domain})"), '-');
-            out.line(&format!("No partner links for {domain}."));
-        }
-        LinksView::Failed { domain, problem } => {
-            out.heading(&format!("Partner links ({domain})"), '-');
-            out.problem(&problem);
-        }
-        LinksView::Links { domain, links } => {
-            out.heading(&format!("Partner links ({domain})"), '-');
+    let view = report.links_view(opts.reveal_secrets);
+    match &view {
+        LinksView::NoDomain => out.heading("Partner links", '-'),
+        LinksView::Empty { domain }
+        | LinksView::Failed { domain, .. }
+        | LinksView::Links { domain, .. } => out.heading(&format!("Partner links ({domain})"), '-'),
+    }
+    if let Some(sentence) = view.sentence() {
+        out.line(&sentence);
+    }
+    match &view {
+        LinksView::Failed { problem, .. } => out.problem(problem),
+        LinksView::Links { links, .. } => {
             for (i, l) in links.iter().enumerate() {
                 if i > 0 {
                     out.blank();
                 }
                 out.line(&l.title);
-                out.facts("  ", &l.facts);
+                out.fields("  ", &l.fields);
             }
         }
+        LinksView::NoDomain | LinksView::Empty { .. } => {}
     }
     out.0
 }

@@ -1,0 +1,726 @@
+//! The chat transcript as both `print` and the viewer show it: messages sanitised
+//! once, dated in the chosen zone, and each told apart by who speaks.
+//!
+//! Who speaks is worked out from the session: the participant string is matched
+//! against the expert, the collaborators and the customer by name or email, ignoring
+//! case and runs of whitespace, and "Name <email>" matches by either part. GoToAssist
+//! also writes joins, leaves and the end of a session into the chat as plain messages
+//! from the technician ("Dana Whitfield joined the session"); those become
+//! [`Speaker::System`] lines. A customer's own words never do.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::{block, line, sentence, Problem};
+use crate::api::model::TranscriptAbsence;
+use crate::api::{ApiError, Event, Session, Status, Transcript};
+use crate::sanitize::sanitize_line;
+use crate::timefmt::Zone;
+
+/// Who a message is from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Speaker {
+    /// The session's expert (the technician who owns it).
+    Expert,
+    /// A technician who joined the expert.
+    Collaborator,
+    Customer,
+    /// A participant who is none of the people the session names, or anyone at all
+    /// when the session could not be fetched (so nobody is coloured as the customer
+    /// on a guess).
+    Other,
+    /// A line the platform wrote: a join, a leave, the end of the session, or any
+    /// event without a participant.
+    System,
+}
+
+impl Speaker {
+    /// Every speaker, in the order a legend lists them.
+    pub const ALL: [Speaker; 5] = [
+        Speaker::Expert,
+        Speaker::Collaborator,
+        Speaker::Customer,
+        Speaker::Other,
+        Speaker::System,
+    ];
+
+    /// A one-column mark that tells speakers apart without colour (NO_COLOR, a
+    /// monochrome terminal, a printout). ASCII where possible so any font has it:
+    /// `*` the expert (the one in charge), `+` a collaborator (an added technician),
+    /// `>` the customer (the voice coming in), `?` someone the session does not name,
+    /// `·` (middle dot, in every font with Latin-1) a line the platform wrote.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Speaker::Expert => "*",
+            Speaker::Collaborator => "+",
+            Speaker::Customer => ">",
+            Speaker::Other => "?",
+            Speaker::System => "·",
+        }
+    }
+
+    /// What the mark means, for a legend ("* the expert").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Speaker::Expert => "the expert",
+            Speaker::Collaborator => "a collaborator",
+            Speaker::Customer => "the customer",
+            Speaker::Other => "someone the session does not name",
+            Speaker::System => "a session event (join, leave, end)",
+        }
+    }
+
+    pub fn is_technician(self) -> bool {
+        matches!(self, Speaker::Expert | Speaker::Collaborator)
+    }
+}
+
+/// Shown in the time column of a message that carries no timestamp at all.
+pub const NO_TIME: &str = "--:--:--";
+
+/// One transcript message, sanitised once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// When it was sent, if the timestamp parsed.
+    pub time: Option<DateTime<Utc>>,
+    /// The sanitised timestamp text when it did not parse; empty otherwise.
+    pub raw_time: String,
+    /// `HH:MM:SS` in the zone, else `raw_time`, else [`NO_TIME`].
+    pub clock: String,
+    /// The calendar day in the zone, when the time parsed.
+    pub day: Option<NaiveDate>,
+    /// True on the first message of each day: the one to put a date line
+    /// ([`day_label`]) before. A message without a date never opens a day.
+    pub opens_day: bool,
+    /// The participant: sanitised, one line, trimmed; empty when there is none.
+    pub who: String,
+    /// The content: sanitised, line breaks kept, trailing whitespace dropped.
+    pub text: String,
+    pub speaker: Speaker,
+}
+
+impl Message {
+    /// The message with a provisional speaker ([`Speaker::System`] without a
+    /// participant, else [`Speaker::Other`]); [`classify`] decides the rest.
+    pub fn from_event(e: &Event, zone: Zone) -> Self {
+        let time = e.time.as_ref().and_then(|t| t.at);
+        let raw_time = match (&e.time, time) {
+            (Some(ts), None) => line(&ts.raw),
+            _ => String::new(),
+        };
+        let clock = match time {
+            Some(t) => zone.time(t),
+            None if !raw_time.is_empty() => raw_time.clone(),
+            None => NO_TIME.to_string(),
+        };
+        let who = e.participant.as_deref().map(line).unwrap_or_default();
+        let speaker = if who.is_empty() {
+            Speaker::System
+        } else {
+            Speaker::Other
+        };
+        Message {
+            time,
+            raw_time,
+            clock,
+            day: time.map(|t| zone.day(t)),
+            opens_day: false,
+            who,
+            text: block(&e.content),
+            speaker,
+        }
+    }
+}
+
+/// A date line: "2024-03-05 Tue".
+pub fn day_label(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d %a").to_string()
+}
+
+/// The transcript's messages: dated in `zone`, days marked, speakers classified
+/// against `session` (`None` when it could not be fetched).
+pub fn messages(events: &[Event], zone: Zone, session: Option<&Session>) -> Vec<Message> {
+    let mut out: Vec<Message> = events
+        .iter()
+        .map(|e| Message::from_event(e, zone))
+        .collect();
+    mark_days(&mut out);
+    classify(&mut out, session);
+    out
+}
+
+/// Sets `opens_day` on the first message of each day. Messages without a date are
+/// skipped, so one unparsed timestamp does not repeat the date line after it.
+pub fn mark_days(messages: &mut [Message]) {
+    let mut last: Option<NaiveDate> = None;
+    for m in messages {
+        m.opens_day = m.day.is_some() && m.day != last;
+        if m.day.is_some() {
+            last = m.day;
+        }
+    }
+}
+
+/// Decides every message's speaker against `session`; run again when the session
+/// arrives after the transcript. Each distinct participant is matched once.
+pub fn classify(messages: &mut [Message], session: Option<&Session>) {
+    let people = People::new(session);
+    let mut seen: HashMap<String, Speaker> = HashMap::new();
+    for m in messages {
+        if is_platform(&m.who) {
+            m.speaker = Speaker::System;
+            continue;
+        }
+        let person = match seen.get(&m.who) {
+            Some(p) => *p,
+            None => {
+                let p = people.person(&m.who);
+                seen.insert(m.who.clone(), p);
+                p
+            }
+        };
+        m.speaker = speaker_for(person, &m.text);
+    }
+}
+
+/// A person's message, or a system line when a non-customer writes a join, leave or
+/// end phrase.
+fn speaker_for(person: Speaker, text: &str) -> Speaker {
+    if person != Speaker::Customer && is_system_line(text) {
+        Speaker::System
+    } else {
+        person
+    }
+}
+
+/// GoToAssist writes joins, leaves and the end of a session into the chat as plain
+/// messages. Only a short single line that *ends* with such a phrase counts, so
+/// "my colleague has left for the day" stays a message.
+pub fn is_system_line(text: &str) -> bool {
+    const ENDINGS: [&str; 9] = [
+        "joined the session",
+        "left the session",
+        "ended the session",
+        "started the session",
+        "has joined",
+        "has left",
+        "session ended",
+        "session started",
+        "transferred the session",
+    ];
+    if text.contains('\n') || text.chars().count() > 100 {
+        return false;
+    }
+    let t = text.trim().trim_end_matches(['.', '!']).to_lowercase();
+    ENDINGS.iter().any(|p| t.ends_with(p))
+}
+
+/// Lower case, whitespace runs collapsed to one space, trimmed: how names compare.
+fn norm(s: &str) -> String {
+    sanitize_line(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A known person's normalised name and email (either may be empty).
+#[derive(Debug, Clone, Default)]
+struct Person {
+    name: String,
+    email: String,
+}
+
+impl Person {
+    fn new(name: Option<&str>, email: Option<&str>) -> Option<Self> {
+        let p = Person {
+            name: name.map(norm).unwrap_or_default(),
+            email: email.map(norm).unwrap_or_default(),
+        };
+        (!p.name.is_empty() || !p.email.is_empty()).then_some(p)
+    }
+
+    /// True when any of the participant's spellings is this person's name or email.
+    fn is(&self, spellings: &[String]) -> bool {
+        spellings
+            .iter()
+            .any(|s| !s.is_empty() && (*s == self.name || *s == self.email))
+    }
+}
+
+/// The people a session names, ready to match chat participants against.
+#[derive(Debug, Clone, Default)]
+pub struct People {
+    expert: Option<Person>,
+    collaborators: Vec<Person>,
+    customer: Option<Person>,
+    /// False when there is no session data to match against.
+    known: bool,
+}
+
+impl People {
+    pub fn new(session: Option<&Session>) -> Self {
+        let Some(s) = session else {
+            return People::default();
+        };
+        People {
+            expert: Person::new(s.expert_name.as_deref(), s.expert_email.as_deref()),
+            collaborators: s
+                .collaborators
+                .iter()
+                .filter_map(|c| Person::new(c.name.as_deref(), c.email.as_deref()))
+                .collect(),
+            customer: Person::new(s.customer_name.as_deref(), s.customer_email.as_deref()),
+            known: true,
+        }
+    }
+
+    /// Who a participant is, by name or email. Someone the session does not name is
+    /// [`Speaker::Other`], except when the session names no customer at all: then the
+    /// only party a chat can have besides its technicians is the customer.
+    pub fn person(&self, participant: &str) -> Speaker {
+        let spellings = spellings(participant);
+        if self.expert.as_ref().is_some_and(|p| p.is(&spellings)) {
+            Speaker::Expert
+        } else if self.collaborators.iter().any(|p| p.is(&spellings)) {
+            Speaker::Collaborator
+        } else if match &self.customer {
+            Some(c) => c.is(&spellings),
+            None => self.known,
+        } {
+            Speaker::Customer
+        } else {
+            Speaker::Other
+        }
+    }
+
+    /// The speaker of one message: [`Speaker::System`] without a participant (or
+    /// from one called "System") and for a join/leave/end line from anyone but the
+    /// customer; otherwise [`People::person`].
+    pub fn speaker(&self, participant: &str, text: &str) -> Speaker {
+        if is_platform(participant) {
+            return Speaker::System;
+        }
+        speaker_for(self.person(participant), text)
+    }
+}
+
+/// No participant, or one called "System": a line the platform wrote.
+fn is_platform(participant: &str) -> bool {
+    let p = participant.trim();
+    p.is_empty() || p.eq_ignore_ascii_case("system")
+}
+
+/// The ways a participant string may name someone: all of it, and for
+/// "Name <email>" the name and the email apart.
+fn spellings(participant: &str) -> Vec<String> {
+    let whole = norm(participant);
+    let mut out = Vec::with_capacity(3);
+    if let Some(open) = whole.rfind('<') {
+        if let Some(inner) = whole[open + 1..].strip_suffix('>') {
+            out.push(whole[..open].trim().to_string());
+            out.push(inner.trim().to_string());
+        }
+    }
+    out.push(whole);
+    out
+}
+
+/// What the transcript section says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TranscriptView {
+    Messages(Vec<Message>),
+    /// Nothing to show, and the sentence that says why.
+    Empty(&'static str),
+    Failed(Problem),
+}
+
+/// The transcript section from what was fetched.
+pub fn transcript_view(
+    transcript: Result<&Transcript, &ApiError>,
+    session: Option<&Session>,
+    zone: Zone,
+) -> TranscriptView {
+    match transcript {
+        Err(e) => TranscriptView::Failed(Problem::new(e)),
+        Ok(t) if t.events.is_empty() => {
+            TranscriptView::Empty(transcript_empty_sentence(session, t.absence.as_ref()))
+        }
+        Ok(t) => TranscriptView::Messages(messages(&t.events, zone, session)),
+    }
+}
+
+/// Why a transcript has no messages, in one sentence:
+/// - a waiting or not-started session: [`sentence::NOT_JOINED`];
+/// - an abandoned one the customer never joined: [`sentence::NEVER_JOINED`];
+/// - otherwise a 404 (`absence`): [`sentence::NO_TRANSCRIPT`], an empty list:
+///   [`sentence::EMPTY_TRANSCRIPT`].
+///
+/// A session whose customer did join (it has `customerJoinedAt`) never gets the
+/// "not joined" sentences, whatever its status says. [`sentence::SESSION_NOT_FOUND`]
+/// is for when the session itself is missing, which this function cannot know.
+pub fn transcript_empty_sentence(
+    session: Option<&Session>,
+    absence: Option<&TranscriptAbsence>,
+) -> &'static str {
+    let not_joined = session.filter(|s| s.customer_joined_at.is_none());
+    match not_joined.and_then(|s| s.status.as_ref()) {
+        Some(Status::Waiting | Status::NotStarted) => sentence::NOT_JOINED,
+        Some(Status::Abandoned) => sentence::NEVER_JOINED,
+        _ => match absence {
+            Some(TranscriptAbsence::NoTranscript) => sentence::NO_TRANSCRIPT,
+            None => sentence::EMPTY_TRANSCRIPT,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Timestamp;
+    use crate::sanitize::is_unsafe;
+    use chrono::Local;
+    use serde_json::json;
+
+    fn session() -> Session {
+        Session::from_value(json!({
+            "status": "complete",
+            "expertName": "Dana Whitfield",
+            "expertEmail": "dana@northwind.example",
+            "customerName": "Tomás Alvarez",
+            "customerEmail": "tomas@contoso.example",
+            "collaborators": [
+                {"name": "Ravi Patel", "email": "ravi@northwind.example"},
+                {"email": "mei@northwind.example"}
+            ]
+        }))
+        .unwrap_or_default()
+    }
+
+    fn speaker(s: Option<&Session>, who: &str, text: &str) -> Speaker {
+        People::new(s).speaker(who, text)
+    }
+
+    #[test]
+    fn participants_match_by_name_or_email_in_any_spelling() {
+        let s = session();
+        let s = Some(&s);
+        for who in [
+            "Dana Whitfield",
+            "dana whitfield",
+            "DANA WHITFIELD",
+            "dana  whitfield",
+            "  Dana\tWhitfield ",
+            "DANA@northwind.example",
+            "Dana Whitfield <dana@northwind.example>",
+            "D. W. <Dana@Northwind.Example>",
+            "Dana <dana@northwind.example>",
+        ] {
+            assert_eq!(speaker(s, who, "Hi"), Speaker::Expert, "{who}");
+        }
+        assert_eq!(speaker(s, "ravi patel", "Hi"), Speaker::Collaborator);
+        assert_eq!(
+            speaker(s, "MEI@NORTHWIND.EXAMPLE", "Hi"),
+            Speaker::Collaborator
+        );
+        assert_eq!(speaker(s, "Tomás Alvarez", "Hi"), Speaker::Customer);
+        assert_eq!(speaker(s, "tomás  alvarez", "Hi"), Speaker::Customer);
+        assert_eq!(
+            speaker(s, "T <TOMAS@contoso.example>", "Hi"),
+            Speaker::Customer
+        );
+        assert_eq!(speaker(s, "Mallory", "Hi"), Speaker::Other);
+        // A name is not matched by a part of it.
+        assert_eq!(speaker(s, "Dana", "Hi"), Speaker::Other);
+    }
+
+    #[test]
+    fn without_session_data_nobody_is_the_customer() {
+        for who in ["Dana Whitfield", "Tomás Alvarez", "anyone"] {
+            assert_eq!(speaker(None, who, "Hi"), Speaker::Other, "{who}");
+        }
+        // A session that names no customer: the one non-technician is the customer.
+        let unattended = Session {
+            expert_name: Some("Mei Tanaka".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            speaker(Some(&unattended), "Kiosk user", "Hi"),
+            Speaker::Customer
+        );
+        assert_eq!(
+            speaker(Some(&unattended), "mei tanaka", "Hi"),
+            Speaker::Expert
+        );
+    }
+
+    #[test]
+    fn system_lines() {
+        let s = session();
+        let s = Some(&s);
+        assert_eq!(
+            speaker(s, "Dana Whitfield", "Dana Whitfield joined the session"),
+            Speaker::System
+        );
+        assert_eq!(
+            speaker(s, "Dana Whitfield", "Tomás Alvarez joined the session."),
+            Speaker::System
+        );
+        assert_eq!(
+            speaker(s, "Ravi Patel", "Ravi Patel left the session"),
+            Speaker::System
+        );
+        assert_eq!(speaker(s, "", "Jane ended the session"), Speaker::System);
+        assert_eq!(speaker(s, "   ", "anything at all"), Speaker::System);
+        assert_eq!(speaker(s, "System", "Recording started"), Speaker::System);
+        // The customer's own words stay theirs, even when they end like an event.
+        assert_eq!(
+            speaker(s, "Tomás Alvarez", "ok, my colleague has left"),
+            Speaker::Customer
+        );
+        assert_eq!(
+            speaker(s, "Tomás Alvarez", "Tomás Alvarez has left"),
+            Speaker::Customer
+        );
+        // Only a short single line that ends with the phrase.
+        assert_eq!(
+            speaker(s, "Dana Whitfield", "my colleague has left for the day"),
+            Speaker::Expert
+        );
+        assert_eq!(
+            speaker(s, "Dana Whitfield", "Summary:\nRavi Patel left the session"),
+            Speaker::Expert
+        );
+        // Without session data the technician's event lines are still events.
+        assert_eq!(
+            speaker(None, "Dana Whitfield", "Mei Tanaka joined the session"),
+            Speaker::System
+        );
+    }
+
+    fn ev(ts: Option<&str>, who: Option<&str>, text: &str) -> Event {
+        Event {
+            time: ts.map(Timestamp::parse),
+            participant: who.map(str::to_string),
+            content: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn messages_are_built_once_for_everyone() {
+        let s = session();
+        let msgs = messages(
+            &[
+                ev(Some("2024-03-05T14:02:11Z"), None, "Session started"),
+                ev(
+                    Some("2024-03-05T14:04:40Z"),
+                    Some(" dana whitfield "),
+                    "Hello\n\n",
+                ),
+                ev(Some("garbage"), Some("Tomás Alvarez"), "line 1\nline 2  "),
+                ev(None, Some("Ravi Patel"), "hi"),
+            ],
+            Zone::Utc,
+            Some(&s),
+        );
+        let got: Vec<(&str, &str, &str, Speaker)> = msgs
+            .iter()
+            .map(|m| (m.clock.as_str(), m.who.as_str(), m.text.as_str(), m.speaker))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("14:02:11", "", "Session started", Speaker::System),
+                ("14:04:40", "dana whitfield", "Hello", Speaker::Expert),
+                (
+                    "garbage",
+                    "Tomás Alvarez",
+                    "line 1\nline 2",
+                    Speaker::Customer
+                ),
+                (NO_TIME, "Ravi Patel", "hi", Speaker::Collaborator),
+            ]
+        );
+        assert_eq!(msgs[2].raw_time, "garbage");
+        assert_eq!(msgs[2].time, None);
+        assert_eq!(msgs[1].raw_time, "");
+        assert!(msgs[1].time.is_some());
+    }
+
+    #[test]
+    fn classify_again_when_the_session_arrives() {
+        let events = [
+            ev(None, Some("Dana Whitfield"), "Hi"),
+            ev(None, Some("Tomás Alvarez"), "Hello"),
+        ];
+        let mut msgs = messages(&events, Zone::Utc, None);
+        assert_eq!(msgs[0].speaker, Speaker::Other);
+        classify(&mut msgs, Some(&session()));
+        let kinds: Vec<Speaker> = msgs.iter().map(|m| m.speaker).collect();
+        assert_eq!(kinds, [Speaker::Expert, Speaker::Customer]);
+    }
+
+    #[test]
+    fn hostile_text_is_sanitised() {
+        let nasty = "\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}\r";
+        let msgs = messages(
+            &[ev(
+                Some(&format!("{nasty}later")),
+                Some(&format!("{nasty}Eve\n{nasty}")),
+                &format!("{nasty}hello\n{nasty}"),
+            )],
+            Zone::Utc,
+            None,
+        );
+        let m = &msgs[0];
+        for s in [&m.raw_time, &m.clock, &m.who, &m.text] {
+            assert!(!s.chars().any(is_unsafe), "{s:?}");
+        }
+        assert!(!m.who.contains('\n'));
+        assert!(m.text.contains("hello"));
+    }
+
+    #[test]
+    fn a_date_line_opens_each_day_in_the_zone() {
+        let events = [
+            ev(Some("2024-03-05T22:59:00Z"), Some("a"), "x"),
+            ev(Some("2024-03-05T23:59:30Z"), Some("a"), "x"),
+            ev(Some("garbage"), Some("a"), "x"),
+            ev(None, Some("a"), "x"),
+            ev(Some("2024-03-06T00:00:10Z"), Some("a"), "x"),
+            ev(Some("2024-03-06T01:00:10Z"), Some("a"), "x"),
+            ev(Some("2024-03-06T13:00:10Z"), Some("a"), "x"),
+        ];
+        let utc = messages(&events, Zone::Utc, None);
+        let opens: Vec<bool> = utc.iter().map(|m| m.opens_day).collect();
+        assert_eq!(opens, [true, false, false, false, true, false, false]);
+        let labels: Vec<String> = utc
+            .iter()
+            .filter(|m| m.opens_day)
+            .filter_map(|m| m.day.map(day_label))
+            .collect();
+        assert_eq!(labels, ["2024-03-05 Tue", "2024-03-06 Wed"]);
+
+        // In the local zone the days fall wherever this machine's clock puts them.
+        let local = messages(&events, Zone::Local, None);
+        let mut last = None;
+        for (m, e) in local.iter().zip(&events) {
+            let day = e
+                .time
+                .as_ref()
+                .and_then(|t| t.at)
+                .map(|t| t.with_timezone(&Local).date_naive());
+            assert_eq!(m.day, day);
+            assert_eq!(m.opens_day, day.is_some() && day != last);
+            if day.is_some() {
+                last = day;
+            }
+        }
+    }
+
+    #[test]
+    fn every_empty_transcript_sentence() {
+        let with =
+            |status: &str| Session::from_value(json!({"status": status})).unwrap_or_default();
+        let none = Some(&TranscriptAbsence::NoTranscript);
+        let cases = [
+            (
+                Some(with("waiting")),
+                none,
+                "No messages yet: the customer has not joined.",
+            ),
+            (
+                Some(with("waiting")),
+                None,
+                "No messages yet: the customer has not joined.",
+            ),
+            (
+                Some(with("notStarted")),
+                none,
+                "No messages yet: the customer has not joined.",
+            ),
+            (
+                Some(with("abandoned")),
+                none,
+                "No chat: the customer never joined.",
+            ),
+            (
+                Some(with("abandoned")),
+                None,
+                "No chat: the customer never joined.",
+            ),
+            (
+                Some(with("complete")),
+                none,
+                "No chat transcript for this session.",
+            ),
+            (
+                Some(with("complete")),
+                None,
+                "The chat transcript is empty.",
+            ),
+            (Some(with("active")), None, "The chat transcript is empty."),
+            (
+                Some(with("mystery")),
+                none,
+                "No chat transcript for this session.",
+            ),
+            (None, none, "No chat transcript for this session."),
+            (None, None, "The chat transcript is empty."),
+        ];
+        for (s, absence, want) in cases {
+            assert_eq!(
+                transcript_empty_sentence(s.as_ref(), absence),
+                want,
+                "{:?} {absence:?}",
+                s.as_ref().map(|s| &s.status)
+            );
+        }
+        // An abandoned session the customer did join says only that there is no chat.
+        let joined = Session::from_value(json!({
+            "status": "abandoned", "customerJoinedAt": "2024-03-05T14:00:00Z"
+        }))
+        .unwrap_or_default();
+        assert_eq!(
+            transcript_empty_sentence(Some(&joined), none),
+            "No chat transcript for this session."
+        );
+        assert_eq!(
+            sentence::SESSION_NOT_FOUND,
+            "Nothing to show: the session was not found."
+        );
+    }
+
+    #[test]
+    fn transcript_view_chooses() {
+        let s = with_status("abandoned");
+        let absent = Transcript::none_for_session();
+        assert_eq!(
+            transcript_view(Ok(&absent), Some(&s), Zone::Utc),
+            TranscriptView::Empty(sentence::NEVER_JOINED)
+        );
+        let err = ApiError::InvalidToken {
+            endpoint: crate::api::Endpoint::Transcript,
+        };
+        assert!(matches!(
+            transcript_view(Err(&err), Some(&s), Zone::Utc),
+            TranscriptView::Failed(_)
+        ));
+    }
+
+    fn with_status(status: &str) -> Session {
+        Session::from_value(json!({"status": status})).unwrap_or_default()
+    }
+
+    #[test]
+    fn marks_are_distinct_and_one_column() {
+        let marks: std::collections::HashSet<&str> =
+            Speaker::ALL.iter().map(|s| s.mark()).collect();
+        assert_eq!(marks.len(), Speaker::ALL.len());
+        for s in Speaker::ALL {
+            assert_eq!(unicode_width::UnicodeWidthStr::width(s.mark()), 1, "{s:?}");
+            assert!(!s.describe().is_empty());
+        }
+    }
+}
