@@ -1,47 +1,35 @@
-//! The reducer on plain state: focus, scrolling bounds, stale answers dropped, and
-//! loading -> loaded -> failed with the last good data kept. No terminal, no network.
+//! The reducer on plain state: focus, scrolling bounds, stale answers dropped,
+//! loading -> loaded -> failed with the last good data kept, the prompt, and the exit
+//! status after a failed load. No terminal, no network.
+
+mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::{TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::{key, press};
+use crossterm::event::{KeyCode, KeyModifiers};
 use g2a_tui::api::worker::{Answer, Request, RequestId};
-use g2a_tui::api::{ApiError, Endpoint, Event, Session, SystemLinks, Timestamp, Transcript};
+use g2a_tui::api::{
+    ApiError, Endpoint, ErrorClass, Event, Session, SystemLinks, Timestamp, Transcript,
+};
 use g2a_tui::app::update::{start, update, Effect, Msg};
-use g2a_tui::app::{App, Load, Pane};
-use g2a_tui::timefmt::Zone;
+use g2a_tui::app::{App, Load, Pane, Screen, SessionScreen};
 
 fn t0() -> Instant {
     Instant::now()
 }
 
+fn scr(app: &App) -> &SessionScreen {
+    app.session().expect("a session screen")
+}
+
 fn app_at(size: (u16, u16)) -> (App, Vec<Effect>, Instant) {
     let now = t0();
-    let wall = Utc
-        .with_ymd_and_hms(2026, 11, 20, 15, 0, 0)
-        .single()
-        .expect("valid");
-    let mut app = App::new(
-        Some("482913657".into()),
-        Some("helpdesk.example".into()),
-        Zone::Utc,
-        size,
-        now,
-        wall,
-    );
+    let mut app = common::app(Some("482913657"), Some("helpdesk.example"), size, now);
     let fx = start(&mut app, now);
     (app, fx, now)
 }
 
-fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
-    press(app, code, KeyModifiers::NONE)
-}
-
-fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
-    let now = app.now;
-    let wall = app.wall;
-    update(app, Msg::Key(KeyEvent::new(code, mods)), now, wall)
-}
 
 fn answer(app: &mut App, a: Answer) {
     let now = app.now + Duration::from_millis(10);
@@ -109,9 +97,9 @@ fn start_fetches_all_three_concurrently_and_shows_loading() {
     let (app, fx, _) = app_at((120, 40));
     assert_eq!(fx.len(), 3);
     ids(&fx);
-    assert!(app.session.is_loading() && app.transcript.is_loading() && app.links.is_loading());
+    assert!(scr(&app).session.is_loading() && scr(&app).transcript.is_loading() && scr(&app).links.is_loading());
     assert_eq!(
-        app.focus,
+        scr(&app).focus,
         Pane::Transcript,
         "the transcript has focus at start"
     );
@@ -120,25 +108,25 @@ fn start_fetches_all_three_concurrently_and_shows_loading() {
 #[test]
 fn no_domain_means_no_links_request() {
     let now = t0();
-    let mut app = App::new(Some("1".into()), None, Zone::Utc, (80, 24), now, Utc::now());
+    let mut app = common::app(Some("1"), None, (80, 24), now);
     let fx = start(&mut app, now);
     assert_eq!(fx.len(), 2);
-    assert_eq!(app.links.load, Load::Idle);
+    assert_eq!(scr(&app).links.load, Load::Idle);
 }
 
 #[test]
 fn focus_cycles_and_jumps() {
     let (mut app, _, _) = app_at((120, 40));
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, Pane::Links);
+    assert_eq!(scr(&app).focus, Pane::Links);
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, Pane::Session);
+    assert_eq!(scr(&app).focus, Pane::Session);
     key(&mut app, KeyCode::BackTab);
-    assert_eq!(app.focus, Pane::Links);
+    assert_eq!(scr(&app).focus, Pane::Links);
     key(&mut app, KeyCode::Char('1'));
-    assert_eq!(app.focus, Pane::Session);
+    assert_eq!(scr(&app).focus, Pane::Session);
     key(&mut app, KeyCode::Char('2'));
-    assert_eq!(app.focus, Pane::Transcript);
+    assert_eq!(scr(&app).focus, Pane::Transcript);
 }
 
 #[test]
@@ -146,13 +134,13 @@ fn each_pane_fills_on_its_own_answer() {
     let (mut app, fx, _) = app_at((120, 40));
     let (s, t, _) = ids(&fx);
     answer(&mut app, Answer::Session(s, Ok(session())));
-    assert!(matches!(app.session.load, Load::Loaded { .. }));
+    assert!(matches!(scr(&app).session.load, Load::Loaded { .. }));
     assert!(
-        app.transcript.is_loading(),
+        scr(&app).transcript.is_loading(),
         "the transcript is still on its way"
     );
     answer(&mut app, Answer::Transcript(t, Ok(transcript(5))));
-    assert_eq!(app.view.entries.len(), 5);
+    assert_eq!(scr(&app).view.entries.len(), 5);
 }
 
 #[test]
@@ -164,17 +152,17 @@ fn stale_answers_are_dropped() {
     assert_ne!(s_old, s_new);
     answer(&mut app, Answer::Transcript(t_old, Ok(transcript(7))));
     assert!(
-        app.view.entries.is_empty(),
+        scr(&app).view.entries.is_empty(),
         "an answer to an old request is ignored"
     );
-    assert!(app.transcript.is_loading());
+    assert!(scr(&app).transcript.is_loading());
     answer(&mut app, Answer::Transcript(t_new, Ok(transcript(3))));
-    assert_eq!(app.view.entries.len(), 3);
+    assert_eq!(scr(&app).view.entries.len(), 3);
     // An answer that arrives twice is stale the second time.
     answer(&mut app, Answer::Transcript(t_new, Ok(transcript(9))));
-    assert_eq!(app.view.entries.len(), 3);
+    assert_eq!(scr(&app).view.entries.len(), 3);
     answer(&mut app, Answer::Session(s_old, Ok(session())));
-    assert!(app.session.data.is_none());
+    assert!(scr(&app).session.data.is_none());
 }
 
 #[test]
@@ -207,20 +195,20 @@ fn failure_keeps_last_good_data() {
             }),
         ),
     );
-    assert!(matches!(app.session.load, Load::Failed { .. }));
+    assert!(matches!(scr(&app).session.load, Load::Failed { .. }));
     assert_eq!(
-        app.session
+        scr(&app).session
             .data
             .as_ref()
             .and_then(|s| s.expert_name.as_deref()),
         Some("Dana Whitfield")
     );
     assert!(matches!(
-        app.transcript.error(),
+        scr(&app).transcript.error(),
         Some(ApiError::Timeout { .. })
     ));
     assert_eq!(
-        app.view.entries.len(),
+        scr(&app).view.entries.len(),
         4,
         "the old transcript stays visible"
     );
@@ -231,25 +219,25 @@ fn transcript_scrolling_is_bounded_and_g_follows() {
     let (mut app, fx, _) = app_at((80, 24));
     let (_, t, _) = ids(&fx);
     answer(&mut app, Answer::Transcript(t, Ok(transcript(200))));
-    assert!(app.view.is_following());
+    assert!(scr(&app).view.is_following());
     key(&mut app, KeyCode::Char('k'));
-    assert!(!app.view.is_following());
+    assert!(!scr(&app).view.is_following());
     key(&mut app, KeyCode::Char('g'));
-    assert_eq!(app.view.anchor.map(|a| (a.entry, a.row)), Some((0, 0)));
+    assert_eq!(scr(&app).view.anchor.map(|a| (a.entry, a.row)), Some((0, 0)));
     key(&mut app, KeyCode::Char('k'));
     key(&mut app, KeyCode::PageUp);
     assert_eq!(
-        app.view.anchor.map(|a| (a.entry, a.row)),
+        scr(&app).view.anchor.map(|a| (a.entry, a.row)),
         Some((0, 0)),
         "cannot scroll above the top"
     );
     press(&mut app, KeyCode::Char('d'), KeyModifiers::CONTROL);
-    let a = app.view.anchor.expect("scrolled");
+    let a = scr(&app).view.anchor.expect("scrolled");
     assert!(a.entry > 0, "a page down moves a page");
     key(&mut app, KeyCode::Char('G'));
-    assert!(app.view.is_following());
+    assert!(scr(&app).view.is_following());
     key(&mut app, KeyCode::Char('j'));
-    assert!(app.view.is_following(), "cannot scroll below the bottom");
+    assert!(scr(&app).view.is_following(), "cannot scroll below the bottom");
 }
 
 #[test]
@@ -268,32 +256,33 @@ fn session_scroll_is_clamped_to_content() {
     for _ in 0..500 {
         key(&mut app, KeyCode::Char('j'));
     }
-    let max = app.session_scroll;
+    let max = scr(&app).session_scroll;
     assert!(
         max > 0 && max < 60,
         "scrolled to the end of the notes, not beyond: {max}"
     );
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.session_scroll, max);
+    assert_eq!(scr(&app).session_scroll, max);
     key(&mut app, KeyCode::Home);
-    assert_eq!(app.session_scroll, 0);
+    assert_eq!(scr(&app).session_scroll, 0);
 }
 
 #[test]
 fn help_overlay_swallows_scroll_keys() {
     let (mut app, _, _) = app_at((120, 40));
     key(&mut app, KeyCode::Char('?'));
-    assert!(app.help);
+    assert!(app.help.is_some());
     key(&mut app, KeyCode::Tab);
-    assert_eq!(app.focus, Pane::Transcript);
+    assert_eq!(scr(&app).focus, Pane::Transcript);
     key(&mut app, KeyCode::Esc);
-    assert!(!app.help);
+    assert!(app.help.is_none());
 }
 
 #[test]
 fn quit_keys() {
     let (mut app, _, _) = app_at((120, 40));
     assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+    assert_eq!(app.failure(), None, "quitting a loading session is a success");
     let (mut app, _, _) = app_at((120, 40));
     assert_eq!(
         press(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL),
@@ -311,25 +300,138 @@ fn quit_keys() {
     );
 }
 
+fn prompt(app: &App) -> &g2a_tui::app::prompt::PromptScreen {
+    match &app.screen {
+        Screen::Prompt(p) => p,
+        Screen::Session(_) => panic!("expected the prompt"),
+    }
+}
+
 #[test]
 fn prompt_asks_for_an_id_then_fetches() {
     let now = t0();
-    let mut app = App::new(None, None, Zone::Utc, (80, 24), now, Utc::now());
+    let mut app = common::app(None, None, (80, 24), now);
     assert!(start(&mut app, now).is_empty());
-    assert!(app.prompt.is_some());
     assert!(key(&mut app, KeyCode::Enter).is_empty());
-    assert!(app.prompt.as_ref().and_then(|p| p.error.as_ref()).is_some());
-    for c in "4829".chars() {
-        key(&mut app, KeyCode::Char(c));
-    }
+    assert!(prompt(&app).error.is_some(), "an empty id is refused");
+    common::chars(&mut app, "4829");
     key(&mut app, KeyCode::Backspace);
+    // Editing in the middle: Home, then a character before the rest.
+    key(&mut app, KeyCode::Home);
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(prompt(&app).value(), "1482");
     let fx = key(&mut app, KeyCode::Enter);
-    assert!(app.prompt.is_none());
-    assert_eq!(app.session_id.as_deref(), Some("482"));
+    assert_eq!(scr(&app).id, "1482");
     assert!(fx.contains(&Effect::Fetch(Request::Session {
         id: RequestId(1),
-        session_id: "482".into()
+        session_id: "1482".into()
     })));
+}
+
+#[test]
+fn colon_opens_the_prompt_prefilled_and_esc_goes_back() {
+    let (mut app, _, _) = app_at((80, 24));
+    key(&mut app, KeyCode::Char(':'));
+    assert_eq!(prompt(&app).value(), "482913657");
+    assert!(prompt(&app).back.is_some());
+    // The prompt takes printable keys: `q` types, it does not quit.
+    assert!(key(&mut app, KeyCode::Char('q')).is_empty());
+    assert_eq!(prompt(&app).value(), "482913657q");
+    press(&mut app, KeyCode::Char('w'), KeyModifiers::CONTROL);
+    assert_eq!(prompt(&app).value(), "");
+    assert!(key(&mut app, KeyCode::Esc).is_empty());
+    assert!(matches!(app.screen, Screen::Session(_)));
+    assert_eq!(scr(&app).id, "482913657");
+    // Started without a session, Esc has nothing to go back to: it quits.
+    let mut app = common::app(None, None, (80, 24), t0());
+    assert_eq!(key(&mut app, KeyCode::Esc), vec![Effect::Quit]);
+}
+
+#[test]
+fn a_session_that_cannot_be_loaded_reopens_the_prompt_and_sets_the_exit_status() {
+    let cases = [
+        (
+            ApiError::NotFound {
+                endpoint: Endpoint::Session,
+                id: "4829".into(),
+            },
+            ErrorClass::NotFound,
+        ),
+        (
+            ApiError::Unauthorized {
+                endpoint: Endpoint::Session,
+            },
+            ErrorClass::Auth,
+        ),
+        (
+            ApiError::Timeout {
+                endpoint: Endpoint::Session,
+                secs: 30,
+            },
+            ErrorClass::Api,
+        ),
+    ];
+    for (error, class) in cases {
+        let (mut app, fx, _) = app_at((80, 24));
+        let (sid, _, _) = ids(&fx);
+        assert_eq!(app.failure(), None, "loading is not a failure");
+        answer(&mut app, Answer::Session(sid, Err(error.clone())));
+        let p = prompt(&app);
+        assert_eq!(p.value(), "482913657", "pre-filled with the id that failed");
+        assert!(p.error.as_deref().is_some_and(|e| e.contains(&error.to_string())));
+        assert_eq!(app.failure(), Some(class));
+        // Esc goes back to the failed session; quitting there keeps the status.
+        key(&mut app, KeyCode::Esc);
+        assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
+        assert_eq!(app.failure(), Some(class));
+        // Another id that loads clears it.
+        key(&mut app, KeyCode::Char(':'));
+        let fx = key(&mut app, KeyCode::Enter);
+        let (sid, _, _) = ids(&fx);
+        answer(&mut app, Answer::Session(sid, Ok(session())));
+        assert_eq!(app.failure(), None);
+    }
+}
+
+#[test]
+fn paging_and_following_agree_with_the_screen_while_an_error_banner_shows() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(200))));
+    // A refresh fails: the old messages stay, under a one-line banner.
+    let fx = key(&mut app, KeyCode::Char('r'));
+    let (_, t, _) = ids(&fx);
+    answer(
+        &mut app,
+        Answer::Transcript(
+            t,
+            Err(ApiError::Timeout {
+                endpoint: Endpoint::Transcript,
+                secs: 30,
+            }),
+        ),
+    );
+    let vp = app.viewport(scr(&app));
+    assert_eq!(vp.banner, 1);
+    let term = common::draw(&app);
+    let screen = common::screen(&term);
+    assert!(screen.contains("refresh failed"), "{screen}");
+    // Following, the newest message is on the last row above the border.
+    assert!(screen.contains("message number 199"), "{screen}");
+    // Page up then page down returns to the very tail and follows again.
+    key(&mut app, KeyCode::PageUp);
+    assert!(!scr(&app).view.is_following());
+    let screen = common::screen(&common::draw(&app));
+    assert!(!screen.contains("message number 199"), "{screen}");
+    key(&mut app, KeyCode::PageDown);
+    assert!(scr(&app).view.is_following(), "one page down is the end again");
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("message number 199"), "{screen}");
+    // Every row between the banner and the border is used: no row is lost to
+    // a disagreement between the reducer and the renderer.
+    let rows = scr(&app).view.visible(&vp).len();
+    assert_eq!(rows, vp.rows(true));
+    assert_eq!(rows, vp.inner - 1);
 }
 
 #[test]
@@ -363,12 +465,12 @@ fn resize_changes_page_size() {
     answer(&mut app, Answer::Transcript(t, Ok(transcript(300))));
     key(&mut app, KeyCode::Char('g'));
     key(&mut app, KeyCode::PageDown);
-    let small = app.view.anchor.expect("anchored").entry;
+    let small = scr(&app).view.anchor.expect("anchored").entry;
     key(&mut app, KeyCode::Char('g'));
     let (now, wall) = (app.now, app.wall);
     update(&mut app, Msg::Resize(160, 48), now, wall);
     key(&mut app, KeyCode::PageDown);
-    let big = app.view.anchor.expect("anchored").entry;
+    let big = scr(&app).view.anchor.expect("anchored").entry;
     assert!(
         big > small,
         "a bigger window pages further: {big} vs {small}"
@@ -381,8 +483,7 @@ fn mouse_wheel_scrolls_the_pane_under_it_and_click_focuses() {
     let (mut app, fx, _) = app_at((160, 48));
     let (_, t, _) = ids(&fx);
     answer(&mut app, Answer::Transcript(t, Ok(transcript(200))));
-    let panes =
-        g2a_tui::ui::layout::panes(ratatui::layout::Rect::new(0, 0, 160, 48)).expect("fits");
+    let panes = app.panes().expect("fits");
     let mouse = |kind, x, y| MouseEvent {
         kind,
         column: x,
@@ -398,7 +499,7 @@ fn mouse_wheel_scrolls_the_pane_under_it_and_click_focuses() {
         wall,
     );
     assert!(
-        !app.view.is_following(),
+        !scr(&app).view.is_following(),
         "the wheel scrolled the transcript"
     );
     let session = (panes.session.x + 2, panes.session.y + 2);
@@ -412,7 +513,7 @@ fn mouse_wheel_scrolls_the_pane_under_it_and_click_focuses() {
         now,
         wall,
     );
-    assert_eq!(app.focus, Pane::Session);
+    assert_eq!(scr(&app).focus, Pane::Session);
     app.dirty = false;
     update(
         &mut app,
@@ -431,11 +532,11 @@ fn growing_the_window_while_scrolled_back_follows_again() {
     for _ in 0..5 {
         key(&mut app, KeyCode::Char('k'));
     }
-    assert!(!app.view.is_following());
+    assert!(!scr(&app).view.is_following());
     let (now, wall) = (app.now, app.wall);
     update(&mut app, Msg::Resize(160, 200), now, wall);
     assert!(
-        app.view.is_following(),
+        scr(&app).view.is_following(),
         "everything fits: no half-empty scrolled-back view"
     );
 }
@@ -450,11 +551,11 @@ fn refresh_keeps_a_reader_who_scrolled_back() {
     let (_, t, _) = ids(&fx);
     answer(&mut app, Answer::Transcript(t, Ok(transcript(103))));
     assert_eq!(
-        app.view.anchor.map(|a| a.entry),
+        scr(&app).view.anchor.map(|a| a.entry),
         Some(0),
         "still at the top"
     );
-    assert_eq!(app.view.unseen, 3, "three new messages below");
+    assert_eq!(scr(&app).view.unseen, 3, "three new messages below");
 }
 
 #[test]
@@ -462,18 +563,18 @@ fn help_scrolls_only_when_it_does_not_fit() {
     let (mut app, _, _) = app_at((120, 40));
     key(&mut app, KeyCode::Char('?'));
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.help_scroll, 0, "everything fits at 120x40");
+    assert_eq!(app.help.unwrap_or(0), 0, "everything fits at 120x40");
     let (mut app, _, _) = app_at((60, 12));
     key(&mut app, KeyCode::Char('?'));
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.help_scroll, 1);
+    assert_eq!(app.help.unwrap_or(0), 1);
     key(&mut app, KeyCode::End);
-    let max = g2a_tui::ui::help::max_scroll(12);
-    assert_eq!(app.help_scroll, max);
+    let max = g2a_tui::app::help::max_scroll(&app);
+    assert_eq!(app.help.unwrap_or(0), max);
     key(&mut app, KeyCode::Char('j'));
-    assert_eq!(app.help_scroll, max, "bounded");
+    assert_eq!(app.help.unwrap_or(0), max, "bounded");
     assert_eq!(
-        app.focus,
+        scr(&app).focus,
         Pane::Transcript,
         "the panes underneath did not move"
     );

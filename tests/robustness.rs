@@ -6,11 +6,12 @@ use std::time::Instant;
 
 use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
+mod common;
+
 use g2a_tui::api::worker::{Answer, Request};
-use g2a_tui::api::{Event, Session, SystemLinks, Timestamp, Transcript};
+use g2a_tui::api::{ApiError, Endpoint, Event, Session, SystemLinks, Timestamp, Transcript};
 use g2a_tui::app::update::{start, update, Effect, Msg};
-use g2a_tui::app::App;
-use g2a_tui::timefmt::Zone;
+use g2a_tui::ui::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -78,18 +79,17 @@ fn random_walks_never_panic() {
         KeyCode::Char('?'),
         KeyCode::Esc,
         KeyCode::Char('r'),
+        KeyCode::Char(':'),
+        KeyCode::Char('5'),
+        KeyCode::Backspace,
+        KeyCode::Left,
+        KeyCode::Enter,
     ];
+    let themes = [Theme::default(), Theme::default().without_colors()];
     for seed in 0..40u64 {
         let mut rng = Lcg(seed);
         let now = Instant::now();
-        let mut app = App::new(
-            Some("1".into()),
-            Some("d".into()),
-            Zone::Utc,
-            (80, 24),
-            now,
-            Utc::now(),
-        );
+        let mut app = common::app(Some("1"), Some("d"), (80, 24), now);
         let mut pending = start(&mut app, now);
         let session = Session {
             expert_name: Some("Dana Whitfield".into()),
@@ -101,6 +101,14 @@ fn random_walks_never_panic() {
             for fx in std::mem::take(&mut pending) {
                 let Effect::Fetch(req) = fx else { continue };
                 let answer = match req {
+                    // Sometimes the session fails, which reopens the prompt.
+                    Request::Session { id, session_id } if rng.next(8) == 0 => Answer::Session(
+                        id,
+                        Err(ApiError::NotFound {
+                            endpoint: Endpoint::Session,
+                            id: session_id,
+                        }),
+                    ),
                     Request::Session { id, .. } => Answer::Session(id, Ok(session.clone())),
                     Request::Transcript { id, .. } => {
                         Answer::Transcript(id, Ok(transcript(&mut rng)))
@@ -130,7 +138,9 @@ fn random_walks_never_panic() {
             pending.retain(|e| !matches!(e, Effect::Quit | Effect::Suspend | Effect::Redraw));
             let (w, h) = app.size;
             let mut term = Terminal::new(TestBackend::new(w, h)).expect("backend");
-            term.draw(|f| g2a_tui::ui::render(f, &app)).expect("draw");
+            let theme = &themes[(seed % 2) as usize];
+            term.draw(|f| g2a_tui::ui::render(f, &app, theme))
+                .expect("draw");
         }
     }
 }

@@ -1,16 +1,19 @@
 //! Snapshots (ratatui TestBackend) of every pane at 80x24 and 160x48 in its loading,
 //! loaded, empty and failed states, plus hostile transcript text with borders intact.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
-use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use g2a_tui::api::worker::{Answer, Request, RequestId};
-use g2a_tui::api::{ApiError, Endpoint, Session, SystemLinks, Transcript};
+use g2a_tui::api::{ApiError, Endpoint, Session, Status, SystemLinks, Transcript};
+use g2a_tui::app::keymap::Mode;
 use g2a_tui::app::update::{start, update, Effect, Msg};
-use g2a_tui::app::App;
-use g2a_tui::timefmt::Zone;
+use g2a_tui::app::{App, Keymap};
+use g2a_tui::ui::Theme;
 use ratatui::backend::TestBackend;
+use ratatui::style::Color;
 use ratatui::Terminal;
 use serde_json::json;
 
@@ -18,18 +21,7 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn new_app(size: (u16, u16), domain: Option<&str>) -> (App, Vec<Effect>) {
     let now = Instant::now();
-    let wall = Utc
-        .with_ymd_and_hms(2026, 11, 20, 15, 0, 0)
-        .single()
-        .expect("valid");
-    let mut app = App::new(
-        Some("482913657".into()),
-        domain.map(String::from),
-        Zone::Utc,
-        size,
-        now,
-        wall,
-    );
+    let mut app = common::app(Some("482913657"), domain, size, now);
     let fx = start(&mut app, now);
     (app, fx)
 }
@@ -53,19 +45,11 @@ fn feed(app: &mut App, a: Answer) {
 }
 
 fn press(app: &mut App, c: char) {
-    let (now, wall) = (app.now, app.wall);
-    update(
-        app,
-        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-        now,
-        wall,
-    );
+    common::key(app, KeyCode::Char(c));
 }
 
 fn draw(app: &App) -> Terminal<TestBackend> {
-    let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("test backend");
-    term.draw(|f| g2a_tui::ui::render(f, app)).expect("draw");
-    term
+    common::draw(app)
 }
 
 fn session() -> Session {
@@ -180,7 +164,7 @@ fn empty() {
             Answer::Links(l.expect("links id"), Ok(SystemLinks::default())),
         );
         let screen = draw(&app).backend().to_string();
-        assert!(screen.contains("No chat transcript for this session"));
+        assert!(screen.contains("the customer never joined"), "{screen}");
         assert!(screen.contains("No partner links for other.example"));
         insta::assert_snapshot!(name("empty", size), screen);
     }
@@ -281,8 +265,12 @@ fn help_overlay_lists_every_binding() {
     let mut app = loaded((120, 40));
     press(&mut app, '?');
     let screen = draw(&app).backend().to_string();
-    for b in g2a_tui::app::keymap::BINDINGS {
-        assert!(screen.contains(b.help), "help lists {:?}", b.action);
+    for b in app.keymap.bindings(Mode::Normal) {
+        assert!(screen.contains(b.action.help()), "help lists {:?}", b.action);
+        assert!(screen.contains(&b.keys_label()), "help lists {:?}", b.keys);
+    }
+    for s in g2a_tui::present::transcript::Speaker::ALL {
+        assert!(screen.contains(s.describe()), "help explains {s:?}");
     }
     insta::assert_snapshot!(screen);
 }
@@ -297,16 +285,8 @@ fn too_small_is_one_line() {
 
 #[test]
 fn prompt_without_session_id() {
-    let now = Instant::now();
-    let mut app = App::new(None, None, Zone::Utc, (80, 24), now, Utc::now());
-    for c in "4829".chars() {
-        update(
-            &mut app,
-            Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
-            now,
-            Utc::now(),
-        );
-    }
+    let mut app = common::app(None, None, (80, 24), Instant::now());
+    common::chars(&mut app, "4829");
     insta::assert_snapshot!(draw(&app).backend());
 }
 
@@ -341,8 +321,7 @@ fn hostile_text_keeps_borders() {
             );
         }
         // Every row of the transcript pane keeps its left and right borders.
-        let panes = g2a_tui::ui::layout::panes(ratatui::layout::Rect::new(0, 0, size.0, size.1))
-            .expect("fits");
+        let panes = app.panes().expect("fits");
         let tr = panes.transcript;
         for y in tr.top() + 1..tr.bottom() - 1 {
             let left = buf[(tr.left(), y)].symbol();
@@ -363,4 +342,216 @@ fn hostile_text_keeps_borders() {
         );
         insta::assert_snapshot!(name("hostile", size), screen);
     }
+}
+
+/// The column of the transcript's right border, rows inside it.
+fn scrollbar_cells(app: &App, term: &Terminal<TestBackend>) -> usize {
+    let tr = app.panes().expect("fits").transcript;
+    let buf = term.backend().buffer();
+    (tr.top() + 1..tr.bottom() - 1)
+        .filter(|&y| buf[(tr.right() - 1, y)].symbol() == "█")
+        .count()
+}
+
+#[test]
+fn scrollbar_only_when_the_transcript_scrolls() {
+    let (mut app, fx) = new_app((160, 48), None);
+    let (s, t, _) = ids(&fx);
+    feed(&mut app, Answer::Session(s, Ok(session())));
+    let short = Transcript::from_value(json!([
+        {"timeStamp": "2026-11-20T14:04:30Z", "participantName": "Morgan Lee", "content": "Hi"},
+        {"timeStamp": "2026-11-20T14:04:51Z", "participantName": "Dana Whitfield", "content": "Hello"}
+    ]))
+    .expect("short");
+    feed(&mut app, Answer::Transcript(t, Ok(short)));
+    let term = draw(&app);
+    assert_eq!(scrollbar_cells(&app, &term), 0, "everything fits: no scrollbar");
+    insta::assert_snapshot!("scrollbar_absent", term.backend());
+
+    let mut app = loaded((80, 24));
+    let at_tail = scrollbar_cells(&app, &draw(&app));
+    // 28 messages in 9 rows: the thumb shows roughly the visible share.
+    assert!((1..=4).contains(&at_tail), "thumb of {at_tail} rows");
+    let tr = app.panes().expect("fits").transcript;
+    let thumb_top = |app: &App| {
+        let term = draw(app);
+        let buf = term.backend().buffer();
+        (tr.top() + 1..tr.bottom() - 1).find(|&y| buf[(tr.right() - 1, y)].symbol() == "█")
+    };
+    let bottom = thumb_top(&app);
+    press(&mut app, 'g');
+    let top = thumb_top(&app);
+    assert_eq!(top, Some(tr.top() + 1), "g puts the thumb at the top");
+    assert!(bottom > top, "G keeps it at the bottom");
+    common::key(&mut app, KeyCode::PageDown);
+    let paged = thumb_top(&app);
+    assert!(paged > top && paged < bottom, "paging moves it: {paged:?}");
+    insta::assert_snapshot!("scrollbar_present", draw(&app).backend());
+}
+
+/// A transcript with one message from each kind of speaker.
+fn every_speaker() -> Transcript {
+    Transcript::from_value(json!([
+        {"timeStamp": "2026-11-20T14:02:15Z", "participantName": "Dana Whitfield", "content": "Dana Whitfield joined the session"},
+        {"timeStamp": "2026-11-20T14:04:30Z", "participantName": "morgan lee", "content": "Hi, Outlook crashes. My colleague has left."},
+        {"timeStamp": "2026-11-20T14:04:51Z", "participantName": "DANA@northwind.example", "content": "Let me take a look."},
+        {"timeStamp": "2026-11-20T14:05:10Z", "participantName": "Ravi  Patel", "content": "Checking the VPN gateway."},
+        {"timeStamp": "2026-11-20T14:05:30Z", "participantName": "Sam from IT", "content": "I can help too."}
+    ]))
+    .expect("speakers")
+}
+
+fn session_with_customer() -> Session {
+    let mut s = session();
+    s.expert_email = Some("dana@northwind.example".into());
+    s
+}
+
+#[test]
+fn each_speaker_has_a_mark_that_reads_without_colour() {
+    let (mut app, fx) = new_app((80, 24), None);
+    let (s, t, _) = ids(&fx);
+    feed(&mut app, Answer::Session(s, Ok(session_with_customer())));
+    feed(&mut app, Answer::Transcript(t, Ok(every_speaker())));
+    let term = common::draw_with(&app, &Theme::default().without_colors());
+    let screen = common::screen(&term);
+    for (mark, who) in [
+        ("·", "Dana Whitfield joined the session"),
+        (">", "morgan lee: Hi, Outlook crashes. My colleague has left."),
+        ("*", "DANA@northwind.example: Let me take a look."),
+        ("+", "Ravi  Patel: Checking the VPN gateway."),
+        ("?", "Sam from IT: I can help too."),
+    ] {
+        assert!(
+            screen.contains(&format!("{mark} {who}")),
+            "{mark} {who}\n{screen}"
+        );
+    }
+    insta::assert_snapshot!("speaker_marks", term.backend());
+}
+
+#[test]
+fn long_urls_wrap_at_their_punctuation() {
+    let (mut app, fx) = new_app((60, 40), None);
+    let (s, t, _) = ids(&fx);
+    let mut s2 = session();
+    s2.partner_object_url =
+        Some("https://servicedesk.northwind.example/tickets/SD-20417?view=full&tab=notes".into());
+    s2.customer_join_url = Some("javascript:alert(1)".into());
+    feed(&mut app, Answer::Session(s, Ok(s2)));
+    feed(&mut app, Answer::Transcript(t, Ok(Transcript::none_for_session())));
+    let term = draw(&app);
+    let screen = common::screen(&term);
+    assert!(screen.contains("https://servicedesk.northwind.example/ "), "{screen}");
+    assert!(screen.contains(" tickets/SD-20417?view=full&tab=notes"), "{screen}");
+    assert!(screen.contains("lasted 49m 18s"), "a duration stays whole\n{screen}");
+    // Only http(s) URLs are drawn as links.
+    let buf = term.backend().buffer();
+    let style_of = |needle: &str| {
+        let (y, line) = screen
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(needle))
+            .expect("on screen");
+        let x = line[..line.find(needle).expect("found")].chars().count();
+        buf[(x as u16, y as u16)].modifier
+    };
+    use ratatui::style::Modifier;
+    assert!(style_of("https://servicedesk").contains(Modifier::UNDERLINED));
+    assert!(!style_of("javascript:alert(1)").contains(Modifier::UNDERLINED));
+    insta::assert_snapshot!("wrapped_url", term.backend());
+}
+
+#[test]
+fn a_long_error_gets_the_status_line_and_ends_with_an_ellipsis() {
+    let (mut app, fx) = new_app((80, 24), Some("helpdesk.northwind.example"));
+    let (s, t, l) = ids(&fx);
+    feed(&mut app, Answer::Session(s, Ok(session())));
+    feed(&mut app, Answer::Transcript(t, Ok(transcript())));
+    feed(
+        &mut app,
+        Answer::Links(
+            l.expect("links"),
+            Err(ApiError::BadRequest {
+                endpoint: Endpoint::Links,
+                excerpt: "systemDomain is not registered for this account: helpdesk.northwind.example".into(),
+            }),
+        ),
+    );
+    let screen = common::screen(&draw(&app));
+    let status = screen.lines().nth(23).expect("status row");
+    assert!(status.contains("⚠ HTTP 400"), "{status}");
+    assert!(status.trim_end().ends_with('…'), "{status}");
+    assert!(!status.contains("refresh"), "hints drop first: {status}");
+    // The pane says briefly what failed for it.
+    assert!(screen.contains("HTTP 400 Bad Request on the partner links"), "{screen}");
+    insta::assert_snapshot!("long_error_80", screen);
+}
+
+#[test]
+fn each_empty_state_says_what_is_true() {
+    let cases: [(&str, Option<Status>, Transcript, &str); 5] = [
+        ("waiting", Some(Status::Waiting), Transcript::none_for_session(), "the customer has not joined"),
+        ("not_started", Some(Status::NotStarted), Transcript::default(), "the customer has not joined"),
+        ("abandoned", Some(Status::Abandoned), Transcript::none_for_session(), "the customer never joined"),
+        ("complete_404", Some(Status::Complete), Transcript::none_for_session(), "No chat transcript for this session"),
+        ("complete_empty", Some(Status::Complete), Transcript::default(), "The chat transcript is empty"),
+    ];
+    for (name, status, t2, says) in cases {
+        let (mut app, fx) = new_app((80, 24), None);
+        let (s, t, _) = ids(&fx);
+        let mut s2 = session();
+        s2.status = status;
+        if name != "complete_404" && name != "complete_empty" {
+            s2.customer_joined_at = None;
+        }
+        feed(&mut app, Answer::Session(s, Ok(s2)));
+        feed(&mut app, Answer::Transcript(t, Ok(t2)));
+        let term = draw(&app);
+        let screen = common::screen(&term);
+        assert!(screen.contains(says), "{name}: {screen}");
+        // The empty transcript shrinks to its sentence: the details get the room.
+        assert_eq!(app.panes().expect("fits").transcript.height, 3, "{name}");
+        insta::assert_snapshot!(format!("empty_state_{name}"), term.backend());
+    }
+    // A session that does not exist says so, not "no transcript".
+    let (mut app, fx) = new_app((80, 24), None);
+    let (s, t, _) = ids(&fx);
+    feed(&mut app, Answer::Session(s, Err(ApiError::NotFound { endpoint: Endpoint::Session, id: "482913657".into() })));
+    feed(&mut app, Answer::Transcript(t, Ok(Transcript::none_for_session())));
+    common::key(&mut app, KeyCode::Esc);
+    let screen = common::screen(&draw(&app));
+    assert!(screen.contains("the session was not found"), "{screen}");
+}
+
+#[test]
+fn no_color_draws_no_colour() {
+    let app = loaded((80, 24));
+    let term = common::draw_with(&app, &Theme::default().without_colors());
+    for cell in term.backend().buffer().content() {
+        assert_eq!(cell.fg, Color::Reset, "{:?}", cell.symbol());
+        assert_eq!(cell.bg, Color::Reset, "{:?}", cell.symbol());
+    }
+    // The badge still stands out: reversed video.
+    let buf = term.backend().buffer();
+    let badge = buf.content().iter().find(|c| c.symbol() == "C").expect("COMPLETE");
+    assert!(badge.modifier.contains(ratatui::style::Modifier::REVERSED));
+}
+
+#[test]
+fn every_hint_comes_from_the_keymap() {
+    let keymap = Keymap::parse(
+        "[normal]\nbottom = [\"End\"]\nhelp = [\"F1\"]\nquit = [\"x\"]\nline_up = [\"Up\"]\nfocus_next = [\"Tab\"]\n\n[help]\nclose = [\"F2\"]\n\n[prompt]\nsubmit = [\"Enter\"]\ncancel = [\"F3\"]\n",
+    )
+    .expect("keymap");
+    let mut app = loaded((120, 40)).with_keymap(keymap);
+    common::key(&mut app, KeyCode::Up);
+    let screen = common::screen(&draw(&app));
+    assert!(screen.contains("press End for the latest"), "{screen}");
+    let status = screen.lines().last().expect("status");
+    assert!(status.contains("F1 help") && status.contains("x quit"), "{status}");
+    assert!(!status.contains("? help") && !status.contains("q quit"), "{status}");
+    common::key(&mut app, KeyCode::F(1));
+    let screen = common::screen(&draw(&app));
+    assert!(screen.contains("F2 close"), "the help footer names the close key: {screen}");
 }

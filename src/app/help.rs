@@ -47,7 +47,7 @@ pub fn rows(keymap: &Keymap, marks: &[(String, String)]) -> Vec<HelpRow> {
 
 /// The transcript's speaker marks and what each means.
 pub fn marks() -> Vec<(String, String)> {
-    super::transcript::Speaker::LEGEND
+    super::transcript::Speaker::ALL
         .iter()
         .map(|s| (s.mark().trim().to_string(), s.describe().to_string()))
         .collect()

@@ -3,7 +3,7 @@
 //! reducer knows every pane's height without asking the drawing code.
 
 use super::wrap;
-use crate::api::Status;
+use crate::present::StatusKind;
 
 /// What a piece of text is; the theme decides how each looks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub enum Role {
     Error,
     /// Loading: drawn after the turning spinner.
     Spinner,
-    Badge(Option<Status>),
+    Badge(StatusKind),
 }
 
 /// One screen row: pieces of text, each with its role.
@@ -75,6 +75,8 @@ pub fn field(
         } else {
             " ".repeat(pad)
         };
+        // A no-break space only glues words for wrapping; the screen gets a plain one.
+        let row = row.replace('\u{a0}', " ");
         out.push(PaneRow {
             spans: vec![(head, Role::Label), (row, role.clone())],
         });
@@ -115,10 +117,10 @@ mod tests {
         let mut out = Vec::new();
         let value = "x ".repeat(FIELD_CHARS);
         field(&mut out, "Notes", 10, &value, Role::Plain, 60);
-        let last = out.last().map(PaneRow::text).unwrap_or_default();
+        let all: String = out.iter().map(PaneRow::text).collect();
         assert!(
-            last.contains(&format!("… {FIELD_CHARS} more characters")),
-            "{last}"
+            all.contains(&format!("… {FIELD_CHARS} more characters")),
+            "{all}"
         );
         assert!(out.len() < FIELD_CHARS / 20);
     }

@@ -7,113 +7,24 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use chrono::NaiveDate;
-
 use super::viewport::Viewport;
 use super::wrap::{self, truncate, width};
 use crate::api::{Event, Session};
-use crate::sanitize::{sanitize, sanitize_line};
+use crate::present::transcript::{classify, day_label, messages};
 use crate::timefmt::Zone;
 
 /// Columns taken by `HH:MM:SS ` before each message.
 pub const TIME_COLS: usize = 9;
-/// Continuation rows start after the time column and a one-column speaker gutter.
-pub const INDENT: usize = TIME_COLS + 1;
+/// Continuation rows start after the time column and the speaker's mark, under the name.
+pub const INDENT: usize = TIME_COLS + 2;
 /// Longest participant name shown before a message; longer ones are cut.
 const NAME_COLS: usize = 24;
 /// Wrapped entries kept per width before the cache is emptied.
 const CACHE_LIMIT: usize = 8192;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Speaker {
-    Customer,
-    Technician,
-    /// Join and end lines, and anything without a participant.
-    System,
-}
-
-impl Speaker {
-    pub const LEGEND: [Speaker; 3] = [Speaker::Technician, Speaker::Customer, Speaker::System];
-
-    /// The gutter mark, which reads without colour.
-    pub fn mark(self) -> &'static str {
-        match self {
-            Speaker::Technician => "▌",
-            Speaker::Customer => " ",
-            Speaker::System => "·",
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Speaker::Technician => "a technician",
-            Speaker::Customer => "the customer",
-            Speaker::System => "a join, leave or end line",
-        }
-    }
-}
-
-/// One message, sanitised once on arrival.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub time: String,
-    pub day: Option<NaiveDate>,
-    pub who: String,
-    pub text: String,
-    pub speaker: Speaker,
-}
-
-impl Entry {
-    pub fn from_event(e: &Event, zone: Zone) -> Self {
-        let (time, day) = match e.time.as_ref() {
-            Some(ts) => match ts.at {
-                Some(at) => (zone.time(at), Some(zone.day(at))),
-                None => (truncate(&sanitize_line(&ts.raw), 8), None),
-            },
-            None => (String::new(), None),
-        };
-        let who = e
-            .participant
-            .as_deref()
-            .map(|p| sanitize_line(p).trim().to_string())
-            .unwrap_or_default();
-        let text = sanitize(&e.content).trim_end().to_string();
-        let speaker = if who.is_empty() || is_system_line(&text) {
-            Speaker::System
-        } else {
-            Speaker::Customer
-        };
-        Entry {
-            time,
-            day,
-            who,
-            text,
-            speaker,
-        }
-    }
-}
-
-/// GoToAssist writes joins, leaves and the end of a session into the chat as plain
-/// messages ("Dana Whitfield joined the session"). Only a short single line that *ends*
-/// with such a phrase counts, so "my colleague has left for the day" stays the
-/// customer's own words.
-fn is_system_line(text: &str) -> bool {
-    const ENDINGS: [&str; 8] = [
-        "joined the session",
-        "left the session",
-        "ended the session",
-        "has joined",
-        "has left",
-        "session ended",
-        "session started",
-        "transferred the session",
-    ];
-    if text.contains('\n') || text.chars().count() > 100 {
-        return false;
-    }
-    let t = text.trim().trim_end_matches(['.', '!']).to_lowercase();
-    ENDINGS.iter().any(|p| t.ends_with(p))
-}
+/// One message as the viewer and `print` both read it: sanitised once on arrival,
+/// its speaker worked out from the session's people.
+pub use crate::present::transcript::{Message as Entry, Speaker};
 
 /// What one screen row of an entry holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,8 +66,7 @@ impl TranscriptView {
     /// and counting what is new below it.
     pub fn set_events(&mut self, events: &[Event], zone: Zone, session: Option<&Session>) {
         let old = self.entries.len();
-        self.entries = events.iter().map(|e| Entry::from_event(e, zone)).collect();
-        self.mark_speakers(session);
+        self.entries = messages(events, zone, session);
         self.cache.borrow_mut().rows.clear();
         match self.anchor {
             Some(a) if a.entry < self.entries.len() => {
@@ -169,27 +79,11 @@ impl TranscriptView {
         }
     }
 
-    /// Technicians are the session's expert and collaborators; names compare
-    /// case-insensitively since the chat and the session API spell them separately.
+    /// The session arrived (or changed): who is who may change, and with it each
+    /// message's mark and first row.
     pub fn mark_speakers(&mut self, session: Option<&Session>) {
-        let techs: Vec<String> = session
-            .map(|s| {
-                s.technician_names()
-                    .iter()
-                    .map(|n| sanitize_line(n).trim().to_lowercase())
-                    .collect()
-            })
-            .unwrap_or_default();
-        for e in &mut self.entries {
-            if e.speaker == Speaker::System {
-                continue;
-            }
-            e.speaker = if techs.contains(&e.who.to_lowercase()) {
-                Speaker::Technician
-            } else {
-                Speaker::Customer
-            };
-        }
+        classify(&mut self.entries, session);
+        self.cache.borrow_mut().rows.clear();
     }
 
     pub fn is_following(&self) -> bool {
@@ -216,9 +110,8 @@ impl TranscriptView {
             return Vec::new();
         };
         let mut out = Vec::new();
-        let prev_day = i.checked_sub(1).and_then(|p| self.entries[p].day);
-        if let Some(day) = e.day.filter(|d| i == 0 || prev_day != Some(*d)) {
-            out.push(Row::Date(day.format("%Y-%m-%d %a").to_string()));
+        if let Some(day) = e.day.filter(|_| e.opens_day) {
+            out.push(Row::Date(day_label(day)));
         }
         let rest = width.saturating_sub(INDENT).max(1);
         let first = width.saturating_sub(TIME_COLS + head_width(e)).max(1);
@@ -262,9 +155,10 @@ impl TranscriptView {
         }
     }
 
-    /// The last anchor a reader who scrolled away can have before following again.
+    /// Where a reader who scrolled away starts following again: the top of the
+    /// following view, so paging back down by as much as one paged up returns there.
     fn scrolled_tail(&self, vp: &Viewport) -> Anchor {
-        self.tail_anchor(vp.width, vp.rows(false))
+        self.tail_anchor(vp.width, vp.rows(true))
     }
 
     /// Moves the view by `delta` rows (negative is up). Reaching the bottom switches
@@ -434,6 +328,15 @@ mod tests {
             .collect()
     }
 
+    /// A viewport of `width` x `height` rows with no banner.
+    fn vp(width: usize, height: usize) -> Viewport {
+        Viewport {
+            width,
+            inner: height,
+            banner: 0,
+        }
+    }
+
     fn view(n: usize) -> TranscriptView {
         let mut v = TranscriptView::default();
         v.set_events(&events(n), Zone::Utc, None);
@@ -443,33 +346,35 @@ mod tests {
     #[test]
     fn follows_tail_until_scrolled() {
         let mut v = view(50);
-        let vis = v.visible(60, 10);
+        let vis = v.visible(&vp(60, 10));
         assert_eq!(vis.last().map(|r| r.0), Some(49));
-        v.scroll(-3, 60, 10);
+        v.scroll(-3, &vp(60, 10));
         assert_eq!(
             v.anchor.map(|a| a.entry),
             Some(37),
             "10 rows from the end, then 3 up"
         );
-        v.scroll(3, 60, 10);
+        v.scroll(2, &vp(60, 10));
+        assert!(!v.is_following());
+        v.scroll(1, &vp(60, 10));
         assert!(v.is_following());
     }
 
     #[test]
     fn scroll_up_stops_at_top_and_down_at_tail() {
         let mut v = view(50);
-        v.scroll(-1000, 60, 10);
+        v.scroll(-1000, &vp(60, 10));
         assert_eq!(v.anchor, Some(Anchor { entry: 0, row: 0 }));
         // The first entry carries a date row above it.
-        assert_eq!(v.visible(60, 10)[0].2, Row::Date("2026-11-20 Fri".into()));
-        v.scroll(1000, 60, 10);
+        assert_eq!(v.visible(&vp(60, 10))[0].2, Row::Date("2026-11-20 Fri".into()));
+        v.scroll(1000, &vp(60, 10));
         assert!(v.is_following());
     }
 
     #[test]
     fn new_messages_counted_when_scrolled_away() {
         let mut v = view(50);
-        v.scroll(-5, 60, 10);
+        v.scroll(-5, &vp(60, 10));
         v.set_events(&events(53), Zone::Utc, None);
         assert_eq!(v.unseen, 3);
         assert!(!v.is_following());
@@ -487,10 +392,10 @@ mod tests {
         };
         v.set_events(&vec![long; 30], Zone::Utc, None);
         v.anchor = Some(Anchor { entry: 3, row: 7 });
-        v.settle(400, 10);
+        v.settle(&vp(400, 10));
         assert_eq!(v.anchor, Some(Anchor { entry: 3, row: 0 }));
         // A window tall enough for everything follows the newest message again.
-        v.settle(400, 100);
+        v.settle(&vp(400, 100));
         assert!(v.is_following());
     }
 
@@ -505,23 +410,16 @@ mod tests {
         v.set_events(&[msg(400), msg(2), msg(2)], Zone::Utc, None);
         v.anchor = Some(Anchor { entry: 0, row: 20 });
         v.set_events(&[msg(2), msg(2), msg(2)], Zone::Utc, None);
-        v.scroll(1, 40, 2);
-        v.scroll(-1, 40, 2);
-        assert_eq!(v.visible(40, 2).len(), 2);
-    }
-
-    #[test]
-    fn only_trailing_join_and_leave_phrases_are_system_lines() {
-        assert!(is_system_line("Dana Whitfield joined the session"));
-        assert!(is_system_line("Ravi Patel has left."));
-        assert!(!is_system_line("my colleague has left for the day"));
-        assert!(!is_system_line("ok, the session started late anyway"));
+        v.scroll(1, &vp(40, 2));
+        v.scroll(-1, &vp(40, 2));
+        let p = vp(40, 2);
+        assert_eq!(v.visible(&p).len(), p.rows(v.is_following()));
     }
 
     #[test]
     fn short_transcript_top_is_follow() {
         let mut v = view(2);
-        v.to_top(60, 10);
+        v.to_top(&vp(60, 10));
         assert!(v.is_following());
     }
 
@@ -535,6 +433,7 @@ mod tests {
         };
         let session = Session {
             expert_name: Some("Dana Whitfield".into()),
+            customer_name: Some("Tomás Alvarez".into()),
             ..Default::default()
         };
         v.set_events(
@@ -549,7 +448,63 @@ mod tests {
         let kinds: Vec<Speaker> = v.entries.iter().map(|e| e.speaker).collect();
         assert_eq!(
             kinds,
-            vec![Speaker::System, Speaker::Technician, Speaker::Customer]
+            vec![Speaker::System, Speaker::Expert, Speaker::Other]
         );
+    }
+}
+
+#[cfg(test)]
+mod scrollbar_tests {
+    use super::*;
+    use crate::api::Timestamp;
+
+    fn view(n: usize) -> TranscriptView {
+        let events: Vec<Event> = (0..n)
+            .map(|i| Event {
+                time: Some(Timestamp::parse("2026-11-20T14:00:00Z")),
+                participant: Some("Dana".into()),
+                content: format!("message {i}"),
+            })
+            .collect();
+        let mut v = TranscriptView::default();
+        v.set_events(&events, Zone::Utc, None);
+        v
+    }
+
+    fn vp(width: usize, height: usize) -> Viewport {
+        Viewport {
+            width,
+            inner: height,
+            banner: 0,
+        }
+    }
+
+    #[test]
+    fn no_scrollbar_when_everything_fits() {
+        // 14 short messages and a date row in a 38-row pane.
+        assert_eq!(view(14).scroll_metrics(&vp(60, 38)), None);
+    }
+
+    #[test]
+    fn thumb_shows_the_visible_share_and_moves_with_the_view() {
+        let mut v = view(100);
+        let p = vp(60, 20);
+        // 100 messages + a date row; following shows the last 20 rows.
+        assert_eq!(v.scroll_metrics(&p), Some((101, 81, 20)));
+        v.to_top(&p);
+        assert_eq!(v.scroll_metrics(&p), Some((101, 0, 19)));
+        v.scroll(19, &p);
+        assert_eq!(v.scroll_metrics(&p).map(|m| m.1), Some(19));
+    }
+
+    #[test]
+    fn a_million_messages_are_estimated_not_wrapped() {
+        let mut v = view(1_000_000);
+        let p = vp(60, 20);
+        let (total, above, view) = v.scroll_metrics(&p).expect("scrolls");
+        assert!(total >= 1_000_000 && above + view == total, "{total} {above} {view}");
+        v.to_top(&p);
+        assert_eq!(v.scroll_metrics(&p).map(|m| m.1), Some(0));
+        assert!(v.cache.borrow().rows.len() < 100);
     }
 }

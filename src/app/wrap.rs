@@ -61,7 +61,17 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
                     used += width(tail);
                     break;
                 }
-                let cut = url_break(tail, room).or_else(|| grapheme_break(tail, room));
+                // Mid-row, a word is never cut where URL punctuation does not allow
+                // it: it starts on a row of its own instead.
+                let cut = match url_break(tail, room) {
+                    None if used > 0 => {
+                        rows.push(std::mem::take(&mut line));
+                        used = 0;
+                        continue;
+                    }
+                    Some(i) => Some(i),
+                    None => grapheme_break(tail, room),
+                };
                 match cut {
                     Some(i) => {
                         line.push_str(&tail[..i]);
@@ -106,7 +116,7 @@ fn chunks(s: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Where URL punctuation allows a break: the end of the longest prefix of `s` that
-/// fits in `room` columns and ends with one of `/ ? & = . - _`.
+/// fits in `room` columns and ends with one of `/ ? & = . - _` (or an e-mail's `@`).
 fn url_break(s: &str, room: usize) -> Option<usize> {
     let mut used = 0;
     let mut best = None;
@@ -115,7 +125,7 @@ fn url_break(s: &str, room: usize) -> Option<usize> {
         if used > room {
             break;
         }
-        if matches!(g, "/" | "?" | "&" | "=" | "." | "-" | "_") {
+        if matches!(g, "/" | "?" | "&" | "=" | "." | "-" | "_" | "@") {
             best = Some(i + g.len());
         }
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-use crate::api::Status;
+use crate::present::StatusKind;
 use crate::app::rows::Role;
 
 const DEFAULT: &str = include_str!("../../assets/theme.toml");
@@ -208,14 +208,14 @@ impl Theme {
     }
 
     /// Each status its own badge, so a glance tells a live session from an old one.
-    pub fn badge(&self, status: Option<&Status>) -> Style {
+    pub fn badge(&self, status: StatusKind) -> Style {
         match status {
-            Some(Status::Waiting) => self.badge_waiting,
-            Some(Status::Active) => self.badge_active,
-            Some(Status::Complete) => self.badge_complete,
-            Some(Status::Abandoned) => self.badge_abandoned,
-            Some(Status::NotStarted) => self.badge_not_started,
-            Some(Status::Other(_)) | None => self.badge_other,
+            StatusKind::Waiting => self.badge_waiting,
+            StatusKind::Active => self.badge_active,
+            StatusKind::Complete => self.badge_complete,
+            StatusKind::Abandoned => self.badge_abandoned,
+            StatusKind::NotStarted => self.badge_not_started,
+            StatusKind::Unknown => self.badge_other,
         }
     }
 
@@ -232,7 +232,7 @@ impl Theme {
             Role::Secret => self.secret,
             Role::Error => self.error,
             Role::Spinner => self.spinner,
-            Role::Badge(status) => self.badge(status.as_ref()),
+            Role::Badge(status) => self.badge(*status),
         }
     }
 }

@@ -107,16 +107,18 @@ fn render_latest_bar(frame: &mut Frame, area: Rect, unseen: usize, key: &str, th
 
 fn speaker_style(s: Speaker, theme: &Theme) -> Style {
     match s {
-        Speaker::Technician => theme.technician,
+        Speaker::Expert | Speaker::Collaborator => theme.technician,
         Speaker::Customer => theme.customer,
+        Speaker::Other => theme.other,
         Speaker::System => theme.system,
     }
 }
 
 fn time_span(e: &Entry, theme: &Theme) -> Span<'static> {
     // Padded by display width: an unparsed time may hold wide characters.
-    let pad = TIME_COLS.saturating_sub(wrap::width(&e.time));
-    Span::styled(format!("{}{}", e.time, " ".repeat(pad)), theme.time)
+    let time = wrap::truncate(&e.clock, TIME_COLS - 1);
+    let pad = TIME_COLS.saturating_sub(wrap::width(&time));
+    Span::styled(format!("{time}{}", " ".repeat(pad)), theme.time)
 }
 
 /// The time and speaker of a message whose first row is above the view.
@@ -173,6 +175,7 @@ fn entry_line(e: &Entry, row: Row, width: usize, theme: &Theme) -> Line<'static>
             Line::from(vec![
                 Span::raw(" ".repeat(TIME_COLS)),
                 Span::styled(e.speaker.mark().to_string(), style),
+                Span::raw(" "),
                 Span::styled(text, text_style),
             ])
         }

@@ -1,0 +1,79 @@
+//! Shared test helpers: building an app, drawing it, pressing keys.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::time::Instant;
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use g2a_tui::app::update::{update, Effect, Msg};
+use g2a_tui::app::{App, Context};
+use g2a_tui::timefmt::Zone;
+use g2a_tui::ui::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+/// The demo's "now": the afternoon of the main demo session.
+pub fn wall() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 15, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+pub fn app(id: Option<&str>, domain: Option<&str>, size: (u16, u16), now: Instant) -> App {
+    App::new(
+        id.map(String::from),
+        Context {
+            system_domain: domain.map(String::from),
+            demo: false,
+        },
+        Zone::Utc,
+        size,
+        now,
+        wall(),
+    )
+}
+
+pub fn key_event(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+    KeyEvent::new(code, mods)
+}
+
+/// Presses a key at the app's own clock.
+pub fn press(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Effect> {
+    let (now, wall) = (app.now, app.wall);
+    update(app, Msg::Key(key_event(code, mods)), now, wall)
+}
+
+pub fn key(app: &mut App, code: KeyCode) -> Vec<Effect> {
+    press(app, code, KeyModifiers::NONE)
+}
+
+pub fn chars(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// Draws the app with the default theme on a TestBackend of the app's size.
+pub fn draw_with(app: &App, theme: &Theme) -> Terminal<TestBackend> {
+    let mut term = Terminal::new(TestBackend::new(app.size.0, app.size.1)).expect("test backend");
+    term.draw(|f| g2a_tui::ui::render(f, app, theme))
+        .expect("draw");
+    term
+}
+
+pub fn draw(app: &App) -> Terminal<TestBackend> {
+    draw_with(app, &Theme::default())
+}
+
+/// The screen as text, one line per row.
+pub fn screen(term: &Terminal<TestBackend>) -> String {
+    let buf = term.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
