@@ -31,7 +31,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// How the access token is sent: NOTES.md says nobody confirmed which one the API
 /// accepts today, so both are supported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuthScheme {
     /// `Authorization: Bearer TOKEN`
     #[default]
