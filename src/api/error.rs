@@ -98,6 +98,8 @@ pub enum ApiError {
     },
     #[error("the {} answer has an unexpected shape: {detail}", .endpoint.noun())]
     BadShape { endpoint: Endpoint, detail: String },
+    #[error("internal error while fetching the {}: {detail}", .endpoint.noun())]
+    Internal { endpoint: Endpoint, detail: String },
 }
 
 fn not_found_text(endpoint: Endpoint, id: &str) -> String {
@@ -157,6 +159,7 @@ impl ApiError {
             ApiError::NotJson { .. } => "a proxy or login page may be in the way; check --base-url".into(),
             ApiError::BadShape { .. } => "the API answered in a form this version does not know".into(),
             ApiError::TooLarge { .. } => "check --base-url points at the Remote Support API".into(),
+            ApiError::Internal { .. } => "a bug in g2a-tui; fetch again, and report it if it happens again".into(),
         })
     }
 
