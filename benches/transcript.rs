@@ -9,10 +9,11 @@ use chrono::{TimeZone, Utc};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use g2a_tui::api::worker::{Answer, Request};
-use g2a_tui::api::{Event, Timestamp, Transcript};
+use g2a_tui::api::{Event, Session, Status, Timestamp, Transcript};
 use g2a_tui::app::update::{start, update, Effect, Msg};
-use g2a_tui::app::App;
+use g2a_tui::app::{App, Context};
 use g2a_tui::timefmt::Zone;
+use g2a_tui::ui::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -47,7 +48,7 @@ fn loaded(n: usize) -> App {
     let now = Instant::now();
     let mut app = App::new(
         Some("1".into()),
-        None,
+        Context::default(),
         Zone::Utc,
         (160, 48),
         now,
@@ -85,12 +86,13 @@ fn key(app: &mut App, code: KeyCode) {
 }
 
 fn bench(c: &mut Criterion) {
+    let theme = Theme::default();
     let mut term = Terminal::new(TestBackend::new(160, 48)).expect("backend");
     for n in [1_000usize, 1_000_000] {
         let mut app = loaded(n);
         c.bench_function(&format!("frame_tail_{n}"), |b| {
             b.iter(|| {
-                term.draw(|f| g2a_tui::ui::render(f, black_box(&app)))
+                term.draw(|f| g2a_tui::ui::render(f, black_box(&app), &theme))
                     .expect("draw");
             })
         });
@@ -98,7 +100,8 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("page_down_and_frame_{n}"), |b| {
             b.iter(|| {
                 key(&mut app, KeyCode::PageDown);
-                term.draw(|f| g2a_tui::ui::render(f, &app)).expect("draw");
+                term.draw(|f| g2a_tui::ui::render(f, &app, &theme))
+                    .expect("draw");
             })
         });
         c.bench_function(&format!("resize_and_frame_{n}"), |b| {
@@ -108,7 +111,8 @@ fn bench(c: &mut Criterion) {
                 let size = if wide { (160, 48) } else { (120, 40) };
                 let (now, wall) = (app.now, app.wall);
                 update(&mut app, Msg::Resize(size.0, size.1), now, wall);
-                term.draw(|f| g2a_tui::ui::render(f, &app)).expect("draw");
+                term.draw(|f| g2a_tui::ui::render(f, &app, &theme))
+                    .expect("draw");
             })
         });
         // Sanitising and classifying every message on arrival is the one O(n) step.
@@ -127,9 +131,82 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// An active session (its clock ticks every second) with `notes` bytes of notes.
+fn with_notes(bytes: usize) -> App {
+    let mut app = loaded(300);
+    let now = app.now;
+    let fx = update(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE)),
+        now,
+        Utc::now(),
+    );
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch(Request::Session { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("session request");
+    let session = Session {
+        status: Some(Status::Active),
+        started_at: Some(Timestamp::parse("2026-11-20T14:00:00Z")),
+        expert_name: Some("Dana Whitfield".into()),
+        notes: Some("Rebuilt the OST profile; repaired Office. ".repeat(bytes / 42 + 1)),
+        ..Default::default()
+    };
+    update(
+        &mut app,
+        Msg::Answer(Answer::Session(id, Ok(session))),
+        now,
+        Utc::now(),
+    );
+    key(&mut app, KeyCode::Char('1'));
+    app
+}
+
+/// Issue 6: a 10 MiB notes field must not make a key press cost more than a short one
+/// (the session pane's rows are built once per width and data change, and a field
+/// longer than a few screens is cut).
+fn notes(c: &mut Criterion) {
+    let theme = Theme::default();
+    let mut term = Terminal::new(TestBackend::new(160, 48)).expect("backend");
+    for (name, bytes) in [("short", 200usize), ("10MiB", 10 * 1024 * 1024)] {
+        let mut app = with_notes(bytes);
+        c.bench_function(&format!("notes_{name}_key_and_frame"), |b| {
+            let mut down = false;
+            b.iter(|| {
+                down = !down;
+                key(
+                    &mut app,
+                    if down {
+                        KeyCode::Char('j')
+                    } else {
+                        KeyCode::Char('k')
+                    },
+                );
+                term.draw(|f| g2a_tui::ui::render(f, &app, &theme))
+                    .expect("draw");
+            })
+        });
+        // The running clock of an active session changes the pane once a second.
+        c.bench_function(&format!("notes_{name}_clock_tick_and_frame"), |b| {
+            let mut secs = 0;
+            b.iter(|| {
+                secs += 1;
+                let wall = app.wall + chrono::TimeDelta::seconds(1);
+                let now = app.now;
+                update(&mut app, Msg::Tick, now, wall);
+                term.draw(|f| g2a_tui::ui::render(f, &app, &theme))
+                    .expect("draw");
+            })
+        });
+    }
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench
+    targets = bench, notes
 }
 criterion_main!(benches);

@@ -1,10 +1,14 @@
 //! The command line. These names are a contract other issues and tests rely on.
+//! clap stays here (and in main.rs): [`CommonArgs::settings`] maps the options into
+//! plain [`Settings`] that the rest of the program takes.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::{AuthScheme, DEFAULT_BASE_URL};
+use crate::connection::Settings;
 
 pub const EXIT_CODES: &str = "\
 Exit status:
@@ -52,10 +56,6 @@ pub struct PrintArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
-
-    /// Show times in UTC instead of the local zone
-    #[arg(long)]
-    pub utc: bool,
 
     /// Show partner userTokens instead of masking them
     #[arg(long)]
@@ -107,8 +107,8 @@ pub struct CommonArgs {
     pub token: Option<String>,
 
     /// How the token is sent: 'Authorization: Bearer T' or 'Authorization: OAuth oauth_token=T'
-    #[arg(long, env = "G2A_AUTH_SCHEME", value_enum, default_value_t = AuthScheme::Bearer, global = true)]
-    pub auth_scheme: AuthScheme,
+    #[arg(long, env = "G2A_AUTH_SCHEME", value_enum, default_value_t = AuthSchemeArg::Bearer, global = true)]
+    pub auth_scheme: AuthSchemeArg,
 
     /// Partner system domain for the links pane
     #[arg(long, env = "G2A_SYSTEM_DOMAIN", global = true, value_name = "DOMAIN")]
@@ -118,4 +118,121 @@ pub struct CommonArgs {
     #[arg(long, default_value_t = 30, global = true, value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
+
+    /// Show times in UTC instead of the local zone
+    #[arg(long, global = true)]
+    pub utc: bool,
+}
+
+/// Which of the viewer's streams is not a terminal, said so a user knows what to fix.
+pub fn not_a_terminal(stdin_is_tty: bool, stdout_is_tty: bool) -> Option<&'static str> {
+    match (stdin_is_tty, stdout_is_tty) {
+        (true, true) => None,
+        (false, true) => Some("standard input is not a terminal"),
+        (true, false) => Some("standard output is not a terminal"),
+        (false, false) => Some("standard input and standard output are not terminals"),
+    }
+}
+
+impl CommonArgs {
+    /// The options as plain settings, for code that knows nothing of clap.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            demo: self.demo,
+            base_url: self.base_url.clone(),
+            token: self.token.clone(),
+            auth_scheme: self.auth_scheme.into(),
+            system_domain: self.system_domain.clone(),
+            timeout: Duration::from_secs(self.timeout),
+            utc: self.utc,
+        }
+    }
+}
+
+/// `--auth-scheme` as clap reads it; [`AuthScheme`] is the API's own type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum AuthSchemeArg {
+    /// `Authorization: Bearer TOKEN`
+    #[default]
+    Bearer,
+    /// `Authorization: OAuth oauth_token=TOKEN`
+    Oauth,
+}
+
+impl From<AuthSchemeArg> for AuthScheme {
+    fn from(arg: AuthSchemeArg) -> Self {
+        match arg {
+            AuthSchemeArg::Bearer => AuthScheme::Bearer,
+            AuthSchemeArg::Oauth => AuthScheme::Oauth,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("g2a-tui").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn says_which_stream_is_not_a_terminal() {
+        assert_eq!(not_a_terminal(true, true), None);
+        assert_eq!(
+            not_a_terminal(false, true),
+            Some("standard input is not a terminal")
+        );
+        assert_eq!(
+            not_a_terminal(true, false),
+            Some("standard output is not a terminal")
+        );
+        assert_eq!(
+            not_a_terminal(false, false),
+            Some("standard input and standard output are not terminals")
+        );
+    }
+
+    #[test]
+    fn utc_is_an_option_of_every_mode() {
+        for args in [
+            &["--utc", "482913657"][..],
+            &["482913657", "--utc"],
+            &["print", "--utc", "482913657"],
+            &["--utc", "print", "482913657"],
+        ] {
+            let cli = parse(args).map_err(|e| e.to_string());
+            let settings = cli.as_ref().map(|c| c.common.settings());
+            assert_eq!(settings.map(|s| s.utc), Ok(true), "{args:?}");
+        }
+        let cli = parse(&["print", "482913657"]).map_err(|e| e.to_string());
+        assert_eq!(cli.map(|c| c.common.settings().utc), Ok(false));
+    }
+
+    #[test]
+    fn settings_carry_every_common_option() {
+        let cli = parse(&[
+            "--demo",
+            "--base-url",
+            "http://h",
+            "--token",
+            "t",
+            "--auth-scheme",
+            "oauth",
+            "--system-domain",
+            "d",
+            "--timeout",
+            "7",
+        ])
+        .map_err(|e| e.to_string());
+        let s = cli.map(|c| c.common.settings());
+        let s = s.as_ref();
+        assert_eq!(s.map(|s| s.demo), Ok(true));
+        assert_eq!(s.map(|s| s.base_url.as_str()), Ok("http://h"));
+        assert_eq!(s.map(|s| s.token.as_deref()), Ok(Some("t")));
+        assert_eq!(s.map(|s| s.auth_scheme), Ok(AuthScheme::Oauth));
+        assert_eq!(s.map(|s| s.system_domain.as_deref()), Ok(Some("d")));
+        assert_eq!(s.map(|s| s.timeout), Ok(Duration::from_secs(7)));
+        assert_eq!(s.map(|s| s.utc), Ok(false));
+    }
 }

@@ -4,9 +4,39 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
-use crate::api::{ApiError, Client, ClientConfig};
-use crate::cli::CommonArgs;
+use crate::api::{ApiError, AuthScheme, Client, ClientConfig};
 use crate::demo::{self, DemoServer};
+
+/// What every mode needs to know to reach the API, free of any command-line types
+/// (`cli::CommonArgs::settings` builds it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Use the bundled demo API, started in-process on loopback.
+    pub demo: bool,
+    pub base_url: String,
+    pub token: Option<String>,
+    pub auth_scheme: AuthScheme,
+    /// Partner system domain for the links pane.
+    pub system_domain: Option<String>,
+    /// Per request.
+    pub timeout: Duration,
+    /// Times in UTC instead of the local zone.
+    pub utc: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("demo", &self.demo)
+            .field("base_url", &self.base_url)
+            .field("token", &self.token.as_ref().map(|_| "<hidden>"))
+            .field("auth_scheme", &self.auth_scheme)
+            .field("system_domain", &self.system_domain)
+            .field("timeout", &self.timeout)
+            .field("utc", &self.utc)
+            .finish()
+    }
+}
 
 /// A ready client and what to read with it. Holds the demo server alive in demo mode.
 pub struct Connection {
@@ -18,9 +48,9 @@ pub struct Connection {
 impl Connection {
     /// In demo mode the demo's own system domain is used unless `--system-domain` (or
     /// its env var) names another.
-    pub async fn open(args: &CommonArgs) -> Result<Self, ApiError> {
-        let timeout = Duration::from_secs(args.timeout);
-        if args.demo {
+    pub async fn open(settings: &Settings) -> Result<Self, ApiError> {
+        let timeout = settings.timeout;
+        if settings.demo {
             let server = DemoServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
                 .await
                 .map_err(|e| ApiError::Connect {
@@ -30,11 +60,11 @@ impl Connection {
             let client = Client::new(&ClientConfig {
                 base_url: server.base_url(),
                 token: Some(demo::TOKEN.to_string()),
-                auth_scheme: args.auth_scheme,
+                auth_scheme: settings.auth_scheme,
                 timeout,
             })?;
-            let system_domain =
-                non_empty(&args.system_domain).or_else(|| Some(demo::SYSTEM_DOMAIN.to_string()));
+            let system_domain = non_empty(&settings.system_domain)
+                .or_else(|| Some(demo::SYSTEM_DOMAIN.to_string()));
             return Ok(Connection {
                 client,
                 system_domain,
@@ -42,14 +72,17 @@ impl Connection {
             });
         }
         let client = Client::new(&ClientConfig {
-            base_url: args.base_url.clone(),
-            token: args.token.clone(),
-            auth_scheme: args.auth_scheme,
+            base_url: settings.base_url.clone(),
+            token: settings.token.clone(),
+            auth_scheme: settings.auth_scheme,
             timeout,
         })?;
         Ok(Connection {
             client,
-            system_domain: args.system_domain.clone().filter(|d| !d.trim().is_empty()),
+            system_domain: settings
+                .system_domain
+                .clone()
+                .filter(|d| !d.trim().is_empty()),
             demo: None,
         })
     }

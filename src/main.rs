@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use g2a_tui::api::{ApiError, ErrorClass};
-use g2a_tui::cli::{Cli, Command, PrintArgs};
+use g2a_tui::cli::{self, Cli, Command, PrintArgs};
 use g2a_tui::connection::Connection;
 use g2a_tui::timefmt::Zone;
 use g2a_tui::{demo, print};
@@ -36,23 +36,30 @@ fn main() -> ExitCode {
 
 async fn run_viewer(cli: &Cli) -> ExitCode {
     use std::io::IsTerminal;
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+    let (stdin, stdout) = (
+        std::io::stdin().is_terminal(),
+        std::io::stdout().is_terminal(),
+    );
+    if let Some(which) = cli::not_a_terminal(stdin, stdout) {
         return fail_plain(
-            "the viewer needs a terminal (stdin and stdout are not one)\nhint: use `g2a-tui print` to write the session to a file or a pipe",
+            &format!("the viewer needs a terminal: {which}\nhint: use `g2a-tui print` to write the session to a file or a pipe"),
             2,
         );
     }
-    let conn = match Connection::open(&cli.common).await {
+    let settings = cli.common.settings();
+    let conn = match Connection::open(&settings).await {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
+    // Shown as `#482913657`, pasted back the same way: the id is normalised once here.
     let id = cli
         .session_id
-        .clone()
+        .as_deref()
+        .map(g2a_tui::api::normalize_session_id)
         .or_else(|| conn.demo.is_some().then(|| demo::MAIN_SESSION.to_string()));
     let opts = g2a_tui::viewer::Options {
         session_id: id,
-        zone: Zone::Local,
+        zone: if settings.utc { Zone::Utc } else { Zone::Local },
         keymap: g2a_tui::app::Keymap::default(),
         theme: g2a_tui::ui::Theme::from_env(),
     };
@@ -78,7 +85,8 @@ async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
             )
         }
     };
-    let conn = match Connection::open(&cli.common).await {
+    let settings = cli.common.settings();
+    let conn = match Connection::open(&settings).await {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
@@ -88,7 +96,7 @@ async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
     };
     let opts = print::PrintOptions {
         format: args.format.into(),
-        zone: if args.utc { Zone::Utc } else { Zone::Local },
+        zone: if settings.utc { Zone::Utc } else { Zone::Local },
         reveal_secrets: args.reveal_secrets,
     };
     let out = print::render(&report, &opts, chrono::Utc::now());

@@ -117,6 +117,13 @@ fn install_panic_hook() {
     }
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A panic in a background task (a fetch) is caught by the worker and shown in
+        // its pane; the viewer goes on, so its screen must neither be torn down nor
+        // scribbled on by the message. Only the thread that draws restores.
+        let ui_thread = std::thread::current().name() == Some("main");
+        if ACTIVE.load(Ordering::SeqCst) && !ui_thread {
+            return;
+        }
         restore();
         previous(info);
     }));

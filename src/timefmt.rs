@@ -1,11 +1,17 @@
 //! Times and durations as technicians read them, shared by `print` and the viewer.
 
-use chrono::{DateTime, Local, TimeDelta, Utc};
+use chrono::{DateTime, FixedOffset, Local, NaiveDate, NaiveDateTime, TimeDelta, TimeZone, Utc};
 
 use crate::api::{Session, Status, Timestamp};
 use crate::sanitize::sanitize_line;
 
 /// Which zone times are shown in: the local one by default, UTC with `--utc`.
+///
+/// Every path here is total: a time chrono can hold may still not fit once shifted
+/// into the local zone (`+262142-12-31T23:59:59Z` is chrono's last second, and one
+/// hour east of UTC it is past it; `DateTime::with_timezone(&Local)` then panics when
+/// formatted). Such a time is shown in UTC by the functions that only have the parsed
+/// time, and as the server sent it by [`Zone::stamp`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Zone {
     #[default]
@@ -26,36 +32,60 @@ impl Zone {
         self.format(t, "%H:%M:%S")
     }
 
-    /// The calendar day a time falls on here, for date separators.
-    pub fn day(self, t: DateTime<Utc>) -> chrono::NaiveDate {
-        match self {
-            Zone::Utc => t.date_naive(),
-            Zone::Local => t.with_timezone(&Local).date_naive(),
-        }
+    /// The calendar day a time falls on here, for date separators (the UTC day when
+    /// the time cannot be shown in the local zone).
+    pub fn day(self, t: DateTime<Utc>) -> NaiveDate {
+        self.wall_clock_or_utc(t).date()
     }
 
     /// Zone name appended to full times so a reader knows which clock they see.
     pub fn suffix(self, t: DateTime<Utc>) -> String {
-        match self {
-            Zone::Utc => "UTC".into(),
-            Zone::Local => t.with_timezone(&Local).format("%:z").to_string(),
+        match self.wall_clock(t) {
+            Some((_, Some(offset))) => offset_text(offset),
+            Some((_, None)) | None => "UTC".into(),
         }
+    }
+
+    /// The time on this zone's wall clock and the offset used (`None` for UTC), or
+    /// `None` when it falls outside the dates chrono can represent.
+    pub fn wall_clock(self, t: DateTime<Utc>) -> Option<(NaiveDateTime, Option<FixedOffset>)> {
+        let utc = t.naive_utc();
+        match self {
+            Zone::Utc => Some((utc, None)),
+            Zone::Local => {
+                let offset = Local.offset_from_utc_datetime(&utc);
+                Some((utc.checked_add_offset(offset)?, Some(offset)))
+            }
+        }
+    }
+
+    fn wall_clock_or_utc(self, t: DateTime<Utc>) -> NaiveDateTime {
+        self.wall_clock(t).map_or(t.naive_utc(), |(wall, _)| wall)
     }
 
     fn format(self, t: DateTime<Utc>, fmt: &str) -> String {
-        match self {
-            Zone::Utc => t.format(fmt).to_string(),
-            Zone::Local => t.with_timezone(&Local).format(fmt).to_string(),
-        }
+        self.wall_clock_or_utc(t).format(fmt).to_string()
     }
 
-    /// A full timestamp with its zone, or the raw text when it did not parse.
+    /// A full timestamp with its zone, or the raw text when it did not parse or cannot
+    /// be shown in this zone.
     pub fn stamp(self, ts: &Timestamp) -> String {
-        match ts.at {
-            Some(t) => format!("{} {}", self.date_time(t), self.suffix(t)),
+        match ts.at.and_then(|t| self.wall_clock(t)) {
+            Some((wall, offset)) => {
+                let zone = offset.map_or_else(|| "UTC".to_string(), offset_text);
+                format!("{} {zone}", wall.format("%Y-%m-%d %H:%M:%S"))
+            }
             None => ts.raw.clone(),
         }
     }
+}
+
+/// `+05:45`, `-10:00`: the offset as `%:z` writes it.
+fn offset_text(offset: FixedOffset) -> String {
+    let secs = offset.local_minus_utc();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let mins = secs.unsigned_abs() / 60;
+    format!("{sign}{:02}:{:02}", mins / 60, mins % 60)
 }
 
 /// "45s", "2m 13s", "1h 04m", "3d 2h": two units at most, as a glance needs.
@@ -76,9 +106,11 @@ pub fn duration(d: TimeDelta) -> String {
     format!("{sign}{body}")
 }
 
-/// The span between two timestamps, when both parsed.
+/// The span between two timestamps, when both parsed and in order: a session that
+/// "ends before it starts" (clock skew, a bad record) shows its times, never a
+/// negative duration.
 pub fn between(from: Option<&Timestamp>, to: Option<&Timestamp>) -> Option<TimeDelta> {
-    Some(to?.at? - from?.at?)
+    Some(to?.at? - from?.at?).filter(|d| *d >= TimeDelta::zero())
 }
 
 /// The three moments of a session a technician asks about.
@@ -117,6 +149,7 @@ pub fn milestones(s: &Session, zone: Zone, now: DateTime<Utc>) -> Vec<Milestone>
             at: stamp(started),
             span: live
                 .zip(started.at)
+                .filter(|(_, at)| *at <= now)
                 .map(|(what, at)| format!("{what} {}", duration(now - at))),
         });
     }
@@ -142,6 +175,20 @@ pub fn milestones(s: &Session, zone: Zone, now: DateTime<Utc>) -> Vec<Milestone>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn out_of_order_times_have_no_span() {
+        let s = Session {
+            started_at: Some(Timestamp::parse("2026-11-20T15:00:00Z")),
+            customer_joined_at: Some(Timestamp::parse("2026-11-20T14:59:00Z")),
+            ended_at: Some(Timestamp::parse("2026-11-20T14:00:00Z")),
+            status: Some(Status::Complete),
+            ..Default::default()
+        };
+        let m = milestones(&s, Zone::Utc, Utc::now());
+        assert_eq!(m.len(), 3, "every time is still shown");
+        assert!(m.iter().all(|m| m.span.is_none()), "{m:?}");
+    }
 
     #[test]
     fn durations_read_at_a_glance() {
@@ -172,6 +219,28 @@ mod tests {
         assert_eq!(span(&s).as_deref(), Some("running for 2m 30s"));
         s.status = Some(Status::Complete);
         assert_eq!(span(&s), None);
+    }
+
+    #[test]
+    fn calendar_edges_in_utc() {
+        let ts = Timestamp::parse("+262142-12-31T23:59:59Z");
+        assert_eq!(Zone::Utc.stamp(&ts), "+262142-12-31 23:59:59 UTC");
+        let t = DateTime::<Utc>::MIN_UTC;
+        assert_eq!(Zone::Utc.time(t), "00:00:00");
+        assert_eq!(Zone::Utc.day(t), NaiveDate::MIN);
+        assert_eq!(Zone::Utc.suffix(t), "UTC");
+    }
+
+    #[test]
+    fn offsets_written_like_percent_colon_z() {
+        let east = FixedOffset::east_opt(5 * 3600 + 45 * 60).map(offset_text);
+        assert_eq!(east.as_deref(), Some("+05:45"));
+        let west = FixedOffset::west_opt(9 * 3600 + 30 * 60).map(offset_text);
+        assert_eq!(west.as_deref(), Some("-09:30"));
+        assert_eq!(
+            FixedOffset::east_opt(0).map(offset_text).as_deref(),
+            Some("+00:00")
+        );
     }
 
     #[test]

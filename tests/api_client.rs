@@ -238,11 +238,121 @@ async fn events_200_object_shape() {
 
 #[tokio::test]
 async fn events_404_is_an_empty_transcript_not_an_error() {
-    let (server, client) = answering(ResponseTemplate::new(404).set_body_string("nope")).await;
-    let t = client.transcript("S1").await.expect("404 is not a failure");
-    assert_eq!(t.absence, Some(TranscriptAbsence::NoTranscript));
-    assert!(t.events.is_empty());
-    assert_eq!(requests(&server).await.len(), 1);
+    let bodies = [
+        ResponseTemplate::new(404),
+        ResponseTemplate::new(404).set_body_json(json!({"error": "no transcript"})),
+        ResponseTemplate::new(404).set_body_raw("\u{feff}{}", "application/json"),
+    ];
+    for template in bodies {
+        let (server, client) = answering(template).await;
+        let t = client.transcript("S1").await.expect("404 is not a failure");
+        assert_eq!(t.absence, Some(TranscriptAbsence::NoTranscript));
+        assert!(t.events.is_empty());
+        assert_eq!(requests(&server).await.len(), 1);
+    }
+}
+
+const NGINX_404: &str = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n\
+                         <center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                         </body>\r\n</html>\r\n";
+
+/// A web server's own 404 page (a wrong --base-url) says nothing about the session:
+/// it must not read "session not found" or "no chat transcript".
+#[tokio::test]
+async fn a_404_page_that_is_not_json_means_the_base_url_is_wrong() {
+    let pages = [
+        ResponseTemplate::new(404).set_body_raw(NGINX_404, "text/html"),
+        ResponseTemplate::new(404).set_body_raw("404 page not found\n", "text/plain"),
+    ];
+    for template in pages {
+        for ep in [Ep::Session, Ep::Events, Ep::Links] {
+            let (server, client) = answering(template.clone()).await;
+            let e = checked(call(&client, ep).await.expect_err("not the API"));
+            let ApiError::NotTheApi {
+                endpoint,
+                url,
+                status,
+                excerpt,
+            } = &e
+            else {
+                panic!("{ep:?}: {e:?}");
+            };
+            assert_eq!(*endpoint, ep.endpoint());
+            assert_eq!(*status, 404);
+            assert!(url.starts_with(&server.uri()), "{url}");
+            assert!(url.contains(PREFIX), "{url}");
+            assert!(excerpt.contains("404"), "{excerpt}");
+            let msg = e.to_string();
+            assert!(
+                msg.contains("does not look like the GoToAssist API"),
+                "{msg}"
+            );
+            assert!(!msg.contains("not found for this account"), "{msg}");
+            assert!(!msg.contains("no chat transcript"), "{msg}");
+            assert_eq!(e.class(), g2a_tui::api::ErrorClass::Api);
+            assert_eq!(e.status(), Some(404));
+            let hint = e.hint().unwrap_or_default();
+            assert!(
+                hint.contains("--base-url") && hint.contains("https://api.getgo.com"),
+                "{hint}"
+            );
+        }
+    }
+    // An empty or JSON 404 on the session is still "not found".
+    for template in [
+        ResponseTemplate::new(404),
+        ResponseTemplate::new(404).set_body_json(json!({"msg": "Session not found"})),
+    ] {
+        let (_server, client) = answering(template).await;
+        let e = checked(client.session("S1").await.expect_err("404"));
+        assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
+    }
+}
+
+#[tokio::test]
+async fn session_ids_as_people_paste_them() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{PREFIX}/sessions/482913657")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"sessionId": "482913657"})))
+        .expect(4)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{PREFIX}/sessions/482913657/events")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"events": []})))
+        .expect(4)
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    for id in [
+        "#482913657",
+        "482 913 657",
+        "# 482913657 ",
+        "\t#482 913 657\n",
+    ] {
+        client.session(id).await.expect(id);
+        client.transcript(id).await.expect(id);
+    }
+    // Nothing else is rewritten.
+    let (server, client) =
+        answering(ResponseTemplate::new(200).set_body_json(json!({"events": []}))).await;
+    for id in ["SS-87555", " abc def ", "#SS-87555"] {
+        client.session(id).await.expect(id);
+    }
+    let paths: Vec<String> = requests(&server)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            format!("{PREFIX}/sessions/SS-87555"),
+            format!("{PREFIX}/sessions/abc%20def"),
+            format!("{PREFIX}/sessions/SS-87555"),
+        ]
+    );
 }
 
 #[tokio::test]
@@ -1063,6 +1173,37 @@ async fn bad_base_urls_are_refused() {
     }
 }
 
+/// `--base-url` pasted with the API prefix (any case, with or without a trailing
+/// slash) is used as it is, without doubling the prefix.
+#[tokio::test]
+async fn base_url_that_already_ends_with_the_api_prefix() {
+    let server = MockServer::start().await;
+    Mock::given(path(format!("{PREFIX}/sessions/S1")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"sessionId": "S1"})))
+        .expect(4)
+        .mount(&server)
+        .await;
+    for base in [
+        format!("{}{PREFIX}", server.uri()),
+        format!("{}{PREFIX}/", server.uri()),
+        format!("{}/g2a/REST/v1", server.uri()),
+        format!("{}/G2a/Rest/V1/", server.uri()),
+    ] {
+        let client = Client::new(&config(
+            &base,
+            Some(TOKEN),
+            AuthScheme::Bearer,
+            Duration::from_secs(5),
+        ))
+        .expect("client");
+        let s = client.session("S1").await.expect(&base);
+        assert_eq!(s.session_id.as_deref(), Some("S1"));
+    }
+    for r in requests(&server).await {
+        assert_eq!(r.url.path(), format!("{PREFIX}/sessions/S1"));
+    }
+}
+
 #[tokio::test]
 async fn base_url_with_path_and_trailing_slash() {
     let server = MockServer::start().await;
@@ -1336,7 +1477,7 @@ async fn echoed_token_is_replaced_not_just_hidden() {
     )
     .await;
     assert!(
-        matches!(&e, ApiError::BadRequest { excerpt, .. } if excerpt == "bad: Bearer [token][0m!"),
+        matches!(&e, ApiError::BadRequest { excerpt, .. } if excerpt == "bad: Bearer [token]\u{241b}!"),
         "{e:?}"
     );
 }

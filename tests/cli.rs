@@ -39,6 +39,41 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// Without a terminal the viewer says which stream is not one, and exits 2.
+#[test]
+fn viewer_without_a_terminal_says_which_stream() {
+    let out = g2a(&["--demo"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("standard input and standard output are not terminals"),
+        "{err}"
+    );
+    assert!(err.contains("hint: use `g2a-tui print`"), "{err}");
+}
+
+/// `--utc` is an option of every mode: before the subcommand too.
+#[test]
+fn utc_before_or_after_the_subcommand() {
+    let local = stdout(&g2a(&["print", "--demo"]));
+    assert!(
+        local.contains("+00:00") && !local.contains(" UTC"),
+        "{local}"
+    );
+    for args in [
+        &["print", "--demo", "--utc"][..],
+        &["--utc", "print", "--demo"],
+    ] {
+        let out = g2a(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            text.contains(" UTC") && !text.contains("+00:00"),
+            "{args:?}: {text}"
+        );
+    }
+}
+
 #[test]
 fn print_demo_in_three_formats() {
     for format in ["text", "markdown", "json"] {
@@ -207,18 +242,28 @@ fn demo_server_subcommand_serves_until_terminated() {
         .expect("the listening address")
         .to_string();
     let hint = lines.next().expect("a second line").expect("utf-8");
-    assert!(hint.contains(&url) && hint.contains(TOKEN), "{hint}");
-    let out = g2a(&[
-        "print",
-        "--base-url",
-        &url,
-        "--token",
-        TOKEN,
-        "--system-domain",
-        "helpdesk.northwind.example",
-        "482913657",
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(hint.contains(&url), "{hint}");
+    // The token goes through the environment, never on a command line where other
+    // users could read it in the process list.
+    let command = hint.strip_prefix("try: ").expect("a command to try");
+    assert!(
+        command.starts_with(&format!("G2A_TOKEN={TOKEN} g2a-tui ")),
+        "{hint}"
+    );
+    assert!(!command.contains("--token"), "{hint}");
+    // Run the printed command as a shell would, as `print` (no terminal here).
+    let bin = env!("CARGO_BIN_EXE_g2a-tui");
+    let command = command.replacen("g2a-tui", &format!("'{bin}' print"), 1);
+    let out = Command::new("sh")
+        .args(["-c", &command])
+        .env_remove("G2A_TOKEN")
+        .env_remove("G2A_BASE_URL")
+        .env_remove("G2A_SYSTEM_DOMAIN")
+        .env_remove("G2A_AUTH_SCHEME")
+        .env("TZ", "UTC")
+        .output()
+        .expect("run the printed command");
+    assert_eq!(out.status.code(), Some(0), "{command}: {}", stderr(&out));
     assert!(stdout(&out).contains("Northwind ServiceDesk"));
     let pid = child.id().to_string();
     assert!(Command::new("kill")

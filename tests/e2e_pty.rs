@@ -256,7 +256,7 @@ async fn panes_fill_g_shows_last_message_q_restores() {
     let server = api(Duration::ZERO).await;
     let mut tui = start(&server);
     let screen = tui.wait_for("all three panes", |s| {
-        s.contains("Expert     Dana Whitfield")
+        s.contains("Expert          Dana Whitfield")
             && s.contains("chat message number 119")
             && s.contains("Northwind ServiceDesk")
     });
@@ -264,6 +264,11 @@ async fn panes_fill_g_shows_last_message_q_restores() {
         !screen.contains("partner-secret-xyz"),
         "the userToken is masked"
     );
+    // Mouse reporting asks for buttons and the wheel (1000, SGR 1006), never for
+    // every pointer motion (1003) or drags (1002): chatty over SSH.
+    let raw = String::from_utf8_lossy(&tui.raw.lock().expect("raw")).into_owned();
+    assert!(raw.contains("\x1b[?1000h") && raw.contains("\x1b[?1006h"));
+    assert!(!raw.contains("\x1b[?1003h") && !raw.contains("\x1b[?1002h"));
     tui.send("g");
     tui.wait_for("the top of the transcript", |s| {
         s.contains("chat message number 0") && !s.contains("number 119")
@@ -307,7 +312,7 @@ async fn session_pane_drawn_before_slow_transcript() {
     let server = api(Duration::from_secs(4)).await;
     let mut tui = start(&server);
     let screen = tui.wait_for("the session pane", |s| {
-        s.contains("Expert     Dana Whitfield")
+        s.contains("Expert          Dana Whitfield")
     });
     assert!(
         screen.contains("Loading transcript"),
@@ -468,4 +473,22 @@ async fn prompt_asks_for_a_session_id() {
         s.contains("chat message number 119") && s.contains("#777")
     });
     tui.quit_cleanly();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_after_a_failed_load_exits_with_its_status() {
+    let server = api(Duration::ZERO).await;
+    let mut args = args(&server);
+    // Nothing is mounted for this id: the session answers 404.
+    *args.last_mut().expect("id") = "404404".into();
+    let mut tui = Tui::start(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    // The prompt reopens by itself with the id and the reason.
+    let screen = tui.wait_for("the prompt", |s| s.contains("Session id: 404404"));
+    assert!(screen.contains("not found"), "{screen}");
+    // Esc goes back to the failed session; q quits with "not found" (4), as print does.
+    tui.send("\x1b");
+    tui.wait_for("the session view", |s| !s.contains("Session id:"));
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 4);
+    tui.assert_restored();
 }

@@ -152,6 +152,34 @@ fn json_keeps_the_bodies_as_received() {
     assert_eq!(doc["linksStatus"], "ok");
 }
 
+/// Every character the terminal sanitiser would change (controls, bidi, invisible format
+/// characters, line separators, tag characters beyond the BMP) is escaped in JSON, and
+/// the document still decodes to exactly what the server sent.
+#[test]
+fn json_escapes_what_the_sanitiser_changes_and_stays_lossless() {
+    let hostile = "SD-1\u{200b}23 \u{9b}2J \u{1b}]0;t\u{7} \u{202e}x\u{2066} \u{2028}\u{2029} \
+                   \u{ad}\u{feff}\u{61c}\u{2060}\u{fff9} \u{e0041}\u{e007f} 👩\u{200d}💻 \r";
+    let mut body = complete_session();
+    body["notes"] = json!(hostile);
+    let report = Report {
+        session: session(body.clone()),
+        ..complete_report()
+    };
+    let out = render(&report, &opts(Format::Json, true), now());
+    assert!(
+        !out.chars()
+            .any(|c| g2a_tui::sanitize::is_unsafe(c) && c != '\n'),
+        "{out}"
+    );
+    assert!(
+        out.contains("\\udb40\\udc41"),
+        "tag as a surrogate pair: {out}"
+    );
+    assert!(out.contains("👩\u{200d}💻"), "emoji with ZWJ kept as it is");
+    let doc: Value = serde_json::from_str(&out).expect("output is JSON");
+    assert_eq!(doc["session"], body);
+}
+
 fn active_report() -> Report {
     Report {
         session: session(json!({
@@ -370,7 +398,15 @@ fn hostile_text_never_reaches_the_terminal() {
             assert_terminal_safe(&out);
             // The content itself survives, minus the controls.
             assert!(out.contains("Spooler subsystem app has stopped"), "{out}");
-            assert!(out.contains("0;pwned"), "{out}");
+            if format != Format::Json {
+                // Each sequence is one visible marker, its payload not shown; the other
+                // controls are shown as pictures.
+                assert!(!out.contains("0;pwned"), "{out}");
+                assert!(
+                    out.contains("\u{241b}\u{241b}\u{241b}\u{241b}\u{2407}\u{2408}\u{2421}"),
+                    "{out}"
+                );
+            }
             if format == Format::Json {
                 // Lossless: the escapes decode back to exactly what the server sent.
                 let doc: Value = serde_json::from_str(&out).expect("output is JSON");

@@ -30,7 +30,6 @@ fn app_at(size: (u16, u16)) -> (App, Vec<Effect>, Instant) {
     (app, fx, now)
 }
 
-
 fn answer(app: &mut App, a: Answer) {
     let now = app.now + Duration::from_millis(10);
     let wall = app.wall;
@@ -97,7 +96,11 @@ fn start_fetches_all_three_concurrently_and_shows_loading() {
     let (app, fx, _) = app_at((120, 40));
     assert_eq!(fx.len(), 3);
     ids(&fx);
-    assert!(scr(&app).session.is_loading() && scr(&app).transcript.is_loading() && scr(&app).links.is_loading());
+    assert!(
+        scr(&app).session.is_loading()
+            && scr(&app).transcript.is_loading()
+            && scr(&app).links.is_loading()
+    );
     assert_eq!(
         scr(&app).focus,
         Pane::Transcript,
@@ -197,7 +200,8 @@ fn failure_keeps_last_good_data() {
     );
     assert!(matches!(scr(&app).session.load, Load::Failed { .. }));
     assert_eq!(
-        scr(&app).session
+        scr(&app)
+            .session
             .data
             .as_ref()
             .and_then(|s| s.expert_name.as_deref()),
@@ -223,7 +227,10 @@ fn transcript_scrolling_is_bounded_and_g_follows() {
     key(&mut app, KeyCode::Char('k'));
     assert!(!scr(&app).view.is_following());
     key(&mut app, KeyCode::Char('g'));
-    assert_eq!(scr(&app).view.anchor.map(|a| (a.entry, a.row)), Some((0, 0)));
+    assert_eq!(
+        scr(&app).view.anchor.map(|a| (a.entry, a.row)),
+        Some((0, 0))
+    );
     key(&mut app, KeyCode::Char('k'));
     key(&mut app, KeyCode::PageUp);
     assert_eq!(
@@ -237,7 +244,10 @@ fn transcript_scrolling_is_bounded_and_g_follows() {
     key(&mut app, KeyCode::Char('G'));
     assert!(scr(&app).view.is_following());
     key(&mut app, KeyCode::Char('j'));
-    assert!(scr(&app).view.is_following(), "cannot scroll below the bottom");
+    assert!(
+        scr(&app).view.is_following(),
+        "cannot scroll below the bottom"
+    );
 }
 
 #[test]
@@ -282,7 +292,11 @@ fn help_overlay_swallows_scroll_keys() {
 fn quit_keys() {
     let (mut app, _, _) = app_at((120, 40));
     assert_eq!(key(&mut app, KeyCode::Char('q')), vec![Effect::Quit]);
-    assert_eq!(app.failure(), None, "quitting a loading session is a success");
+    assert_eq!(
+        app.failure(),
+        None,
+        "quitting a loading session is a success"
+    );
     let (mut app, _, _) = app_at((120, 40));
     assert_eq!(
         press(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL),
@@ -378,7 +392,10 @@ fn a_session_that_cannot_be_loaded_reopens_the_prompt_and_sets_the_exit_status()
         answer(&mut app, Answer::Session(sid, Err(error.clone())));
         let p = prompt(&app);
         assert_eq!(p.value(), "482913657", "pre-filled with the id that failed");
-        assert!(p.error.as_deref().is_some_and(|e| e.contains(&error.to_string())));
+        assert!(p
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains(&error.to_string())));
         assert_eq!(app.failure(), Some(class));
         // Esc goes back to the failed session; quitting there keeps the status.
         key(&mut app, KeyCode::Esc);
@@ -424,7 +441,10 @@ fn paging_and_following_agree_with_the_screen_while_an_error_banner_shows() {
     let screen = common::screen(&common::draw(&app));
     assert!(!screen.contains("message number 199"), "{screen}");
     key(&mut app, KeyCode::PageDown);
-    assert!(scr(&app).view.is_following(), "one page down is the end again");
+    assert!(
+        scr(&app).view.is_following(),
+        "one page down is the end again"
+    );
     let screen = common::screen(&common::draw(&app));
     assert!(screen.contains("message number 199"), "{screen}");
     // Every row between the banner and the border is used: no row is lost to
@@ -578,4 +598,29 @@ fn help_scrolls_only_when_it_does_not_fit() {
         Pane::Transcript,
         "the panes underneath did not move"
     );
+}
+
+#[test]
+fn focus_starts_on_the_first_pane_with_content() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (_, t, _) = ids(&fx);
+    answer(
+        &mut app,
+        Answer::Transcript(t, Ok(Transcript::none_for_session())),
+    );
+    assert_eq!(
+        scr(&app).focus,
+        Pane::Session,
+        "nothing to read in the transcript"
+    );
+    // Once the reader picks a pane, a refresh does not move them.
+    key(&mut app, KeyCode::Char('3'));
+    let fx = key(&mut app, KeyCode::Char('r'));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(5))));
+    assert_eq!(scr(&app).focus, Pane::Links);
+    let (mut app, fx, _) = app_at((80, 24));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(5))));
+    assert_eq!(scr(&app).focus, Pane::Transcript);
 }

@@ -266,7 +266,11 @@ fn help_overlay_lists_every_binding() {
     press(&mut app, '?');
     let screen = draw(&app).backend().to_string();
     for b in app.keymap.bindings(Mode::Normal) {
-        assert!(screen.contains(b.action.help()), "help lists {:?}", b.action);
+        assert!(
+            screen.contains(b.action.help()),
+            "help lists {:?}",
+            b.action
+        );
         assert!(screen.contains(&b.keys_label()), "help lists {:?}", b.keys);
     }
     for s in g2a_tui::present::transcript::Speaker::ALL {
@@ -365,7 +369,11 @@ fn scrollbar_only_when_the_transcript_scrolls() {
     .expect("short");
     feed(&mut app, Answer::Transcript(t, Ok(short)));
     let term = draw(&app);
-    assert_eq!(scrollbar_cells(&app, &term), 0, "everything fits: no scrollbar");
+    assert_eq!(
+        scrollbar_cells(&app, &term),
+        0,
+        "everything fits: no scrollbar"
+    );
     insta::assert_snapshot!("scrollbar_absent", term.backend());
 
     let mut app = loaded((80, 24));
@@ -417,7 +425,10 @@ fn each_speaker_has_a_mark_that_reads_without_colour() {
     let screen = common::screen(&term);
     for (mark, who) in [
         ("·", "Dana Whitfield joined the session"),
-        (">", "morgan lee: Hi, Outlook crashes. My colleague has left."),
+        (
+            ">",
+            "morgan lee: Hi, Outlook crashes. My colleague has left.",
+        ),
         ("*", "DANA@northwind.example: Let me take a look."),
         ("+", "Ravi  Patel: Checking the VPN gateway."),
         ("?", "Sam from IT: I can help too."),
@@ -439,12 +450,24 @@ fn long_urls_wrap_at_their_punctuation() {
         Some("https://servicedesk.northwind.example/tickets/SD-20417?view=full&tab=notes".into());
     s2.customer_join_url = Some("javascript:alert(1)".into());
     feed(&mut app, Answer::Session(s, Ok(s2)));
-    feed(&mut app, Answer::Transcript(t, Ok(Transcript::none_for_session())));
+    feed(
+        &mut app,
+        Answer::Transcript(t, Ok(Transcript::none_for_session())),
+    );
     let term = draw(&app);
     let screen = common::screen(&term);
-    assert!(screen.contains("https://servicedesk.northwind.example/ "), "{screen}");
-    assert!(screen.contains(" tickets/SD-20417?view=full&tab=notes"), "{screen}");
-    assert!(screen.contains("lasted 49m 18s"), "a duration stays whole\n{screen}");
+    assert!(
+        screen.contains("https://servicedesk.northwind.example/ "),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(" tickets/SD-20417?view=full&tab=notes"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("lasted 49m 18s"),
+        "a duration stays whole\n{screen}"
+    );
     // Only http(s) URLs are drawn as links.
     let buf = term.backend().buffer();
     let style_of = |needle: &str| {
@@ -474,7 +497,9 @@ fn a_long_error_gets_the_status_line_and_ends_with_an_ellipsis() {
             l.expect("links"),
             Err(ApiError::BadRequest {
                 endpoint: Endpoint::Links,
-                excerpt: "systemDomain is not registered for this account: helpdesk.northwind.example".into(),
+                excerpt:
+                    "systemDomain is not registered for this account: helpdesk.northwind.example"
+                        .into(),
             }),
         ),
     );
@@ -484,18 +509,46 @@ fn a_long_error_gets_the_status_line_and_ends_with_an_ellipsis() {
     assert!(status.trim_end().ends_with('…'), "{status}");
     assert!(!status.contains("refresh"), "hints drop first: {status}");
     // The pane says briefly what failed for it.
-    assert!(screen.contains("HTTP 400 Bad Request on the partner links"), "{screen}");
+    assert!(
+        screen.contains("HTTP 400 Bad Request on the partner links"),
+        "{screen}"
+    );
     insta::assert_snapshot!("long_error_80", screen);
 }
 
 #[test]
 fn each_empty_state_says_what_is_true() {
     let cases: [(&str, Option<Status>, Transcript, &str); 5] = [
-        ("waiting", Some(Status::Waiting), Transcript::none_for_session(), "the customer has not joined"),
-        ("not_started", Some(Status::NotStarted), Transcript::default(), "the customer has not joined"),
-        ("abandoned", Some(Status::Abandoned), Transcript::none_for_session(), "the customer never joined"),
-        ("complete_404", Some(Status::Complete), Transcript::none_for_session(), "No chat transcript for this session"),
-        ("complete_empty", Some(Status::Complete), Transcript::default(), "The chat transcript is empty"),
+        (
+            "waiting",
+            Some(Status::Waiting),
+            Transcript::none_for_session(),
+            "the customer has not joined",
+        ),
+        (
+            "not_started",
+            Some(Status::NotStarted),
+            Transcript::default(),
+            "the customer has not joined",
+        ),
+        (
+            "abandoned",
+            Some(Status::Abandoned),
+            Transcript::none_for_session(),
+            "the customer never joined",
+        ),
+        (
+            "complete_404",
+            Some(Status::Complete),
+            Transcript::none_for_session(),
+            "No chat transcript for this session",
+        ),
+        (
+            "complete_empty",
+            Some(Status::Complete),
+            Transcript::default(),
+            "The chat transcript is empty",
+        ),
     ];
     for (name, status, t2, says) in cases {
         let (mut app, fx) = new_app((80, 24), None);
@@ -517,8 +570,20 @@ fn each_empty_state_says_what_is_true() {
     // A session that does not exist says so, not "no transcript".
     let (mut app, fx) = new_app((80, 24), None);
     let (s, t, _) = ids(&fx);
-    feed(&mut app, Answer::Session(s, Err(ApiError::NotFound { endpoint: Endpoint::Session, id: "482913657".into() })));
-    feed(&mut app, Answer::Transcript(t, Ok(Transcript::none_for_session())));
+    feed(
+        &mut app,
+        Answer::Session(
+            s,
+            Err(ApiError::NotFound {
+                endpoint: Endpoint::Session,
+                id: "482913657".into(),
+            }),
+        ),
+    );
+    feed(
+        &mut app,
+        Answer::Transcript(t, Ok(Transcript::none_for_session())),
+    );
     common::key(&mut app, KeyCode::Esc);
     let screen = common::screen(&draw(&app));
     assert!(screen.contains("the session was not found"), "{screen}");
@@ -534,7 +599,11 @@ fn no_color_draws_no_colour() {
     }
     // The badge still stands out: reversed video.
     let buf = term.backend().buffer();
-    let badge = buf.content().iter().find(|c| c.symbol() == "C").expect("COMPLETE");
+    let badge = buf
+        .content()
+        .iter()
+        .find(|c| c.symbol() == "C")
+        .expect("COMPLETE");
     assert!(badge.modifier.contains(ratatui::style::Modifier::REVERSED));
 }
 
@@ -549,9 +618,18 @@ fn every_hint_comes_from_the_keymap() {
     let screen = common::screen(&draw(&app));
     assert!(screen.contains("press End for the latest"), "{screen}");
     let status = screen.lines().last().expect("status");
-    assert!(status.contains("F1 help") && status.contains("x quit"), "{status}");
-    assert!(!status.contains("? help") && !status.contains("q quit"), "{status}");
+    assert!(
+        status.contains("F1 help") && status.contains("x quit"),
+        "{status}"
+    );
+    assert!(
+        !status.contains("? help") && !status.contains("q quit"),
+        "{status}"
+    );
     common::key(&mut app, KeyCode::F(1));
     let screen = common::screen(&draw(&app));
-    assert!(screen.contains("F2 close"), "the help footer names the close key: {screen}");
+    assert!(
+        screen.contains("F2 close"),
+        "the help footer names the close key: {screen}"
+    );
 }

@@ -31,7 +31,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// How the access token is sent: NOTES.md says nobody confirmed which one the API
 /// accepts today, so both are supported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AuthScheme {
     /// `Authorization: Bearer TOKEN`
     #[default]
@@ -132,8 +132,8 @@ impl Client {
 
     pub async fn session(&self, id: &str) -> Result<Session, ApiError> {
         let id = check_id(id)?;
-        let url = self.url(&format!("sessions/{}", segment(id)))?;
-        let body = self.get_json(url, Endpoint::Session, id).await?;
+        let url = self.url(&format!("sessions/{}", segment(&id)))?;
+        let body = self.get_json(url, Endpoint::Session, &id).await?;
         Session::from_value(body).map_err(|detail| ApiError::BadShape {
             endpoint: Endpoint::Session,
             detail,
@@ -144,8 +144,8 @@ impl Client {
     /// an empty transcript that says so.
     pub async fn transcript(&self, id: &str) -> Result<Transcript, ApiError> {
         let id = check_id(id)?;
-        let url = self.url(&format!("sessions/{}/events", segment(id)))?;
-        match self.get_json(url, Endpoint::Transcript, id).await {
+        let url = self.url(&format!("sessions/{}/events", segment(&id)))?;
+        match self.get_json(url, Endpoint::Transcript, &id).await {
             Ok(body) => Transcript::from_value(body).map_err(|detail| ApiError::BadShape {
                 endpoint: Endpoint::Transcript,
                 detail,
@@ -192,6 +192,7 @@ impl Client {
     }
 
     async fn get_json(&self, url: Url, endpoint: Endpoint, id: &str) -> Result<Value, ApiError> {
+        let shown_url = shown_url(&url);
         let response = self
             .http
             .get(url)
@@ -248,6 +249,15 @@ impl Client {
             StatusCode::FORBIDDEN if is_invalid_token(&body) => ApiError::InvalidToken { endpoint },
             StatusCode::FORBIDDEN => ApiError::Forbidden {
                 endpoint,
+                excerpt: text(),
+            },
+            // The API answers a 404 with JSON or nothing; a web page or plain text means
+            // the base URL leads to some other server, whose 404 says nothing about
+            // the session.
+            StatusCode::NOT_FOUND if !is_json_or_empty(&body) => ApiError::NotTheApi {
+                endpoint,
+                url: shown_url,
+                status: status.as_u16(),
                 excerpt: text(),
             },
             StatusCode::NOT_FOUND => ApiError::NotFound {
@@ -320,6 +330,21 @@ fn root_cause(e: &dyn std::error::Error) -> String {
     excerpt(&cause.to_string(), 200)
 }
 
+/// The request URL for an error message: without user name or password, sanitised.
+fn shown_url(url: &Url) -> String {
+    let mut url = url.clone();
+    // Only fails for URLs that cannot carry credentials, which then carry none.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    excerpt(url.as_str(), 200)
+}
+
+/// An empty (or blank) body, or one that parses as JSON (a byte order mark allowed).
+fn is_json_or_empty(body: &[u8]) -> bool {
+    let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+    body.iter().all(u8::is_ascii_whitespace) || serde_json::from_slice::<Value>(body).is_ok()
+}
+
 /// The gateway answers an expired token with `403 {"int_err_code": "InvalidToken", ...}`.
 fn is_invalid_token(body: &[u8]) -> bool {
     serde_json::from_slice::<Value>(body)
@@ -349,13 +374,40 @@ fn parse_base(raw: &str) -> Result<Url, ApiError> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(invalid("it must not carry a query or fragment"));
     }
+    // People paste the API prefix along with the host; it is added to every request,
+    // so a base that already ends with it is taken without it.
+    let mut url = url;
+    let path = url.path().trim_end_matches('/');
+    let prefix = format!("/{API_PREFIX}");
+    if path.len() >= prefix.len() {
+        let (rest, tail) = path.split_at(path.len() - prefix.len());
+        if tail.eq_ignore_ascii_case(&prefix) {
+            let rest = rest.to_string();
+            url.set_path(&rest);
+        }
+    }
     Ok(url)
 }
 
-/// Trimmed id, refusing the ones no encoding can keep as a segment of their own:
+/// A session id as people paste it, made into the id the API knows: trimmed, without
+/// the `#` the viewer shows in front of it, and without the spaces (or other blanks)
+/// that group the digits of an all-digit id (`"# 482 913 657 "` is `482913657`).
+/// Nothing else is rewritten: `SS-87555` or `abc def` stay as they are, trimmed.
+pub fn normalize_session_id(raw: &str) -> String {
+    let id = raw.trim();
+    let id = id.strip_prefix('#').map_or(id, str::trim_start);
+    let digits_and_blanks = id.chars().all(|c| c.is_ascii_digit() || c.is_whitespace());
+    if digits_and_blanks && id.chars().any(|c| c.is_ascii_digit()) {
+        id.chars().filter(char::is_ascii_digit).collect()
+    } else {
+        id.to_string()
+    }
+}
+
+/// The normalised id, refusing the ones no encoding can keep as a segment of their own:
 /// URL parsers resolve `.` and `..` (even encoded as `%2E`) against the path.
-fn check_id(id: &str) -> Result<&str, ApiError> {
-    let id = id.trim();
+fn check_id(id: &str) -> Result<String, ApiError> {
+    let id = normalize_session_id(id);
     if id.is_empty() {
         return Err(ApiError::InvalidSessionId("the session id is empty".into()));
     }
@@ -383,4 +435,61 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     excerpt(&parts.join(": "), 200)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_ids_as_people_paste_them() {
+        for (raw, id) in [
+            ("482913657", "482913657"),
+            ("#482913657", "482913657"),
+            ("# 482913657 ", "482913657"),
+            ("482 913 657", "482913657"),
+            (" #482\u{a0}913\t657\n", "482913657"),
+            ("SS-87555", "SS-87555"),
+            ("#SS-87555", "SS-87555"),
+            (" abc def ", "abc def"),
+            ("48 29a", "48 29a"),
+            ("a#b", "a#b"),
+            ("#", ""),
+            ("  ", ""),
+        ] {
+            assert_eq!(normalize_session_id(raw), id, "{raw:?}");
+        }
+    }
+
+    #[test]
+    fn base_url_with_the_api_prefix_is_taken_without_it() {
+        for raw in [
+            "http://host/G2A/rest/v1",
+            "http://host/G2A/rest/v1/",
+            "http://host/g2a/REST/V1//",
+        ] {
+            let url = parse_base(raw).map(|u| u.to_string());
+            assert_eq!(url.as_deref(), Ok("http://host/"), "{raw}");
+        }
+        let url = parse_base("https://host/proxy/G2A/rest/v1").map(|u| u.to_string());
+        assert_eq!(url.as_deref(), Ok("https://host/proxy"));
+        let url = parse_base("https://host/G2A/rest/v10").map(|u| u.to_string());
+        assert_eq!(url.as_deref(), Ok("https://host/G2A/rest/v10"));
+    }
+
+    #[test]
+    fn error_urls_carry_no_credentials() {
+        let url = Url::parse("https://user:pw@host/G2A/rest/v1/sessions/1").map(|u| shown_url(&u));
+        assert_eq!(url.as_deref(), Ok("https://host/G2A/rest/v1/sessions/1"));
+    }
+
+    #[test]
+    fn json_or_empty_bodies() {
+        assert!(is_json_or_empty(b""));
+        assert!(is_json_or_empty(b" \r\n"));
+        assert!(is_json_or_empty(b"{\"error\": \"x\"}"));
+        assert!(is_json_or_empty(b"\xef\xbb\xbf[]"));
+        assert!(!is_json_or_empty(b"<html><body>404</body></html>"));
+        assert!(!is_json_or_empty(b"404 page not found"));
+    }
 }

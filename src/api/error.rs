@@ -50,6 +50,13 @@ pub enum ApiError {
     Forbidden { endpoint: Endpoint, excerpt: String },
     #[error("HTTP 404 Not Found: {}", not_found_text(*.endpoint, .id))]
     NotFound { endpoint: Endpoint, id: String },
+    #[error("HTTP {status} from {url}: the server there does not look like the GoToAssist API{}", with_excerpt(.excerpt))]
+    NotTheApi {
+        endpoint: Endpoint,
+        url: String,
+        status: u16,
+        excerpt: String,
+    },
     #[error("HTTP 400 Bad Request on the {}{}", .endpoint.noun(), with_excerpt(.excerpt))]
     BadRequest { endpoint: Endpoint, excerpt: String },
     #[error("HTTP 405 Method Not Allowed on the {}", .endpoint.noun())]
@@ -91,6 +98,8 @@ pub enum ApiError {
     },
     #[error("the {} answer has an unexpected shape: {detail}", .endpoint.noun())]
     BadShape { endpoint: Endpoint, detail: String },
+    #[error("internal error while fetching the {}: {detail}", .endpoint.noun())]
+    Internal { endpoint: Endpoint, detail: String },
 }
 
 fn not_found_text(endpoint: Endpoint, id: &str) -> String {
@@ -136,6 +145,7 @@ impl ApiError {
             ApiError::Forbidden { .. } => "this user lacks the roles needed to read it; ask an account administrator".into(),
             ApiError::NotFound { endpoint: Endpoint::Session, .. } => "check the id; sessions are kept about 30 days after they end, and only for accounts this user can see".into(),
             ApiError::NotFound { .. } => return None,
+            ApiError::NotTheApi { .. } => "check --base-url / G2A_BASE_URL: it takes the API root, https://api.getgo.com".into(),
             ApiError::BadRequest { endpoint: Endpoint::Links, .. } => "the system domain is missing or unknown: pass --system-domain DOMAIN or set G2A_SYSTEM_DOMAIN".into(),
             ApiError::BadRequest { .. } => "the request is missing a required parameter, or the portal has not been created for this account".into(),
             ApiError::MethodNotAllowed { .. } => "the server refused a GET here; check --base-url points at the Remote Support API".into(),
@@ -149,6 +159,7 @@ impl ApiError {
             ApiError::NotJson { .. } => "a proxy or login page may be in the way; check --base-url".into(),
             ApiError::BadShape { .. } => "the API answered in a form this version does not know".into(),
             ApiError::TooLarge { .. } => "check --base-url points at the Remote Support API".into(),
+            ApiError::Internal { .. } => "a bug in g2a-tui; fetch again, and report it if it happens again".into(),
         })
     }
 
@@ -176,7 +187,8 @@ impl ApiError {
             ApiError::RateLimited { .. } => Some(429),
             ApiError::Server { status, .. }
             | ApiError::UnexpectedStatus { status, .. }
-            | ApiError::NotJson { status, .. } => Some(*status),
+            | ApiError::NotJson { status, .. }
+            | ApiError::NotTheApi { status, .. } => Some(*status),
             _ => None,
         }
     }

@@ -6,7 +6,7 @@ pub mod error;
 pub mod model;
 pub mod worker;
 
-pub use client::{AuthScheme, Client, ClientConfig, DEFAULT_BASE_URL};
+pub use client::{normalize_session_id, AuthScheme, Client, ClientConfig, DEFAULT_BASE_URL};
 pub use error::{ApiError, Endpoint, ErrorClass};
 pub use model::{
     Event, Session, SessionList, Status, SystemLink, SystemLinks, Timestamp, Transcript,

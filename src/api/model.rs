@@ -576,6 +576,24 @@ mod tests {
         assert_eq!(parse_time("yesterday"), None);
     }
 
+    /// Times at the ends of chrono's calendar parse, and times whose offset takes them
+    /// past it are kept as text, without a panic either way.
+    #[test]
+    fn calendar_edge_times() {
+        let last = parse_time("+262142-12-31T23:59:59Z").map(|t| t.naive_utc().to_string());
+        assert_eq!(last.as_deref(), Some("+262142-12-31 23:59:59"));
+        let first = parse_time("-262143-01-01T00:00:00Z").map(|t| t.naive_utc().to_string());
+        assert_eq!(first.as_deref(), Some("-262143-01-01 00:00:00"));
+        assert_eq!(parse_time("+262142-12-31T23:59:59-05:00"), None);
+        assert_eq!(parse_time("-262143-01-01T00:00:00+05:00"), None);
+        assert_eq!(parse_time("+262143-01-01T00:00:00Z"), None);
+        let ts = Timestamp::parse("+262142-12-31T23:59:59-05:00");
+        assert_eq!(
+            (ts.raw.as_str(), ts.at),
+            ("+262142-12-31T23:59:59-05:00", None)
+        );
+    }
+
     #[test]
     fn events_under_any_key_with_any_accepted_spelling() {
         let t = Transcript::from_value(json!({

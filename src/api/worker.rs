@@ -5,11 +5,15 @@
 //! ("latest wins"), so a burst of refreshes costs one request per part.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::task::{AbortHandle, JoinError};
 
-use super::{ApiError, Client, Session, SystemLinks, Transcript};
+use super::{ApiError, Client, Endpoint, Session, SystemLinks, Transcript};
+use crate::sanitize::excerpt;
 
 /// Identifies one request; answers echo it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -38,6 +42,23 @@ impl Request {
             Request::Links { .. } => Part::Links,
         }
     }
+
+    /// This request's answer, failed with `error`.
+    fn failed(&self, error: ApiError) -> Answer {
+        match self {
+            Request::Session { id, .. } => Answer::Session(*id, Err(error)),
+            Request::Transcript { id, .. } => Answer::Transcript(*id, Err(error)),
+            Request::Links { id, .. } => Answer::Links(*id, Err(error)),
+        }
+    }
+
+    fn endpoint(&self) -> Endpoint {
+        match self {
+            Request::Session { .. } => Endpoint::Session,
+            Request::Transcript { .. } => Endpoint::Transcript,
+            Request::Links { .. } => Endpoint::Links,
+        }
+    }
 }
 
 // One answer per request, moved once: boxing the large variant would buy nothing.
@@ -49,6 +70,34 @@ pub enum Answer {
     Links(RequestId, Result<SystemLinks, ApiError>),
 }
 
+/// What the worker fetches with: the [`Client`] in production; tests put a stand-in
+/// here (one that panics, say) to prove the worker still answers.
+pub trait Fetch: Clone + Send + Sync + 'static {
+    fn session(&self, id: &str) -> impl Future<Output = Result<Session, ApiError>> + Send;
+    fn transcript(&self, id: &str) -> impl Future<Output = Result<Transcript, ApiError>> + Send;
+    fn system_links(
+        &self,
+        domain: &str,
+    ) -> impl Future<Output = Result<SystemLinks, ApiError>> + Send;
+}
+
+impl Fetch for Client {
+    fn session(&self, id: &str) -> impl Future<Output = Result<Session, ApiError>> + Send {
+        Client::session(self, id)
+    }
+
+    fn transcript(&self, id: &str) -> impl Future<Output = Result<Transcript, ApiError>> + Send {
+        Client::transcript(self, id)
+    }
+
+    fn system_links(
+        &self,
+        domain: &str,
+    ) -> impl Future<Output = Result<SystemLinks, ApiError>> + Send {
+        Client::system_links(self, domain)
+    }
+}
+
 /// Starts the worker on the current tokio runtime. It ends when the request sender
 /// is dropped, aborting whatever is still in flight.
 pub fn spawn(
@@ -57,37 +106,101 @@ pub fn spawn(
     mpsc::UnboundedSender<Request>,
     mpsc::UnboundedReceiver<Answer>,
 ) {
+    spawn_with(client)
+}
+
+/// One fetch in flight: how to stop it, and whether stopping it was meant.
+struct InFlight {
+    abort: AbortHandle,
+    /// Set before an abort the worker chose (a newer request for the same part, or
+    /// the worker ending): then nobody waits for this answer.
+    meant: Arc<AtomicBool>,
+}
+
+impl InFlight {
+    fn cancel(self) {
+        self.meant.store(true, Ordering::SeqCst);
+        self.abort.abort();
+    }
+}
+
+/// [`spawn`] with any [`Fetch`]. Every request gets exactly one answer unless a newer
+/// request for the same part replaced it or the worker ended: each fetch runs in a
+/// task of its own, watched by a second task that turns a panic (or a cancellation
+/// the worker did not ask for) into a failed answer, so a pane never spins forever.
+pub fn spawn_with<F: Fetch>(
+    fetcher: F,
+) -> (
+    mpsc::UnboundedSender<Request>,
+    mpsc::UnboundedReceiver<Answer>,
+) {
     let (req_tx, mut req_rx) = mpsc::unbounded_channel::<Request>();
     let (ans_tx, ans_rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
-        let mut in_flight: HashMap<Part, JoinHandle<()>> = HashMap::new();
+        let mut in_flight: HashMap<Part, InFlight> = HashMap::new();
         while let Some(req) = req_rx.recv().await {
             let part = req.part();
             if let Some(old) = in_flight.remove(&part) {
-                old.abort();
+                old.cancel();
             }
-            let client = client.clone();
+            let fetch = tokio::spawn(fetch(fetcher.clone(), req.clone()));
+            let meant = Arc::new(AtomicBool::new(false));
+            in_flight.insert(
+                part,
+                InFlight {
+                    abort: fetch.abort_handle(),
+                    meant: meant.clone(),
+                },
+            );
             let tx = ans_tx.clone();
-            let task = tokio::spawn(async move {
-                let answer = match req {
-                    Request::Session { id, session_id } => {
-                        Answer::Session(id, client.session(&session_id).await)
-                    }
-                    Request::Transcript { id, session_id } => {
-                        Answer::Transcript(id, client.transcript(&session_id).await)
-                    }
-                    Request::Links { id, domain } => {
-                        Answer::Links(id, client.system_links(&domain).await)
-                    }
+            tokio::spawn(async move {
+                let answer = match fetch.await {
+                    Ok(answer) => Some(answer),
+                    Err(e) => unexpected_end(&req, e, meant.load(Ordering::SeqCst)),
                 };
-                // The viewer may be gone (quitting); nothing to do then.
-                let _ = tx.send(answer);
+                if let Some(answer) = answer {
+                    // The viewer may be gone (quitting); nothing to do then.
+                    let _ = tx.send(answer);
+                }
             });
-            in_flight.insert(part, task);
         }
         for (_, task) in in_flight {
-            task.abort();
+            task.cancel();
         }
     });
     (req_tx, ans_rx)
+}
+
+async fn fetch<F: Fetch>(fetcher: F, req: Request) -> Answer {
+    match req {
+        Request::Session { id, session_id } => {
+            Answer::Session(id, fetcher.session(&session_id).await)
+        }
+        Request::Transcript { id, session_id } => {
+            Answer::Transcript(id, fetcher.transcript(&session_id).await)
+        }
+        Request::Links { id, domain } => Answer::Links(id, fetcher.system_links(&domain).await),
+    }
+}
+
+/// The answer for a fetch task that ended without one: a failure, unless the worker
+/// cancelled it on purpose (then a newer request answers, or nobody listens).
+fn unexpected_end(req: &Request, e: JoinError, meant: bool) -> Option<Answer> {
+    let detail = if e.is_panic() {
+        let payload = e.into_panic();
+        let text = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".to_string());
+        format!("the request panicked: {}", excerpt(&text, 200))
+    } else if meant {
+        return None;
+    } else {
+        "the request was cancelled".to_string()
+    };
+    Some(req.failed(ApiError::Internal {
+        endpoint: req.endpoint(),
+        detail,
+    }))
 }

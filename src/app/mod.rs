@@ -1,5 +1,5 @@
 //! The viewer's state, its geometry and the one reducer that changes it. Nothing here
-//! draws or does I/O, and nothing here imports `crate::ui` (`.ci/run` checks).
+//! draws or does I/O, and nothing here imports the drawing module (`.ci/run` checks).
 
 pub mod help;
 pub mod keymap;

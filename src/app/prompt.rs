@@ -28,8 +28,3 @@ impl PromptScreen {
         self.input.value()
     }
 }
-
-/// The id as typed, trimmed. (Pasted forms such as `#482913657` are normalised by the API layer.)
-pub fn normalize_id(input: &str) -> String {
-    input.trim().to_string()
-}

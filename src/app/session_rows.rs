@@ -133,7 +133,10 @@ pub fn links(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
             if n > 0 {
                 out.push(PaneRow::default());
             }
-            out.push(PaneRow::new(super::wrap::truncate(&link.title, width), Role::Heading));
+            out.push(PaneRow::new(
+                super::wrap::truncate(&link.title, width),
+                Role::Heading,
+            ));
             let fields: Vec<&Field> = link.fields.iter().collect();
             fields_rows(&mut out, &fields, width);
         }
@@ -148,7 +151,12 @@ pub fn empty_transcript(_app: &App, screen: &SessionScreen, width: usize) -> Vec
     if screen.session.data.is_none()
         && matches!(screen.session.error(), Some(ApiError::NotFound { .. }))
     {
-        sentence(&mut out, present::sentence::SESSION_NOT_FOUND, Role::Dim, width);
+        sentence(
+            &mut out,
+            present::sentence::SESSION_NOT_FOUND,
+            Role::Dim,
+            width,
+        );
         return out;
     }
     match screen.transcript.data.as_ref() {

@@ -118,6 +118,8 @@ pub struct SessionScreen {
     pub view: TranscriptView,
     pub links: Remote<SystemLinks>,
     pub focus: Pane,
+    /// The reader chose a pane; until then focus follows the content.
+    pub focus_chosen: bool,
     pub session_scroll: usize,
     pub links_scroll: usize,
     /// Bumped whenever what the session or links pane shows changes.
@@ -150,6 +152,7 @@ impl SessionScreen {
             view: TranscriptView::default(),
             links: Remote::default(),
             focus: Pane::Transcript,
+            focus_chosen: false,
             session_scroll: 0,
             links_scroll: 0,
             generation: 0,

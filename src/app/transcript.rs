@@ -366,7 +366,10 @@ mod tests {
         v.scroll(-1000, &vp(60, 10));
         assert_eq!(v.anchor, Some(Anchor { entry: 0, row: 0 }));
         // The first entry carries a date row above it.
-        assert_eq!(v.visible(&vp(60, 10))[0].2, Row::Date("2026-11-20 Fri".into()));
+        assert_eq!(
+            v.visible(&vp(60, 10))[0].2,
+            Row::Date("2026-11-20 Fri".into())
+        );
         v.scroll(1000, &vp(60, 10));
         assert!(v.is_following());
     }
@@ -502,7 +505,10 @@ mod scrollbar_tests {
         let mut v = view(1_000_000);
         let p = vp(60, 20);
         let (total, above, view) = v.scroll_metrics(&p).expect("scrolls");
-        assert!(total >= 1_000_000 && above + view == total, "{total} {above} {view}");
+        assert!(
+            total >= 1_000_000 && above + view == total,
+            "{total} {above} {view}"
+        );
         v.to_top(&p);
         assert_eq!(v.scroll_metrics(&p).map(|m| m.1), Some(0));
         assert!(v.cache.borrow().rows.len() < 100);

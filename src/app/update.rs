@@ -168,6 +168,7 @@ fn on_session_action(app: &mut App, action: Action) {
 fn set_focus(app: &mut App, pane: Pane) {
     if let Some(s) = app.session_mut() {
         s.focus = pane;
+        s.focus_chosen = true;
     }
 }
 
@@ -204,7 +205,7 @@ fn on_prompt_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     };
     match action {
         Some(Action::Submit) => {
-            let id = super::prompt::normalize_id(prompt.value());
+            let id = crate::api::normalize_session_id(prompt.value());
             if id.is_empty() {
                 let cancel = app
                     .keymap
@@ -301,6 +302,15 @@ fn on_answer(app: &mut App, answer: Answer) {
                 }
             });
             land(&mut s.transcript, result, now);
+            // Focus starts on the first pane with something to read: an empty
+            // transcript leaves it to the session's details.
+            if !s.focus_chosen && s.transcript.data.is_some() {
+                s.focus = if s.view.entries.is_empty() {
+                    Pane::Session
+                } else {
+                    Pane::Transcript
+                };
+            }
         }
         Answer::Links(id, result) => {
             if !s.links.awaits(id) {

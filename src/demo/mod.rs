@@ -102,7 +102,7 @@ pub async fn serve_until_interrupted(addr: SocketAddr) -> std::io::Result<()> {
         let _ = writeln!(
             out,
             "g2a-tui demo API listening on http://{bound} (Ctrl-C to stop)\n\
-             try: g2a-tui --base-url {url} --token {TOKEN} --system-domain {SYSTEM_DOMAIN} {MAIN_SESSION}"
+             try: G2A_TOKEN={TOKEN} g2a-tui --base-url {url} --system-domain {SYSTEM_DOMAIN} {MAIN_SESSION}"
         );
         let _ = out.flush();
     }

@@ -108,8 +108,10 @@ impl Formatter for SafeFormatter {
         for (i, c) in fragment.char_indices() {
             if is_unsafe(c) {
                 w.write_all(&fragment.as_bytes()[start..i])?;
-                // Every unsafe character is in the BMP, so one \u escape is exact.
-                write!(w, "\\u{:04x}", u32::from(c))?;
+                // Tag characters lie beyond the BMP: written as a surrogate pair.
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(w, "\\u{:04x}", unit)?;
+                }
                 start = i + c.len_utf8();
             }
         }

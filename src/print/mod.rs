@@ -16,7 +16,7 @@ use crate::present::{self, LinksView, TranscriptView};
 use crate::timefmt::Zone;
 
 /// The output formats. The command line maps its own option type into this, so
-/// `print` does not depend on clap.
+/// `print` does not depend on the argument parser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-use crate::present::StatusKind;
 use crate::app::rows::Role;
+use crate::present::StatusKind;
 
 const DEFAULT: &str = include_str!("../../assets/theme.toml");
 

@@ -1,0 +1,242 @@
+//! The real event loop, in-process: a TestBackend instead of a terminal, scripted key
+//! presses, and the real client and worker against wiremock on loopback (as slumber's
+//! end-to-end runner does). The pty tests cover what only a real terminal shows.
+
+mod common;
+
+use std::io;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use g2a_tui::api::{worker, AuthScheme, Client, ClientConfig};
+use g2a_tui::app::{App, Context};
+use g2a_tui::timefmt::Zone;
+use g2a_tui::ui::Theme;
+use g2a_tui::viewer::{run_loop, Host, Outcome};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use serde_json::json;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::UnboundedReceiverStream;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A TestBackend host that publishes each frame as text for the script to read.
+struct TestHost {
+    terminal: Terminal<TestBackend>,
+    screen: Arc<Mutex<String>>,
+    frames: Arc<Mutex<usize>>,
+}
+
+impl Host for TestHost {
+    type B = TestBackend;
+
+    fn terminal(&mut self) -> &mut Terminal<TestBackend> {
+        &mut self.terminal
+    }
+
+    fn suspend(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn redraw_all(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn drawn(&mut self, _app: &App) {
+        *self.screen.lock().expect("screen") = common::screen(&self.terminal);
+        *self.frames.lock().expect("frames") += 1;
+    }
+}
+
+fn events(id: &str, n: usize) -> serde_json::Value {
+    let events: Vec<_> = (0..n)
+        .map(|i| {
+            json!({
+                "timeStamp": format!("2026-11-20T14:{:02}:{:02}Z", 5 + i / 60, i % 60),
+                "participantName": if i % 2 == 0 { "Morgan Lee" } else { "Dana Whitfield" },
+                "content": format!("{id} says message number {i}")
+            })
+        })
+        .collect();
+    json!({ "sessionId": id, "events": events })
+}
+
+async fn mount_session(server: &MockServer, id: &str, customer: &str, messages: usize) {
+    Mock::given(method("GET"))
+        .and(path(format!("/G2A/rest/v1/sessions/{id}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "sessionId": id, "status": "complete", "sessionType": "screen_sharing",
+            "expertName": "Dana Whitfield", "customerName": customer,
+            "startedAt": "2026-11-20T14:02:11Z", "endedAt": "2026-11-20T14:51:29Z"
+        })))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/G2A/rest/v1/sessions/{id}/events")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(events(id, messages)))
+        .mount(server)
+        .await;
+}
+
+/// Sends keys and reads frames while the loop runs.
+struct Script {
+    keys: mpsc::UnboundedSender<io::Result<Event>>,
+    screen: Arc<Mutex<String>>,
+}
+
+impl Script {
+    fn press(&self, code: KeyCode, mods: KeyModifiers) {
+        self.keys
+            .send(Ok(Event::Key(KeyEvent::new(code, mods))))
+            .expect("the loop is running");
+    }
+
+    fn key(&self, code: KeyCode) {
+        self.press(code, KeyModifiers::NONE);
+    }
+
+    fn screen(&self) -> String {
+        self.screen.lock().expect("screen").clone()
+    }
+
+    /// Waits until a frame shows `text` (the loop draws only when something changed).
+    async fn wait_for(&self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {text:?}; the screen:\n{screen}"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn open_page_switch_with_the_prompt_and_quit() {
+    let server = MockServer::start().await;
+    mount_session(&server, "482913657", "Morgan Lee", 200).await;
+    mount_session(&server, "482913700", "Priya Raman", 5).await;
+    let client = Client::new(&ClientConfig {
+        base_url: server.uri(),
+        token: Some("loop-test-token".into()),
+        auth_scheme: AuthScheme::Bearer,
+        timeout: Duration::from_secs(5),
+    })
+    .expect("client");
+    let (requests, answers) = worker::spawn(client);
+    let (keys, key_rx) = mpsc::unbounded_channel();
+    let screen = Arc::new(Mutex::new(String::new()));
+    let frames = Arc::new(Mutex::new(0));
+    let mut host = TestHost {
+        terminal: Terminal::new(TestBackend::new(100, 30)).expect("backend"),
+        screen: Arc::clone(&screen),
+        frames: Arc::clone(&frames),
+    };
+    let app = App::new(
+        Some("482913657".into()),
+        Context::default(),
+        Zone::Utc,
+        (100, 30),
+        Instant::now(),
+        common::wall(),
+    );
+    let theme = Theme::default();
+    let script = Script { keys, screen };
+    let run = run_loop(
+        &mut host,
+        app,
+        &theme,
+        UnboundedReceiverStream::new(key_rx),
+        futures::stream::pending(),
+        requests,
+        answers,
+    );
+    let drive = async {
+        // The session opens and follows its newest message.
+        let first = script.wait_for("482913657 says message number 199").await;
+        assert!(first.contains("Morgan Lee"), "{first}");
+        // A page up leaves the tail: the bar says how to get back.
+        script.key(KeyCode::PageUp);
+        let paged = script.wait_for("press G for the latest").await;
+        assert!(!paged.contains("message number 199"), "{paged}");
+        // `:` asks for another id, pre-filled with this one; typing replaces it.
+        script.key(KeyCode::Char(':'));
+        script.wait_for("Session id: 482913657").await;
+        script.press(KeyCode::Char('u'), KeyModifiers::CONTROL);
+        // Pasted as people do: with the `#` the viewer shows ids with.
+        for c in "#482913700".chars() {
+            script.key(KeyCode::Char(c));
+        }
+        script.key(KeyCode::Enter);
+        let second = script.wait_for("482913700 says message number 4").await;
+        assert!(second.contains("Priya Raman"), "{second}");
+        assert!(!second.contains("482913657 says"), "{second}");
+        script.key(KeyCode::Char('q'));
+    };
+    let (outcome, ()) = tokio::join!(run, drive);
+    let outcome = outcome.expect("the loop ends cleanly");
+    assert_eq!(outcome, Outcome { failure: None });
+    // Nothing was drawn for nothing: a handful of frames, not one per poll.
+    let frames = *frames.lock().expect("frames");
+    assert!(frames < 60, "{frames} frames");
+}
+
+#[tokio::test]
+async fn quitting_after_a_failed_load_reports_the_failure() {
+    let server = MockServer::start().await;
+    // Nothing mounted: every request is a 404 with an empty body.
+    let client = Client::new(&ClientConfig {
+        base_url: server.uri(),
+        token: Some("loop-test-token".into()),
+        auth_scheme: AuthScheme::Bearer,
+        timeout: Duration::from_secs(5),
+    })
+    .expect("client");
+    let (requests, answers) = worker::spawn(client);
+    let (keys, key_rx) = mpsc::unbounded_channel();
+    let screen = Arc::new(Mutex::new(String::new()));
+    let mut host = TestHost {
+        terminal: Terminal::new(TestBackend::new(80, 24)).expect("backend"),
+        screen: Arc::clone(&screen),
+        frames: Arc::new(Mutex::new(0)),
+    };
+    let app = App::new(
+        Some("999".into()),
+        Context::default(),
+        Zone::Utc,
+        (80, 24),
+        Instant::now(),
+        common::wall(),
+    );
+    let theme = Theme::default();
+    let script = Script { keys, screen };
+    let run = run_loop(
+        &mut host,
+        app,
+        &theme,
+        UnboundedReceiverStream::new(key_rx),
+        futures::stream::pending(),
+        requests,
+        answers,
+    );
+    let drive = async {
+        // The prompt reopens by itself, saying why.
+        let prompt = script.wait_for("Which support session").await;
+        assert!(prompt.contains("not found"), "{prompt}");
+        script.key(KeyCode::Esc);
+        script.wait_for("1 Session").await;
+        script.key(KeyCode::Char('q'));
+    };
+    let (outcome, ()) = tokio::join!(run, drive);
+    assert_eq!(
+        outcome.expect("ends").failure,
+        Some(g2a_tui::api::ErrorClass::NotFound)
+    );
+}
