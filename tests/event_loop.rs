@@ -118,11 +118,18 @@ impl Script {
     }
 }
 
-#[tokio::test]
-async fn open_page_switch_with_the_prompt_and_quit() {
-    let server = MockServer::start().await;
-    mount_session(&server, "482913657", "Morgan Lee", 200).await;
-    mount_session(&server, "482913700", "Priya Raman", 5).await;
+/// Everything `run_loop` needs, wired to the real client and worker against `server`.
+struct Harness {
+    host: TestHost,
+    app: App,
+    script: Script,
+    requests: mpsc::UnboundedSender<g2a_tui::api::worker::Request>,
+    answers: mpsc::UnboundedReceiver<g2a_tui::api::worker::Answer>,
+    keys: mpsc::UnboundedReceiver<io::Result<Event>>,
+    frames: Arc<Mutex<usize>>,
+}
+
+fn harness(server: &MockServer, id: &str, size: (u16, u16)) -> Harness {
     let client = Client::new(&ClientConfig {
         base_url: server.uri(),
         token: Some("loop-test-token".into()),
@@ -134,31 +141,67 @@ async fn open_page_switch_with_the_prompt_and_quit() {
     let (keys, key_rx) = mpsc::unbounded_channel();
     let screen = Arc::new(Mutex::new(String::new()));
     let frames = Arc::new(Mutex::new(0));
-    let mut host = TestHost {
-        terminal: Terminal::new(TestBackend::new(100, 30)).expect("backend"),
+    let host = TestHost {
+        terminal: Terminal::new(TestBackend::new(size.0, size.1)).expect("backend"),
         screen: Arc::clone(&screen),
         frames: Arc::clone(&frames),
     };
     let app = App::new(
-        Some("482913657".into()),
+        Some(id.into()),
         Context::default(),
         Zone::Utc,
-        (100, 30),
+        size,
         Instant::now(),
         common::wall(),
     );
+    Harness {
+        host,
+        app,
+        script: Script { keys, screen },
+        requests,
+        answers,
+        keys: key_rx,
+        frames,
+    }
+}
+
+/// Runs the real loop while `drive` scripts it; returns how the loop ended and how
+/// many frames it drew.
+async fn run_with<F: std::future::Future<Output = ()>>(
+    h: Harness,
+    drive: impl FnOnce(Script) -> F,
+) -> (anyhow::Result<Outcome>, usize) {
+    let Harness {
+        mut host,
+        app,
+        script,
+        requests,
+        answers,
+        keys,
+        frames,
+    } = h;
     let theme = Theme::default();
-    let script = Script { keys, screen };
     let run = run_loop(
         &mut host,
         app,
         &theme,
-        UnboundedReceiverStream::new(key_rx),
+        UnboundedReceiverStream::new(keys),
         futures::stream::pending(),
         requests,
         answers,
     );
-    let drive = async {
+    let (outcome, ()) = tokio::join!(run, drive(script));
+    let frames = *frames.lock().expect("frames");
+    (outcome, frames)
+}
+
+#[tokio::test]
+async fn open_page_switch_with_the_prompt_and_quit() {
+    let server = MockServer::start().await;
+    mount_session(&server, "482913657", "Morgan Lee", 200).await;
+    mount_session(&server, "482913700", "Priya Raman", 5).await;
+    let h = harness(&server, "482913657", (100, 30));
+    let drive = |script: Script| async move {
         // The session opens and follows its newest message.
         let first = script.wait_for("482913657 says message number 199").await;
         assert!(first.contains("Morgan Lee"), "{first}");
@@ -180,11 +223,12 @@ async fn open_page_switch_with_the_prompt_and_quit() {
         assert!(!second.contains("482913657 says"), "{second}");
         script.key(KeyCode::Char('q'));
     };
-    let (outcome, ()) = tokio::join!(run, drive);
-    let outcome = outcome.expect("the loop ends cleanly");
-    assert_eq!(outcome, Outcome { failure: None });
+    let (outcome, frames) = run_with(h, drive).await;
+    assert_eq!(
+        outcome.expect("the loop ends cleanly"),
+        Outcome { failure: None }
+    );
     // Nothing was drawn for nothing: a handful of frames, not one per poll.
-    let frames = *frames.lock().expect("frames");
     assert!(frames < 60, "{frames} frames");
 }
 
@@ -192,41 +236,8 @@ async fn open_page_switch_with_the_prompt_and_quit() {
 async fn quitting_after_a_failed_load_reports_the_failure() {
     let server = MockServer::start().await;
     // Nothing mounted: every request is a 404 with an empty body.
-    let client = Client::new(&ClientConfig {
-        base_url: server.uri(),
-        token: Some("loop-test-token".into()),
-        auth_scheme: AuthScheme::Bearer,
-        timeout: Duration::from_secs(5),
-    })
-    .expect("client");
-    let (requests, answers) = worker::spawn(client);
-    let (keys, key_rx) = mpsc::unbounded_channel();
-    let screen = Arc::new(Mutex::new(String::new()));
-    let mut host = TestHost {
-        terminal: Terminal::new(TestBackend::new(80, 24)).expect("backend"),
-        screen: Arc::clone(&screen),
-        frames: Arc::new(Mutex::new(0)),
-    };
-    let app = App::new(
-        Some("999".into()),
-        Context::default(),
-        Zone::Utc,
-        (80, 24),
-        Instant::now(),
-        common::wall(),
-    );
-    let theme = Theme::default();
-    let script = Script { keys, screen };
-    let run = run_loop(
-        &mut host,
-        app,
-        &theme,
-        UnboundedReceiverStream::new(key_rx),
-        futures::stream::pending(),
-        requests,
-        answers,
-    );
-    let drive = async {
+    let h = harness(&server, "999", (80, 24));
+    let drive = |script: Script| async move {
         // The prompt reopens by itself, saying why.
         let prompt = script.wait_for("Which support session").await;
         assert!(prompt.contains("not found"), "{prompt}");
@@ -234,7 +245,7 @@ async fn quitting_after_a_failed_load_reports_the_failure() {
         script.wait_for("1 Session").await;
         script.key(KeyCode::Char('q'));
     };
-    let (outcome, ()) = tokio::join!(run, drive);
+    let (outcome, _) = run_with(h, drive).await;
     assert_eq!(
         outcome.expect("ends").failure,
         Some(g2a_tui::api::ErrorClass::NotFound)

@@ -291,28 +291,16 @@ impl App {
     /// The session pane's rows at `width`, built once per width and data change.
     pub fn session_rows(&self, s: &SessionScreen, width: usize) -> Rc<[PaneRow]> {
         let key = self.row_key(s, width, s.is_live());
-        let mut memo = s.rows.borrow_mut();
-        match &memo.session {
-            Some((k, rows)) if *k == key => Rc::clone(rows),
-            _ => {
-                let rows: Rc<[PaneRow]> = super::session_rows::session(self, s, width).into();
-                memo.session = Some((key, Rc::clone(&rows)));
-                rows
-            }
-        }
+        memo(&mut s.rows.borrow_mut().session, key, || {
+            super::session_rows::session(self, s, width)
+        })
     }
 
     pub fn links_rows(&self, s: &SessionScreen, width: usize) -> Rc<[PaneRow]> {
         let key = self.row_key(s, width, false);
-        let mut memo = s.rows.borrow_mut();
-        match &memo.links {
-            Some((k, rows)) if *k == key => Rc::clone(rows),
-            _ => {
-                let rows: Rc<[PaneRow]> = super::session_rows::links(self, s, width).into();
-                memo.links = Some((key, Rc::clone(&rows)));
-                rows
-            }
-        }
+        memo(&mut s.rows.borrow_mut().links, key, || {
+            super::session_rows::links(self, s, width)
+        })
     }
 
     fn row_key(&self, s: &SessionScreen, width: usize, clock: bool) -> RowKey {
@@ -342,6 +330,22 @@ impl App {
                 _ => None,
             })
             .min()
+    }
+}
+
+/// The rows in `slot` if they were built for `key`, else built now and kept.
+fn memo(
+    slot: &mut Option<(RowKey, Rc<[PaneRow]>)>,
+    key: RowKey,
+    build: impl FnOnce() -> Vec<PaneRow>,
+) -> Rc<[PaneRow]> {
+    match slot {
+        Some((k, rows)) if *k == key => Rc::clone(rows),
+        _ => {
+            let rows: Rc<[PaneRow]> = build().into();
+            *slot = Some((key, Rc::clone(&rows)));
+            rows
+        }
     }
 }
 
