@@ -171,7 +171,7 @@ fn with_notes(bytes: usize) -> App {
 fn notes(c: &mut Criterion) {
     let theme = Theme::default();
     let mut term = Terminal::new(TestBackend::new(160, 48)).expect("backend");
-    for (name, bytes) in [("short", 200usize), ("10MiB", 10 * 1024 * 1024)] {
+    for (name, bytes) in [("2KiB", 2048usize), ("10MiB", 10 * 1024 * 1024)] {
         let mut app = with_notes(bytes);
         c.bench_function(&format!("notes_{name}_key_and_frame"), |b| {
             let mut down = false;

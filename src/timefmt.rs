@@ -38,6 +38,14 @@ impl Zone {
         self.wall_clock_or_utc(t).date()
     }
 
+    /// How a title names this clock: "UTC", or "local +05:30" (as of `now`).
+    pub fn label(self, now: DateTime<Utc>) -> String {
+        match self {
+            Zone::Utc => "UTC".into(),
+            Zone::Local => format!("local {}", self.suffix(now)),
+        }
+    }
+
     /// Zone name appended to full times so a reader knows which clock they see.
     pub fn suffix(self, t: DateTime<Utc>) -> String {
         match self.wall_clock(t) {

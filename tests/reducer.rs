@@ -348,9 +348,15 @@ fn colon_opens_the_prompt_prefilled_and_esc_goes_back() {
     key(&mut app, KeyCode::Char(':'));
     assert_eq!(prompt(&app).value(), "482913657");
     assert!(prompt(&app).back.is_some());
-    // The prompt takes printable keys: `q` types, it does not quit.
+    // The pre-filled id is selected: typing replaces it (`q` types, it does not quit).
     assert!(key(&mut app, KeyCode::Char('q')).is_empty());
-    assert_eq!(prompt(&app).value(), "482913657q");
+    assert_eq!(prompt(&app).value(), "q");
+    key(&mut app, KeyCode::Esc);
+    // A cursor key keeps it and edits after it; Ctrl-w deletes a word.
+    key(&mut app, KeyCode::Char(':'));
+    key(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(prompt(&app).value(), "4829136571");
     press(&mut app, KeyCode::Char('w'), KeyModifiers::CONTROL);
     assert_eq!(prompt(&app).value(), "");
     assert!(key(&mut app, KeyCode::Esc).is_empty());
@@ -623,4 +629,64 @@ fn focus_starts_on_the_first_pane_with_content() {
     let (_, t, _) = ids(&fx);
     answer(&mut app, Answer::Transcript(t, Ok(transcript(5))));
     assert_eq!(scr(&app).focus, Pane::Transcript);
+}
+
+#[test]
+fn a_huge_field_is_cut_with_a_count_of_what_is_left_out() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (sid, _, _) = ids(&fx);
+    let mut long = session();
+    let notes = "Rebuilt the OST profile; repaired Office. ".repeat(250_000);
+    let total = notes.chars().count();
+    long.notes = Some(notes);
+    answer(&mut app, Answer::Session(sid, Ok(long)));
+    let width = app
+        .panes()
+        .map(|p| p.session.width as usize - 2)
+        .expect("fits");
+    let rows = app.session_rows(scr(&app), width);
+    let text: Vec<String> = rows.iter().map(|r| r.text()).collect();
+    let shown = g2a_tui::app::rows::FIELD_CHARS;
+    let said = format!("… {} more characters", total - shown);
+    assert!(
+        text.iter().any(|r| r.contains(&said)),
+        "{said} in {:?}",
+        &text[text.len().saturating_sub(3)..]
+    );
+    assert!(rows.len() < 200, "{} rows", rows.len());
+    // The data itself is kept whole (print and copying need it).
+    let kept = scr(&app)
+        .session
+        .data
+        .as_ref()
+        .and_then(|s| s.notes.as_ref());
+    assert_eq!(kept.map(|n| n.chars().count()), Some(total));
+}
+
+#[test]
+fn a_mistyped_id_goes_back_to_the_session_that_worked() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (sid, _, _) = ids(&fx);
+    answer(&mut app, Answer::Session(sid, Ok(session())));
+    key(&mut app, KeyCode::Char(':'));
+    common::chars(&mut app, "999");
+    let fx = key(&mut app, KeyCode::Enter);
+    let (sid, _, _) = ids(&fx);
+    answer(
+        &mut app,
+        Answer::Session(
+            sid,
+            Err(ApiError::NotFound {
+                endpoint: Endpoint::Session,
+                id: "999".into(),
+            }),
+        ),
+    );
+    // The prompt shows the id that failed, so a typo is one edit away ...
+    assert_eq!(prompt(&app).value(), "999");
+    // ... and Esc returns to the session that loaded, not to a dead end.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(scr(&app).id, "482913657");
+    assert!(scr(&app).session.data.is_some());
+    assert_eq!(app.failure(), None);
 }

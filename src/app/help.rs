@@ -53,7 +53,63 @@ pub fn marks() -> Vec<(String, String)> {
         .collect()
 }
 
-/// How far the overlay can scroll at the current terminal height.
+/// The overlay at the current terminal size: its width and its rows, wrapped to fit
+/// (a narrow terminal wraps a description under itself rather than cutting it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpLayout {
+    /// Columns of the popup, borders included.
+    pub width: u16,
+    /// Columns of the key column.
+    pub key_width: usize,
+    /// Rows; a continuation has empty `keys`, and is drawn under the text column
+    /// when `indented`.
+    pub rows: Vec<(HelpRow, bool)>,
+}
+
+pub fn layout(app: &App) -> HelpLayout {
+    use super::wrap::{width, wrap};
+    let raw = rows(&app.keymap, &marks());
+    let key_width = raw.iter().map(|r| width(&r.keys)).max().unwrap_or(8);
+    let natural = raw
+        .iter()
+        .map(|r| {
+            if r.keys.is_empty() {
+                1 + width(&r.text)
+            } else {
+                1 + key_width + 2 + width(&r.text)
+            }
+        })
+        .max()
+        .unwrap_or(20)
+        + 3;
+    let popup = natural.min(app.size.0 as usize);
+    let inner = popup.saturating_sub(2).max(1);
+    let text_cols = inner.saturating_sub(key_width + 3).max(8);
+    let mut out = Vec::new();
+    for r in raw {
+        if r.keys.is_empty() {
+            for line in wrap(&r.text, inner.saturating_sub(1), inner.saturating_sub(1)) {
+                out.push((HelpRow::prose(&line), false));
+            }
+            continue;
+        }
+        for (n, line) in wrap(&r.text, text_cols, text_cols).into_iter().enumerate() {
+            let keys = if n == 0 {
+                r.keys.clone()
+            } else {
+                String::new()
+            };
+            out.push((HelpRow { keys, text: line }, n > 0));
+        }
+    }
+    HelpLayout {
+        width: popup as u16,
+        key_width,
+        rows: out,
+    }
+}
+
+/// How far the overlay can scroll at the current terminal size.
 pub fn max_scroll(app: &App) -> usize {
-    (rows(&app.keymap, &marks()).len() + 2).saturating_sub(app.size.1 as usize)
+    (layout(app).rows.len() + 2).saturating_sub(app.size.1 as usize)
 }

@@ -38,12 +38,14 @@ impl Panes {
     }
 }
 
-/// How many rows of text each pane would like. `transcript: None` means "as many as
-/// there are" (a real transcript); `Some(n)` is an empty state of `n` lines.
+/// How many rows of text each pane would like. `transcript: None` means "more than
+/// fit" (a long transcript); `Some(n)` is a short one, or an empty state of `n` lines
+/// (`empty`), which also gives the details more width on a wide terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Demand {
     pub session: usize,
     pub transcript: Option<usize>,
+    pub empty: bool,
     pub links: usize,
 }
 
@@ -52,26 +54,28 @@ impl Demand {
     pub const LOADING: Demand = Demand {
         session: 1,
         transcript: None,
+        empty: false,
         links: 1,
     };
 }
 
 /// The columns of the session and links panes, which do not depend on their
 /// content's height (so rows can be wrapped before heights are known).
-pub fn side_width(width: u16, demand_transcript: Option<usize>) -> u16 {
+pub fn side_width(width: u16, empty_transcript: bool) -> u16 {
     if width >= WIDE {
-        left_width(width, demand_transcript)
+        left_width(width, empty_transcript)
     } else {
         width
     }
 }
 
-fn left_width(width: u16, transcript: Option<usize>) -> u16 {
-    match transcript {
-        // Wide enough that an expert's "Name <email>" usually fits on one row.
-        None => (width * 2 / 5).clamp(52, 72),
+fn left_width(width: u16, empty_transcript: bool) -> u16 {
+    if empty_transcript {
         // Nothing to read on the right: the details get the room.
-        Some(_) => width - (width * 2 / 5).max(40),
+        width - (width * 2 / 5).max(40)
+    } else {
+        // Wide enough that an expert's "Name <email>" usually fits on one row.
+        (width * 2 / 5).clamp(52, 72)
     }
 }
 
@@ -86,11 +90,11 @@ pub fn panes(area: Rect, demand: &Demand) -> Option<Panes> {
     let need = |rows: usize| rows + 2;
     let (session, transcript, links) = if area.width >= WIDE {
         let [left, transcript] = body.layout(&Layout::horizontal([
-            Constraint::Length(left_width(area.width, demand.transcript)),
+            Constraint::Length(left_width(area.width, demand.empty)),
             Constraint::Fill(1),
         ]));
         let total = left.height as usize;
-        let share = (total * 38 / 100).max(total.saturating_sub(need(demand.session)));
+        let share = (total * 30 / 100).max(total.saturating_sub(need(demand.session)));
         let links_h = need(demand.links).min(share).max(MIN_PANE).min(total);
         let [session, links] = left.layout(&Layout::vertical([
             Constraint::Length((total - links_h) as u16),
@@ -114,9 +118,10 @@ pub fn panes(area: Rect, demand: &Demand) -> Option<Panes> {
     })
 }
 
-/// Heights of the stacked panes: each gets at least a line of content; a real
+/// Heights of the stacked panes: each gets at least a line of content; a long
 /// transcript then takes what the session and links do not need (up to a share
-/// each); an empty one shrinks to what it says and leaves the room to the details.
+/// each: the details a third, the links less, being settings more than news); a
+/// short or empty one shrinks to what it says and leaves the room to the details.
 fn stack(total: usize, d: &Demand) -> [usize; 3] {
     let need = [
         d.session + 2,
@@ -132,8 +137,8 @@ fn stack(total: usize, d: &Demand) -> [usize; 3] {
     };
     match d.transcript {
         None => {
-            give(&mut h, 0, total * 30 / 100, &mut left);
-            give(&mut h, 2, total * 22 / 100, &mut left);
+            give(&mut h, 0, total / 3, &mut left);
+            give(&mut h, 2, total * 18 / 100, &mut left);
             h[1] += left;
         }
         Some(_) => {
@@ -163,6 +168,7 @@ mod tests {
     const FULL: Demand = Demand {
         session: 14,
         transcript: None,
+        empty: false,
         links: 8,
     };
 
@@ -187,6 +193,7 @@ mod tests {
         let d = Demand {
             session: 16,
             transcript: Some(1),
+            empty: true,
             links: 8,
         };
         let p = panes(Rect::new(0, 0, 80, 40), &d).expect("fits");

@@ -3,6 +3,7 @@
 //! reducer knows every pane's height without asking the drawing code.
 
 use super::wrap;
+use crate::api::Session;
 use crate::present::StatusKind;
 
 /// What a piece of text is; the theme decides how each looks.
@@ -58,8 +59,13 @@ pub fn field(
         return;
     }
     let (shown, cut) = cut_chars(value, FIELD_CHARS);
-    // Narrow panes put the value under its label rather than in a sliver beside it.
-    let beside = width >= label_cols + 16;
+    // Narrow panes put the value under its label rather than in a sliver beside it,
+    // and so does a single long token (a URL, an e-mail) that fits whole there
+    // rather than breaking beside it.
+    let token = !shown.trim().contains(char::is_whitespace);
+    let w = wrap::width(shown.trim());
+    let whole_under = token && w > width.saturating_sub(label_cols) && w <= width.saturating_sub(2);
+    let beside = width >= label_cols + 16 && !whole_under;
     let avail = if beside {
         width - label_cols
     } else {
@@ -82,12 +88,32 @@ pub fn field(
         });
     }
     if cut > 0 {
-        let more = format!("… {cut} more characters (g2a-tui print shows them all)");
-        for row in wrap::wrap(&more, avail, avail) {
-            out.push(PaneRow {
-                spans: vec![(" ".repeat(pad), Role::Label), (row, Role::Dim)],
-            });
-        }
+        more(out, cut, pad, width);
+    }
+}
+
+/// A copy of `s` with its notes cut to [`FIELD_CHARS`], and how many characters were
+/// left out: made once when the session arrives.
+pub fn shorten(s: &Session) -> (Session, usize) {
+    let mut copy = s.clone();
+    let mut hidden = 0;
+    if let Some(notes) = copy.notes.as_mut() {
+        let (shown, cut) = cut_chars(notes, FIELD_CHARS);
+        hidden = cut;
+        let end = shown.len();
+        notes.truncate(end);
+    }
+    (copy, hidden)
+}
+
+/// The "… N more characters" rows under a value that was cut.
+pub fn more(out: &mut Vec<PaneRow>, hidden: usize, pad: usize, width: usize) {
+    let avail = width.saturating_sub(pad).max(1);
+    let text = format!("… {hidden} more characters (g2a-tui print shows them all)");
+    for row in wrap::wrap(&text, avail, avail) {
+        out.push(PaneRow {
+            spans: vec![(" ".repeat(pad), Role::Label), (row, Role::Dim)],
+        });
     }
 }
 

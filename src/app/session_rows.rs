@@ -1,7 +1,8 @@
 //! The session and links panes as row models, and the transcript's empty-state lines:
 //! what each pane says, wrapped to a width, with a role per piece of text.
 
-use super::rows::{field, sentence, PaneRow, Role};
+use super::keymap::{Action, Mode};
+use super::rows::{field, more, sentence, PaneRow, Role};
 use super::state::{App, Load, Remote, SessionScreen};
 use crate::api::ApiError;
 use crate::present::{self, label, Field, StatusKind, Value};
@@ -39,8 +40,29 @@ pub fn stale_banner(error: &ApiError, width: usize) -> PaneRow {
 }
 
 pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
-    let Some(s) = screen.session.data.as_ref() else {
-        return placeholder(&screen.session, "session", width);
+    let Some((s, hidden)) = screen.shown.as_ref() else {
+        let mut out = placeholder(&screen.session, "session", width);
+        // The session pane has the room to say in full what to do next.
+        if let Some(e) = screen.failed_to_load() {
+            if let Some(hint) = e.hint() {
+                sentence(
+                    &mut out,
+                    &format!("hint: {}", sanitize_line(&hint)),
+                    Role::Dim,
+                    width,
+                );
+            }
+            out.push(PaneRow::default());
+            let key = |a| app.keymap.key(Mode::Normal, a).unwrap_or_default();
+            let next = format!(
+                "Press {} to open another session, {} to try again, {} to quit.",
+                key(Action::OpenPrompt),
+                key(Action::Refresh),
+                key(Action::Quit)
+            );
+            sentence(&mut out, &next, Role::Plain, width);
+        }
+        return out;
     };
     let mut out = Vec::new();
     if let Some(e) = screen.session.stale_error() {
@@ -65,12 +87,21 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
         .iter()
         .filter(|f| f.label != label::STATUS && f.label != label::TYPE)
         .collect();
-    fields_rows(&mut out, &rest, width);
+    let label_cols = fields_rows(&mut out, &rest, width);
+    if *hidden > 0 {
+        // Under the notes, indented as their rows are (see `rows::field`).
+        let pad = if width >= label_cols + 16 {
+            label_cols
+        } else {
+            2
+        };
+        more(&mut out, *hidden, pad, width);
+    }
     out
 }
 
 /// Label/value rows for `fields`, the label column as wide as the longest label.
-fn fields_rows(out: &mut Vec<PaneRow>, fields: &[&Field], width: usize) {
+fn fields_rows(out: &mut Vec<PaneRow>, fields: &[&Field], width: usize) -> usize {
     let label_cols = fields
         .iter()
         .map(|f| super::wrap::width(f.label) + 1)
@@ -100,6 +131,7 @@ fn fields_rows(out: &mut Vec<PaneRow>, fields: &[&Field], width: usize) {
             }
         }
     }
+    label_cols
 }
 
 fn role(r: present::Role) -> Role {

@@ -113,10 +113,16 @@ pub struct Context {
 pub struct SessionScreen {
     pub id: String,
     pub session: Remote<Session>,
+    /// The session as the pane shows it: its notes cut to what a pane can show, so a
+    /// running clock re-renders a few kilobytes, not megabytes. `hidden` counts the rest.
+    pub shown: Option<(Session, usize)>,
     /// The transcript's metadata (its events live in `view`).
     pub transcript: Remote<Transcript>,
     pub view: TranscriptView,
     pub links: Remote<SystemLinks>,
+    /// The session that was on screen before this one was opened from the prompt, if
+    /// it had loaded: a mistyped id goes back to it instead of leaving a dead end.
+    pub previous: Option<Box<SessionScreen>>,
     pub focus: Pane,
     /// The reader chose a pane; until then focus follows the content.
     pub focus_chosen: bool,
@@ -148,9 +154,11 @@ impl SessionScreen {
         SessionScreen {
             id,
             session: Remote::default(),
+            shown: None,
             transcript: Remote::default(),
             view: TranscriptView::default(),
             links: Remote::default(),
+            previous: None,
             focus: Pane::Transcript,
             focus_chosen: false,
             session_scroll: 0,
@@ -269,14 +277,26 @@ impl App {
 
     /// How many rows each pane would like.
     pub fn demand(&self, s: &SessionScreen) -> Demand {
-        let transcript = s.view.entries.is_empty().then(|| {
-            let width = layout::text_area(ratatui::layout::Rect::new(0, 0, self.size.0, 1)).0;
-            super::session_rows::empty_transcript(self, s, width).len()
-        });
-        let side = layout::side_width(self.size.0, transcript).saturating_sub(2) as usize;
+        let full = layout::text_area(ratatui::layout::Rect::new(0, 0, self.size.0, 1)).0;
+        let empty = s.view.entries.is_empty();
+        let transcript = if empty {
+            Some(super::session_rows::empty_transcript(self, s, full).len())
+        } else if self.size.0 >= layout::WIDE {
+            // Side by side, the transcript has the full height whatever it holds.
+            None
+        } else {
+            // Stacked, a short transcript asks for its rows (wrapped at the width it
+            // is drawn at, so the row cache serves both); a long one takes the rest.
+            let banner = usize::from(s.transcript.stale_error().is_some());
+            s.view
+                .rows_if_fewer(full, self.size.1 as usize)
+                .map(|rows| rows + banner)
+        };
+        let side = layout::side_width(self.size.0, empty).saturating_sub(2) as usize;
         Demand {
             session: self.session_rows(s, side.max(1)).len(),
             transcript,
+            empty,
             links: self.links_rows(s, side.max(1)).len(),
         }
     }
@@ -366,7 +386,9 @@ pub fn next_label_change(at: Instant, now: Instant) -> Instant {
 /// The label itself.
 pub fn age_label(at: Instant, now: Instant) -> String {
     let age = now.saturating_duration_since(at).as_secs();
-    if age < 60 {
+    if age < 5 {
+        "just now".to_string()
+    } else if age < 60 {
         format!("{age}s ago")
     } else if age < 3600 {
         format!("{}m ago", age / 60)

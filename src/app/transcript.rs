@@ -284,6 +284,23 @@ impl TranscriptView {
         Some((total, above, view))
     }
 
+    /// All rows of the transcript at `width` when there are fewer than `limit` (a
+    /// short transcript asks the layout for just that); `None` otherwise. Looks at no
+    /// more than `limit` entries.
+    pub fn rows_if_fewer(&self, width: usize, limit: usize) -> Option<usize> {
+        if self.entries.len() >= limit {
+            return None;
+        }
+        let mut total = 0;
+        for i in 0..self.entries.len() {
+            total += self.height(i, width);
+            if total >= limit {
+                return None;
+            }
+        }
+        Some(total)
+    }
+
     /// Mean rows per entry among those wrapped at `width` so far (at least one).
     fn average_height(&self, width: usize) -> f64 {
         let cache = self.cache.borrow();

@@ -4,15 +4,13 @@
 use std::time::Instant;
 
 use chrono::{DateTime, Utc};
-use crossterm::event::{Event, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
-use tui_input::backend::crossterm::EventHandler;
+use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::InputRequest;
 
 use super::keymap::{Action, Mode};
 use super::layout::text_area;
 use super::prompt::PromptScreen;
 use super::state::{App, Load, Pane, Remote, Screen, SessionScreen};
-use crate::api::error::WithHint;
 use crate::api::worker::{Answer, Request, RequestId};
 use crate::api::{ApiError, Transcript};
 
@@ -51,6 +49,9 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
         Msg::Mouse(m) => on_mouse(app, m),
         Msg::Paste(text) => {
             if let Screen::Prompt(p) = &mut app.screen {
+                if std::mem::take(&mut p.fresh) {
+                    p.input.reset();
+                }
                 for c in text.chars().filter(|c| !c.is_control()) {
                     p.input.handle(InputRequest::InsertChar(c));
                 }
@@ -134,7 +135,9 @@ fn common(action: Action, fx: &mut Vec<Effect>) {
 fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     let before = view_position(app);
     match action {
-        Action::Help => app.help = Some(0),
+        // Help that cannot be seen would swallow the next key.
+        Action::Help if app.panes().is_some() => app.help = Some(0),
+        Action::Help => {}
         Action::OpenPrompt => open_prompt(app, None),
         Action::Refresh => refresh(app, fx),
         Action::Quit | Action::Suspend | Action::Redraw => common(action, fx),
@@ -183,13 +186,20 @@ fn view_position(app: &App) -> impl PartialEq {
 }
 
 /// Puts the prompt over the current session (pre-filled with its id), or back in
-/// front after a failure, with `error` saying why.
-fn open_prompt(app: &mut App, error: Option<String>) {
+/// front after a failure, saying why. A session that failed to load and was opened
+/// from another gives way to that one: Esc goes back to something that works.
+fn open_prompt(app: &mut App, error: Option<&ApiError>) {
     let placeholder = Screen::Prompt(PromptScreen::new(String::new(), None));
     let screen = match std::mem::replace(&mut app.screen, placeholder) {
-        Screen::Session(s) => {
-            let mut p = PromptScreen::new(s.id.clone(), Some(s));
-            p.error = error;
+        Screen::Session(mut s) => {
+            let id = s.id.clone();
+            let back = match s.previous.take() {
+                Some(previous) if s.failed_to_load().is_some() => previous,
+                _ => s,
+            };
+            let mut p = PromptScreen::new(id, Some(back));
+            p.error = error.map(ToString::to_string);
+            p.hint = error.and_then(ApiError::hint);
             Screen::Prompt(p)
         }
         prompt => prompt,
@@ -212,8 +222,20 @@ fn on_prompt_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                     .key(Mode::Prompt, Action::Cancel)
                     .unwrap_or_default();
                 prompt.error = Some(format!("type a session id, or {cancel} to go back"));
+                prompt.hint = None;
             } else {
-                app.screen = Screen::Session(Box::new(SessionScreen::new(id)));
+                let mut next = SessionScreen::new(id);
+                // Only one step back is kept: a session that had loaded.
+                next.previous =
+                    prompt
+                        .back
+                        .take()
+                        .filter(|b| b.session.data.is_some())
+                        .map(|mut b| {
+                            b.previous = None;
+                            b
+                        });
+                app.screen = Screen::Session(Box::new(next));
                 refresh(app, fx);
             }
         }
@@ -223,10 +245,11 @@ fn on_prompt_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         },
         Some(other) => common(other, fx),
         None => {
-            if prompt.input.handle_event(&Event::Key(key)).is_none() {
+            if !prompt.edit(key) {
                 return;
             }
             prompt.error = None;
+            prompt.hint = None;
         }
     }
     app.dirty = true;
@@ -282,7 +305,10 @@ fn on_answer(app: &mut App, answer: Answer) {
                 return;
             }
             match &result {
-                Ok(session) => s.view.mark_speakers(Some(session)),
+                Ok(session) => {
+                    s.view.mark_speakers(Some(session));
+                    s.shown = Some(super::rows::shorten(session));
+                }
                 Err(e) if s.session.data.is_none() => failed_session = Some(e.clone()),
                 Err(_) => {}
             }
@@ -323,7 +349,7 @@ fn on_answer(app: &mut App, answer: Answer) {
     settle(app);
     // No dead end: a session that could not be loaded asks for another id at once.
     if let (Some(e), Screen::Session(_)) = (failed_session, &app.screen) {
-        open_prompt(app, Some(WithHint(&e).to_string()));
+        open_prompt(app, Some(&e));
     }
     app.dirty = true;
 }

@@ -67,7 +67,7 @@ impl Speaker {
             Speaker::Collaborator => "a collaborator",
             Speaker::Customer => "the customer",
             Speaker::Other => "someone the session does not name",
-            Speaker::System => "a session event (join, leave, end)",
+            Speaker::System => "a session event (join, remote control, end)",
         }
     }
 
@@ -209,16 +209,45 @@ pub fn is_system_line(text: &str) -> bool {
         "session started",
         "transferred the session",
     ];
+    // What the platform writes when a tool is used in the session: specific enough
+    // that a technician's own sentence rarely matches.
+    const STARTS: [&str; 17] = [
+        "waiting for the customer to join",
+        "screen sharing requested by",
+        "screen sharing started",
+        "screen sharing ended",
+        "screen sharing stopped",
+        "remote control requested by",
+        "remote control granted",
+        "remote control denied",
+        "remote control ended",
+        "remote control transferred to",
+        "file transfer started:",
+        "file transfer completed:",
+        "file transfer failed",
+        "elevation granted",
+        "elevation denied",
+        "customer computer is restarting",
+        "reconnected after reboot",
+    ];
+    const ALSO_ENDINGS: [&str; 2] = [
+        "requested elevated privileges",
+        "started a reboot of the customer's computer",
+    ];
     if text.contains('\n') || text.chars().count() > 100 {
         return false;
     }
     let t = text.trim().trim_end_matches(['.', '!']).to_lowercase();
-    ENDINGS.iter().any(|p| t.ends_with(p))
+    ENDINGS.iter().chain(&ALSO_ENDINGS).any(|p| t.ends_with(p))
+        || STARTS.iter().any(|p| t.starts_with(p))
 }
 
-/// Lower case, whitespace runs collapsed to one space, trimmed: how names compare.
+/// Lower case, whitespace runs collapsed to one space, trimmed, and the sanitiser's
+/// visible markers (`␛`, `␇`, …) dropped: how names compare, so an escape sequence
+/// inside one spelling of a name does not make it someone else.
 fn norm(s: &str) -> String {
     sanitize_line(s)
+        .replace(|c: char| ('\u{2400}'..='\u{2426}').contains(&c), " ")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
@@ -433,6 +462,45 @@ mod tests {
         assert_eq!(speaker(s, "Mallory", "Hi"), Speaker::Other);
         // A name is not matched by a part of it.
         assert_eq!(speaker(s, "Dana", "Hi"), Speaker::Other);
+    }
+
+    #[test]
+    fn platform_events_from_a_technician_are_system_lines() {
+        let s = session();
+        let s = Some(&s);
+        for text in [
+            "Waiting for the customer to join",
+            "Remote control transferred to Mei Tanaka",
+            "Elevation granted",
+            "Dana Whitfield requested elevated privileges",
+            "Dana Whitfield started a reboot of the customer's computer",
+            "File transfer started: NorthwindConnect-5.2.1-x64.msi (48.2 MB)",
+        ] {
+            assert_eq!(
+                speaker(s, "Dana Whitfield", text),
+                Speaker::System,
+                "{text}"
+            );
+        }
+        // The customer's own words stay theirs, and a technician's sentence that only
+        // mentions remote control is not an event.
+        assert_eq!(
+            speaker(s, "Tomás Alvarez", "Remote control granted"),
+            Speaker::Customer
+        );
+        assert_eq!(
+            speaker(s, "Dana Whitfield", "I'll ask for remote control next"),
+            Speaker::Expert
+        );
+    }
+
+    #[test]
+    fn escape_markers_inside_a_name_do_not_make_it_someone_else() {
+        let s = Session {
+            expert_name: Some("Eve \u{1b}]0;x\u{7}Mallory".into()),
+            ..Default::default()
+        };
+        assert_eq!(speaker(Some(&s), "Eve Mallory", "Hi"), Speaker::Expert);
     }
 
     #[test]

@@ -6,18 +6,19 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::{fit, Theme};
-use crate::app::help::{marks, max_scroll, rows};
+use crate::app::help::{layout, max_scroll};
 use crate::app::keymap::{Action, Mode};
 use crate::app::wrap::width as cols;
 use crate::app::App;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &Theme) {
-    let rows = rows(&app.keymap, &marks());
-    let key_width = rows.iter().map(|r| cols(&r.keys)).max().unwrap_or(8);
-    let lines: Vec<Line> = rows
+    let layout = layout(app);
+    let key_width = layout.key_width;
+    let lines: Vec<Line> = layout
+        .rows
         .iter()
-        .map(|r| {
-            if r.keys.is_empty() {
+        .map(|(r, indented)| {
+            if r.keys.is_empty() && !indented {
                 Line::styled(format!(" {}", r.text), theme.dim)
             } else {
                 let pad = key_width - cols(&r.keys);
@@ -28,8 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, scroll: usize, theme: &T
             }
         })
         .collect();
-    let natural = lines.iter().map(Line::width).max().unwrap_or(20) + 3;
-    let width = (natural as u16).min(area.width);
+    let width = layout.width.min(area.width);
     let height = (lines.len() as u16 + 2).min(area.height);
     let [row] = area.layout(&Layout::vertical([Constraint::Length(height)]).flex(Flex::Center));
     let [popup] = row.layout(&Layout::horizontal([Constraint::Length(width)]).flex(Flex::Center));

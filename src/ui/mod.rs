@@ -35,7 +35,11 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
             if let Some(back) = p.back.as_deref() {
                 render_session(frame, app, back, &panes, theme);
             }
-            prompt::render(frame, area, app, p, theme);
+            let above_status = Rect {
+                height: area.height.saturating_sub(1),
+                ..area
+            };
+            prompt::render(frame, above_status, app, p, theme);
         }
     }
     status::render(frame, panes.status, app, theme);
@@ -57,12 +61,22 @@ fn render_too_small(frame: &mut Frame, area: Rect) {
         layout::MIN_WIDTH,
         layout::MIN_HEIGHT
     );
-    let full = format!("{need}, now {}x{}", area.width, area.height);
-    let text = if wrap::width(&full) <= area.width as usize {
-        full
-    } else {
-        wrap::truncate(&need, area.width as usize)
-    };
+    let full = format!("{need}, now {}x{} · q quits", area.width, area.height);
+    let short = format!(
+        "Too small: need {}x{}",
+        layout::MIN_WIDTH,
+        layout::MIN_HEIGHT
+    );
+    let fits = |t: &str| wrap::width(t) <= area.width as usize;
+    let text = [full, need, short]
+        .into_iter()
+        .find(|t| fits(t))
+        .unwrap_or_else(|| {
+            wrap::truncate(
+                &format!("{}x{}", layout::MIN_WIDTH, layout::MIN_HEIGHT),
+                area.width as usize,
+            )
+        });
     frame.render_widget(Paragraph::new(text), area);
 }
 

@@ -18,7 +18,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut left = left_spans(app, theme);
     let error = error_span(app, theme);
     let used = Line::from(left.clone()).width() + error.as_ref().map_or(0, Span::width);
-    let hints = hint_spans(app, width.saturating_sub(used + 1), theme);
+    // The error gets the room it needs, but on a usable width the way to help and
+    // out ("? help  q quit") stays in view.
+    let essentials = if width >= 60 { ESSENTIALS } else { 0 };
+    let hints = hint_spans(app, width.saturating_sub(used + 1).max(essentials), theme);
     left.extend(error);
     let left = fit(Line::from(left), width.saturating_sub(hints.width()));
     let hint_width = hints.width() as u16;
@@ -92,9 +95,12 @@ fn error_span(app: &App, theme: &Theme) -> Option<Span<'static>> {
     ))
 }
 
+/// Columns kept for the first two hints by priority when an error is long.
+const ESSENTIALS: usize = 18;
+
 /// Which hints survive when the line is short, most needed first.
 const PRIORITY: [&str; 10] = [
-    "help", "quit", "open", "back", "close", "pane", "scroll", "latest", "refresh", "top",
+    "help", "quit", "close", "back", "open", "pane", "scroll", "latest", "refresh", "top",
 ];
 
 /// Hints for the screen on display that fit in `budget` columns, in keymap order.
@@ -107,11 +113,22 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
         Mode::Normal
     };
     let focus = app.session().map(|s| s.focus);
+    // Esc on the first prompt has nothing to go back to: it quits.
+    let nothing_behind = matches!(&app.screen, Screen::Prompt(p) if p.back.is_none());
     let all: Vec<(String, &str)> = app
         .keymap
         .hints(mode)
         .into_iter()
-        .filter(|(_, hint)| *hint != "latest" || focus == Some(Pane::Transcript))
+        .filter(|(_, hint)| match mode {
+            Mode::Normal => *hint != "latest" || focus == Some(Pane::Transcript),
+            // Inside help only its own keys mean something.
+            Mode::Help => !matches!(*hint, "latest" | "top"),
+            Mode::Prompt => !(nothing_behind && *hint == "quit"),
+        })
+        .map(|(key, hint)| match hint {
+            "back" if nothing_behind => (key, "quit"),
+            _ => (key, hint),
+        })
         .collect();
     let cost = |(key, hint): &(String, &str)| super::wrap::width(key) + hint.len() + 3;
     let mut keep = Vec::new();

@@ -17,7 +17,8 @@ use crate::app::{App, Pane, SessionScreen};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme: &Theme) {
     let count = s.view.entries.len();
-    let extra = (count > 0).then(|| format!("· {count} messages"));
+    // Which clock the times are on, since the rows only carry HH:MM:SS.
+    let extra = (count > 0).then(|| format!("· {count} messages · {}", app.zone.label(app.wall)));
     let block = pane_block(
         app,
         s,
@@ -98,7 +99,16 @@ fn render_latest_bar(frame: &mut Frame, area: Rect, unseen: usize, key: &str, th
         1 => format!(" ↓ 1 new message · press {key} for the latest "),
         n => format!(" ↓ {n} new messages · press {key} for the latest "),
     };
-    let text = wrap::truncate(&text, area.width as usize);
+    // A narrow pane gets the short form rather than a cut one.
+    let short = match unseen {
+        0 => format!(" ↓ {key} latest "),
+        n => format!(" ↓ {n} new · {key} "),
+    };
+    let text = if wrap::width(&text) <= area.width as usize {
+        text
+    } else {
+        wrap::truncate(&short, area.width as usize)
+    };
     frame.render_widget(
         Paragraph::new(Line::styled(text, theme.notice)).right_aligned(),
         area,
