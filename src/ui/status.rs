@@ -141,7 +141,8 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
             }
         }
     }
-    let mut spans = Vec::new();
+    // A leading space keeps the hints apart from an error cut just before them.
+    let mut spans = vec![Span::raw(" ")];
     for (key, hint) in all.into_iter().filter(|(_, h)| keep.contains(h)) {
         spans.push(Span::styled(key, theme.key));
         spans.push(Span::raw(format!(" {hint}  ")));
