@@ -506,7 +506,10 @@ fn a_long_error_gets_the_status_line_and_ends_with_an_ellipsis() {
     let screen = common::screen(&draw(&app));
     let status = screen.lines().nth(23).expect("status row");
     assert!(status.contains("⚠ HTTP 400"), "{status}");
-    assert!(status.contains("… ? help"), "the error is cut with an ellipsis: {status}");
+    assert!(
+        status.contains("… ? help"),
+        "the error is cut with an ellipsis: {status}"
+    );
     assert!(!status.contains("refresh"), "hints drop first: {status}");
     assert!(
         status.trim_end().ends_with("? help  q quit"),

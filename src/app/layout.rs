@@ -136,6 +136,16 @@ fn stack(total: usize, d: &Demand) -> [usize; 3] {
         *left -= want;
     };
     match d.transcript {
+        Some(_) if !d.empty => {
+            // A short transcript: shares first, then what the transcript does not
+            // need goes to the details and the links.
+            give(&mut h, 0, total / 3, &mut left);
+            give(&mut h, 2, total * 18 / 100, &mut left);
+            give(&mut h, 1, usize::MAX, &mut left);
+            give(&mut h, 0, usize::MAX, &mut left);
+            give(&mut h, 2, usize::MAX, &mut left);
+            h[1] += left;
+        }
         None => {
             give(&mut h, 0, total / 3, &mut left);
             give(&mut h, 2, total * 18 / 100, &mut left);
@@ -201,6 +211,28 @@ mod tests {
         assert!(p.session.height >= 18, "{p:?}");
         let wide = panes(Rect::new(0, 0, 160, 48), &d).expect("fits");
         assert!(wide.session.width > 72);
+    }
+
+    #[test]
+    fn a_short_transcript_keeps_the_shares_and_gives_back_what_it_does_not_need() {
+        let d = Demand {
+            session: 12,
+            transcript: Some(4),
+            empty: false,
+            links: 3,
+        };
+        let p = panes(Rect::new(0, 0, 80, 40), &d).expect("fits");
+        // Every need is met; what is left stays with the transcript, where new
+        // messages will arrive.
+        assert_eq!((p.session.height, p.links.height), (14, 5), "{p:?}");
+        assert_eq!(p.transcript.height, 20, "{p:?}");
+        // A transcript just short enough to fit alone does not squeeze the details.
+        let d = Demand {
+            transcript: Some(21),
+            ..d
+        };
+        let p = panes(Rect::new(0, 0, 80, 24), &d).expect("fits");
+        assert_eq!(p.session.height, 23 / 3, "{p:?}");
     }
 
     #[test]

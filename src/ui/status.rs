@@ -99,8 +99,18 @@ fn error_span(app: &App, theme: &Theme) -> Option<Span<'static>> {
 const ESSENTIALS: usize = 18;
 
 /// Which hints survive when the line is short, most needed first.
-const PRIORITY: [&str; 10] = [
-    "help", "quit", "close", "back", "open", "pane", "scroll", "latest", "refresh", "top",
+const PRIORITY: [&str; 11] = [
+    "help",
+    "quit",
+    "close",
+    "back",
+    "open",
+    "try again",
+    "pane",
+    "scroll",
+    "latest",
+    "refresh",
+    "top",
 ];
 
 /// Hints for the screen on display that fit in `budget` columns, in keymap order.
@@ -115,6 +125,7 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
     let focus = app.session().map(|s| s.focus);
     // Esc on the first prompt has nothing to go back to: it quits.
     let nothing_behind = matches!(&app.screen, Screen::Prompt(p) if p.back.is_none());
+    let retry = matches!(&app.screen, Screen::Prompt(p) if p.is_retry());
     let all: Vec<(String, &str)> = app
         .keymap
         .hints(mode)
@@ -127,6 +138,8 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
         })
         .map(|(key, hint)| match hint {
             "back" if nothing_behind => (key, "quit"),
+            // As the prompt itself says: Enter on the id that failed tries it again.
+            "open" if retry => (key, "try again"),
             _ => (key, hint),
         })
         .collect();
