@@ -92,8 +92,8 @@ pub struct CommonArgs {
     #[arg(long, global = true)]
     pub demo: bool,
 
-    /// API root without /G2A/rest/v1
-    #[arg(long, env = "G2A_BASE_URL", default_value = DEFAULT_BASE_URL, global = true, value_name = "URL")]
+    /// API root (a trailing /G2A/rest/v1 is accepted)
+    #[arg(long, env = "G2A_BASE_URL", hide_env_values = true, default_value = DEFAULT_BASE_URL, global = true, value_name = "URL")]
     pub base_url: String,
 
     /// OAuth access token
@@ -107,11 +107,17 @@ pub struct CommonArgs {
     pub token: Option<String>,
 
     /// How the token is sent: 'Authorization: Bearer T' or 'Authorization: OAuth oauth_token=T'
-    #[arg(long, env = "G2A_AUTH_SCHEME", value_enum, default_value_t = AuthSchemeArg::Bearer, global = true)]
+    #[arg(long, env = "G2A_AUTH_SCHEME", hide_env_values = true, value_enum, default_value_t = AuthSchemeArg::Bearer, global = true)]
     pub auth_scheme: AuthSchemeArg,
 
     /// Partner system domain for the links pane
-    #[arg(long, env = "G2A_SYSTEM_DOMAIN", global = true, value_name = "DOMAIN")]
+    #[arg(
+        long,
+        env = "G2A_SYSTEM_DOMAIN",
+        hide_env_values = true,
+        global = true,
+        value_name = "DOMAIN"
+    )]
     pub system_domain: Option<String>,
 
     /// Per-request timeout in seconds

@@ -193,6 +193,28 @@ pub fn row_line(row: &PaneRow, app: &App, theme: &Theme) -> Line<'static> {
     )
 }
 
+/// The label of the field whose continuation is the first row shown at `scroll`.
+fn sticky_label(rows: &[PaneRow], scroll: usize) -> Option<String> {
+    let is_blank_label = |r: &PaneRow| {
+        r.spans.len() > 1
+            && matches!(r.spans.first(), Some((t, Role::Label)) if t.trim().is_empty())
+    };
+    let first = rows.get(scroll)?;
+    if scroll == 0 || !is_blank_label(first) {
+        return None;
+    }
+    rows[..scroll]
+        .iter()
+        .rev()
+        .find_map(|r| match r.spans.first() {
+            Some((t, Role::Label)) if !t.trim().is_empty() => Some(t.trim().to_string()),
+            _ if is_blank_label(r) => None,
+            // A heading or a sentence: the field started elsewhere.
+            _ => Some(String::new()),
+        })
+        .filter(|l| !l.is_empty())
+}
+
 /// A short pane: its rows from the row model, scrolled, with "more" marks.
 pub fn render_rows(
     frame: &mut Frame,
@@ -205,11 +227,20 @@ pub fn render_rows(
 ) {
     let (_, height) = layout::text_area(area);
     let block = with_scroll_marks(block, rows.len(), scroll, height, theme);
-    let lines: Vec<Line> = rows
+    let mut lines: Vec<Line> = rows
         .iter()
         .skip(scroll)
         .take(height)
         .map(|r| row_line(r, app, theme))
         .collect();
+    // Scrolled into the middle of a long value, the top row names its field (as the
+    // transcript names a message's speaker).
+    if let (Some(label), Some(first)) = (sticky_label(rows, scroll), lines.first_mut()) {
+        if let Some(span) = first.spans.first_mut().filter(|s| s.width() >= 6) {
+            let cols = span.width();
+            span.content = wrap::truncate(&format!("{label:<cols$}"), cols).into();
+            span.style = theme.label;
+        }
+    }
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
