@@ -106,7 +106,15 @@ pub fn restore() {
     let _ = execute!(out, cursor::Show);
     let _ = disable_raw_mode();
     let _ = out.flush();
+    if let Ok(mut later) = LATER.lock() {
+        for message in later.drain(..) {
+            eprintln!("{}", crate::sanitize::sanitize(&message));
+        }
+    }
 }
+
+/// Panic messages from background threads, printed after the terminal is restored.
+static LATER: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 /// Restores the terminal before the default hook prints the panic, so the message
 /// lands on the normal screen, once, readable.
@@ -122,6 +130,10 @@ fn install_panic_hook() {
         // scribbled on by the message. Only the thread that draws restores.
         let ui_thread = std::thread::current().name() == Some("main");
         if ACTIVE.load(Ordering::SeqCst) && !ui_thread {
+            // Kept, and printed once the terminal is restored.
+            if let Ok(mut later) = LATER.lock() {
+                later.push(format!("g2a-tui: a background task failed: {info}"));
+            }
             return;
         }
         restore();

@@ -1528,3 +1528,17 @@ async fn oversized_answers_are_refused_not_read() {
     assert_eq!(t.events.len(), 100_000);
     drop(server);
 }
+
+#[tokio::test]
+async fn a_links_answer_cut_short_never_quotes_a_partner_token() {
+    let body = r#"[{"systemName":"Acme","userToken":"partner-secret-42","callbackURL":"https://x"#;
+    let e = error_for(
+        Ep::Links,
+        ResponseTemplate::new(200).set_body_raw(body, "application/json"),
+    )
+    .await;
+    let text = format!("{e} {}", e.hint().unwrap_or_default());
+    assert!(text.contains("not JSON"), "{text}");
+    assert!(text.contains("Acme"), "the excerpt is still quoted: {text}");
+    assert!(!text.contains("partner-secret-42"), "{text}");
+}

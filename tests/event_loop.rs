@@ -103,15 +103,19 @@ impl Script {
 
     /// Waits until a frame shows `text` (the loop draws only when something changed).
     async fn wait_for(&self, text: &str) -> String {
+        self.wait_until(text, |s| s.contains(text)).await
+    }
+
+    async fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let screen = self.screen();
-            if screen.contains(text) {
+            if ok(&screen) {
                 return screen;
             }
             assert!(
                 Instant::now() < deadline,
-                "timed out waiting for {text:?}; the screen:\n{screen}"
+                "timed out waiting for {what:?}; the screen:\n{screen}"
             );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
@@ -242,7 +246,11 @@ async fn quitting_after_a_failed_load_reports_the_failure() {
         let prompt = script.wait_for("Which support session").await;
         assert!(prompt.contains("not found"), "{prompt}");
         script.key(KeyCode::Esc);
-        script.wait_for("1 Session").await;
+        script
+            .wait_until("the prompt closed", |s| {
+                !s.contains("Which support session")
+            })
+            .await;
         script.key(KeyCode::Char('q'));
     };
     let (outcome, _) = run_with(h, drive).await;

@@ -359,7 +359,7 @@ fn colon_opens_the_prompt_prefilled_and_esc_goes_back() {
     assert_eq!(prompt(&app).value(), "4829136571");
     press(&mut app, KeyCode::Char('w'), KeyModifiers::CONTROL);
     assert_eq!(prompt(&app).value(), "");
-    assert!(key(&mut app, KeyCode::Esc).is_empty());
+    assert!(!key(&mut app, KeyCode::Esc).contains(&Effect::Quit));
     assert!(matches!(app.screen, Screen::Session(_)));
     assert_eq!(scr(&app).id, "482913657");
     // Started without a session, Esc has nothing to go back to: it quits.
@@ -689,4 +689,94 @@ fn a_mistyped_id_goes_back_to_the_session_that_worked() {
     assert_eq!(scr(&app).id, "482913657");
     assert!(scr(&app).session.data.is_some());
     assert_eq!(app.failure(), None);
+}
+
+#[test]
+fn the_session_pane_rows_are_built_once_per_width_and_data() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (sid, _, _) = ids(&fx);
+    let mut long = session();
+    long.notes = Some("note ".repeat(2_000_000));
+    answer(&mut app, Answer::Session(sid, Ok(long)));
+    key(&mut app, KeyCode::Char('1'));
+    let width = app
+        .panes()
+        .map(|p| p.session.width as usize - 2)
+        .expect("fits");
+    let first = app.session_rows(scr(&app), width);
+    for _ in 0..5 {
+        key(&mut app, KeyCode::Char('j'));
+        common::draw(&app);
+    }
+    let later = app.session_rows(scr(&app), width);
+    assert!(
+        std::rc::Rc::ptr_eq(&first, &later),
+        "keys and frames reuse the rows"
+    );
+    // New data builds them again.
+    let fx = key(&mut app, KeyCode::Char('r'));
+    let (sid, _, _) = ids(&fx);
+    answer(&mut app, Answer::Session(sid, Ok(session())));
+    assert!(!std::rc::Rc::ptr_eq(
+        &first,
+        &app.session_rows(scr(&app), width)
+    ));
+}
+
+#[test]
+fn going_back_to_a_session_whose_fetches_were_replaced_asks_again() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (sid, _, _) = ids(&fx);
+    answer(&mut app, Answer::Session(sid, Ok(session())));
+    // The transcript is still on its way when another id is opened ...
+    key(&mut app, KeyCode::Char(':'));
+    common::chars(&mut app, "999");
+    let fx = key(&mut app, KeyCode::Enter);
+    let (sid, _, _) = ids(&fx);
+    answer(
+        &mut app,
+        Answer::Session(
+            sid,
+            Err(ApiError::NotFound {
+                endpoint: Endpoint::Session,
+                id: "999".into(),
+            }),
+        ),
+    );
+    // ... so going back re-asks for it instead of spinning forever.
+    let fx = key(&mut app, KeyCode::Esc);
+    assert_eq!(scr(&app).id, "482913657");
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Fetch(Request::Transcript { .. }))));
+}
+
+#[test]
+fn a_failure_while_the_prompt_is_open_is_said_there_and_keeps_the_way_back() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (sid, t, _) = ids(&fx);
+    answer(&mut app, Answer::Session(sid, Ok(session())));
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(3))));
+    key(&mut app, KeyCode::Char(':'));
+    common::chars(&mut app, "999");
+    let fx = key(&mut app, KeyCode::Enter);
+    let (sid, _, _) = ids(&fx);
+    // The reader opens the prompt again before 999 answers.
+    key(&mut app, KeyCode::Char(':'));
+    answer(
+        &mut app,
+        Answer::Session(
+            sid,
+            Err(ApiError::NotFound {
+                endpoint: Endpoint::Session,
+                id: "999".into(),
+            }),
+        ),
+    );
+    assert!(prompt(&app)
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("not found")));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(scr(&app).id, "482913657", "back to the session that worked");
 }

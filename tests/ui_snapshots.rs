@@ -640,3 +640,25 @@ fn every_hint_comes_from_the_keymap() {
         "the help footer names the close key: {screen}"
     );
 }
+
+#[test]
+fn a_one_row_view_shows_every_line_not_a_sticky_header() {
+    let (mut app, fx) = new_app((40, 10), None);
+    let (s, t, _) = ids(&fx);
+    feed(&mut app, Answer::Session(s, Ok(session())));
+    let long = Transcript::from_value(json!([
+        {"timeStamp": "2026-11-20T14:04:30Z", "participantName": "Morgan Lee", "content": "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa"}
+    ]))
+    .expect("long");
+    feed(&mut app, Answer::Transcript(t, Ok(long)));
+    common::key(&mut app, KeyCode::Char('2'));
+    common::key(&mut app, KeyCode::Char('g'));
+    let mut seen = String::new();
+    for _ in 0..8 {
+        seen.push_str(&common::screen(&draw(&app)));
+        common::key(&mut app, KeyCode::Char('j'));
+    }
+    for word in ["alpha", "juliet", "papa"] {
+        assert!(seen.contains(word), "{word} never shown:\n{seen}");
+    }
+}

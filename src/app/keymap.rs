@@ -176,6 +176,8 @@ impl Key {
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
+            // A control character would be written raw into help and hints.
+            (Some(c), None) if c.is_control() => return Err(format!("unknown key {s:?}")),
             (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
             _ => match rest.to_ascii_lowercase().as_str() {
                 "space" => KeyCode::Char(' '),
@@ -415,6 +417,7 @@ mod tests {
         }
         assert!(Key::parse("Hyper-x").is_err());
         assert!(Key::parse("F13").is_err());
+        assert!(Key::parse("\u{1b}").is_err());
     }
 
     #[test]

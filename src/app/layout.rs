@@ -70,12 +70,14 @@ pub fn side_width(width: u16, empty_transcript: bool) -> u16 {
 }
 
 fn left_width(width: u16, empty_transcript: bool) -> u16 {
+    // In u32: a terminal 32768 columns wide must not overflow.
+    let two_fifths = (u32::from(width) * 2 / 5) as u16;
     if empty_transcript {
         // Nothing to read on the right: the details get the room.
-        width - (width * 2 / 5).max(40)
+        width.saturating_sub(two_fifths.max(40))
     } else {
         // Wide enough that an expert's "Name <email>" usually fits on one row.
-        (width * 2 / 5).clamp(52, 72)
+        two_fifths.clamp(52, 72)
     }
 }
 
@@ -242,6 +244,14 @@ mod tests {
             for pane in Pane::ALL {
                 assert!(p.get(pane).height >= 3, "{pane:?} {p:?}");
             }
+        }
+    }
+
+    #[test]
+    fn huge_terminals_do_not_overflow() {
+        for d in [FULL, Demand::LOADING] {
+            let p = panes(Rect::new(0, 0, u16::MAX, u16::MAX), &d).expect("fits");
+            assert!(p.transcript.width > 0);
         }
     }
 

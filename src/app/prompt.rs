@@ -38,7 +38,11 @@ impl PromptScreen {
 
     /// Enter would ask for the session that just failed again.
     pub fn is_retry(&self) -> bool {
-        self.error.is_some() && self.back.as_ref().is_some_and(|b| b.id == self.value())
+        self.error.is_some()
+            && self
+                .back
+                .as_ref()
+                .is_some_and(|b| b.id == crate::api::normalize_session_id(self.value()))
     }
 
     /// An editing key. Typing over a pre-filled id replaces it; Backspace or Delete

@@ -98,12 +98,39 @@ pub fn shorten(s: &Session) -> (Session, usize) {
     let mut copy = s.clone();
     let mut hidden = 0;
     if let Some(notes) = copy.notes.as_mut() {
-        let (shown, cut) = cut_chars(notes, FIELD_CHARS);
-        hidden = cut;
-        let end = shown.len();
-        notes.truncate(end);
+        hidden = cut_in_place(notes);
     }
+    // Any other field can be huge too; those are cut to one screenful (the pane's
+    // own cut then says nothing more, but nothing of that size is sanitised per tick).
+    for field in [
+        &mut copy.session_id,
+        &mut copy.session_type,
+        &mut copy.account_name,
+        &mut copy.expert_name,
+        &mut copy.expert_email,
+        &mut copy.partner_object,
+        &mut copy.partner_object_url,
+        &mut copy.customer_join_url,
+        &mut copy.unattended_machine_name,
+        &mut copy.customer_name,
+        &mut copy.customer_email,
+        &mut copy.session_recording_url,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        cut_in_place(field);
+    }
+    copy.raw = serde_json::Value::Null;
     (copy, hidden)
+}
+
+/// Cuts `s` to [`FIELD_CHARS`] characters; returns how many went.
+fn cut_in_place(s: &mut String) -> usize {
+    let (shown, cut) = cut_chars(s, FIELD_CHARS);
+    let end = shown.len();
+    s.truncate(end);
+    cut
 }
 
 /// The "… N more characters" rows under a value that was cut.

@@ -150,7 +150,7 @@ pub fn links(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
     let mut out = Vec::new();
     let domain = app.context.system_domain.as_deref();
     let view = match (&screen.links.data, domain) {
-        (_, None) => present::links::links_view(None, Err(&ApiError::NoToken), false),
+        (_, None) => present::links::LinksView::NoDomain,
         (Some(data), Some(d)) => present::links::links_view(Some(d), Ok(data), false),
         (None, Some(_)) => return placeholder(&screen.links, "partner links", width),
     };
@@ -177,7 +177,7 @@ pub fn links(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
 }
 
 /// What the transcript pane says when it has no messages.
-pub fn empty_transcript(_app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
+pub fn empty_transcript(screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
     let mut out = Vec::new();
     // An unknown session also has no transcript (404 on both): say the real reason.
     if screen.session.data.is_none()

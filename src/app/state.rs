@@ -280,7 +280,7 @@ impl App {
         let full = layout::text_area(ratatui::layout::Rect::new(0, 0, self.size.0, 1)).0;
         let empty = s.view.entries.is_empty();
         let transcript = if empty {
-            Some(super::session_rows::empty_transcript(self, s, full).len())
+            Some(super::session_rows::empty_transcript(s, full).len())
         } else if self.size.0 >= layout::WIDE {
             // Side by side, the transcript has the full height whatever it holds.
             None
@@ -311,16 +311,22 @@ impl App {
     /// The session pane's rows at `width`, built once per width and data change.
     pub fn session_rows(&self, s: &SessionScreen, width: usize) -> Rc<[PaneRow]> {
         let key = self.row_key(s, width, s.is_live());
-        memo(&mut s.rows.borrow_mut().session, key, || {
-            super::session_rows::session(self, s, width)
-        })
+        memo(
+            &s.rows,
+            |m| &mut m.session,
+            key,
+            || super::session_rows::session(self, s, width),
+        )
     }
 
     pub fn links_rows(&self, s: &SessionScreen, width: usize) -> Rc<[PaneRow]> {
         let key = self.row_key(s, width, false);
-        memo(&mut s.rows.borrow_mut().links, key, || {
-            super::session_rows::links(self, s, width)
-        })
+        memo(
+            &s.rows,
+            |m| &mut m.links,
+            key,
+            || super::session_rows::links(self, s, width),
+        )
     }
 
     fn row_key(&self, s: &SessionScreen, width: usize, clock: bool) -> RowKey {
@@ -353,20 +359,24 @@ impl App {
     }
 }
 
-/// The rows in `slot` if they were built for `key`, else built now and kept.
+type Slot = Option<(RowKey, Rc<[PaneRow]>)>;
+
+/// The rows in the memo's `slot` if they were built for `key`, else built now and
+/// kept. The memo is not borrowed while building, so a builder may read it too.
 fn memo(
-    slot: &mut Option<(RowKey, Rc<[PaneRow]>)>,
+    cell: &RefCell<RowMemo>,
+    slot: impl Fn(&mut RowMemo) -> &mut Slot,
     key: RowKey,
     build: impl FnOnce() -> Vec<PaneRow>,
 ) -> Rc<[PaneRow]> {
-    match slot {
-        Some((k, rows)) if *k == key => Rc::clone(rows),
-        _ => {
-            let rows: Rc<[PaneRow]> = build().into();
-            *slot = Some((key, Rc::clone(&rows)));
-            rows
+    if let Some((k, rows)) = slot(&mut cell.borrow_mut()) {
+        if *k == key {
+            return Rc::clone(rows);
         }
     }
+    let rows: Rc<[PaneRow]> = build().into();
+    *slot(&mut cell.borrow_mut()) = Some((key, Rc::clone(&rows)));
+    rows
 }
 
 /// "updated Ns ago" counts seconds for the first minute, then minutes, then hours;

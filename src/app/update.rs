@@ -52,6 +52,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
                 if std::mem::take(&mut p.fresh) {
                     p.input.reset();
                 }
+                p.hint = None;
                 for c in text.chars().filter(|c| !c.is_control()) {
                     p.input.handle(InputRequest::InsertChar(c));
                 }
@@ -61,6 +62,10 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
         }
         Msg::Resize(w, h) => {
             app.size = (w, h);
+            // Help that cannot be drawn must not keep taking the keys.
+            if app.panes().is_none() {
+                app.help = None;
+            }
             settle(app);
             app.dirty = true;
         }
@@ -193,9 +198,12 @@ fn open_prompt(app: &mut App, error: Option<&ApiError>) {
     let screen = match std::mem::replace(&mut app.screen, placeholder) {
         Screen::Session(mut s) => {
             let id = s.id.clone();
-            let back = match s.previous.take() {
-                Some(previous) if s.failed_to_load().is_some() => previous,
-                _ => s,
+            let back = match (s.failed_to_load().is_some(), s.previous.take()) {
+                (true, Some(previous)) => previous,
+                (_, previous) => {
+                    s.previous = previous;
+                    s
+                }
             };
             let mut p = PromptScreen::new(id, Some(back));
             p.error = error.map(ToString::to_string);
@@ -225,22 +233,26 @@ fn on_prompt_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 prompt.hint = None;
             } else {
                 let mut next = SessionScreen::new(id);
-                // Only one step back is kept: a session that had loaded.
-                next.previous =
-                    prompt
-                        .back
-                        .take()
-                        .filter(|b| b.session.data.is_some())
-                        .map(|mut b| {
-                            b.previous = None;
-                            b
-                        });
+                // Only one step back is kept: the last session that had loaded.
+                next.previous = prompt.back.take().and_then(|mut b| {
+                    if b.session.data.is_some() {
+                        b.previous = None;
+                        Some(b)
+                    } else {
+                        b.previous.take()
+                    }
+                });
                 app.screen = Screen::Session(Box::new(next));
                 refresh(app, fx);
             }
         }
         Some(Action::Cancel) => match prompt.back.take() {
-            Some(back) => app.screen = Screen::Session(back),
+            Some(back) => {
+                // Its fetches may have been replaced by another session's meanwhile
+                // (the worker keeps the latest per part): ask again rather than spin.
+                app.screen = Screen::Session(back);
+                resume(app, fx);
+            }
             None => fx.push(Effect::Quit),
         },
         Some(other) => common(other, fx),
@@ -262,6 +274,25 @@ fn cycle(p: Pane, by: usize) -> Pane {
 
 /// Asks for all three parts at once; each pane fills when its own answer arrives.
 fn refresh(app: &mut App, fx: &mut Vec<Effect>) {
+    let has_domain = app.context.system_domain.is_some();
+    let Some(s) = app.session_mut() else {
+        return;
+    };
+    // Marked loading here; `resume` gives each its request id.
+    let pending = Load::Loading { id: RequestId(0) };
+    s.session.load = pending.clone();
+    s.transcript.load = pending.clone();
+    if has_domain {
+        s.links.load = pending;
+    }
+    s.generation += 1;
+    resume(app, fx);
+    app.dirty = true;
+}
+
+/// Asks again for the parts still marked loading, under new ids: their requests may
+/// have been replaced by another session's while this one was set aside.
+fn resume(app: &mut App, fx: &mut Vec<Effect>) {
     let domain = app.context.system_domain.clone();
     let mut next = app.next_request;
     let mut id = || {
@@ -271,25 +302,28 @@ fn refresh(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(s) = app.session_mut() else {
         return;
     };
-    let (sid, tid) = (id(), id());
-    s.session.load = Load::Loading { id: sid };
-    s.transcript.load = Load::Loading { id: tid };
-    s.generation += 1;
-    fx.push(Effect::Fetch(Request::Session {
-        id: sid,
-        session_id: s.id.clone(),
-    }));
-    fx.push(Effect::Fetch(Request::Transcript {
-        id: tid,
-        session_id: s.id.clone(),
-    }));
-    if let Some(domain) = domain {
-        let lid = id();
-        s.links.load = Load::Loading { id: lid };
-        fx.push(Effect::Fetch(Request::Links { id: lid, domain }));
+    if s.session.is_loading() {
+        let rid = id();
+        s.session.load = Load::Loading { id: rid };
+        fx.push(Effect::Fetch(Request::Session {
+            id: rid,
+            session_id: s.id.clone(),
+        }));
+    }
+    if s.transcript.is_loading() {
+        let rid = id();
+        s.transcript.load = Load::Loading { id: rid };
+        fx.push(Effect::Fetch(Request::Transcript {
+            id: rid,
+            session_id: s.id.clone(),
+        }));
+    }
+    if let (true, Some(domain)) = (s.links.is_loading(), domain) {
+        let rid = id();
+        s.links.load = Load::Loading { id: rid };
+        fx.push(Effect::Fetch(Request::Links { id: rid, domain }));
     }
     app.next_request = next;
-    app.dirty = true;
 }
 
 fn on_answer(app: &mut App, answer: Answer) {
@@ -347,9 +381,21 @@ fn on_answer(app: &mut App, answer: Answer) {
     }
     s.generation += 1;
     settle(app);
-    // No dead end: a session that could not be loaded asks for another id at once.
-    if let (Some(e), Screen::Session(_)) = (failed_session, &app.screen) {
-        open_prompt(app, Some(&e));
+    // No dead end: a session that could not be loaded asks for another id at once
+    // (or, when the prompt is already open over it, says why there).
+    if let Some(e) = failed_session {
+        match &mut app.screen {
+            Screen::Session(_) => open_prompt(app, Some(&e)),
+            Screen::Prompt(p) => {
+                if let Some(back) = p.back.as_mut() {
+                    if let Some(previous) = back.previous.take() {
+                        p.back = Some(previous);
+                    }
+                }
+                p.error = Some(e.to_string());
+                p.hint = e.hint();
+            }
+        }
     }
     app.dirty = true;
 }

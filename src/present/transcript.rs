@@ -180,18 +180,40 @@ pub fn classify(messages: &mut [Message], session: Option<&Session>) {
                 p
             }
         };
-        m.speaker = speaker_for(person, &m.text);
+        m.speaker = speaker_for(person, &m.text, session.is_some());
     }
 }
 
-/// A person's message, or a system line when a non-customer writes a join, leave or
-/// end phrase.
-fn speaker_for(person: Speaker, text: &str) -> Speaker {
-    if person != Speaker::Customer && is_system_line(text) {
+/// A person's message, or a system line the platform wrote under a technician's name.
+/// A customer's own words never become a system line: someone the session does not
+/// name (a nickname of the customer, say) only counts when the session itself is
+/// unknown, and then only for the unmistakable "… the session" phrases.
+fn speaker_for(person: Speaker, text: &str, session_known: bool) -> Speaker {
+    let system = match person {
+        Speaker::Expert | Speaker::Collaborator => is_system_line(text),
+        Speaker::Other if !session_known => is_session_phrase(text),
+        _ => false,
+    };
+    if system {
         Speaker::System
     } else {
         person
     }
+}
+
+/// "X joined the session", "X left the session", "X ended the session": phrases a
+/// customer hardly types word for word.
+fn is_session_phrase(text: &str) -> bool {
+    let t = text.trim().trim_end_matches(['.', '!']).to_lowercase();
+    !text.contains('\n')
+        && text.chars().count() <= 100
+        && [
+            "joined the session",
+            "left the session",
+            "ended the session",
+        ]
+        .iter()
+        .any(|p| t.ends_with(p))
 }
 
 /// GoToAssist writes joins, leaves and the end of a session into the chat as plain
@@ -325,13 +347,13 @@ impl People {
     }
 
     /// The speaker of one message: [`Speaker::System`] without a participant (or
-    /// from one called "System") and for a join/leave/end line from anyone but the
-    /// customer; otherwise [`People::person`].
+    /// from one called "System") and for a platform line under a technician's name
+    /// (see `speaker_for`); otherwise [`People::person`].
     pub fn speaker(&self, participant: &str, text: &str) -> Speaker {
         if is_platform(participant) {
             return Speaker::System;
         }
-        speaker_for(self.person(participant), text)
+        speaker_for(self.person(participant), text, self.known)
     }
 }
 
@@ -491,6 +513,25 @@ mod tests {
         assert_eq!(
             speaker(s, "Dana Whitfield", "I'll ask for remote control next"),
             Speaker::Expert
+        );
+    }
+
+    #[test]
+    fn a_customer_under_another_name_is_never_a_system_line() {
+        let s = session();
+        // A nickname the session does not know is someone else, not the platform.
+        assert_eq!(
+            speaker(Some(&s), "Tomas", "sorry, my colleague has left"),
+            Speaker::Other
+        );
+        // Without session data only the unmistakable phrases count.
+        assert_eq!(
+            speaker(None, "anyone", "my colleague has left"),
+            Speaker::Other
+        );
+        assert_eq!(
+            speaker(None, "Dana Whitfield", "Dana Whitfield joined the session"),
+            Speaker::System
         );
     }
 

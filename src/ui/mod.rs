@@ -14,6 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 
+use crate::app::keymap::{Action, Mode};
 use crate::app::layout::{self, Panes};
 use crate::app::rows::{PaneRow, Role};
 use crate::app::state::{age_label, Load, Remote};
@@ -26,7 +27,7 @@ use theme::SPINNER;
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();
     let Some(panes) = app.panes() else {
-        render_too_small(frame, area);
+        render_too_small(frame, area, app);
         return;
     };
     match &app.screen {
@@ -54,14 +55,20 @@ fn render_session(frame: &mut Frame, app: &App, s: &SessionScreen, panes: &Panes
     links::render(frame, panes.links, app, s, theme);
 }
 
-fn render_too_small(frame: &mut Frame, area: Rect) {
+fn render_too_small(frame: &mut Frame, area: Rect, app: &App) {
+    // The key that quits where the reader is: `q` types into the prompt.
+    let mode = match app.screen {
+        Screen::Prompt(_) => Mode::Prompt,
+        Screen::Session(_) => Mode::Normal,
+    };
+    let quit = app.keymap.key(mode, Action::Quit).unwrap_or_default();
     // What to do comes first, so it survives the narrowest terminals.
     let need = format!(
         "Terminal too small: need {}x{}",
         layout::MIN_WIDTH,
         layout::MIN_HEIGHT
     );
-    let full = format!("{need}, now {}x{} · q quits", area.width, area.height);
+    let full = format!("{need}, now {}x{} · {quit} quits", area.width, area.height);
     let short = format!(
         "Too small: need {}x{}",
         layout::MIN_WIDTH,

@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     }
     if count == 0 {
         lines.extend(
-            empty_transcript(app, s, vp.width)
+            empty_transcript(s, vp.width)
                 .iter()
                 .map(|r| row_line(r, app, theme)),
         );
@@ -47,12 +47,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
         return;
     }
     let visible = s.view.visible(&vp);
+    // The first row never shows a fragment without its speaker: a continuation at the
+    // top is overlaid by the message's time and name. Not in a view of one or two
+    // rows, where it would hide every line of a message but its first.
+    let sticky = visible.len() >= 3;
     for (n, (i, _, row)) in visible.iter().enumerate() {
         let e = &s.view.entries[*i];
-        // The first row never shows a fragment without its speaker: a continuation
-        // at the top is overlaid by the message's time and name.
         let line = match row {
-            Row::More(_) if n == 0 => sticky_header(e, vp.width, theme),
+            Row::More(_) if n == 0 && sticky => sticky_header(e, vp.width, theme),
             _ => entry_line(e, row.clone(), vp.width, theme),
         };
         lines.push(line);
