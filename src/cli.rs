@@ -37,6 +37,11 @@ pub struct Cli {
     /// Session id (or session token) to open; optional with --demo
     #[arg(value_name = "SESSION_ID")]
     pub session_id: Option<String>,
+
+    /// While a session is waiting or active, fetch it again every SECONDS (0: never)
+    #[arg(long, default_value_t = 5, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(0..=3600))]
+    pub poll: u64,
 }
 
 #[derive(Debug, Subcommand)]

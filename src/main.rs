@@ -59,6 +59,7 @@ async fn run_viewer(cli: &Cli) -> ExitCode {
         .or_else(|| conn.demo.is_some().then(|| demo::MAIN_SESSION.to_string()));
     let opts = g2a_tui::viewer::Options {
         session_id: id,
+        poll: (cli.poll > 0).then(|| std::time::Duration::from_secs(cli.poll)),
         zone: if settings.utc { Zone::Utc } else { Zone::Local },
         keymap: g2a_tui::app::Keymap::default(),
         theme: g2a_tui::ui::Theme::from_env(),

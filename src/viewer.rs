@@ -77,6 +77,8 @@ impl Host for RealHost {
 /// What the viewer starts with.
 pub struct Options {
     pub session_id: Option<String>,
+    /// Live follow's interval; `None` turns it off.
+    pub poll: Option<std::time::Duration>,
     pub zone: Zone,
     pub keymap: Keymap,
     pub theme: Theme,
@@ -105,6 +107,7 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
     let size = host.terminal().size()?;
     let (requests, answers) = worker::spawn(conn.client.clone());
     let context = Context {
+        poll: opts.poll,
         system_domain: conn.system_domain.clone(),
         demo: conn.demo.is_some(),
     };

@@ -259,3 +259,44 @@ async fn quitting_after_a_failed_load_reports_the_failure() {
         Some(g2a_tui::api::ErrorClass::NotFound)
     );
 }
+
+#[tokio::test]
+async fn a_transcript_that_grows_between_polls_is_followed_without_a_key() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/G2A/rest/v1/sessions/482913700"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "sessionId": "482913700", "status": "active", "expertName": "Dana Whitfield",
+            "customerName": "Morgan Lee", "startedAt": "2026-11-20T14:02:11Z"
+        })))
+        .mount(&server)
+        .await;
+    // The first fetch sees 3 messages; every later one sees 5.
+    Mock::given(method("GET"))
+        .and(path("/G2A/rest/v1/sessions/482913700/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(events("482913700", 3)))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/G2A/rest/v1/sessions/482913700/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(events("482913700", 5)))
+        .mount(&server)
+        .await;
+    let mut h = harness(&server, "482913700", (100, 30));
+    h.app.context.poll = Some(Duration::from_millis(200));
+    let drive = |script: Script| async move {
+        let first = script.wait_for("482913700 says message number 2").await;
+        assert!(!first.contains("message number 4"), "{first}");
+        assert!(
+            first.contains("LIVE"),
+            "the status line says it is live: {first}"
+        );
+        // No key pressed: the next poll brings the new messages into view.
+        script.wait_for("482913700 says message number 4").await;
+        script.key(KeyCode::Char('q'));
+    };
+    let (outcome, _) = run_with(h, drive).await;
+    assert_eq!(outcome.expect("ends").failure, None);
+}

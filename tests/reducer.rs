@@ -780,3 +780,151 @@ fn a_failure_while_the_prompt_is_open_is_said_there_and_keeps_the_way_back() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(scr(&app).id, "482913657", "back to the session that worked");
 }
+
+fn live_app(poll: Option<Duration>) -> (App, Vec<Effect>) {
+    let now = t0();
+    let mut app = common::app(Some("482913700"), None, (80, 24), now);
+    app.context.poll = poll;
+    let fx = start(&mut app, now);
+    (app, fx)
+}
+
+fn active() -> Session {
+    Session {
+        session_id: Some("482913700".into()),
+        status: Some(g2a_tui::api::Status::Active),
+        expert_name: Some("Dana Whitfield".into()),
+        customer_name: Some("Morgan Lee".into()),
+        ..Default::default()
+    }
+}
+
+fn tick_at(app: &mut App, at: Instant) -> Vec<Effect> {
+    let wall = app.wall;
+    update(app, Msg::Tick, at, wall)
+}
+
+fn fetch_ids(fx: &[Effect]) -> (Option<RequestId>, Option<RequestId>) {
+    let (mut s, mut t) = (None, None);
+    for e in fx {
+        match e {
+            Effect::Fetch(Request::Session { id, .. }) => s = Some(*id),
+            Effect::Fetch(Request::Transcript { id, .. }) => t = Some(*id),
+            _ => {}
+        }
+    }
+    (s, t)
+}
+
+#[test]
+fn a_live_session_is_polled_quietly_and_followed() {
+    let every = Duration::from_secs(5);
+    let (mut app, fx) = live_app(Some(every));
+    let (s, t) = fetch_ids(&fx);
+    answer(&mut app, Answer::Session(s.expect("s"), Ok(active())));
+    answer(
+        &mut app,
+        Answer::Transcript(t.expect("t"), Ok(transcript(40))),
+    );
+    let due = scr(&app).poll.next.expect("scheduled");
+    assert!(
+        due >= app.now + every - Duration::from_millis(50),
+        "after the interval"
+    );
+    assert!(
+        app.next_wake().is_some_and(|w| w <= due),
+        "the loop wakes for it"
+    );
+    // Not yet due: nothing is fetched.
+    assert!(fetch_ids(&tick_at(&mut app, due - Duration::from_secs(1)))
+        .0
+        .is_none());
+    // Due: a quiet fetch of the session and the transcript, no spinner.
+    let fx = tick_at(&mut app, due);
+    let (s, t) = fetch_ids(&fx);
+    assert!(s.is_some() && t.is_some());
+    assert!(scr(&app).transcript.is_loading() && scr(&app).transcript.quiet);
+    assert!(!app.any_loading(), "a poll shows no spinner");
+    // The reader at the bottom follows the new messages.
+    answer(&mut app, Answer::Session(s.expect("s"), Ok(active())));
+    answer(
+        &mut app,
+        Answer::Transcript(t.expect("t"), Ok(transcript(43))),
+    );
+    assert!(scr(&app).view.is_following());
+    assert_eq!(scr(&app).view.entries.len(), 43);
+    // A reader scrolled away keeps their place and is told what is new.
+    key(&mut app, KeyCode::Char('g'));
+    let due = scr(&app).poll.next.expect("scheduled again");
+    let (s, t) = fetch_ids(&tick_at(&mut app, due));
+    answer(&mut app, Answer::Session(s.expect("s"), Ok(active())));
+    answer(
+        &mut app,
+        Answer::Transcript(t.expect("t"), Ok(transcript(45))),
+    );
+    assert_eq!(scr(&app).view.anchor.map(|a| a.entry), Some(0));
+    assert_eq!(scr(&app).view.unseen, 2);
+}
+
+#[test]
+fn polling_backs_off_on_failures_and_stops_when_the_session_ends() {
+    let every = Duration::from_secs(5);
+    let (mut app, fx) = live_app(Some(every));
+    let (s, t) = fetch_ids(&fx);
+    answer(&mut app, Answer::Session(s.expect("s"), Ok(active())));
+    answer(
+        &mut app,
+        Answer::Transcript(t.expect("t"), Ok(transcript(3))),
+    );
+    let mut waits = Vec::new();
+    for _ in 0..3 {
+        let due = scr(&app).poll.next.expect("scheduled");
+        let (s, t) = fetch_ids(&tick_at(&mut app, due));
+        let down = || ApiError::Server {
+            endpoint: Endpoint::Session,
+            status: 503,
+            excerpt: String::new(),
+        };
+        answer(&mut app, Answer::Session(s.expect("s"), Err(down())));
+        answer(&mut app, Answer::Transcript(t.expect("t"), Err(down())));
+        let next = scr(&app).poll.next.expect("still polling");
+        waits.push((next - app.now).as_secs());
+        // The data stays, and the pane says when it tries again.
+        assert_eq!(scr(&app).view.entries.len(), 3);
+        let screen = common::screen(&common::draw(&app));
+        assert!(screen.contains("retrying in"), "{screen}");
+    }
+    assert_eq!(waits, vec![10, 20, 40], "doubling after each failure");
+    // A stale answer to an old poll is dropped.
+    let due = scr(&app).poll.next.expect("scheduled");
+    let (s, t) = fetch_ids(&tick_at(&mut app, due));
+    answer(
+        &mut app,
+        Answer::Transcript(RequestId(1), Ok(transcript(99))),
+    );
+    assert_eq!(scr(&app).view.entries.len(), 3);
+    // The session completes: no more polls, and the back-off is forgotten.
+    let mut done = active();
+    done.status = Some(g2a_tui::api::Status::Complete);
+    answer(&mut app, Answer::Session(s.expect("s"), Ok(done)));
+    answer(
+        &mut app,
+        Answer::Transcript(t.expect("t"), Ok(transcript(4))),
+    );
+    assert_eq!(scr(&app).poll.next, None);
+    assert_eq!(scr(&app).poll.failures, 0);
+}
+
+#[test]
+fn poll_zero_never_fetches_by_itself() {
+    let (mut app, fx) = live_app(None);
+    let (s, t) = fetch_ids(&fx);
+    answer(&mut app, Answer::Session(s.expect("s"), Ok(active())));
+    answer(
+        &mut app,
+        Answer::Transcript(t.expect("t"), Ok(transcript(3))),
+    );
+    assert_eq!(scr(&app).poll.next, None);
+    let later = app.now + Duration::from_secs(3600);
+    assert!(fetch_ids(&tick_at(&mut app, later)).0.is_none());
+}

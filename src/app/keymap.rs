@@ -22,6 +22,8 @@ pub enum Action {
     PageUp,
     Top,
     Bottom,
+    Zoom,
+    Time,
     Refresh,
     OpenPrompt,
     Help,
@@ -34,7 +36,7 @@ pub enum Action {
 }
 
 impl Action {
-    const ALL: [Action; 20] = [
+    const ALL: [Action; 22] = [
         Action::FocusNext,
         Action::FocusPrev,
         Action::FocusSession,
@@ -46,6 +48,8 @@ impl Action {
         Action::PageUp,
         Action::Top,
         Action::Bottom,
+        Action::Zoom,
+        Action::Time,
         Action::Refresh,
         Action::OpenPrompt,
         Action::Help,
@@ -71,6 +75,8 @@ impl Action {
             Action::PageUp => "page_up",
             Action::Top => "top",
             Action::Bottom => "bottom",
+            Action::Zoom => "zoom",
+            Action::Time => "time",
             Action::Refresh => "refresh",
             Action::OpenPrompt => "open_prompt",
             Action::Help => "help",
@@ -101,6 +107,8 @@ impl Action {
             Action::PageUp => "scroll up a page",
             Action::Top => "go to the top",
             Action::Bottom => "go to the bottom (the newest message)",
+            Action::Zoom => "give the focused pane the whole screen, and back",
+            Action::Time => "times in local time, UTC, or since the session started",
             Action::Refresh => "fetch everything again",
             Action::OpenPrompt => "open another session by id",
             Action::Help => "show this help",

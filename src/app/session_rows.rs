@@ -33,10 +33,24 @@ pub fn failure(out: &mut Vec<PaneRow>, error: &ApiError, width: usize) {
     );
 }
 
-/// A refresh failed while older data is shown: one line, cut to fit.
-pub fn stale_banner(error: &ApiError, width: usize) -> PaneRow {
-    let text = format!("⚠ refresh failed: {}", sanitize_line(&error.to_string()));
+/// A refresh failed while older data is shown: one line, cut to fit, saying when a
+/// live session is fetched again by itself. The countdown comes first so a narrow
+/// pane keeps it.
+pub fn stale_banner(error: &ApiError, retry_in: Option<u64>, width: usize) -> PaneRow {
+    let text = match retry_in {
+        Some(secs) => format!(
+            "⚠ retrying in {secs} s · refresh failed: {}",
+            sanitize_line(&error.to_string())
+        ),
+        None => format!("⚠ refresh failed: {}", sanitize_line(&error.to_string())),
+    };
     PaneRow::new(super::wrap::truncate(&text, width), Role::Error)
+}
+
+/// Seconds until a live session's next background fetch, if one is scheduled.
+pub fn retry_in(app: &App, screen: &SessionScreen) -> Option<u64> {
+    let at = screen.poll.next?;
+    Some(at.saturating_duration_since(app.now).as_secs_f64().ceil() as u64)
 }
 
 pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
@@ -66,7 +80,7 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
     };
     let mut out = Vec::new();
     if let Some(e) = screen.session.stale_error() {
-        out.push(stale_banner(e, width));
+        out.push(stale_banner(e, retry_in(app, screen), width));
     }
     let fields = present::session::fields(s, app.zone, app.wall);
     // The status, type and id head the pane; the other fields follow as label/value.
@@ -155,7 +169,7 @@ pub fn links(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
         (None, Some(_)) => return placeholder(&screen.links, "partner links", width),
     };
     if let Some(e) = screen.links.stale_error() {
-        out.push(stale_banner(e, width));
+        out.push(stale_banner(e, None, width));
     }
     if let Some(text) = view.sentence() {
         sentence(&mut out, &text, Role::Dim, width);

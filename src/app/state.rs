@@ -66,6 +66,11 @@ pub enum Load {
 pub struct Remote<T> {
     pub data: Option<T>,
     pub load: Load,
+    /// The load in flight is a live session's background poll: the pane keeps
+    /// showing its data and only a small marker says a refresh is under way.
+    pub quiet: bool,
+    /// When good data last arrived (kept through a refresh, for "updated … ago").
+    pub updated: Option<Instant>,
 }
 
 impl<T> Default for Remote<T> {
@@ -73,6 +78,8 @@ impl<T> Default for Remote<T> {
         Remote {
             data: None,
             load: Load::Idle,
+            quiet: false,
+            updated: None,
         }
     }
 }
@@ -80,6 +87,21 @@ impl<T> Default for Remote<T> {
 impl<T> Remote<T> {
     pub fn is_loading(&self) -> bool {
         matches!(self.load, Load::Loading { .. })
+    }
+
+    /// Since when an "updated … ago" label counts: the last arrival, also while a
+    /// quiet poll is under way.
+    pub fn label_since(&self) -> Option<Instant> {
+        match &self.load {
+            Load::Loaded { at } => Some(*at),
+            Load::Loading { .. } if self.quiet => self.updated,
+            _ => None,
+        }
+    }
+
+    /// Loading in a way the screen shows (a spinner): not a quiet poll.
+    pub fn shows_loading(&self) -> bool {
+        self.is_loading() && !self.quiet
     }
 
     /// True when `id` is the answer this pane waits for; anything else is stale.
@@ -104,6 +126,9 @@ impl<T> Remote<T> {
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     pub system_domain: Option<String>,
+    /// How often a live (waiting or active) session is fetched again by itself;
+    /// `None` turns it off (`--poll 0`).
+    pub poll: Option<Duration>,
     /// Reading the bundled demo API, not GoToAssist: said on screen so nobody mistakes it.
     pub demo: bool,
 }
@@ -130,7 +155,30 @@ pub struct SessionScreen {
     pub links_scroll: usize,
     /// Bumped whenever what the session or links pane shows changes.
     pub generation: u64,
+    pub poll: Poll,
     pub(super) rows: RefCell<RowMemo>,
+}
+
+/// Live follow: when the next background fetch is due, and how many in a row failed
+/// (each failure doubles the wait, up to [`MAX_BACKOFF`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Poll {
+    pub next: Option<Instant>,
+    pub failures: u32,
+    /// A part of the round in flight failed.
+    pub round_failed: bool,
+}
+
+/// The longest wait between polls after repeated failures.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(120);
+
+impl Poll {
+    /// The wait before the next poll after `failures` failures in a row.
+    pub fn delay(every: Duration, failures: u32) -> Duration {
+        every
+            .saturating_mul(1u32 << failures.min(10))
+            .min(MAX_BACKOFF.max(every))
+    }
 }
 
 #[derive(Debug, Default)]
@@ -164,12 +212,25 @@ impl SessionScreen {
             session_scroll: 0,
             links_scroll: 0,
             generation: 0,
+            poll: Poll::default(),
             rows: RefCell::default(),
         }
     }
 
     pub fn any_loading(&self) -> bool {
         self.session.is_loading() || self.transcript.is_loading() || self.links.is_loading()
+    }
+
+    /// Loading that the screen shows with a spinner.
+    pub fn shows_loading(&self) -> bool {
+        self.session.shows_loading()
+            || self.transcript.shows_loading()
+            || self.links.shows_loading()
+    }
+
+    /// Being fetched again by itself: live, and polling is on.
+    pub fn is_polling(&self) -> bool {
+        self.poll.next.is_some() || self.session.quiet || self.transcript.quiet
     }
 
     pub fn is_live(&self) -> bool {
@@ -259,7 +320,7 @@ impl App {
     }
 
     pub fn any_loading(&self) -> bool {
-        self.session().is_some_and(SessionScreen::any_loading)
+        self.session().is_some_and(SessionScreen::shows_loading)
     }
 
     /// How the viewer should exit now: the class of the failure that kept the session
@@ -343,19 +404,19 @@ impl App {
     /// `None` means nothing changes until input arrives: an idle viewer sleeps.
     pub fn next_wake(&self) -> Option<Instant> {
         let s = self.session()?;
-        if s.any_loading() {
+        if s.shows_loading() {
             return Some(self.now + Duration::from_millis(100));
         }
-        if s.is_live() {
-            return Some(self.now + Duration::from_secs(1));
-        }
-        [&s.session.load, &s.transcript.load, &s.links.load]
-            .iter()
-            .filter_map(|l| match l {
-                Load::Loaded { at } => Some(next_label_change(*at, self.now)),
-                _ => None,
-            })
-            .min()
+        let labels = [
+            s.session.label_since(),
+            s.transcript.label_since(),
+            s.links.label_since(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|at| next_label_change(at, self.now));
+        let clock = s.is_live().then(|| self.now + Duration::from_secs(1));
+        labels.chain(clock).chain(s.poll.next).min()
     }
 }
 

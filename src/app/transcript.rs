@@ -66,8 +66,20 @@ impl TranscriptView {
     /// and counting what is new below it.
     pub fn set_events(&mut self, events: &[Event], zone: Zone, session: Option<&Session>) {
         let old = self.entries.len();
-        self.entries = messages(events, zone, session);
-        self.cache.borrow_mut().rows.clear();
+        if self.continues(events, zone) {
+            // Live follow: the transcript grew. Only the new tail is prepared, and
+            // the rows already wrapped stay cached.
+            let mut tail = messages(&events[old..], zone, session);
+            let mut last = self.entries.iter().rev().find_map(|m| m.day);
+            for m in &mut tail {
+                m.opens_day = m.day.is_some() && m.day != last;
+                last = m.day.or(last);
+            }
+            self.entries.extend(tail);
+        } else {
+            self.entries = messages(events, zone, session);
+            self.cache.borrow_mut().rows.clear();
+        }
         match self.anchor {
             Some(a) if a.entry < self.entries.len() => {
                 self.unseen += self.entries.len().saturating_sub(old);
@@ -77,6 +89,21 @@ impl TranscriptView {
                 self.unseen = 0;
             }
         }
+    }
+
+    /// True when `events` are the entries held now followed by new ones: the first
+    /// and the last held entry are still where they were.
+    fn continues(&self, events: &[Event], zone: Zone) -> bool {
+        let old = self.entries.len();
+        let same = |i: usize| {
+            let (Some(held), Some(e)) = (self.entries.get(i), events.get(i)) else {
+                return false;
+            };
+            let fresh = Entry::from_event(e, zone);
+            (&fresh.time, &fresh.raw_time, &fresh.who, &fresh.text)
+                == (&held.time, &held.raw_time, &held.who, &held.text)
+        };
+        old > 0 && events.len() >= old && same(0) && same(old - 1)
     }
 
     /// The session arrived (or changed): who is who may change, and with it each
@@ -400,6 +427,27 @@ mod tests {
         assert!(!v.is_following());
         v.follow();
         assert_eq!(v.unseen, 0);
+    }
+
+    #[test]
+    fn a_growing_transcript_appends_and_keeps_the_wrapped_rows() {
+        let mut v = view(50);
+        let p = vp(60, 10);
+        v.visible(&p);
+        let cached = v.cache.borrow().rows.len();
+        assert!(cached > 0);
+        v.set_events(&events(53), Zone::Utc, None);
+        assert_eq!(v.entries.len(), 53);
+        assert_eq!(v.cache.borrow().rows.len(), cached, "old rows kept");
+        assert_eq!(v.entries[52].text, "message 52");
+        // A day change in the tail still gets its date line; none repeats.
+        assert!(!v.entries[50].opens_day);
+        // A transcript that changed (not grown) is rebuilt.
+        let mut changed = events(53);
+        changed[0].content = "edited".into();
+        v.set_events(&changed, Zone::Utc, None);
+        assert_eq!(v.entries[0].text, "edited");
+        assert_eq!(v.cache.borrow().rows.len(), 0);
     }
 
     #[test]

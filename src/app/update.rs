@@ -1,7 +1,7 @@
 //! The reducer: every input, answer and tick becomes a state change plus a list of
 //! effects for the event loop to run. Nothing here does I/O or draws.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
@@ -10,7 +10,7 @@ use tui_input::InputRequest;
 use super::keymap::{Action, Mode};
 use super::layout::text_area;
 use super::prompt::PromptScreen;
-use super::state::{App, Load, Pane, Remote, Screen, SessionScreen};
+use super::state::{App, Load, Pane, Poll, Remote, Screen, SessionScreen};
 use crate::api::worker::{Answer, Request, RequestId};
 use crate::api::{ApiError, Transcript};
 
@@ -73,6 +73,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
             if app.any_loading() {
                 app.spinner = app.spinner.wrapping_add(1);
             }
+            poll_if_due(app, &mut fx);
             app.dirty = true;
         }
         Msg::Answer(answer) => on_answer(app, answer),
@@ -286,6 +287,10 @@ fn refresh(app: &mut App, fx: &mut Vec<Effect>) {
         s.links.load = pending;
     }
     s.generation += 1;
+    // Asked for by hand: shown as loading, and a fresh start for the back-off.
+    s.session.quiet = false;
+    s.transcript.quiet = false;
+    s.poll = Poll::default();
     resume(app, fx);
     app.dirty = true;
 }
@@ -329,6 +334,7 @@ fn resume(app: &mut App, fx: &mut Vec<Effect>) {
 fn on_answer(app: &mut App, answer: Answer) {
     let now = app.now;
     let zone = app.zone;
+    let every = app.context.poll;
     let Some(s) = app.session_mut() else {
         return;
     };
@@ -340,7 +346,16 @@ fn on_answer(app: &mut App, answer: Answer) {
             }
             match &result {
                 Ok(session) => {
-                    s.view.mark_speakers(Some(session));
+                    // Every poll of a live session answers again; speakers are worked
+                    // out anew (O(messages)) only when the people changed.
+                    if !s
+                        .session
+                        .data
+                        .as_ref()
+                        .is_some_and(|old| same_people(old, session))
+                    {
+                        s.view.mark_speakers(Some(session));
+                    }
                     s.shown = Some(super::rows::shorten(session));
                 }
                 Err(e) if s.session.data.is_none() => failed_session = Some(e.clone()),
@@ -380,6 +395,7 @@ fn on_answer(app: &mut App, answer: Answer) {
         }
     }
     s.generation += 1;
+    schedule_poll(s, every, now);
     settle(app);
     // No dead end: a session that could not be loaded asks for another id at once
     // (or, when the prompt is already open over it, says why there).
@@ -400,15 +416,70 @@ fn on_answer(app: &mut App, answer: Answer) {
     app.dirty = true;
 }
 
+/// Whether two answers for a session name the same expert, collaborators and customer.
+fn same_people(a: &crate::api::Session, b: &crate::api::Session) -> bool {
+    let people = |s: &crate::api::Session| {
+        (
+            s.expert_name.clone(),
+            s.expert_email.clone(),
+            s.customer_name.clone(),
+            s.customer_email.clone(),
+            s.collaborators
+                .iter()
+                .map(|c| (c.name.clone(), c.email.clone()))
+                .collect::<Vec<_>>(),
+        )
+    };
+    people(a) == people(b)
+}
+
 /// Loading becomes loaded (replacing the data) or failed (keeping the last good data).
 fn land<T>(remote: &mut Remote<T>, result: Result<T, ApiError>, now: Instant) {
+    remote.quiet = false;
     match result {
         Ok(data) => {
             remote.data = Some(data);
             remote.load = Load::Loaded { at: now };
+            remote.updated = Some(now);
         }
         Err(error) => remote.load = Load::Failed { error, at: now },
     }
+}
+
+/// Live follow: once a round of the session and its transcript has landed, the next
+/// is due after the interval (doubled per failure in a row); a session that is no
+/// longer waiting or active is not fetched again by itself.
+fn schedule_poll(s: &mut SessionScreen, every: Option<Duration>, now: Instant) {
+    if s.session.error().is_some() || s.transcript.error().is_some() {
+        s.poll.round_failed = true;
+    }
+    if s.session.is_loading() || s.transcript.is_loading() {
+        return;
+    }
+    let failed = std::mem::take(&mut s.poll.round_failed);
+    s.poll.failures = if failed { s.poll.failures + 1 } else { 0 };
+    s.poll.next = match every {
+        Some(every) if s.is_live() => Some(now + Poll::delay(every, s.poll.failures)),
+        _ => None,
+    };
+}
+
+/// Starts a quiet background fetch of a live session when one is due.
+fn poll_if_due(app: &mut App, fx: &mut Vec<Effect>) {
+    let now = app.now;
+    let Some(s) = app.session_mut() else {
+        return;
+    };
+    if !s.poll.next.is_some_and(|at| at <= now) || s.any_loading() {
+        return;
+    }
+    s.poll.next = None;
+    let pending = Load::Loading { id: RequestId(0) };
+    s.session.load = pending.clone();
+    s.transcript.load = pending;
+    s.session.quiet = true;
+    s.transcript.quiet = true;
+    resume(app, fx);
 }
 
 /// Rows a page key moves in `pane`.

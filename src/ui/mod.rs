@@ -115,6 +115,14 @@ pub fn pane_block<T>(
     // The state comes first: on a narrow title it is what must not be cut off.
     let state = match &remote.load {
         Load::Idle => None,
+        // A live session's background fetch: the data stays, a small mark says so.
+        Load::Loading { .. } if remote.quiet => Some(Span::styled(
+            match remote.updated {
+                Some(at) => format!("↻ updated {} ", age_label(at, app.now)),
+                None => "↻ ".to_string(),
+            },
+            theme.dim,
+        )),
         Load::Loading { .. } => Some(Span::styled(
             format!("{} loading ", spinner(app)),
             theme.spinner,

@@ -57,10 +57,14 @@ fn left_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
     let Some(s) = app.session() else {
         return spans;
     };
+    if s.is_polling() {
+        spans.push(Span::styled(" LIVE ", theme.live));
+        spans.push(Span::raw(" "));
+    }
     let loading: Vec<&str> = [
-        (s.session.is_loading(), "session"),
-        (s.transcript.is_loading(), "transcript"),
-        (s.links.is_loading(), "links"),
+        (s.session.shows_loading(), "session"),
+        (s.transcript.shows_loading(), "transcript"),
+        (s.links.shows_loading(), "links"),
     ]
     .iter()
     .filter(|(on, _)| *on)

@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 use super::{pane_block, row_line, Theme};
 use crate::app::keymap::{Action, Mode};
-use crate::app::session_rows::{empty_transcript, stale_banner};
+use crate::app::session_rows::{empty_transcript, retry_in, stale_banner};
 use crate::app::transcript::{display_name, Entry, Row, Speaker, TIME_COLS};
 use crate::app::wrap;
 use crate::app::{App, Pane, SessionScreen};
@@ -35,7 +35,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
 
     let mut lines: Vec<Line> = Vec::new();
     if let Some(e) = s.transcript.stale_error().filter(|_| vp.banner > 0) {
-        lines.push(row_line(&stale_banner(e, vp.width), app, theme));
+        lines.push(row_line(
+            &stale_banner(e, retry_in(app, s), vp.width),
+            app,
+            theme,
+        ));
     }
     if count == 0 {
         lines.extend(

@@ -25,6 +25,8 @@ pub fn app(id: Option<&str>, domain: Option<&str>, size: (u16, u16), now: Instan
         Context {
             system_domain: domain.map(String::from),
             demo: false,
+            // Tests drive polling explicitly where they test it.
+            poll: None,
         },
         Zone::Utc,
         size,
