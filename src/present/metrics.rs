@@ -312,6 +312,16 @@ impl Metrics {
     }
 }
 
+impl Metrics {
+    /// True when the customer joined or anyone wrote. Otherwise (a session waiting,
+    /// abandoned, or without a chat and a join) the section would only repeat the
+    /// "lasted" or "running for" span the session's own fields already show, so
+    /// `print` and the session pane leave it out.
+    pub fn worth_a_section(&self) -> bool {
+        self.after_join.is_some() || self.customer_waited.is_some() || !self.messages.is_empty()
+    }
+}
+
 /// [`ChatStats::of`] and [`Metrics::new`] in one go.
 pub fn metrics(session: &Session, messages: &[Message], now: DateTime<Utc>) -> Metrics {
     Metrics::new(session, &ChatStats::of(Some(session), messages), now)
@@ -473,6 +483,7 @@ mod tests {
         assert_eq!(m.after_join, d(2_880));
         assert_eq!(m.total, d(3_000));
         assert!(!m.live);
+        assert!(m.worth_a_section());
         assert_eq!(m.customer_messages, 4);
         assert_eq!(m.first_response, d(30));
         assert_eq!(m.longest_wait, d(120));
@@ -542,6 +553,9 @@ mod tests {
         assert_eq!(m.total, d(3_000));
         assert_eq!(value(&m, label::CUSTOMER_WAITED), None);
         assert_eq!(value(&m, label::RAN_AFTER_JOIN), None);
+        // Its total is said by the session's own fields: no section for it alone.
+        assert!(!metrics(&s, &[sys(10)], at(4_000)).worth_a_section());
+        assert!(metrics(&s, &[cust(130)], at(4_000)).worth_a_section());
         // Nor anything at all without times or messages.
         assert!(fields(&metrics(&Session::default(), &[], at(0))).is_empty());
     }

@@ -84,11 +84,11 @@ pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> Strin
     out.fields("", &session_fields(&report.session, opts.zone, now));
 
     let transcript = report.transcript_view(opts.zone);
-    let metrics = metrics::fields(&report.metrics(messages_of(&transcript), now));
-    if !metrics.is_empty() {
+    let metrics = report.metrics(messages_of(&transcript), now);
+    if metrics.worth_a_section() {
         out.blank();
         out.heading(metrics::HEADING, '-');
-        out.fields("", &metrics);
+        out.fields("", &metrics::fields(&metrics));
     }
 
     out.blank();
