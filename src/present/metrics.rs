@@ -245,26 +245,18 @@ impl ChatStats {
     /// Reads `messages` (speakers already classified against `session`, which only
     /// lends the expert's and customer's names).
     pub fn of(session: Option<&Session>, messages: &[Message]) -> Self {
-        let timeline = || {
-            messages
-                .iter()
-                .filter_map(|m| Some((m.time?, side(m.speaker)?)))
-        };
+        // One pass over the (large) messages into a compact timeline, sorted only
+        // when the transcript is out of order.
+        let mut timeline: Vec<(DateTime<Utc>, Side)> = messages
+            .iter()
+            .filter_map(|m| Some((m.time?, side(m.speaker)?)))
+            .collect();
+        if !timeline.is_sorted_by_key(|(at, _)| *at) {
+            timeline.sort_by_key(|(at, _)| *at);
+        }
         let mut walk = Walk::default();
-        let mut previous = None;
-        let in_order = timeline().all(|(at, _)| {
-            let ok = previous.is_none_or(|p| p <= at);
-            previous = Some(at);
-            ok
-        });
-        if in_order {
-            timeline().for_each(|(at, side)| walk.step(at, side));
-        } else {
-            let mut sorted: Vec<(DateTime<Utc>, Side)> = timeline().collect();
-            sorted.sort_by_key(|(at, _)| *at);
-            sorted
-                .into_iter()
-                .for_each(|(at, side)| walk.step(at, side));
+        for (at, side) in timeline {
+            walk.step(at, side);
         }
         ChatStats {
             tallies: tallies(session, messages),
