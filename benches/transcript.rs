@@ -133,7 +133,13 @@ fn bench(c: &mut Criterion) {
 
 /// An active session (its clock ticks every second) with `notes` bytes of notes.
 fn with_notes(bytes: usize) -> App {
-    let mut app = loaded(300);
+    live(300, bytes)
+}
+
+/// An active session with `n` messages and `notes` bytes of notes, the session pane
+/// focused.
+fn live(n: usize, bytes: usize) -> App {
+    let mut app = loaded(n);
     let now = app.now;
     let fx = update(
         &mut app,
@@ -152,6 +158,8 @@ fn with_notes(bytes: usize) -> App {
         status: Some(Status::Active),
         started_at: Some(Timestamp::parse("2026-11-20T14:00:00Z")),
         expert_name: Some("Dana Whitfield".into()),
+        customer_name: Some("Morgan Lee".into()),
+        customer_joined_at: Some(Timestamp::parse("2026-11-20T14:01:00Z")),
         notes: Some("Rebuilt the OST profile; repaired Office. ".repeat(bytes / 42 + 1)),
         ..Default::default()
     };
@@ -204,9 +212,45 @@ fn notes(c: &mut Criterion) {
     }
 }
 
+/// Issue 7: the session pane's metrics read the whole transcript when its rows are
+/// rebuilt (on an answer, and once a second while a session is live).
+fn metrics(c: &mut Criterion) {
+    use g2a_tui::present::metrics::ChatStats;
+    let session = Session {
+        status: Some(Status::Active),
+        expert_name: Some("Dana Whitfield".into()),
+        customer_name: Some("Morgan Lee".into()),
+        ..Default::default()
+    };
+    let n = 1_000_000;
+    let mut msgs = g2a_tui::present::messages(&events(n), Zone::Utc, Some(&session));
+    c.bench_function(&format!("metrics_in_order_{n}"), |b| {
+        b.iter(|| ChatStats::of(Some(&session), black_box(&msgs)))
+    });
+    // Out of order: the timeline is collected and sorted first.
+    msgs.swap(0, n - 1);
+    c.bench_function(&format!("metrics_out_of_order_{n}"), |b| {
+        b.iter(|| ChatStats::of(Some(&session), black_box(&msgs)))
+    });
+    // The session pane of a live session is rebuilt every second, metrics included;
+    // the O(n) half is kept from the transcript's arrival.
+    let theme = Theme::default();
+    let mut term = Terminal::new(TestBackend::new(160, 48)).expect("backend");
+    let mut app = live(n, 2048);
+    c.bench_function(&format!("metrics_clock_tick_and_frame_{n}"), |b| {
+        b.iter(|| {
+            let wall = app.wall + chrono::TimeDelta::seconds(1);
+            let now = app.now;
+            update(&mut app, Msg::Tick, now, wall);
+            term.draw(|f| g2a_tui::ui::render(f, &app, &theme))
+                .expect("draw");
+        })
+    });
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench, notes
+    targets = bench, notes, metrics
 }
 criterion_main!(benches);

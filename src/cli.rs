@@ -72,6 +72,7 @@ pub enum FormatArg {
     Text,
     Markdown,
     Json,
+    Csv,
 }
 
 impl From<FormatArg> for crate::print::Format {
@@ -80,6 +81,7 @@ impl From<FormatArg> for crate::print::Format {
             FormatArg::Text => Self::Text,
             FormatArg::Markdown => Self::Markdown,
             FormatArg::Json => Self::Json,
+            FormatArg::Csv => Self::Csv,
         }
     }
 }

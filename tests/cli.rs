@@ -75,8 +75,8 @@ fn utc_before_or_after_the_subcommand() {
 }
 
 #[test]
-fn print_demo_in_three_formats() {
-    for format in ["text", "markdown", "json"] {
+fn print_demo_in_every_format() {
+    for format in ["text", "markdown", "json", "csv"] {
         let out = g2a(&["print", "--demo", "--utc", "--format", format]);
         assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
         let text = stdout(&out);
@@ -87,6 +87,34 @@ fn print_demo_in_three_formats() {
         );
         insta::assert_snapshot!(format!("print_demo_{format}"), text);
     }
+}
+
+#[test]
+fn csv_is_one_row_per_message_and_a_header_without_a_transcript() {
+    let out = g2a(&["print", "--demo", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        ["time", "participant", "role", "text"]
+    );
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .expect("every row parses");
+    assert_eq!(rows.len(), 315, "the demo session's 315 messages");
+    assert!(rows.iter().all(|r| r.len() == 4));
+    assert!(rows
+        .iter()
+        .any(|r| &r[2] == "customer" && &r[1] == "Tomás Alvarez"));
+    // Times in UTC whatever the local zone (no --utc here).
+    assert!(rows.iter().all(|r| r[0].ends_with('Z')), "{text}");
+    // The abandoned demo session answers 404 on its transcript: the header alone.
+    let out = g2a(&["print", "--demo", "--format", "csv", "482913711"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "time,participant,role,text\r\n");
 }
 
 #[test]

@@ -446,8 +446,9 @@ fn hostile_error_bodies_never_reach_the_terminal() {
 fn hostile_text_cannot_forge_markdown_structure() {
     let out = render(&hostile_report(), &opts(Format::Markdown, false), now());
     let headings: Vec<&str> = out.lines().filter(|l| l.starts_with('#')).collect();
-    // Only the document's own headings: session, three sections, one date, two links.
-    assert_eq!(headings.len(), 7, "{headings:#?}");
+    // Only the document's own headings: session, four sections (details, metrics,
+    // transcript, links), one date, two links.
+    assert_eq!(headings.len(), 8, "{headings:#?}");
     assert!(headings.iter().all(|h| !h.contains("# #")), "{headings:#?}");
     for l in out.lines() {
         let t = l.trim_start();
@@ -595,5 +596,108 @@ fn only_web_urls_become_links() {
     assert!(
         md.contains("pass `--system-domain DOMAIN` or set `G2A_SYSTEM_DOMAIN`"),
         "{md}"
+    );
+}
+
+/// The CSV output parsed back by the `csv` crate's reader: every record, header first.
+fn csv_records(out: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(out.as_bytes())
+        .records()
+        .map(|r| {
+            r.expect("every row parses")
+                .iter()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn csv_round_trips_commas_quotes_and_line_breaks() {
+    let report = Report {
+        transcript: Ok(transcript(json!({"events": [
+            {"timeStamp": "2024-03-05T14:04:24Z", "content": "Max Mustermann joined the session"},
+            {"timeStamp": "2024-03-05T14:05:02.250Z", "content": "a, b, \"c\"", "participantName": "Max Mustermann"},
+            {"timeStamp": "2024-03-05T15:06:10+01:00", "content": "line 1\nline 2\r\nline 3\n\"quoted\",\n", "participantName": "Jane Doe"},
+            {"timeStamp": "yesterday", "content": ",", "participantName": "Doe, \"JD\" Jane"},
+            {"content": "\"", "participantName": "Bob Smith"},
+            {"timeStamp": "2024-03-05T14:07:00Z", "content": "", "participantName": "Mallory"}
+        ]}))),
+        ..complete_report()
+    };
+    let out = render(&report, &opts(Format::Csv, false), now());
+    assert!(out.starts_with("time,participant,role,text\r\n"), "{out}");
+    assert!(
+        out.ends_with("\r\n"),
+        "RFC 4180 records end in CRLF: {out:?}"
+    );
+    let want: Vec<Vec<&str>> = vec![
+        vec!["time", "participant", "role", "text"],
+        vec![
+            "2024-03-05T14:04:24Z",
+            "",
+            "system",
+            "Max Mustermann joined the session",
+        ],
+        vec![
+            "2024-03-05T14:05:02.250Z",
+            "Max Mustermann",
+            "customer",
+            "a, b, \"c\"",
+        ],
+        // In UTC; a CR LF inside a message is a line break like any other.
+        vec![
+            "2024-03-05T14:06:10Z",
+            "Jane Doe",
+            "expert",
+            "line 1\nline 2\nline 3\n\"quoted\",",
+        ],
+        vec!["yesterday", "Doe, \"JD\" Jane", "other", ","],
+        vec!["", "Bob Smith", "collaborator", "\""],
+        vec!["2024-03-05T14:07:00Z", "Mallory", "other", ""],
+    ];
+    assert_eq!(csv_records(&out), want);
+}
+
+#[test]
+fn csv_without_a_transcript_is_the_header_alone() {
+    const HEADER: &str = "time,participant,role,text\r\n";
+    // 404: the session has no chat transcript.
+    let out = render(&abandoned_report(), &opts(Format::Csv, false), now());
+    assert_eq!(out, HEADER);
+    // An empty transcript, and one that failed (the exit status says so).
+    let empty = Report {
+        transcript: Ok(transcript(json!({"events": []}))),
+        ..abandoned_report()
+    };
+    assert_eq!(render(&empty, &opts(Format::Csv, false), now()), HEADER);
+    let failed = Report {
+        transcript: Err(ApiError::InvalidToken {
+            endpoint: Endpoint::Transcript,
+        }),
+        ..abandoned_report()
+    };
+    assert_eq!(render(&failed, &opts(Format::Csv, false), now()), HEADER);
+    assert!(failed.first_error().is_some());
+}
+
+#[test]
+fn csv_is_as_terminal_safe_as_text() {
+    let out = render(&hostile_report(), &opts(Format::Csv, false), now());
+    // The only carriage returns are the record terminators.
+    assert_terminal_safe(&out.replace("\r\n", "\n"));
+    assert!(!out.contains("0;pwned"), "{out}");
+    let rows = csv_records(&out);
+    let events = complete_transcript()["events"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(rows.len(), 1 + events, "a row per message: {rows:#?}");
+    assert!(rows.iter().skip(1).all(|r| r.len() == 4), "{rows:#?}");
+    assert!(
+        rows.iter()
+            .any(|r| r[3].contains("Spooler subsystem app has stopped")),
+        "{rows:#?}"
     );
 }

@@ -111,6 +111,21 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
         };
         more(&mut out, *hidden, pad, width);
     }
+    // Issue 7: the metrics close the pane, under their own heading and label column
+    // (their labels are longer than the session's). The part that reads every
+    // message is kept by the transcript view; what is left here is O(participants),
+    // cheap enough for the once-a-second rebuild of a live session's rows.
+    let chat = screen.view.chat_stats(Some(s));
+    let metrics = present::metrics::Metrics::new(s, &chat, app.wall);
+    if metrics.worth_a_section() {
+        out.push(PaneRow::default());
+        out.push(PaneRow::new(
+            super::wrap::truncate(present::metrics::HEADING, width),
+            Role::Heading,
+        ));
+        let fields = present::metrics::fields(&metrics);
+        fields_rows(&mut out, &fields.iter().collect::<Vec<_>>(), width);
+    }
     out
 }
 

@@ -10,6 +10,7 @@ use std::rc::Rc;
 use super::viewport::Viewport;
 use super::wrap::{self, truncate, width};
 use crate::api::{Event, Session};
+use crate::present::metrics::ChatStats;
 use crate::present::transcript::{classify, day_label, messages};
 use crate::timefmt::Zone;
 
@@ -53,6 +54,12 @@ pub struct TranscriptView {
     /// Messages that arrived while the reader was scrolled away.
     pub unseen: usize,
     cache: RefCell<RowCache>,
+    /// The chat half of the session pane's metrics and the entry count it was read
+    /// at. Reading 10^6 messages takes tens of milliseconds, too much for the pane's
+    /// rows, which a live session rebuilds every second: so it is read once per
+    /// transcript and speaker change (and again if entries were added behind
+    /// [`TranscriptView::set_events`]'s back).
+    stats: RefCell<Option<(usize, Rc<ChatStats>)>>,
 }
 
 #[derive(Debug, Default)]
@@ -80,6 +87,7 @@ impl TranscriptView {
             self.entries = messages(events, zone, session);
             self.cache.borrow_mut().rows.clear();
         }
+        *self.stats.get_mut() = None;
         match self.anchor {
             Some(a) if a.entry < self.entries.len() => {
                 self.unseen += self.entries.len().saturating_sub(old);
@@ -111,6 +119,21 @@ impl TranscriptView {
     pub fn mark_speakers(&mut self, session: Option<&Session>) {
         classify(&mut self.entries, session);
         self.cache.borrow_mut().rows.clear();
+        *self.stats.get_mut() = None;
+    }
+
+    /// The chat's metrics ([`ChatStats`]), read once per transcript and speaker
+    /// change; `session` names the expert and the customer.
+    pub fn chat_stats(&self, session: Option<&Session>) -> Rc<ChatStats> {
+        let mut memo = self.stats.borrow_mut();
+        match memo.as_ref() {
+            Some((len, stats)) if *len == self.entries.len() => Rc::clone(stats),
+            _ => {
+                let stats = Rc::new(ChatStats::of(session, &self.entries));
+                *memo = Some((self.entries.len(), Rc::clone(&stats)));
+                stats
+            }
+        }
     }
 
     pub fn is_following(&self) -> bool {
@@ -518,6 +541,39 @@ mod tests {
             kinds,
             vec![Speaker::System, Speaker::Expert, Speaker::Other]
         );
+    }
+
+    #[test]
+    fn chat_stats_are_read_once_per_transcript_and_speaker_change() {
+        let session = Session {
+            expert_name: Some("Dana".into()),
+            customer_name: Some("Morgan".into()),
+            ..Default::default()
+        };
+        let mut v = TranscriptView::default();
+        v.set_events(&events(4), Zone::Utc, None);
+        let before = v.chat_stats(None);
+        // Nobody is the customer without the session.
+        assert_eq!(before.customer_messages, 0);
+        assert!(Rc::ptr_eq(&before, &v.chat_stats(None)), "kept");
+        // The session arrives: the speakers change, so do the stats.
+        v.mark_speakers(Some(&session));
+        let named = v.chat_stats(Some(&session));
+        assert_eq!(named.customer_messages, 2);
+        assert_eq!(named.first_response, Some(chrono::TimeDelta::minutes(1)));
+        assert!(Rc::ptr_eq(&named, &v.chat_stats(Some(&session))));
+        // A new transcript, and entries added without `set_events`.
+        v.set_events(&events(6), Zone::Utc, Some(&session));
+        assert_eq!(v.chat_stats(Some(&session)).customer_messages, 3);
+        let extra = v.entries[0].clone();
+        v.entries.push(extra);
+        let total: usize = v
+            .chat_stats(Some(&session))
+            .tallies
+            .iter()
+            .map(|t| t.count)
+            .sum();
+        assert_eq!(total, 7);
     }
 }
 

@@ -71,6 +71,18 @@ impl Speaker {
         }
     }
 
+    /// The speaker as a machine-readable word, for CSV and JSON: `expert`,
+    /// `collaborator`, `customer`, `other` or `system`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Speaker::Expert => "expert",
+            Speaker::Collaborator => "collaborator",
+            Speaker::Customer => "customer",
+            Speaker::Other => "other",
+            Speaker::System => "system",
+        }
+    }
+
     pub fn is_technician(self) -> bool {
         matches!(self, Speaker::Expert | Speaker::Collaborator)
     }

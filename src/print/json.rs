@@ -1,15 +1,23 @@
 //! One JSON document with the bodies as received: lossless for scripts, yet safe on a
 //! terminal, because every control or bidi character in a string is written as `\uXXXX`.
+//!
+//! After the bodies comes `metrics`, computed (see [`crate::present::metrics`]): spans
+//! in whole seconds, `null` where a metric cannot be said. It is the last key, so the
+//! keys before it and their order are what they always were.
 
 use std::io;
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 use serde_json::Value;
 
 use super::{LinksOutcome, PrintOptions, Report, MASK};
 use crate::api::model::TranscriptAbsence;
+use crate::present::messages;
+use crate::present::metrics::Metrics;
 use crate::sanitize::{is_unsafe, sanitize_line};
+use crate::timefmt::Zone;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -19,9 +27,61 @@ struct Document {
     transcript_status: String,
     links: Value,
     links_status: String,
+    metrics: MetricsDoc,
 }
 
-pub fn render(report: &Report, opts: &PrintOptions) -> String {
+/// [`Metrics`] for scripts. Participant names are the sanitised ones the other
+/// formats show (the raw spellings are in `transcript`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MetricsDoc {
+    customer_waited_seconds: Option<i64>,
+    ran_after_join_seconds: Option<i64>,
+    total_seconds: Option<i64>,
+    /// The two spans above run to now: the session is active or waiting.
+    live: bool,
+    messages_per_participant: Vec<ParticipantDoc>,
+    customer_messages: usize,
+    first_response_seconds: Option<i64>,
+    longest_wait_seconds: Option<i64>,
+    unanswered_messages: Option<usize>,
+    oldest_unanswered_waiting_seconds: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ParticipantDoc {
+    participant: String,
+    role: &'static str,
+    messages: usize,
+}
+
+impl From<Metrics> for MetricsDoc {
+    fn from(m: Metrics) -> Self {
+        let secs = |d: Option<TimeDelta>| d.map(|d| d.num_seconds());
+        MetricsDoc {
+            customer_waited_seconds: secs(m.customer_waited),
+            ran_after_join_seconds: secs(m.after_join),
+            total_seconds: secs(m.total),
+            live: m.live,
+            messages_per_participant: m
+                .messages
+                .into_iter()
+                .map(|t| ParticipantDoc {
+                    participant: t.name,
+                    role: t.speaker.key(),
+                    messages: t.count,
+                })
+                .collect(),
+            customer_messages: m.customer_messages,
+            first_response_seconds: secs(m.first_response),
+            longest_wait_seconds: secs(m.longest_wait),
+            unanswered_messages: m.unanswered,
+            oldest_unanswered_waiting_seconds: secs(m.waiting_now),
+        }
+    }
+}
+
+pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
     let prepare = |raw: &Value| {
         let mut v = raw.clone();
         if !opts.reveal_secrets {
@@ -47,12 +107,17 @@ pub fn render(report: &Report, opts: &PrintOptions) -> String {
             format!("error: {}", sanitize_line(&error.to_string())),
         ),
     };
+    let msgs = match &report.transcript {
+        Ok(t) => messages(&t.events, Zone::Utc, Some(&report.session)),
+        Err(_) => Vec::new(),
+    };
     let doc = Document {
         session: prepare(&report.session.raw),
         transcript,
         transcript_status,
         links,
         links_status,
+        metrics: report.metrics(&msgs, now).into(),
     };
     let mut out = to_safe_string(&doc);
     out.push('\n');

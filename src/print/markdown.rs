@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{PrintOptions, Report};
+use super::{messages_of, PrintOptions, Report};
 use crate::present::{
-    self, day_label, sentence, session_fields, Field, LinksView, Problem, Speaker, TranscriptView,
-    Value,
+    self, day_label, metrics, sentence, session_fields, Field, LinksView, Problem, Speaker,
+    TranscriptView, Value,
 };
 
 /// Characters with inline meaning anywhere in a line. Backslash escapes of ASCII
@@ -168,8 +168,15 @@ pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> Strin
     out.para("## Details");
     out.fields(&session_fields(&report.session, opts.zone, now));
 
+    let transcript = report.transcript_view(opts.zone);
+    let metrics = report.metrics(messages_of(&transcript), now);
+    if metrics.worth_a_section() {
+        out.para(&format!("## {}", metrics::HEADING));
+        out.fields(&metrics::fields(&metrics));
+    }
+
     out.para("## Transcript");
-    match report.transcript_view(opts.zone) {
+    match transcript {
         TranscriptView::Empty(s) => out.para(&sentence_md(s)),
         TranscriptView::Failed(p) => out.problem(&p),
         TranscriptView::Messages(msgs) => {

@@ -1,10 +1,12 @@
-//! `g2a-tui print`: the session, transcript and partner links as text, markdown or JSON.
+//! `g2a-tui print`: the session, transcript and partner links as text, markdown or JSON,
+//! or the transcript alone as CSV.
 //!
-//! The text and markdown writers render [`crate::present`], the presentation model the
-//! viewer shares, so neither can disagree with the other (or with the viewer) about
-//! what a session says or forget to sanitise; `json` works on the raw bodies instead,
-//! so it can stay lossless.
+//! The text, markdown and CSV writers render [`crate::present`], the presentation
+//! model the viewer shares, so none can disagree with another (or with the viewer)
+//! about what a session says or forget to sanitise; `json` works on the raw bodies
+//! instead, so it can stay lossless.
 
+mod csv;
 mod json;
 mod markdown;
 mod text;
@@ -12,6 +14,7 @@ mod text;
 use chrono::{DateTime, Utc};
 
 use crate::api::{ApiError, Session, SystemLinks, Transcript};
+use crate::present::metrics::Metrics;
 use crate::present::{self, LinksView, TranscriptView};
 use crate::timefmt::Zone;
 
@@ -22,6 +25,8 @@ pub enum Format {
     Text,
     Markdown,
     Json,
+    /// The transcript only, one row per message (see `print/csv.rs`).
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -54,12 +59,22 @@ pub struct Report {
     pub links: LinksOutcome,
 }
 
-/// The whole document. `now` is used for "running for" durations of active sessions.
+/// The whole document. `now` is used for "running for" durations of active sessions
+/// and the metrics' spans that run to now.
 pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
     match opts.format {
         Format::Text => text::render(report, opts, now),
         Format::Markdown => markdown::render(report, opts, now),
-        Format::Json => json::render(report, opts),
+        Format::Json => json::render(report, opts, now),
+        Format::Csv => csv::render(report),
+    }
+}
+
+/// The messages a transcript section shows; none when it is empty or failed.
+fn messages_of(view: &TranscriptView) -> &[present::Message] {
+    match view {
+        TranscriptView::Messages(msgs) => msgs,
+        TranscriptView::Empty(_) | TranscriptView::Failed(_) => &[],
     }
 }
 
@@ -70,6 +85,12 @@ impl Report {
     /// The transcript section, its speakers classified against the session.
     pub fn transcript_view(&self, zone: Zone) -> TranscriptView {
         present::transcript_view(self.transcript.as_ref(), Some(&self.session), zone)
+    }
+
+    /// The metrics of the session and its transcript's messages (`msgs`: empty when
+    /// there is no transcript).
+    pub fn metrics(&self, msgs: &[present::Message], now: DateTime<Utc>) -> Metrics {
+        present::metrics::metrics(&self.session, msgs, now)
     }
 
     /// The partner-links section, tokens masked unless `reveal_secrets`.

@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use unicode_width::UnicodeWidthStr;
 
-use super::{PrintOptions, Report};
+use super::{messages_of, PrintOptions, Report};
 use crate::present::{
-    self, day_label, session_fields, Field, LinksView, Message, Problem, Speaker, TranscriptView,
+    self, day_label, metrics, session_fields, Field, LinksView, Message, Problem, Speaker,
+    TranscriptView,
 };
 
 /// Collects lines, dropping trailing spaces that alignment would otherwise leave.
@@ -82,9 +83,17 @@ pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> Strin
     );
     out.fields("", &session_fields(&report.session, opts.zone, now));
 
+    let transcript = report.transcript_view(opts.zone);
+    let metrics = report.metrics(messages_of(&transcript), now);
+    if metrics.worth_a_section() {
+        out.blank();
+        out.heading(metrics::HEADING, '-');
+        out.fields("", &metrics::fields(&metrics));
+    }
+
     out.blank();
     out.heading("Transcript", '-');
-    match report.transcript_view(opts.zone) {
+    match transcript {
         TranscriptView::Empty(sentence) => out.line(sentence),
         TranscriptView::Failed(p) => out.problem(&p),
         TranscriptView::Messages(msgs) => {
