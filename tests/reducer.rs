@@ -928,3 +928,63 @@ fn poll_zero_never_fetches_by_itself() {
     let later = app.now + Duration::from_secs(3600);
     assert!(fetch_ids(&tick_at(&mut app, later)).0.is_none());
 }
+
+#[test]
+fn zoom_gives_the_focused_pane_the_screen_and_back() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(200))));
+    let before = app.panes().expect("fits").transcript.height;
+    key(&mut app, KeyCode::Char('z'));
+    let zoomed = app.panes().expect("fits");
+    assert_eq!(zoomed.transcript.height, 23, "all but the status line");
+    assert!(zoomed.transcript.height > before);
+    // A page is a zoomed page.
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::PageDown);
+    // 21 rows inside the border, one for the "scrolled back" bar, one of overlap: 19
+    // rows, the first two of which are the date line and message 0.
+    assert_eq!(scr(&app).view.anchor.map(|a| a.entry), Some(18));
+    // Zoom follows focus; `z` again gives the panes back.
+    key(&mut app, KeyCode::Char('1'));
+    assert!(app.panes().expect("fits").session.height == 23);
+    key(&mut app, KeyCode::Char('z'));
+    assert_eq!(app.panes().expect("fits").transcript.height, before);
+}
+
+#[test]
+fn less_keys_page_and_t_cycles_the_clock() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(200))));
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Char(' '));
+    let after_space = scr(&app).view.anchor;
+    key(&mut app, KeyCode::Char('b'));
+    assert_eq!(scr(&app).view.anchor.map(|a| a.entry), Some(0));
+    press(&mut app, KeyCode::Char('f'), KeyModifiers::CONTROL);
+    assert_eq!(
+        scr(&app).view.anchor,
+        after_space,
+        "Ctrl-f pages like Space"
+    );
+    // Local -> UTC -> since start -> local.
+    app.zone = g2a_tui::timefmt::Zone::Local;
+    key(&mut app, KeyCode::Char('t'));
+    assert_eq!(
+        (app.zone, app.since_start),
+        (g2a_tui::timefmt::Zone::Utc, false)
+    );
+    key(&mut app, KeyCode::Char('t'));
+    assert!(app.since_start);
+    let screen = common::screen(&common::draw(&app));
+    assert!(
+        screen.contains("since start") && screen.contains("+"),
+        "{screen}"
+    );
+    key(&mut app, KeyCode::Char('t'));
+    assert_eq!(
+        (app.zone, app.since_start),
+        (g2a_tui::timefmt::Zone::Local, false)
+    );
+}

@@ -662,3 +662,60 @@ fn a_one_row_view_shows_every_line_not_a_sticky_header() {
         assert!(seen.contains(word), "{word} never shown:\n{seen}");
     }
 }
+
+#[test]
+fn zoom_and_time_modes() {
+    let mut app = loaded((80, 24));
+    common::key(&mut app, KeyCode::Char('2'));
+    common::key(&mut app, KeyCode::Char('z'));
+    let screen = common::screen(&draw(&app));
+    assert!(
+        screen.contains("┏ 2 Transcript") && !screen.contains("1 Session"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("zoom_80x24", draw(&app).backend());
+    // UTC (the tests' zone) -> since the session started.
+    common::key(&mut app, KeyCode::Char('t'));
+    let screen = common::screen(&draw(&app));
+    assert!(screen.contains("since start"), "{screen}");
+    assert!(
+        screen.contains("+49:18"),
+        "the end line, 49m 18s after the start: {screen}"
+    );
+    insta::assert_snapshot!("time_since_start_80x24", draw(&app).backend());
+}
+
+#[test]
+fn new_messages_bar_during_live_follow() {
+    let (mut app, fx) = new_app((80, 24), None);
+    app.context.poll = Some(Duration::from_secs(5));
+    let (s, t, _) = ids(&fx);
+    let mut live = session();
+    live.status = Some(Status::Active);
+    live.ended_at = None;
+    feed(&mut app, Answer::Session(s, Ok(live.clone())));
+    feed(&mut app, Answer::Transcript(t, Ok(transcript())));
+    for _ in 0..3 {
+        common::key(&mut app, KeyCode::Up);
+    }
+    let due = app.session().and_then(|s| s.poll.next).expect("polling");
+    let wall = app.wall;
+    let fx = update(&mut app, Msg::Tick, due, wall);
+    let (s, t, _) = ids(&fx);
+    let mut grown = transcript();
+    for i in 0..3 {
+        grown.events.push(g2a_tui::api::Event {
+            time: Some(g2a_tui::api::Timestamp::parse(&format!(
+                "2026-11-20T14:52:0{i}Z"
+            ))),
+            participant: Some("Morgan Lee".into()),
+            content: format!("new message {i}"),
+        });
+    }
+    feed(&mut app, Answer::Session(s, Ok(live)));
+    feed(&mut app, Answer::Transcript(t, Ok(grown)));
+    let screen = common::screen(&draw(&app));
+    assert!(screen.contains("↓ 3 new messages"), "{screen}");
+    assert!(screen.contains("LIVE"), "{screen}");
+    insta::assert_snapshot!("live_new_messages_80x24", screen);
+}

@@ -47,6 +47,8 @@ pub struct Demand {
     pub transcript: Option<usize>,
     pub empty: bool,
     pub links: usize,
+    /// The pane given the whole screen (`z`), if any.
+    pub zoom: Option<Pane>,
 }
 
 impl Demand {
@@ -56,6 +58,7 @@ impl Demand {
         transcript: None,
         empty: false,
         links: 1,
+        zoom: None,
     };
 }
 
@@ -90,6 +93,17 @@ pub fn panes(area: Rect, demand: &Demand) -> Option<Panes> {
         Constraint::Length(1),
     ]));
     let need = |rows: usize| rows + 2;
+    if let Some(zoomed) = demand.zoom {
+        // One pane on the whole screen; the others have no room (and take no clicks).
+        let none = Rect::new(body.x, body.y, 0, 0);
+        let pick = |p: Pane| if p == zoomed { body } else { none };
+        return Some(Panes {
+            session: pick(Pane::Session),
+            transcript: pick(Pane::Transcript),
+            links: pick(Pane::Links),
+            status,
+        });
+    }
     let (session, transcript, links) = if area.width >= WIDE {
         let [left, transcript] = body.layout(&Layout::horizontal([
             Constraint::Length(left_width(area.width, demand.empty)),
@@ -182,6 +196,7 @@ mod tests {
         transcript: None,
         empty: false,
         links: 8,
+        zoom: None,
     };
 
     #[test]
@@ -207,6 +222,7 @@ mod tests {
             transcript: Some(1),
             empty: true,
             links: 8,
+            zoom: None,
         };
         let p = panes(Rect::new(0, 0, 80, 40), &d).expect("fits");
         assert_eq!(p.transcript.height, 3);
@@ -222,6 +238,7 @@ mod tests {
             transcript: Some(4),
             empty: false,
             links: 3,
+            zoom: None,
         };
         let p = panes(Rect::new(0, 0, 80, 40), &d).expect("fits");
         // Every need is met; what is left stays with the transcript, where new
@@ -245,6 +262,18 @@ mod tests {
                 assert!(p.get(pane).height >= 3, "{pane:?} {p:?}");
             }
         }
+    }
+
+    #[test]
+    fn zoom_gives_one_pane_the_whole_body() {
+        let d = Demand {
+            zoom: Some(Pane::Transcript),
+            ..FULL
+        };
+        let p = panes(Rect::new(0, 0, 80, 24), &d).expect("fits");
+        assert_eq!((p.transcript.width, p.transcript.height), (80, 23));
+        assert_eq!(p.session.area(), 0);
+        assert_eq!(p.at(5, 5), Some(Pane::Transcript));
     }
 
     #[test]

@@ -149,6 +149,8 @@ pub struct SessionScreen {
     /// it had loaded: a mistyped id goes back to it instead of leaving a dead end.
     pub previous: Option<Box<SessionScreen>>,
     pub focus: Pane,
+    /// The focused pane has the whole screen (`z`).
+    pub zoom: bool,
     /// The reader chose a pane; until then focus follows the content.
     pub focus_chosen: bool,
     pub session_scroll: usize,
@@ -208,6 +210,7 @@ impl SessionScreen {
             links: Remote::default(),
             previous: None,
             focus: Pane::Transcript,
+            zoom: false,
             focus_chosen: false,
             session_scroll: 0,
             links_scroll: 0,
@@ -256,7 +259,10 @@ pub enum Screen {
 pub struct App {
     pub keymap: Keymap,
     pub context: Context,
+    /// The zone of every absolute time on screen.
     pub zone: Zone,
+    /// The transcript's times as "+12:04" since the session started (`t`).
+    pub since_start: bool,
     pub screen: Screen,
     /// The help overlay and how far it is scrolled.
     pub help: Option<usize>,
@@ -288,6 +294,7 @@ impl App {
             keymap: Keymap::default(),
             context,
             zone,
+            since_start: false,
             screen,
             help: None,
             size,
@@ -359,6 +366,7 @@ impl App {
             transcript,
             empty,
             links: self.links_rows(s, side.max(1)).len(),
+            zoom: s.zoom.then_some(s.focus),
         }
     }
 

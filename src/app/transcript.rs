@@ -99,6 +99,19 @@ impl TranscriptView {
         }
     }
 
+    /// Times and date lines in another zone (`t`): the clock strings and days are
+    /// worked out again, once, and the rows re-wrapped as they come into view.
+    pub fn rezone(&mut self, zone: Zone) {
+        for m in &mut self.entries {
+            if let Some(t) = m.time {
+                m.clock = zone.time(t);
+                m.day = Some(zone.day(t));
+            }
+        }
+        crate::present::transcript::mark_days(&mut self.entries);
+        self.cache.borrow_mut().rows.clear();
+    }
+
     /// True when `events` are the entries held now followed by new ones: the first
     /// and the last held entry are still where they were.
     fn continues(&self, events: &[Event], zone: Zone) -> bool {

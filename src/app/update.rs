@@ -13,6 +13,7 @@ use super::prompt::PromptScreen;
 use super::state::{App, Load, Pane, Poll, Remote, Screen, SessionScreen};
 use crate::api::worker::{Answer, Request, RequestId};
 use crate::api::{ApiError, Transcript};
+use crate::timefmt::Zone;
 
 /// What the event loop feeds the reducer.
 #[allow(clippy::large_enum_variant)] // see `Answer`
@@ -170,8 +171,33 @@ fn on_session_action(app: &mut App, action: Action) {
         Action::PageUp => scroll(app, focus, -page(app, focus)),
         Action::Top => to_edge(app, focus, true),
         Action::Bottom => to_edge(app, focus, false),
+        Action::Zoom => {
+            if let Some(s) = app.session_mut() {
+                s.zoom = !s.zoom;
+            }
+            settle(app);
+        }
+        Action::Time => cycle_time(app),
         _ => {}
     }
+}
+
+/// `t`: local time, then UTC, then time since the session started, then local again.
+fn cycle_time(app: &mut App) {
+    let (zone, since_start) = match (app.zone, app.since_start) {
+        (_, true) => (Zone::Local, false),
+        (Zone::Local, false) => (Zone::Utc, false),
+        (Zone::Utc, false) => (Zone::Utc, true),
+    };
+    app.since_start = since_start;
+    if zone != app.zone {
+        app.zone = zone;
+        if let Some(s) = app.session_mut() {
+            s.view.rezone(zone);
+            s.generation += 1;
+        }
+    }
+    app.dirty = true;
 }
 
 fn set_focus(app: &mut App, pane: Pane) {
@@ -185,7 +211,15 @@ fn set_focus(app: &mut App, pane: Pane) {
 fn view_position(app: &App) -> impl PartialEq {
     let s = app.session();
     (
-        s.map(|s| (s.focus, s.session_scroll, s.links_scroll, s.view.anchor)),
+        s.map(|s| {
+            (
+                s.focus,
+                s.zoom,
+                s.session_scroll,
+                s.links_scroll,
+                s.view.anchor,
+            )
+        }),
         app.help,
         matches!(app.screen, Screen::Prompt(_)),
     )

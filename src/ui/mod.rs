@@ -50,9 +50,16 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
 }
 
 fn render_session(frame: &mut Frame, app: &App, s: &SessionScreen, panes: &Panes, theme: &Theme) {
-    session::render(frame, panes.session, app, s, theme);
-    transcript::render(frame, panes.transcript, app, s, theme);
-    links::render(frame, panes.links, app, s, theme);
+    // A zoomed screen leaves the other panes no room: they are not drawn at all.
+    if !panes.session.is_empty() {
+        session::render(frame, panes.session, app, s, theme);
+    }
+    if !panes.transcript.is_empty() {
+        transcript::render(frame, panes.transcript, app, s, theme);
+    }
+    if !panes.links.is_empty() {
+        links::render(frame, panes.links, app, s, theme);
+    }
 }
 
 fn render_too_small(frame: &mut Frame, area: Rect, app: &App) {

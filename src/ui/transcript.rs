@@ -2,6 +2,7 @@
 //! rows are cached per width in the view state), so its cost does not grow with the
 //! length of the history.
 
+use chrono::{DateTime, Utc};
 use ratatui::layout::{Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -17,8 +18,20 @@ use crate::app::{App, Pane, SessionScreen};
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme: &Theme) {
     let count = s.view.entries.len();
-    // Which clock the times are on, since the rows only carry HH:MM:SS.
-    let extra = (count > 0).then(|| format!("· {count} messages · {}", app.zone.label(app.wall)));
+    let vp = app.viewport(s);
+    // Where the reader is (as less says it), and which clock the times are on, since
+    // the rows only carry HH:MM:SS.
+    let position = match s.view.scroll_metrics(&vp) {
+        None => String::new(),
+        Some(_) if s.view.is_following() => " · end".to_string(),
+        Some((total, above, view)) => format!(" · {}%", (above + view) * 100 / total.max(1)),
+    };
+    let clock = if app.since_start {
+        "since start".to_string()
+    } else {
+        app.zone.label(app.wall)
+    };
+    let extra = (count > 0).then(|| format!("· {count} messages{position} · {clock}"));
     let block = pane_block(
         app,
         s,
@@ -30,7 +43,6 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let vp = app.viewport(s);
     let text = Rect::new(inner.x, inner.y, vp.width as u16, inner.height);
 
     let mut lines: Vec<Line> = Vec::new();
@@ -51,6 +63,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
         return;
     }
     let visible = s.view.visible(&vp);
+    // The session's start (or, unknown, its first message) for "since start" times.
+    let since = app
+        .since_start
+        .then(|| {
+            s.session
+                .data
+                .as_ref()
+                .and_then(|d| d.started_at.as_ref()?.at)
+                .or_else(|| s.view.entries.iter().find_map(|m| m.time))
+        })
+        .flatten();
     // The first row never shows a fragment without its speaker: a continuation at the
     // top is overlaid by the message's time and name. Not in a view of one or two
     // rows, where it would hide every line of a message but its first.
@@ -58,8 +81,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     for (n, (i, _, row)) in visible.iter().enumerate() {
         let e = &s.view.entries[*i];
         let line = match row {
-            Row::More(_) if n == 0 && sticky => sticky_header(e, vp.width, theme),
-            _ => entry_line(e, row.clone(), vp.width, theme),
+            Row::More(_) if n == 0 && sticky => sticky_header(e, since, vp.width, theme),
+            _ => entry_line(e, row.clone(), since, vp.width, theme),
         };
         lines.push(line);
     }
@@ -130,22 +153,45 @@ fn speaker_style(s: Speaker, theme: &Theme) -> Style {
     }
 }
 
-fn time_span(e: &Entry, theme: &Theme) -> Span<'static> {
+/// A message's time as the reader asked for it: the zone's clock, or "+12:04" since
+/// the session started.
+fn clock(e: &Entry, since: Option<DateTime<Utc>>) -> String {
+    match (since, e.time) {
+        (Some(start), Some(t)) => {
+            let secs = (t - start).num_seconds();
+            let sign = if secs < 0 { "-" } else { "+" };
+            let s = secs.unsigned_abs();
+            if s >= 3600 {
+                format!("{sign}{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+            } else {
+                format!("{sign}{:02}:{:02}", s / 60, s % 60)
+            }
+        }
+        _ => e.clock.clone(),
+    }
+}
+
+fn time_span(e: &Entry, since: Option<DateTime<Utc>>, theme: &Theme) -> Span<'static> {
     // Padded by display width: an unparsed time may hold wide characters.
-    let time = wrap::truncate(&e.clock, TIME_COLS - 1);
+    let time = wrap::truncate(&clock(e, since), TIME_COLS - 1);
     let pad = TIME_COLS.saturating_sub(wrap::width(&time));
     Span::styled(format!("{time}{}", " ".repeat(pad)), theme.time)
 }
 
 /// The time and speaker of a message whose first row is above the view.
-fn sticky_header(e: &Entry, width: usize, theme: &Theme) -> Line<'static> {
+fn sticky_header(
+    e: &Entry,
+    since: Option<DateTime<Utc>>,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
     let style = speaker_style(e.speaker, theme);
     let who = match e.speaker {
         Speaker::System => "(continued)".to_string(),
         _ => format!("{} (continued)", display_name(&e.who)),
     };
     let line = Line::from(vec![
-        time_span(e, theme),
+        time_span(e, since, theme),
         Span::styled(e.speaker.mark().to_string(), style),
         Span::raw(" "),
         Span::styled(who, style.patch(theme.dim)),
@@ -154,7 +200,13 @@ fn sticky_header(e: &Entry, width: usize, theme: &Theme) -> Line<'static> {
 }
 
 /// One screen row of an entry, styled by who is speaking.
-fn entry_line(e: &Entry, row: Row, width: usize, theme: &Theme) -> Line<'static> {
+fn entry_line(
+    e: &Entry,
+    row: Row,
+    since: Option<DateTime<Utc>>,
+    width: usize,
+    theme: &Theme,
+) -> Line<'static> {
     let style = speaker_style(e.speaker, theme);
     match row {
         Row::Date(label) => {
@@ -168,12 +220,12 @@ fn entry_line(e: &Entry, row: Row, width: usize, theme: &Theme) -> Line<'static>
         }
         Row::First(text) => match e.speaker {
             Speaker::System => Line::from(vec![
-                time_span(e, theme),
+                time_span(e, since, theme),
                 Span::styled(format!("{} ", e.speaker.mark()), style),
                 Span::styled(text, style),
             ]),
             _ => Line::from(vec![
-                time_span(e, theme),
+                time_span(e, since, theme),
                 Span::styled(e.speaker.mark().to_string(), style),
                 Span::raw(" "),
                 Span::styled(display_name(&e.who), style),
