@@ -504,7 +504,7 @@ fn poll_if_due(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(s) = app.session_mut() else {
         return;
     };
-    if !s.poll.next.is_some_and(|at| at <= now) || s.any_loading() {
+    if s.poll.next.is_none_or(|at| at > now) || s.any_loading() {
         return;
     }
     s.poll.next = None;
