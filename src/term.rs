@@ -113,6 +113,31 @@ pub fn restore() {
     }
 }
 
+/// The bytes that put `text` on the clipboard: OSC 52, which terminals honour over
+/// SSH. Inside tmux the same sequence also goes out wrapped in tmux's passthrough, for
+/// a tmux whose `set-clipboard` does not forward applications' copies.
+pub fn clipboard_sequence(text: &str, tmux: bool) -> String {
+    use crossterm::clipboard::CopyToClipboard;
+    use crossterm::Command;
+    let mut osc = String::new();
+    // Writing into a String cannot fail.
+    let _ = CopyToClipboard::to_clipboard_from(text).write_ansi(&mut osc);
+    if !tmux {
+        return osc;
+    }
+    // DCS tmux; <the sequence with each ESC doubled> ST
+    let wrapped = osc.replace('\x1b', "\x1b\x1b");
+    format!("{osc}\x1bPtmux;{wrapped}\x1b\\")
+}
+
+/// Sends `text` to the clipboard through the terminal.
+pub fn copy_to_clipboard(text: &str) -> io::Result<()> {
+    let tmux = std::env::var_os("TMUX").is_some();
+    let mut out = io::stdout();
+    out.write_all(clipboard_sequence(text, tmux).as_bytes())?;
+    out.flush()
+}
+
 /// Panic messages from background threads, printed after the terminal is restored.
 static LATER: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
@@ -139,4 +164,22 @@ fn install_panic_hook() {
         restore();
         previous(info);
     }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_bytes_are_exact() {
+        // "hello" in base64 is aGVsbG8=; `c` is the clipboard selection.
+        assert_eq!(
+            clipboard_sequence("hello", false),
+            "\x1b]52;c;aGVsbG8=\x1b\\"
+        );
+        assert_eq!(
+            clipboard_sequence("hello", true),
+            "\x1b]52;c;aGVsbG8=\x1b\\\x1bPtmux;\x1b\x1b]52;c;aGVsbG8=\x1b\x1b\\\x1b\\"
+        );
+    }
 }

@@ -41,6 +41,8 @@ pub trait Host {
     fn suspend(&mut self) -> io::Result<()>;
     /// Forget what was drawn, so the next frame is drawn whole.
     fn redraw_all(&mut self) -> io::Result<()>;
+    /// Puts text on the clipboard through the terminal (OSC 52).
+    fn copy(&mut self, text: &str) -> io::Result<()>;
     /// Called after each frame (the real host's test-only panic lives here).
     fn drawn(&mut self, _app: &App) {}
 }
@@ -64,6 +66,10 @@ impl Host for RealHost {
 
     fn redraw_all(&mut self) -> io::Result<()> {
         self.guard.redraw_all()
+    }
+
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        crate::term::copy_to_clipboard(text)
     }
 
     fn drawn(&mut self, app: &App) {
@@ -150,6 +156,7 @@ where
     S: Stream<Item = ()> + Unpin,
 {
     let mut pending = start(&mut app, Instant::now());
+    let mut later = Vec::new();
     loop {
         for effect in pending.drain(..) {
             match effect {
@@ -169,12 +176,28 @@ where
                     host.redraw_all()?;
                     app.dirty = true;
                 }
+                Effect::Copy(text) => host.copy(&text)?,
+                Effect::Export { name, contents } => {
+                    let here = std::path::Path::new(".");
+                    later.push(Msg::Exported(write_new(here, &name, &contents)));
+                }
                 Effect::Quit => {
                     return Ok(Outcome {
                         failure: app.failure(),
                     })
                 }
             }
+        }
+        for msg in later.drain(..) {
+            pending.extend(update::update(
+                &mut app,
+                msg,
+                Instant::now(),
+                chrono::Utc::now(),
+            ));
+        }
+        if !pending.is_empty() {
+            continue;
         }
         if app.dirty {
             host.terminal()
@@ -228,6 +251,28 @@ where
             }
         }
     }
+}
+
+/// Writes an export into `dir` (the viewer writes where it was started), refusing to
+/// replace a file that is already there. Returns the path written, or why not.
+pub fn write_new(dir: &std::path::Path, name: &str, contents: &str) -> Result<String, String> {
+    use std::io::Write;
+    let path = dir.join(name);
+    let path = path.as_path();
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists => format!("{name} already exists (not overwritten)"),
+            _ => format!("cannot create {name}: {e}"),
+        })?;
+    file.write_all(contents.as_bytes())
+        .map_err(|e| format!("cannot write {name}: {e}"))?;
+    let shown = std::path::absolute(path)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| name.to_string());
+    Ok(shown)
 }
 
 /// The next input event if one is already waiting. Polled with the task's own waker

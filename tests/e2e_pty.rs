@@ -492,3 +492,23 @@ async fn quitting_after_a_failed_load_exits_with_its_status() {
     assert_eq!(tui.wait_exit(), 4);
     tui.assert_restored();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn y_writes_the_picked_message_to_the_clipboard_with_osc52() {
+    let server = api(Duration::ZERO).await;
+    let mut tui = start(&server);
+    tui.wait_for("the transcript", |s| s.contains("chat message number 119"));
+    // v picks the newest message in view, k the one before it; y copies it.
+    tui.send("vky");
+    tui.wait_for("the notice", |s| s.contains("Copied the message"));
+    let raw = String::from_utf8_lossy(&tui.raw.lock().expect("raw")).into_owned();
+    // base64 of the message as it reads on screen, in an OSC 52 for the clipboard.
+    use base64::Engine;
+    let text = "14:06:58 > Morgan Lee: chat message number 118";
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    assert!(
+        raw.contains(&format!("\x1b]52;c;{encoded}\x1b\\")),
+        "no OSC 52 for {text:?}"
+    );
+    tui.quit_cleanly();
+}

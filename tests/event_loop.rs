@@ -27,6 +27,7 @@ struct TestHost {
     terminal: Terminal<TestBackend>,
     screen: Arc<Mutex<String>>,
     frames: Arc<Mutex<usize>>,
+    copied: Arc<Mutex<Vec<String>>>,
 }
 
 impl Host for TestHost {
@@ -41,6 +42,11 @@ impl Host for TestHost {
     }
 
     fn redraw_all(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn copy(&mut self, text: &str) -> io::Result<()> {
+        self.copied.lock().expect("copied").push(text.to_string());
         Ok(())
     }
 
@@ -149,6 +155,7 @@ fn harness(server: &MockServer, id: &str, size: (u16, u16)) -> Harness {
         terminal: Terminal::new(TestBackend::new(size.0, size.1)).expect("backend"),
         screen: Arc::clone(&screen),
         frames: Arc::clone(&frames),
+        copied: Arc::new(Mutex::new(Vec::new())),
     };
     let app = App::new(
         Some(id.into()),

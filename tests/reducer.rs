@@ -988,3 +988,115 @@ fn less_keys_page_and_t_cycles_the_clock() {
         (g2a_tui::timefmt::Zone::Local, false)
     );
 }
+
+fn copied(fx: &[Effect]) -> Option<String> {
+    fx.iter().find_map(|e| match e {
+        Effect::Copy(t) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn v_picks_a_message_that_y_copies_with_its_time_and_speaker() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (sid, t, _) = ids(&fx);
+    answer(&mut app, Answer::Session(sid, Ok(session())));
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(40))));
+    key(&mut app, KeyCode::Char('v'));
+    assert_eq!(scr(&app).cursor, Some(39), "the newest message in view");
+    key(&mut app, KeyCode::Char('k'));
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(scr(&app).cursor, Some(37));
+    let fx = key(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        copied(&fx).as_deref(),
+        Some("14:00:37 > Morgan Lee: message number 37")
+    );
+    let notice = app
+        .notice
+        .as_ref()
+        .map(|(t, _)| t.clone())
+        .unwrap_or_default();
+    assert_eq!(notice, "Copied the message (40 characters)");
+    // The cursor walks up past the top of the view, which follows it.
+    for _ in 0..30 {
+        key(&mut app, KeyCode::Char('k'));
+    }
+    assert_eq!(scr(&app).cursor, Some(7));
+    let vp = app.viewport(scr(&app));
+    assert!(scr(&app).view.visible(&vp).iter().any(|(i, _, _)| *i == 7));
+    // Esc leaves the cursor; j scrolls again.
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(scr(&app).cursor, None);
+    // Y copies the whole transcript.
+    let all = copied(&key(&mut app, KeyCode::Char('Y'))).expect("copied");
+    assert_eq!(all.lines().count(), 40);
+    assert!(
+        all.starts_with("14:00:00 * Dana Whitfield: message number 0\n"),
+        "{all}"
+    );
+}
+
+#[test]
+fn y_in_the_session_pane_copies_the_field_at_the_top() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (sid, _, _) = ids(&fx);
+    answer(&mut app, Answer::Session(sid, Ok(session())));
+    key(&mut app, KeyCode::Char('1'));
+    assert_eq!(
+        copied(&key(&mut app, KeyCode::Char('y'))).as_deref(),
+        Some("482913657")
+    );
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(
+        copied(&key(&mut app, KeyCode::Char('y'))).as_deref(),
+        Some("Dana Whitfield"),
+        "the expert's row"
+    );
+}
+
+#[test]
+fn e_exports_markdown_named_from_the_session() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (sid, t, _) = ids(&fx);
+    let mut s = session();
+    s.started_at = Some(Timestamp::parse("2026-11-20T14:02:11Z"));
+    answer(&mut app, Answer::Session(sid, Ok(s)));
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(3))));
+    let fx = key(&mut app, KeyCode::Char('e'));
+    let (name, contents) = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Export { name, contents } => Some((name.clone(), contents.clone())),
+            _ => None,
+        })
+        .expect("an export");
+    assert_eq!(name, "g2a-482913657-2026-11-20.md");
+    assert!(contents.starts_with("# "), "{contents}");
+    assert!(contents.contains("message number 2"), "{contents}");
+    // Written once; a second time it refuses to overwrite.
+    let dir = std::env::temp_dir().join(format!("g2a-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let first = g2a_tui::viewer::write_new(&dir, &name, &contents);
+    assert!(
+        first.as_deref().is_ok_and(|p| p.ends_with(&name)),
+        "{first:?}"
+    );
+    let again = g2a_tui::viewer::write_new(&dir, &name, "other");
+    assert!(
+        again
+            .as_deref()
+            .is_err_and(|e| e.contains("already exists")),
+        "{again:?}"
+    );
+    let kept = std::fs::read_to_string(dir.join(&name)).expect("read back");
+    assert_eq!(kept, contents, "the first export is untouched");
+    let _ = std::fs::remove_dir_all(&dir);
+    // The reducer says what happened.
+    let (now, wall) = (app.now, app.wall);
+    update(&mut app, Msg::Exported(again), now, wall);
+    assert!(app
+        .notice
+        .as_ref()
+        .is_some_and(|(t, _)| t.contains("not overwritten")));
+}

@@ -24,6 +24,10 @@ pub enum Action {
     Bottom,
     Zoom,
     Time,
+    Select,
+    Copy,
+    CopyAll,
+    Export,
     Refresh,
     OpenPrompt,
     Help,
@@ -36,7 +40,7 @@ pub enum Action {
 }
 
 impl Action {
-    const ALL: [Action; 22] = [
+    const ALL: [Action; 26] = [
         Action::FocusNext,
         Action::FocusPrev,
         Action::FocusSession,
@@ -50,6 +54,10 @@ impl Action {
         Action::Bottom,
         Action::Zoom,
         Action::Time,
+        Action::Select,
+        Action::Copy,
+        Action::CopyAll,
+        Action::Export,
         Action::Refresh,
         Action::OpenPrompt,
         Action::Help,
@@ -77,6 +85,10 @@ impl Action {
             Action::Bottom => "bottom",
             Action::Zoom => "zoom",
             Action::Time => "time",
+            Action::Select => "select",
+            Action::Copy => "copy",
+            Action::CopyAll => "copy_all",
+            Action::Export => "export",
             Action::Refresh => "refresh",
             Action::OpenPrompt => "open_prompt",
             Action::Help => "help",
@@ -109,12 +121,18 @@ impl Action {
             Action::Bottom => "go to the bottom (the newest message)",
             Action::Zoom => "give the focused pane the whole screen, and back",
             Action::Time => "times in local time, UTC, or since the session started",
+            Action::Select => "pick a message with a cursor (j/k move it) in the transcript",
+            Action::Copy => "copy the picked message, or the field at the top of a pane",
+            Action::CopyAll => "copy the whole transcript as text",
+            Action::Export => "write the session and transcript to a markdown file here",
             Action::Refresh => "fetch everything again",
             Action::OpenPrompt => "open another session by id",
             Action::Help => "show this help",
             Action::Close => "close this help",
             Action::Submit => "open the session",
-            Action::Cancel => "go back (quit when there is nothing to go back to)",
+            Action::Cancel => {
+                "go back: leave the cursor, or the prompt (quit when nothing is behind it)"
+            }
             Action::Quit => "quit",
             Action::Suspend => "suspend to the shell (fg to return)",
             Action::Redraw => "redraw the whole screen",
@@ -129,6 +147,7 @@ impl Action {
             Action::Top => "top",
             Action::Bottom => "latest",
             Action::Refresh => "refresh",
+            Action::Copy => "copy",
             Action::OpenPrompt => "open",
             Action::Help => "help",
             Action::Quit => "quit",

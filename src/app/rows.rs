@@ -27,12 +27,15 @@ pub enum Role {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PaneRow {
     pub spans: Vec<(String, Role)>,
+    /// The whole value of the field this row belongs to, for copying (`y`).
+    pub value: Option<String>,
 }
 
 impl PaneRow {
     pub fn new(text: impl Into<String>, role: Role) -> Self {
         PaneRow {
             spans: vec![(text.into(), role)],
+            value: None,
         }
     }
 
@@ -73,7 +76,9 @@ pub fn field(
     };
     let pad = if beside { label_cols } else { 2 };
     if !beside {
-        out.push(PaneRow::new(wrap::truncate(label, width), Role::Label));
+        let mut row = PaneRow::new(wrap::truncate(label, width), Role::Label);
+        row.value = Some(value.trim().replace('\u{a0}', " "));
+        out.push(row);
     }
     for (n, row) in wrap::wrap(shown, avail, avail).into_iter().enumerate() {
         let head = if n == 0 && beside {
@@ -85,6 +90,7 @@ pub fn field(
         let row = row.replace('\u{a0}', " ");
         out.push(PaneRow {
             spans: vec![(head, Role::Label), (row, role.clone())],
+            value: Some(value.trim().replace('\u{a0}', " ")),
         });
     }
     if cut > 0 {
@@ -140,6 +146,7 @@ pub fn more(out: &mut Vec<PaneRow>, hidden: usize, pad: usize, width: usize) {
     for row in wrap::wrap(&text, avail, avail) {
         out.push(PaneRow {
             spans: vec![(" ".repeat(pad), Role::Label), (row, Role::Dim)],
+            value: None,
         });
     }
 }

@@ -96,7 +96,11 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
     }
     let id = present::session::session_id(s, Some(&screen.id));
     head.push((format!("  #{id}"), Role::Plain));
-    out.push(PaneRow { spans: head });
+    // The head row copies as the session id.
+    out.push(PaneRow {
+        spans: head,
+        value: Some(id),
+    });
     let rest: Vec<&Field> = fields
         .iter()
         .filter(|f| f.label != label::STATUS && f.label != label::TYPE)

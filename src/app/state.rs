@@ -151,6 +151,8 @@ pub struct SessionScreen {
     pub focus: Pane,
     /// The focused pane has the whole screen (`z`).
     pub zoom: bool,
+    /// The transcript entry picked with `v` (j/k move it), for `y`.
+    pub cursor: Option<usize>,
     /// The reader chose a pane; until then focus follows the content.
     pub focus_chosen: bool,
     pub session_scroll: usize,
@@ -211,6 +213,7 @@ impl SessionScreen {
             previous: None,
             focus: Pane::Transcript,
             zoom: false,
+            cursor: None,
             focus_chosen: false,
             session_scroll: 0,
             links_scroll: 0,
@@ -272,6 +275,8 @@ pub struct App {
     pub now: Instant,
     pub wall: DateTime<Utc>,
     pub spinner: usize,
+    /// A short confirmation in the status line ("Copied the message …") and until when.
+    pub notice: Option<(String, Instant)>,
     pub next_request: u64,
     /// Set by the reducer when the screen must be drawn again.
     pub dirty: bool,
@@ -301,6 +306,7 @@ impl App {
             now,
             wall,
             spinner: 0,
+            notice: None,
             next_request: 0,
             dirty: true,
         }
@@ -424,7 +430,8 @@ impl App {
         .flatten()
         .map(|at| next_label_change(at, self.now));
         let clock = s.is_live().then(|| self.now + Duration::from_secs(1));
-        labels.chain(clock).chain(s.poll.next).min()
+        let notice = self.notice.as_ref().map(|(_, until)| *until);
+        labels.chain(clock).chain(s.poll.next).chain(notice).min()
     }
 }
 

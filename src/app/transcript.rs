@@ -318,6 +318,13 @@ impl TranscriptView {
         out
     }
 
+    /// Whether every row of entry `i` is in the viewport now.
+    pub fn shows_whole(&self, i: usize, vp: &Viewport) -> bool {
+        let shown = self.visible(vp);
+        let rows = shown.iter().filter(|(e, _, _)| *e == i).count();
+        rows == self.height(i, vp.width) || rows == vp.rows(self.is_following())
+    }
+
     /// Where the scrollbar goes: `(total rows, rows above the view, rows in view)`, or
     /// `None` when everything fits. Exact while the transcript is short enough to wrap
     /// whole; past that, rows are estimated from the average height of the entries

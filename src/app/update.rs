@@ -7,9 +7,11 @@ use chrono::{DateTime, Utc};
 use crossterm::event::{KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 use tui_input::InputRequest;
 
+use super::copy;
 use super::keymap::{Action, Mode};
 use super::layout::text_area;
 use super::prompt::PromptScreen;
+use super::rows::PaneRow;
 use super::state::{App, Load, Pane, Poll, Remote, Screen, SessionScreen};
 use crate::api::worker::{Answer, Request, RequestId};
 use crate::api::{ApiError, Transcript};
@@ -26,6 +28,8 @@ pub enum Msg {
     /// The clock moved (spinner, "updated … ago").
     Tick,
     Answer(Answer),
+    /// How writing an export went: the path written, or why not.
+    Exported(Result<String, String>),
     /// SIGTERM, SIGHUP, or the terminal went away.
     Terminate,
 }
@@ -37,6 +41,13 @@ pub enum Effect {
     Suspend,
     /// Clear the terminal and draw everything (Ctrl-L, after another program scribbled on it).
     Redraw,
+    /// Put this text on the clipboard (OSC 52: works over SSH and in tmux).
+    Copy(String),
+    /// Write `contents` to a new file `name` in the current directory; never overwrite.
+    Export {
+        name: String,
+        contents: String,
+    },
     Quit,
 }
 
@@ -75,9 +86,23 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
                 app.spinner = app.spinner.wrapping_add(1);
             }
             poll_if_due(app, &mut fx);
+            if app
+                .notice
+                .as_ref()
+                .is_some_and(|(_, until)| *until <= app.now)
+            {
+                app.notice = None;
+            }
             app.dirty = true;
         }
         Msg::Answer(answer) => on_answer(app, answer),
+        Msg::Exported(result) => {
+            let text = match result {
+                Ok(path) => format!("Exported to {path}"),
+                Err(why) => format!("Not exported: {why}"),
+            };
+            notify(app, text);
+        }
         Msg::Terminate => fx.push(Effect::Quit),
     }
     fx
@@ -148,6 +173,7 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::OpenPrompt => open_prompt(app, None),
         Action::Refresh => refresh(app, fx),
         Action::Quit | Action::Suspend | Action::Redraw => common(action, fx),
+        Action::Copy | Action::CopyAll | Action::Export => take_away(app, action, fx),
         _ => on_session_action(app, action),
     }
     if before != view_position(app) || !fx.is_empty() {
@@ -155,10 +181,77 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     }
 }
 
+/// Shows a short confirmation in the status line for a few seconds.
+fn notify(app: &mut App, text: String) {
+    app.notice = Some((text, app.now + NOTICE_FOR));
+    app.dirty = true;
+}
+
+const NOTICE_FOR: Duration = Duration::from_secs(4);
+
+/// `y`, `Y` and `e`: copy a message or field, the whole transcript, or export it.
+fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
+    let Some(s) = app.session() else {
+        return;
+    };
+    let (effect, notice) = match action {
+        Action::Copy => match copy::selection(app, s) {
+            Some((text, what)) => {
+                let notice = copy::copied_notice(what, &text);
+                (Some(Effect::Copy(text)), notice)
+            }
+            None => (None, "Nothing to copy here".to_string()),
+        },
+        Action::CopyAll => {
+            let text = copy::transcript_text(&s.view.entries);
+            if s.view.entries.is_empty() {
+                (None, "No messages to copy".to_string())
+            } else if text.len() > copy::MAX_COPY_BYTES {
+                let mb = text.len() as f64 / 1_048_576.0;
+                let notice = format!(
+                    "Too large for the clipboard ({mb:.1} MB); g2a-tui print writes it to a file"
+                );
+                (None, notice)
+            } else {
+                let notice = copy::copied_notice("transcript", &text);
+                (Some(Effect::Copy(text)), notice)
+            }
+        }
+        _ => match copy::export_markdown(app, s) {
+            Some(contents) => {
+                let name = copy::export_name(app, s);
+                (Some(Effect::Export { name, contents }), String::new())
+            }
+            None => (
+                None,
+                "Nothing to export until the session has loaded".to_string(),
+            ),
+        },
+    };
+    fx.extend(effect);
+    if !notice.is_empty() {
+        notify(app, notice);
+    }
+}
+
 fn on_session_action(app: &mut App, action: Action) {
     let Some(focus) = app.session().map(|s| s.focus) else {
         return;
     };
+    let cursor = app.session().and_then(|s| s.cursor);
+    match (action, cursor, focus) {
+        (Action::Select, None, _) => return start_cursor(app),
+        (Action::Select | Action::Cancel, Some(_), _) => {
+            if let Some(s) = app.session_mut() {
+                s.cursor = None;
+            }
+            app.dirty = true;
+            return;
+        }
+        (Action::LineDown, Some(_), Pane::Transcript) => return move_cursor(app, 1),
+        (Action::LineUp, Some(_), Pane::Transcript) => return move_cursor(app, -1),
+        _ => {}
+    }
     match action {
         Action::FocusNext => set_focus(app, cycle(focus, 1)),
         Action::FocusPrev => set_focus(app, cycle(focus, 2)),
@@ -179,6 +272,69 @@ fn on_session_action(app: &mut App, action: Action) {
         }
         Action::Time => cycle_time(app),
         _ => {}
+    }
+    // Paging with a cursor keeps it in view.
+    if cursor.is_some() && focus == Pane::Transcript {
+        keep_cursor_in_view(app);
+    }
+}
+
+/// `v`: a cursor on the newest message in view, in the transcript.
+fn start_cursor(app: &mut App) {
+    let Some(vp) = app.session().map(|s| app.viewport(s)) else {
+        return;
+    };
+    let Some(s) = app.session_mut() else {
+        return;
+    };
+    s.focus = Pane::Transcript;
+    s.focus_chosen = true;
+    s.cursor = s.view.visible(&vp).last().map(|(i, _, _)| *i);
+    app.dirty = true;
+}
+
+/// j/k with a cursor: the next or previous message, the view following it.
+fn move_cursor(app: &mut App, by: isize) {
+    let Some(vp) = app.session().map(|s| app.viewport(s)) else {
+        return;
+    };
+    let Some(s) = app.session_mut() else {
+        return;
+    };
+    let last = s.view.entries.len().saturating_sub(1);
+    let Some(at) = s.cursor else {
+        return;
+    };
+    let to = at.saturating_add_signed(by).min(last);
+    s.cursor = Some(to);
+    let shown: Vec<usize> = s.view.visible(&vp).iter().map(|(i, _, _)| *i).collect();
+    let first = shown.first().copied().unwrap_or(0);
+    let bottom = shown.last().copied().unwrap_or(0);
+    if to < first || (to == first && s.view.top(&vp).row > 0) {
+        s.view.anchor = Some(super::transcript::Anchor { entry: to, row: 0 });
+    } else if to > bottom || (to == bottom && !s.view.shows_whole(to, &vp)) {
+        // Down until the whole message is in view (or it fills the view).
+        for _ in 0..s.view.height(to, vp.width) {
+            s.view.scroll(1, &vp);
+            if s.view.shows_whole(to, &vp) {
+                break;
+            }
+        }
+    }
+    app.dirty = true;
+}
+
+/// After paging: the cursor moves to a message still in view.
+fn keep_cursor_in_view(app: &mut App) {
+    let Some(vp) = app.session().map(|s| app.viewport(s)) else {
+        return;
+    };
+    let Some(s) = app.session_mut() else {
+        return;
+    };
+    let shown: Vec<usize> = s.view.visible(&vp).iter().map(|(i, _, _)| *i).collect();
+    if let (Some(c), Some(first), Some(last)) = (s.cursor, shown.first(), shown.last()) {
+        s.cursor = Some(c.clamp(*first, *last));
     }
 }
 
@@ -215,6 +371,7 @@ fn view_position(app: &App) -> impl PartialEq {
             (
                 s.focus,
                 s.zoom,
+                s.cursor,
                 s.session_scroll,
                 s.links_scroll,
                 s.view.anchor,
@@ -584,14 +741,20 @@ fn clamp_scrolls(app: &mut App) {
     let Some(s) = app.session() else {
         return;
     };
-    let max = |rect, rows: usize| {
+    // A short pane scrolls until its last row is in view, and further until its last
+    // field is at the top: the top row's field is what `y` copies.
+    let max = |rect, rows: &[PaneRow]| {
         let (_, h) = text_area(rect);
-        rows.saturating_sub(h)
+        let last_field = (1..rows.len())
+            .rev()
+            .find(|&i| rows[i].value.is_some() && rows[i - 1].value != rows[i].value)
+            .unwrap_or(0);
+        rows.len().saturating_sub(h).max(last_field)
     };
     let (sw, _) = text_area(panes.session);
     let (lw, _) = text_area(panes.links);
-    let max_session = max(panes.session, app.session_rows(s, sw).len());
-    let max_links = max(panes.links, app.links_rows(s, lw).len());
+    let max_session = max(panes.session, &app.session_rows(s, sw));
+    let max_links = max(panes.links, &app.links_rows(s, lw));
     if let Some(s) = app.session_mut() {
         s.session_scroll = s.session_scroll.min(max_session);
         s.links_scroll = s.links_scroll.min(max_links);

@@ -17,5 +17,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     let block = pane_block(app, s, Pane::Links, &s.links, extra, area.width, theme);
     let (width, _) = text_area(area);
     let rows = app.links_rows(s, width);
-    render_rows(frame, area, block, &rows, s.links_scroll, app, theme);
+    render_rows(
+        frame,
+        area,
+        block,
+        Pane::Links,
+        &rows,
+        s.links_scroll,
+        app,
+        theme,
+    );
 }

@@ -238,10 +238,12 @@ fn sticky_label(rows: &[PaneRow], scroll: usize) -> Option<String> {
 }
 
 /// A short pane: its rows from the row model, scrolled, with "more" marks.
+#[allow(clippy::too_many_arguments)] // one call per short pane, each argument named
 pub fn render_rows(
     frame: &mut Frame,
     area: Rect,
     block: Block<'static>,
+    pane: Pane,
     rows: &[PaneRow],
     scroll: usize,
     app: &App,
@@ -255,6 +257,10 @@ pub fn render_rows(
         .take(height)
         .map(|r| row_line(r, app, theme))
         .collect();
+    // In the focused pane the top row's field is what `y` copies: its label says so.
+    let focused = app
+        .session()
+        .is_some_and(|s| s.focus == pane && matches!(app.screen, Screen::Session(_)));
     // Scrolled into the middle of a long value, the top row names its field (as the
     // transcript names a message's speaker).
     if let (Some(label), Some(first)) = (sticky_label(rows, scroll), lines.first_mut()) {
@@ -262,6 +268,12 @@ pub fn render_rows(
             let cols = span.width();
             span.content = wrap::truncate(&format!("{label:<cols$}"), cols).into();
             span.style = theme.label;
+        }
+    }
+    let copyable = rows.get(scroll).is_some_and(|r| r.value.is_some());
+    if let (true, true, Some(first)) = (focused, copyable, lines.first_mut()) {
+        if let Some(span) = first.spans.first_mut() {
+            span.style = span.style.patch(theme.cursor);
         }
     }
     frame.render_widget(Paragraph::new(lines).block(block), area);

@@ -11,5 +11,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     let block = pane_block(app, s, Pane::Session, &s.session, None, area.width, theme);
     let (width, _) = text_area(area);
     let rows = app.session_rows(s, width);
-    render_rows(frame, area, block, &rows, s.session_scroll, app, theme);
+    render_rows(
+        frame,
+        area,
+        block,
+        Pane::Session,
+        &rows,
+        s.session_scroll,
+        app,
+        theme,
+    );
 }

@@ -57,6 +57,10 @@ fn left_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
     let Some(s) = app.session() else {
         return spans;
     };
+    if let Some((notice, _)) = &app.notice {
+        spans.push(Span::styled(format!(" {notice} "), theme.notice));
+        spans.push(Span::raw(" "));
+    }
     if s.is_polling() {
         spans.push(Span::styled(" LIVE ", theme.live));
         spans.push(Span::raw(" "));
@@ -130,12 +134,18 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
     // Esc on the first prompt has nothing to go back to: it quits.
     let nothing_behind = matches!(&app.screen, Screen::Prompt(p) if p.back.is_none());
     let retry = matches!(&app.screen, Screen::Prompt(p) if p.is_retry());
+    let cursor = app.session().is_some_and(|s| s.cursor.is_some());
     let all: Vec<(String, &str)> = app
         .keymap
         .hints(mode)
         .into_iter()
         .filter(|(_, hint)| match mode {
-            Mode::Normal => *hint != "latest" || focus == Some(Pane::Transcript),
+            Mode::Normal => match *hint {
+                "latest" => focus == Some(Pane::Transcript),
+                // Esc leaves the cursor; without one it does nothing worth a hint.
+                "back" => cursor,
+                _ => true,
+            },
             // Inside help only its own keys mean something.
             Mode::Help => !matches!(*hint, "latest" | "top"),
             Mode::Prompt => !(nothing_behind && *hint == "quit"),

@@ -80,10 +80,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     let sticky = visible.len() >= 3;
     for (n, (i, _, row)) in visible.iter().enumerate() {
         let e = &s.view.entries[*i];
-        let line = match row {
+        let mut line = match row {
             Row::More(_) if n == 0 && sticky => sticky_header(e, since, vp.width, theme),
             _ => entry_line(e, row.clone(), since, vp.width, theme),
         };
+        // The picked message (`v`): its time column in reverse video, every row.
+        if s.cursor == Some(*i) {
+            if let Some(first) = line.spans.first_mut() {
+                first.style = first.style.patch(theme.cursor);
+            }
+        }
         lines.push(line);
     }
     frame.render_widget(Paragraph::new(lines), text);
