@@ -1,6 +1,7 @@
 //! The viewer's state, its geometry and the one reducer that changes it. Nothing here
 //! draws or does I/O, and nothing here imports the drawing module (`.ci/run` checks).
 
+pub mod filter;
 pub mod help;
 pub mod keymap;
 pub mod layout;
