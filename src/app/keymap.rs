@@ -24,6 +24,11 @@ pub enum Action {
     Bottom,
     Refresh,
     OpenPrompt,
+    Search,
+    NextMatch,
+    PrevMatch,
+    Filter,
+    ClearSearch,
     Help,
     Close,
     Submit,
@@ -34,7 +39,7 @@ pub enum Action {
 }
 
 impl Action {
-    const ALL: [Action; 20] = [
+    const ALL: [Action; 25] = [
         Action::FocusNext,
         Action::FocusPrev,
         Action::FocusSession,
@@ -48,6 +53,11 @@ impl Action {
         Action::Bottom,
         Action::Refresh,
         Action::OpenPrompt,
+        Action::Search,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::Filter,
+        Action::ClearSearch,
         Action::Help,
         Action::Close,
         Action::Submit,
@@ -73,6 +83,11 @@ impl Action {
             Action::Bottom => "bottom",
             Action::Refresh => "refresh",
             Action::OpenPrompt => "open_prompt",
+            Action::Search => "search",
+            Action::NextMatch => "next_match",
+            Action::PrevMatch => "prev_match",
+            Action::Filter => "filter",
+            Action::ClearSearch => "clear_search",
             Action::Help => "help",
             Action::Close => "close",
             Action::Submit => "submit",
@@ -103,6 +118,11 @@ impl Action {
             Action::Bottom => "go to the bottom (the newest message)",
             Action::Refresh => "fetch everything again",
             Action::OpenPrompt => "open another session by id",
+            Action::Search => "search the transcript (smart case: a capital letter matches case)",
+            Action::NextMatch => "go to the next search match",
+            Action::PrevMatch => "go to the previous search match",
+            Action::Filter => "show all / customer / technicians / system lines",
+            Action::ClearSearch => "clear the search's highlights",
             Action::Help => "show this help",
             Action::Close => "close this help",
             Action::Submit => "open the session",
@@ -122,6 +142,9 @@ impl Action {
             Action::Bottom => "latest",
             Action::Refresh => "refresh",
             Action::OpenPrompt => "open",
+            Action::Search => "search",
+            Action::NextMatch => "next match",
+            Action::Filter => "filter",
             Action::Help => "help",
             Action::Quit => "quit",
             Action::Submit => "open",
@@ -137,6 +160,8 @@ pub enum Mode {
     Normal,
     Help,
     Prompt,
+    /// The search line at the bottom of the screen.
+    Search,
 }
 
 impl Mode {
@@ -145,6 +170,7 @@ impl Mode {
             Mode::Normal => "normal",
             Mode::Help => "help",
             Mode::Prompt => "prompt",
+            Mode::Search => "search",
         }
     }
 }
@@ -290,7 +316,7 @@ impl Keymap {
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let raw: BTreeMap<String, toml::Table> = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut tables = BTreeMap::new();
-        for mode in [Mode::Normal, Mode::Help, Mode::Prompt] {
+        for mode in [Mode::Normal, Mode::Help, Mode::Prompt, Mode::Search] {
             let mut bindings = Vec::new();
             if let Some(table) = raw.get(mode.table()) {
                 for (name, keys) in table {
@@ -363,7 +389,7 @@ mod tests {
     #[test]
     fn default_keymap_parses_and_binds_every_mode() {
         let km = Keymap::default();
-        for mode in [Mode::Normal, Mode::Help, Mode::Prompt] {
+        for mode in [Mode::Normal, Mode::Help, Mode::Prompt, Mode::Search] {
             assert!(!km.bindings(mode).is_empty(), "{mode:?}");
             assert!(km.bindings(mode).iter().all(|b| !b.keys.is_empty()));
         }

@@ -7,6 +7,7 @@ pub mod keymap;
 pub mod layout;
 pub mod prompt;
 pub mod rows;
+pub mod search;
 pub mod session_rows;
 pub mod state;
 pub mod transcript;

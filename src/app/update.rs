@@ -47,6 +47,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
     match msg {
         Msg::Key(key) => on_key(app, key, &mut fx),
         Msg::Mouse(m) => on_mouse(app, m),
+        Msg::Paste(text) if super::search::is_editing(app) => super::search::on_paste(app, &text),
         Msg::Paste(text) => {
             if let Screen::Prompt(p) = &mut app.screen {
                 if std::mem::take(&mut p.fresh) {
@@ -73,6 +74,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
             if app.any_loading() {
                 app.spinner = app.spinner.wrapping_add(1);
             }
+            super::search::advance(app);
             app.dirty = true;
         }
         Msg::Answer(answer) => on_answer(app, answer),
@@ -96,6 +98,10 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     if matches!(app.screen, Screen::Prompt(_)) {
         on_prompt_key(app, key, fx);
+        return;
+    }
+    if super::search::is_editing(app) {
+        super::search::on_key(app, key, fx);
         return;
     }
     let Some(action) = app.keymap.action(Mode::Normal, &key) else {
@@ -128,7 +134,7 @@ fn on_help_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
 }
 
 /// The actions every mode shares.
-fn common(action: Action, fx: &mut Vec<Effect>) {
+pub(super) fn common(action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Quit => fx.push(Effect::Quit),
         Action::Suspend => fx.push(Effect::Suspend),
@@ -146,6 +152,11 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::OpenPrompt => open_prompt(app, None),
         Action::Refresh => refresh(app, fx),
         Action::Quit | Action::Suspend | Action::Redraw => common(action, fx),
+        Action::Search => super::search::open(app),
+        Action::NextMatch => super::search::jump(app, true),
+        Action::PrevMatch => super::search::jump(app, false),
+        Action::Filter => super::search::cycle_filter(app),
+        Action::ClearSearch => super::search::clear(app),
         _ => on_session_action(app, action),
     }
     if before != view_position(app) || !fx.is_empty() {
@@ -341,6 +352,7 @@ fn on_answer(app: &mut App, answer: Answer) {
             match &result {
                 Ok(session) => {
                     s.view.mark_speakers(Some(session));
+                    super::search::entries_changed(s, false);
                     s.shown = Some(super::rows::shorten(session));
                 }
                 Err(e) if s.session.data.is_none() => failed_session = Some(e.clone()),
@@ -354,6 +366,7 @@ fn on_answer(app: &mut App, answer: Answer) {
             }
             let result = result.map(|t| {
                 s.view.set_events(&t.events, zone, s.session.data.as_ref());
+                super::search::entries_changed(s, true);
                 // The events now live in the view; keep only what describes them.
                 Transcript {
                     events: Vec::new(),

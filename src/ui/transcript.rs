@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 use ratatui::Frame;
 
+use super::search::Highlight;
 use super::{pane_block, row_line, Theme};
 use crate::app::keymap::{Action, Mode};
 use crate::app::session_rows::{empty_transcript, stale_banner};
@@ -18,7 +19,14 @@ use crate::app::{App, Pane, SessionScreen};
 pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme: &Theme) {
     let count = s.view.entries.len();
     // Which clock the times are on, since the rows only carry HH:MM:SS.
-    let extra = (count > 0).then(|| format!("· {count} messages · {}", app.zone.label(app.wall)));
+    let extra = (count > 0).then(|| match s.view.filter().label() {
+        Some(filter) => format!(
+            "· {filter} · {} of {count} messages · {}",
+            s.view.shown_len(),
+            app.zone.label(app.wall)
+        ),
+        None => format!("· {count} messages · {}", app.zone.label(app.wall)),
+    });
     let block = pane_block(
         app,
         s,
@@ -47,15 +55,30 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
         return;
     }
     let visible = s.view.visible(&vp);
+    if visible.is_empty() {
+        // A filter that keeps nothing says so, and how to see everything again.
+        let f = app
+            .keymap
+            .key(Mode::Normal, Action::Filter)
+            .unwrap_or_default();
+        let text = format!("{} · {f} shows the others", s.view.filter().nothing());
+        lines.push(Line::styled(wrap::truncate(&text, vp.width), theme.dim));
+    }
+    // Each entry's search highlights, worked out once for its rows in view.
+    let mut marks = None;
     // The first row never shows a fragment without its speaker: a continuation at the
     // top is overlaid by the message's time and name. Not in a view of one or two
     // rows, where it would hide every line of a message but its first.
     let sticky = visible.len() >= 3;
-    for (n, (i, _, row)) in visible.iter().enumerate() {
+    for (n, (i, r, row)) in visible.iter().enumerate() {
         let e = &s.view.entries[*i];
+        if marks.as_ref().is_none_or(|(at, _)| at != i) {
+            marks = Some((*i, crate::app::search::marks(s, *i, vp.width)));
+        }
+        let hl = Highlight::new(marks.as_ref().and_then(|(_, m)| m.as_ref()), *r, theme);
         let line = match row {
             Row::More(_) if n == 0 && sticky => sticky_header(e, vp.width, theme),
-            _ => entry_line(e, row.clone(), vp.width, theme),
+            _ => entry_line(e, row.clone(), vp.width, theme, &hl),
         };
         lines.push(line);
     }
@@ -150,7 +173,7 @@ fn sticky_header(e: &Entry, width: usize, theme: &Theme) -> Line<'static> {
 }
 
 /// One screen row of an entry, styled by who is speaking.
-fn entry_line(e: &Entry, row: Row, width: usize, theme: &Theme) -> Line<'static> {
+fn entry_line(e: &Entry, row: Row, width: usize, theme: &Theme, hl: &Highlight) -> Line<'static> {
     let style = speaker_style(e.speaker, theme);
     match row {
         Row::Date(label) => {
@@ -163,19 +186,29 @@ fn entry_line(e: &Entry, row: Row, width: usize, theme: &Theme) -> Line<'static>
             ])
         }
         Row::First(text) => match e.speaker {
-            Speaker::System => Line::from(vec![
-                time_span(e, theme),
-                Span::styled(format!("{} ", e.speaker.mark()), style),
-                Span::styled(text, style),
-            ]),
-            _ => Line::from(vec![
-                time_span(e, theme),
-                Span::styled(e.speaker.mark().to_string(), style),
-                Span::raw(" "),
-                Span::styled(display_name(&e.who), style),
-                Span::styled(": ", theme.dim),
-                Span::styled(text, theme.value),
-            ]),
+            Speaker::System => Line::from(
+                [
+                    vec![
+                        time_span(e, theme),
+                        Span::styled(format!("{} ", e.speaker.mark()), style),
+                    ],
+                    hl.text(text, style),
+                ]
+                .concat(),
+            ),
+            _ => Line::from(
+                [
+                    vec![
+                        time_span(e, theme),
+                        Span::styled(e.speaker.mark().to_string(), style),
+                        Span::raw(" "),
+                    ],
+                    hl.who(display_name(&e.who), &e.who, style),
+                    vec![Span::styled(": ", theme.dim)],
+                    hl.text(text, theme.value),
+                ]
+                .concat(),
+            ),
         },
         Row::More(text) => {
             let text_style = if e.speaker == Speaker::System {
@@ -184,12 +217,17 @@ fn entry_line(e: &Entry, row: Row, width: usize, theme: &Theme) -> Line<'static>
                 theme.value
             };
             // The gutter repeats the speaker's mark so a long message stays attributed.
-            Line::from(vec![
-                Span::raw(" ".repeat(TIME_COLS)),
-                Span::styled(e.speaker.mark().to_string(), style),
-                Span::raw(" "),
-                Span::styled(text, text_style),
-            ])
+            Line::from(
+                [
+                    vec![
+                        Span::raw(" ".repeat(TIME_COLS)),
+                        Span::styled(e.speaker.mark().to_string(), style),
+                        Span::raw(" "),
+                    ],
+                    hl.text(text, text_style),
+                ]
+                .concat(),
+            )
         }
     }
 }
