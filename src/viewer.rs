@@ -208,6 +208,9 @@ where
         let wake = app.next_wake();
         let timer = async {
             match wake {
+                // Due already (an incomplete search's next step): no timer, whose
+                // millisecond rounding would idle between steps; input still comes first.
+                Some(at) if at <= Instant::now() => tokio::task::yield_now().await,
                 Some(at) => tokio::time::sleep_until(at.into()).await,
                 None => std::future::pending().await,
             }

@@ -307,3 +307,45 @@ async fn a_transcript_that_grows_between_polls_is_followed_without_a_key() {
     let (outcome, _) = run_with(h, drive).await;
     assert_eq!(outcome.expect("ends").failure, None);
 }
+
+#[tokio::test]
+async fn search_brings_a_phrase_deep_in_the_transcript_into_view() {
+    let server = MockServer::start().await;
+    let id = "482913800";
+    Mock::given(method("GET"))
+        .and(path(format!("/G2A/rest/v1/sessions/{id}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "sessionId": id, "status": "complete", "expertName": "Dana Whitfield",
+            "customerName": "Morgan Lee"
+        })))
+        .mount(&server)
+        .await;
+    let mut body = events(id, 3_000);
+    body["events"][120]["content"] = json!("the VPN certificate expired on Friday");
+    Mock::given(method("GET"))
+        .and(path(format!("/G2A/rest/v1/sessions/{id}/events")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .mount(&server)
+        .await;
+    let h = harness(&server, id, (100, 30));
+    let drive = |script: Script| async move {
+        // The reader is at the newest message, far below the phrase.
+        let first = script.wait_for("says message number 2999").await;
+        assert!(!first.contains("VPN certificate"), "{first}");
+        script.key(KeyCode::Char('/'));
+        script.wait_for("Enter keep").await;
+        for c in "vpn cert".chars() {
+            script.key(KeyCode::Char(c));
+        }
+        script.key(KeyCode::Enter);
+        let found = script
+            .wait_until("the phrase and its count", |s| {
+                s.contains("the VPN certificate expired on Friday") && s.contains("/vpn cert 1/1")
+            })
+            .await;
+        assert!(!found.contains("message number 2999"), "{found}");
+        script.key(KeyCode::Char('q'));
+    };
+    let (outcome, _) = run_with(h, drive).await;
+    assert_eq!(outcome.expect("ends").failure, None);
+}

@@ -84,6 +84,13 @@ fn random_walks_never_panic() {
         KeyCode::Backspace,
         KeyCode::Left,
         KeyCode::Enter,
+        // Search and filter: `/`, typing a word the texts hold, n, N, f.
+        KeyCode::Char('/'),
+        KeyCode::Char('o'),
+        KeyCode::Char('w'),
+        KeyCode::Char('n'),
+        KeyCode::Char('N'),
+        KeyCode::Char('f'),
     ];
     let themes = [Theme::default(), Theme::default().without_colors()];
     for seed in 0..40u64 {
@@ -129,6 +136,8 @@ fn random_walks_never_panic() {
                     row: rng.next(70) as u16,
                     modifiers: KeyModifiers::NONE,
                 }),
+                // What an incomplete search runs on.
+                2 => Msg::Tick,
                 _ => Msg::Key(KeyEvent::new(
                     keys[rng.next(keys.len() as u64) as usize],
                     KeyModifiers::NONE,

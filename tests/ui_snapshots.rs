@@ -719,3 +719,138 @@ fn new_messages_bar_during_live_follow() {
     assert!(screen.contains("LIVE"), "{screen}");
     insta::assert_snapshot!("live_new_messages_80x24", screen);
 }
+
+/// The cells of row `y` whose style is `style`, as text.
+fn styled_text(term: &Terminal<TestBackend>, y: u16, style: ratatui::style::Style) -> String {
+    let buf = term.backend().buffer();
+    (0..buf.area.width)
+        .map(|x| &buf[(x, y)])
+        .filter(|c| {
+            let s = c.style();
+            s.fg == style.fg.or(s.fg)
+                && s.bg == style.bg
+                && s.add_modifier.contains(style.add_modifier)
+        })
+        .map(|c| c.symbol())
+        .collect()
+}
+
+fn row_of(screen: &str, needle: &str) -> u16 {
+    screen
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not on screen:\n{screen}")) as u16
+}
+
+#[test]
+fn search_line_with_highlights_and_count() {
+    let mut app = loaded((80, 24));
+    press(&mut app, 'g');
+    press(&mut app, '/');
+    for c in "outlook".chars() {
+        press(&mut app, c);
+    }
+    let term = draw(&app);
+    let screen = common::screen(&term);
+    // The search line takes the status line's place: the query, the count, its keys.
+    let status = screen.lines().nth(23).expect("status row");
+    assert!(status.starts_with("/outlook"), "{status}");
+    assert!(status.contains("1/25"), "{status}");
+    assert!(
+        status.trim_end().ends_with("Enter keep  Esc cancel"),
+        "{status}"
+    );
+    // The first match below the top is current; every other one is highlighted too,
+    // whatever its case.
+    let theme = Theme::default();
+    let first = row_of(&screen, "Hi, Outlook crashes");
+    assert_eq!(styled_text(&term, first, theme.current_match), "Outlook");
+    let step = row_of(&screen, "restarting Outlook");
+    assert_eq!(styled_text(&term, step, theme.search_match), "Outlook");
+    // The terminal's cursor is at the end of the query.
+    assert_eq!(
+        term.backend().cursor_position(),
+        ratatui::layout::Position::new(8, 23)
+    );
+    insta::assert_snapshot!("search_line", term.backend());
+
+    // Enter keeps it: the status line says which match of how many, n moves on.
+    common::key(&mut app, KeyCode::Enter);
+    press(&mut app, 'n');
+    press(&mut app, 'n');
+    let term = draw(&app);
+    let screen = common::screen(&term);
+    let status = screen.lines().nth(23).expect("status row");
+    assert!(status.contains("/outlook 3/25"), "{status}");
+    assert!(status.contains("n next match"), "{status}");
+    insta::assert_snapshot!("search_kept", term.backend());
+}
+
+#[test]
+fn a_match_split_by_a_wrap_is_highlighted_on_both_rows() {
+    let (mut app, fx) = new_app((60, 24), None);
+    let (s, t, _) = ids(&fx);
+    feed(&mut app, Answer::Session(s, Ok(session())));
+    let long = Transcript::from_value(json!([
+        {"timeStamp": "2026-11-20T14:04:30Z", "participantName": "Morgan Lee",
+         "content": "The add-ins were disabled and then the mail profile was rebuilt twice"}
+    ]))
+    .expect("long");
+    feed(&mut app, Answer::Transcript(t, Ok(long)));
+    press(&mut app, '/');
+    for c in "and then the mail".chars() {
+        press(&mut app, c);
+    }
+    let term = draw(&app);
+    let screen = common::screen(&term);
+    let theme = Theme::default();
+    let first = row_of(&screen, "The add-ins");
+    let (a, b) = (
+        styled_text(&term, first, theme.current_match),
+        styled_text(&term, first + 1, theme.current_match),
+    );
+    assert!(!a.is_empty() && !b.is_empty(), "{a:?} / {b:?}\n{screen}");
+    assert_eq!(format!("{a} {b}"), "and then the mail", "{screen}");
+}
+
+#[test]
+fn matches_read_without_colour() {
+    let mut app = loaded((80, 24));
+    press(&mut app, 'g');
+    press(&mut app, '/');
+    for c in "outlook".chars() {
+        press(&mut app, c);
+    }
+    let term = common::draw_with(&app, &Theme::default().without_colors());
+    let screen = common::screen(&term);
+    let y = row_of(&screen, "Hi, Outlook crashes");
+    let x = screen
+        .lines()
+        .nth(y as usize)
+        .and_then(|l| l.find("Outlook"));
+    let cell = &term.backend().buffer()[(x.expect("on the row") as u16, y)];
+    use ratatui::style::Modifier;
+    assert!(cell.modifier.contains(Modifier::REVERSED | Modifier::BOLD));
+    let y = row_of(&screen, "restarting Outlook");
+    let x = screen
+        .lines()
+        .nth(y as usize)
+        .and_then(|l| l.find("Outlook"));
+    let cell = &term.backend().buffer()[(x.expect("on the row") as u16, y)];
+    assert!(cell.modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn a_filter_in_the_title() {
+    for size in SIZES {
+        let mut app = loaded(size);
+        press(&mut app, 'f');
+        let screen = draw(&app).backend().to_string();
+        assert!(
+            screen.contains("customer only · 9 of 28 messages"),
+            "{screen}"
+        );
+        assert!(!screen.contains("Dana Whitfield ended the session"));
+        insta::assert_snapshot!(name("filter_customer", size), screen);
+    }
+}

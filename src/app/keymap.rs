@@ -30,6 +30,11 @@ pub enum Action {
     Export,
     Refresh,
     OpenPrompt,
+    Search,
+    NextMatch,
+    PrevMatch,
+    Filter,
+    ClearSearch,
     Help,
     Close,
     Submit,
@@ -40,7 +45,7 @@ pub enum Action {
 }
 
 impl Action {
-    const ALL: [Action; 26] = [
+    const ALL: [Action; 31] = [
         Action::FocusNext,
         Action::FocusPrev,
         Action::FocusSession,
@@ -60,6 +65,11 @@ impl Action {
         Action::Export,
         Action::Refresh,
         Action::OpenPrompt,
+        Action::Search,
+        Action::NextMatch,
+        Action::PrevMatch,
+        Action::Filter,
+        Action::ClearSearch,
         Action::Help,
         Action::Close,
         Action::Submit,
@@ -91,6 +101,11 @@ impl Action {
             Action::Export => "export",
             Action::Refresh => "refresh",
             Action::OpenPrompt => "open_prompt",
+            Action::Search => "search",
+            Action::NextMatch => "next_match",
+            Action::PrevMatch => "prev_match",
+            Action::Filter => "filter",
+            Action::ClearSearch => "clear_search",
             Action::Help => "help",
             Action::Close => "close",
             Action::Submit => "submit",
@@ -127,6 +142,11 @@ impl Action {
             Action::Export => "write the session and transcript to a markdown file here",
             Action::Refresh => "fetch everything again",
             Action::OpenPrompt => "open another session by id",
+            Action::Search => "search the transcript (smart case: a capital letter matches case)",
+            Action::NextMatch => "go to the next search match",
+            Action::PrevMatch => "go to the previous search match",
+            Action::Filter => "show all / customer / technicians / system lines",
+            Action::ClearSearch => "leave the message cursor, or clear the search",
             Action::Help => "show this help",
             Action::Close => "close this help",
             Action::Submit => "open the session",
@@ -149,6 +169,9 @@ impl Action {
             Action::Refresh => "refresh",
             Action::Copy => "copy",
             Action::OpenPrompt => "open",
+            Action::Search => "search",
+            Action::NextMatch => "next match",
+            Action::Filter => "filter",
             Action::Help => "help",
             Action::Quit => "quit",
             Action::Submit => "open",
@@ -164,6 +187,8 @@ pub enum Mode {
     Normal,
     Help,
     Prompt,
+    /// The search line at the bottom of the screen.
+    Search,
 }
 
 impl Mode {
@@ -172,6 +197,7 @@ impl Mode {
             Mode::Normal => "normal",
             Mode::Help => "help",
             Mode::Prompt => "prompt",
+            Mode::Search => "search",
         }
     }
 }
@@ -317,7 +343,7 @@ impl Keymap {
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let raw: BTreeMap<String, toml::Table> = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut tables = BTreeMap::new();
-        for mode in [Mode::Normal, Mode::Help, Mode::Prompt] {
+        for mode in [Mode::Normal, Mode::Help, Mode::Prompt, Mode::Search] {
             let mut bindings = Vec::new();
             if let Some(table) = raw.get(mode.table()) {
                 for (name, keys) in table {
@@ -390,7 +416,7 @@ mod tests {
     #[test]
     fn default_keymap_parses_and_binds_every_mode() {
         let km = Keymap::default();
-        for mode in [Mode::Normal, Mode::Help, Mode::Prompt] {
+        for mode in [Mode::Normal, Mode::Help, Mode::Prompt, Mode::Search] {
             assert!(!km.bindings(mode).is_empty(), "{mode:?}");
             assert!(km.bindings(mode).iter().all(|b| !b.keys.is_empty()));
         }

@@ -2,11 +2,13 @@
 //! draws or does I/O, and nothing here imports the drawing module (`.ci/run` checks).
 
 pub mod copy;
+pub mod filter;
 pub mod help;
 pub mod keymap;
 pub mod layout;
 pub mod prompt;
 pub mod rows;
+pub mod search;
 pub mod session_rows;
 pub mod state;
 pub mod transcript;

@@ -11,6 +11,7 @@ use super::keymap::Keymap;
 use super::layout::{self, Demand, Panes};
 use super::prompt::PromptScreen;
 use super::rows::PaneRow;
+use super::search::Search;
 use super::transcript::TranscriptView;
 use super::viewport::Viewport;
 use crate::api::worker::RequestId;
@@ -157,6 +158,8 @@ pub struct SessionScreen {
     pub focus_chosen: bool,
     pub session_scroll: usize,
     pub links_scroll: usize,
+    /// The transcript search (`/`): the search line while typing, then its matches.
+    pub search: Option<Search>,
     /// Bumped whenever what the session or links pane shows changes.
     pub generation: u64,
     pub poll: Poll,
@@ -217,6 +220,7 @@ impl SessionScreen {
             focus_chosen: false,
             session_scroll: 0,
             links_scroll: 0,
+            search: None,
             generation: 0,
             poll: Poll::default(),
             rows: RefCell::default(),
@@ -418,6 +422,10 @@ impl App {
     /// `None` means nothing changes until input arrives: an idle viewer sleeps.
     pub fn next_wake(&self) -> Option<Instant> {
         let s = self.session()?;
+        // An incomplete search goes on at once, one bounded step per tick.
+        if super::search::is_running(s) {
+            return Some(self.now);
+        }
         if s.shows_loading() {
             return Some(self.now + Duration::from_millis(100));
         }

@@ -7,6 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::filter::Shown;
 use super::viewport::Viewport;
 use super::wrap::{self, truncate, width};
 use crate::api::{Event, Session};
@@ -53,6 +54,8 @@ pub struct TranscriptView {
     pub anchor: Option<Anchor>,
     /// Messages that arrived while the reader was scrolled away.
     pub unseen: usize,
+    /// The filter and the entries it keeps (see `filter.rs`).
+    pub shown: Shown,
     cache: RefCell<RowCache>,
     /// The chat half of the session pane's metrics and the entry count it was read
     /// at. Reading 10^6 messages takes tens of milliseconds, too much for the pane's
@@ -88,9 +91,11 @@ impl TranscriptView {
             self.cache.borrow_mut().rows.clear();
         }
         *self.stats.get_mut() = None;
+        self.refilter();
         match self.anchor {
             Some(a) if a.entry < self.entries.len() => {
-                self.unseen += self.entries.len().saturating_sub(old);
+                // Only what the filter shows is news to this reader.
+                self.unseen += self.shown_len().saturating_sub(self.shown_before(old));
             }
             _ => {
                 self.anchor = None;
@@ -133,6 +138,7 @@ impl TranscriptView {
         classify(&mut self.entries, session);
         self.cache.borrow_mut().rows.clear();
         *self.stats.get_mut() = None;
+        self.refilter();
     }
 
     /// The chat's metrics ([`ChatStats`]), read once per transcript and speaker
@@ -173,7 +179,7 @@ impl TranscriptView {
             return Vec::new();
         };
         let mut out = Vec::new();
-        if let Some(day) = e.day.filter(|_| e.opens_day) {
+        if let Some(day) = e.day.filter(|_| self.opens_day(i, e)) {
             out.push(Row::Date(day_label(day)));
         }
         let rest = width.saturating_sub(INDENT).max(1);
@@ -184,6 +190,21 @@ impl TranscriptView {
         out
     }
 
+    /// Whether entry `i` starts with a date line: the first message of its day, or
+    /// with a filter on, the first one shown.
+    fn opens_day(&self, i: usize, e: &Entry) -> bool {
+        if self.filter() == super::filter::Filter::All {
+            return e.opens_day;
+        }
+        let before = self.prev_shown(i).and_then(|p| self.entries.get(p));
+        e.day.is_some() && before.map(|p| p.day) != Some(e.day)
+    }
+
+    /// Drops every wrapped row (the filter changed which entries open a day).
+    pub(super) fn forget_rows(&self) {
+        self.cache.borrow_mut().rows.clear();
+    }
+
     pub fn height(&self, i: usize, width: usize) -> usize {
         self.rows(i, width).len()
     }
@@ -191,9 +212,9 @@ impl TranscriptView {
     /// The anchor that shows the newest messages at the bottom of a `height`-row view.
     pub fn tail_anchor(&self, width: usize, height: usize) -> Anchor {
         let mut need = height;
-        let mut i = self.entries.len();
-        while i > 0 {
-            i -= 1;
+        let mut next = self.last_shown();
+        while let Some(i) = next {
+            next = self.prev_shown(i);
             let h = self.height(i, width);
             if h >= need {
                 return Anchor {
@@ -203,14 +224,17 @@ impl TranscriptView {
             }
             need -= h;
         }
-        Anchor { entry: 0, row: 0 }
+        Anchor {
+            entry: self.first_shown().unwrap_or(0),
+            row: 0,
+        }
     }
 
     /// Where the viewport starts now, resolving "follow" to the tail. An anchor left
     /// pointing past its entry's rows (a refresh or resize re-wrapped it) is clamped.
     pub fn top(&self, vp: &Viewport) -> Anchor {
         match self.anchor {
-            Some(a) if a.entry < self.entries.len() => Anchor {
+            Some(a) if self.is_shown(a.entry) => Anchor {
                 entry: a.entry,
                 row: a.row.min(self.height(a.entry, vp.width).saturating_sub(1)),
             },
@@ -227,7 +251,7 @@ impl TranscriptView {
     /// Moves the view by `delta` rows (negative is up). Reaching the bottom switches
     /// back to following the newest message.
     pub fn scroll(&mut self, delta: isize, vp: &Viewport) {
-        if self.entries.is_empty() {
+        if self.shown_len() == 0 {
             return;
         }
         let width = vp.width;
@@ -239,13 +263,13 @@ impl TranscriptView {
                 if at.row >= left {
                     at.row -= left;
                     left = 0;
-                } else if at.entry == 0 {
+                } else if let Some(prev) = self.prev_shown(at.entry) {
+                    left -= at.row + 1;
+                    at.entry = prev;
+                    at.row = self.height(at.entry, width) - 1;
+                } else {
                     at.row = 0;
                     left = 0;
-                } else {
-                    left -= at.row + 1;
-                    at.entry -= 1;
-                    at.row = self.height(at.entry, width) - 1;
                 }
             }
         } else {
@@ -256,7 +280,7 @@ impl TranscriptView {
                 at.row += step;
                 left -= step;
                 if at.row >= h {
-                    at.entry += 1;
+                    at.entry = self.next_shown(at.entry).unwrap_or(self.entries.len());
                     at.row = 0;
                 }
             }
@@ -270,10 +294,14 @@ impl TranscriptView {
 
     pub fn to_top(&mut self, vp: &Viewport) {
         let tail = self.tail_anchor(vp.width, vp.rows(true));
-        if (tail.entry, tail.row) == (0, 0) {
+        let first = self.first_shown().unwrap_or(0);
+        if (tail.entry, tail.row) == (first, 0) {
             self.follow();
         } else {
-            self.anchor = Some(Anchor { entry: 0, row: 0 });
+            self.anchor = Some(Anchor {
+                entry: first,
+                row: 0,
+            });
         }
     }
 
@@ -302,9 +330,9 @@ impl TranscriptView {
         let height = vp.rows(self.is_following());
         let mut out = Vec::with_capacity(height);
         let start = self.top(vp);
-        let mut i = start.entry;
+        let mut next = self.at_or_after(start.entry);
         let mut skip = start.row;
-        while out.len() < height && i < self.entries.len() {
+        while let Some(i) = next.filter(|_| out.len() < height) {
             let rows = self.rows(i, vp.width);
             for (n, r) in rows.iter().enumerate().skip(skip) {
                 if out.len() == height {
@@ -313,7 +341,7 @@ impl TranscriptView {
                 out.push((i, n, r.clone()));
             }
             skip = 0;
-            i += 1;
+            next = self.next_shown(i);
         }
         out
     }
@@ -330,17 +358,23 @@ impl TranscriptView {
     /// whole; past that, rows are estimated from the average height of the entries
     /// already wrapped, so a frame stays O(visible) at a million messages.
     pub fn scroll_metrics(&self, vp: &Viewport) -> Option<(usize, usize, usize)> {
-        let count = self.entries.len();
+        let count = self.shown_len();
         let view = vp.rows(self.is_following());
         let top = self.top(vp);
+        // Positions among the shown entries: with a filter on, the bar measures
+        // what the filter keeps.
+        let top_at = self.shown_before(top.entry);
         let (total, above) = if count <= EXACT_SCROLLBAR {
-            let heights: Vec<usize> = (0..count).map(|i| self.height(i, vp.width)).collect();
-            let above: usize = heights[..top.entry.min(count)].iter().sum::<usize>() + top.row;
+            let heights: Vec<usize> = (0..count)
+                .filter_map(|n| self.nth_shown(n))
+                .map(|i| self.height(i, vp.width))
+                .collect();
+            let above: usize = heights[..top_at.min(count)].iter().sum::<usize>() + top.row;
             (heights.iter().sum(), above)
         } else {
             let avg = self.average_height(vp.width);
             let total = (count as f64 * avg).round() as usize;
-            let above = (top.entry as f64 * avg).round() as usize + top.row;
+            let above = (top_at as f64 * avg).round() as usize + top.row;
             (total.max(view + 1), above)
         };
         if total <= vp.rows(true) {
@@ -358,11 +392,15 @@ impl TranscriptView {
     /// short transcript asks the layout for just that); `None` otherwise. Looks at no
     /// more than `limit` entries.
     pub fn rows_if_fewer(&self, width: usize, limit: usize) -> Option<usize> {
-        if self.entries.len() >= limit {
+        if self.shown_len() >= limit {
             return None;
         }
+        if self.shown_len() == 0 && !self.entries.is_empty() {
+            // A filter that keeps nothing says so in one line.
+            return Some(1);
+        }
         let mut total = 0;
-        for i in 0..self.entries.len() {
+        for i in (0..self.shown_len()).filter_map(|n| self.nth_shown(n)) {
             total += self.height(i, width);
             if total >= limit {
                 return None;

@@ -59,6 +59,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
     match msg {
         Msg::Key(key) => on_key(app, key, &mut fx),
         Msg::Mouse(m) => on_mouse(app, m),
+        Msg::Paste(text) if super::search::is_editing(app) => super::search::on_paste(app, &text),
         Msg::Paste(text) => {
             if let Screen::Prompt(p) = &mut app.screen {
                 if std::mem::take(&mut p.fresh) {
@@ -93,6 +94,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
             {
                 app.notice = None;
             }
+            super::search::advance(app);
             app.dirty = true;
         }
         Msg::Answer(answer) => on_answer(app, answer),
@@ -125,6 +127,10 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         on_prompt_key(app, key, fx);
         return;
     }
+    if super::search::is_editing(app) {
+        super::search::on_key(app, key, fx);
+        return;
+    }
     let Some(action) = app.keymap.action(Mode::Normal, &key) else {
         return;
     };
@@ -155,7 +161,7 @@ fn on_help_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
 }
 
 /// The actions every mode shares.
-fn common(action: Action, fx: &mut Vec<Effect>) {
+pub(super) fn common(action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::Quit => fx.push(Effect::Quit),
         Action::Suspend => fx.push(Effect::Suspend),
@@ -174,6 +180,17 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Refresh => refresh(app, fx),
         Action::Quit | Action::Suspend | Action::Redraw => common(action, fx),
         Action::Copy | Action::CopyAll | Action::Export => take_away(app, action, fx),
+        Action::Search => super::search::open(app),
+        Action::NextMatch => super::search::jump(app, true),
+        Action::PrevMatch => super::search::jump(app, false),
+        Action::Filter => super::search::cycle_filter(app),
+        // Esc leaves the message cursor first, then a kept search.
+        Action::ClearSearch if app.session().is_some_and(|s| s.cursor.is_some()) => {
+            if let Some(s) = app.session_mut() {
+                s.cursor = None;
+            }
+        }
+        Action::ClearSearch => super::search::clear(app),
         _ => on_session_action(app, action),
     }
     if before != view_position(app) || !fx.is_empty() {
@@ -546,6 +563,7 @@ fn on_answer(app: &mut App, answer: Answer) {
                         .is_some_and(|old| same_people(old, session))
                     {
                         s.view.mark_speakers(Some(session));
+                        super::search::entries_changed(s, false);
                     }
                     s.shown = Some(super::rows::shorten(session));
                 }
@@ -560,6 +578,7 @@ fn on_answer(app: &mut App, answer: Answer) {
             }
             let result = result.map(|t| {
                 s.view.set_events(&t.events, zone, s.session.data.as_ref());
+                super::search::entries_changed(s, true);
                 // The events now live in the view; keep only what describes them.
                 Transcript {
                     events: Vec::new(),

@@ -4,6 +4,7 @@
 pub mod help;
 pub mod links;
 pub mod prompt;
+pub mod search;
 pub mod session;
 pub mod status;
 pub mod theme;
@@ -43,7 +44,9 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
             prompt::render(frame, above_status, app, p, theme);
         }
     }
-    status::render(frame, panes.status, app, theme);
+    if !search::render_line(frame, panes.status, app, theme) {
+        status::render(frame, panes.status, app, theme);
+    }
     if let Some(scroll) = app.help {
         help::render(frame, area, app, scroll, theme);
     }

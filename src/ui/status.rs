@@ -54,6 +54,7 @@ fn left_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
         spans.push(Span::styled(" DEMO ", theme.notice));
         spans.push(Span::raw(" "));
     }
+    spans.extend(super::search::status_spans(app, theme));
     let Some(s) = app.session() else {
         return spans;
     };
@@ -107,18 +108,21 @@ fn error_span(app: &App, theme: &Theme) -> Option<Span<'static>> {
 const ESSENTIALS: usize = 18;
 
 /// Which hints survive when the line is short, most needed first.
-const PRIORITY: [&str; 11] = [
+const PRIORITY: [&str; 14] = [
     "help",
     "quit",
     "close",
     "back",
     "open",
     "try again",
+    "next match",
     "pane",
     "scroll",
     "latest",
     "refresh",
     "top",
+    "search",
+    "filter",
 ];
 
 /// Hints for the screen on display that fit in `budget` columns, in keymap order.
@@ -131,6 +135,7 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
         Mode::Normal
     };
     let focus = app.session().map(|s| s.focus);
+    let searching = app.session().is_some_and(|s| s.search.is_some());
     // Esc on the first prompt has nothing to go back to: it quits.
     let nothing_behind = matches!(&app.screen, Screen::Prompt(p) if p.back.is_none());
     let retry = matches!(&app.screen, Screen::Prompt(p) if p.is_retry());
@@ -144,8 +149,11 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
                 "latest" => focus == Some(Pane::Transcript),
                 // Esc leaves the cursor; without one it does nothing worth a hint.
                 "back" => cursor,
+                "next match" => searching,
                 _ => true,
             },
+            // The search line draws its own keys.
+            Mode::Search => false,
             // Inside help only its own keys mean something.
             Mode::Help => !matches!(*hint, "latest" | "top"),
             Mode::Prompt => !(nothing_behind && *hint == "quit"),

@@ -37,6 +37,9 @@ pub struct Theme {
     pub heading: Style,
     pub scrollbar: Style,
     pub cursor: Style,
+    /// A search match (`match` in the theme file).
+    pub search_match: Style,
+    pub current_match: Style,
     pub badge_waiting: Style,
     pub badge_active: Style,
     pub badge_complete: Style,
@@ -150,6 +153,8 @@ impl Theme {
             heading: s("heading")?,
             scrollbar: s("scrollbar")?,
             cursor: s("cursor")?,
+            search_match: s("match")?,
+            current_match: s("current_match")?,
             badge_waiting: b("waiting")?,
             badge_active: b("active")?,
             badge_complete: b("complete")?,
@@ -195,6 +200,9 @@ impl Theme {
             heading: strip(self.heading),
             scrollbar: strip(self.scrollbar),
             cursor: strip(self.cursor),
+            // Like a badge, a match keeps standing out by reversed video.
+            search_match: badge(self.search_match),
+            current_match: badge(self.current_match),
             badge_waiting: badge(self.badge_waiting),
             badge_active: badge(self.badge_active),
             badge_complete: badge(self.badge_complete),

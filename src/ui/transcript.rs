@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState};
 use ratatui::Frame;
 
+use super::search::Highlight;
 use super::{pane_block, row_line, Theme};
 use crate::app::keymap::{Action, Mode};
 use crate::app::session_rows::{empty_transcript, retry_in, stale_banner};
@@ -19,8 +20,8 @@ use crate::app::{App, Pane, SessionScreen};
 pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme: &Theme) {
     let count = s.view.entries.len();
     let vp = app.viewport(s);
-    // Where the reader is (as less says it), and which clock the times are on, since
-    // the rows only carry HH:MM:SS.
+    // Where the reader is (as less says it), which lines a filter shows, and which
+    // clock the times are on, since the rows only carry HH:MM:SS.
     let position = match s.view.scroll_metrics(&vp) {
         None => String::new(),
         Some(_) if s.view.is_following() => " · end".to_string(),
@@ -31,7 +32,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     } else {
         app.zone.label(app.wall)
     };
-    let extra = (count > 0).then(|| format!("· {count} messages{position} · {clock}"));
+    let extra = (count > 0).then(|| match s.view.filter().label() {
+        Some(filter) => format!(
+            "· {filter} · {} of {count} messages{position} · {clock}",
+            s.view.shown_len()
+        ),
+        None => format!("· {count} messages{position} · {clock}"),
+    });
     let block = pane_block(
         app,
         s,
@@ -74,15 +81,30 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
                 .or_else(|| s.view.entries.iter().find_map(|m| m.time))
         })
         .flatten();
+    if visible.is_empty() {
+        // A filter that keeps nothing says so, and how to see everything again.
+        let f = app
+            .keymap
+            .key(Mode::Normal, Action::Filter)
+            .unwrap_or_default();
+        let text = format!("{} · {f} shows the others", s.view.filter().nothing());
+        lines.push(Line::styled(wrap::truncate(&text, vp.width), theme.dim));
+    }
+    // Each entry's search highlights, worked out once for its rows in view.
+    let mut marks = None;
     // The first row never shows a fragment without its speaker: a continuation at the
     // top is overlaid by the message's time and name. Not in a view of one or two
     // rows, where it would hide every line of a message but its first.
     let sticky = visible.len() >= 3;
-    for (n, (i, _, row)) in visible.iter().enumerate() {
+    for (n, (i, r, row)) in visible.iter().enumerate() {
         let e = &s.view.entries[*i];
+        if marks.as_ref().is_none_or(|(at, _)| at != i) {
+            marks = Some((*i, crate::app::search::marks(s, *i, vp.width)));
+        }
+        let hl = Highlight::new(marks.as_ref().and_then(|(_, m)| m.as_ref()), *r, theme);
         let mut line = match row {
             Row::More(_) if n == 0 && sticky => sticky_header(e, since, vp.width, theme),
-            _ => entry_line(e, row.clone(), since, vp.width, theme),
+            _ => entry_line(e, row.clone(), since, vp.width, theme, &hl),
         };
         // The picked message (`v`): its time column in reverse video, every row.
         if s.cursor == Some(*i) {
@@ -212,6 +234,7 @@ fn entry_line(
     since: Option<DateTime<Utc>>,
     width: usize,
     theme: &Theme,
+    hl: &Highlight,
 ) -> Line<'static> {
     let style = speaker_style(e.speaker, theme);
     match row {
@@ -225,19 +248,29 @@ fn entry_line(
             ])
         }
         Row::First(text) => match e.speaker {
-            Speaker::System => Line::from(vec![
-                time_span(e, since, theme),
-                Span::styled(format!("{} ", e.speaker.mark()), style),
-                Span::styled(text, style),
-            ]),
-            _ => Line::from(vec![
-                time_span(e, since, theme),
-                Span::styled(e.speaker.mark().to_string(), style),
-                Span::raw(" "),
-                Span::styled(display_name(&e.who), style),
-                Span::styled(": ", theme.dim),
-                Span::styled(text, theme.value),
-            ]),
+            Speaker::System => Line::from(
+                [
+                    vec![
+                        time_span(e, since, theme),
+                        Span::styled(format!("{} ", e.speaker.mark()), style),
+                    ],
+                    hl.text(text, style),
+                ]
+                .concat(),
+            ),
+            _ => Line::from(
+                [
+                    vec![
+                        time_span(e, since, theme),
+                        Span::styled(e.speaker.mark().to_string(), style),
+                        Span::raw(" "),
+                    ],
+                    hl.who(display_name(&e.who), &e.who, style),
+                    vec![Span::styled(": ", theme.dim)],
+                    hl.text(text, theme.value),
+                ]
+                .concat(),
+            ),
         },
         Row::More(text) => {
             let text_style = if e.speaker == Speaker::System {
@@ -246,12 +279,17 @@ fn entry_line(
                 theme.value
             };
             // The gutter repeats the speaker's mark so a long message stays attributed.
-            Line::from(vec![
-                Span::raw(" ".repeat(TIME_COLS)),
-                Span::styled(e.speaker.mark().to_string(), style),
-                Span::raw(" "),
-                Span::styled(text, text_style),
-            ])
+            Line::from(
+                [
+                    vec![
+                        Span::raw(" ".repeat(TIME_COLS)),
+                        Span::styled(e.speaker.mark().to_string(), style),
+                        Span::raw(" "),
+                    ],
+                    hl.text(text, text_style),
+                ]
+                .concat(),
+            )
         }
     }
 }
