@@ -43,6 +43,8 @@ pub trait Host {
     fn redraw_all(&mut self) -> io::Result<()>;
     /// Puts text on the clipboard through the terminal (OSC 52).
     fn copy(&mut self, text: &str) -> io::Result<()>;
+    /// Opens a web link with the system's opener; `Err` says why it cannot.
+    fn open(&mut self, url: &str) -> Result<(), String>;
     /// Called after each frame (the real host's test-only panic lives here).
     fn drawn(&mut self, _app: &App) {}
 }
@@ -70,6 +72,15 @@ impl Host for RealHost {
 
     fn copy(&mut self, text: &str) -> io::Result<()> {
         crate::term::copy_to_clipboard(text)
+    }
+
+    fn open(&mut self, url: &str) -> Result<(), String> {
+        if !crate::app::links_menu::can_open_here(|k| std::env::var(k).ok()) {
+            return Err("No browser can be opened from here (no display)".into());
+        }
+        // Detached, with its output going nowhere: an opener's complaints must not
+        // land on the viewer's screen.
+        open::that_detached(url).map_err(|e| format!("The browser did not start ({e})"))
     }
 
     fn drawn(&mut self, app: &App) {
@@ -177,6 +188,10 @@ where
                     app.dirty = true;
                 }
                 Effect::Copy(text) => host.copy(&text)?,
+                Effect::Open(url) => {
+                    let result = host.open(&url).map(|()| url);
+                    later.push(Msg::Opened(result));
+                }
                 Effect::Export { name, contents } => {
                     let here = std::path::Path::new(".");
                     later.push(Msg::Exported(write_new(here, &name, &contents)));

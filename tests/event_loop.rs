@@ -50,6 +50,10 @@ impl Host for TestHost {
         Ok(())
     }
 
+    fn open(&mut self, _url: &str) -> Result<(), String> {
+        Err("No browser can be opened from here (no display)".into())
+    }
+
     fn drawn(&mut self, _app: &App) {
         *self.screen.lock().expect("screen") = common::screen(&self.terminal);
         *self.frames.lock().expect("frames") += 1;

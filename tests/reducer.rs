@@ -1100,3 +1100,60 @@ fn e_exports_markdown_named_from_the_session() {
         .as_ref()
         .is_some_and(|(t, _)| t.contains("not overwritten")));
 }
+
+#[test]
+fn o_lists_the_web_links_and_opens_or_copies_the_picked_one() {
+    let (mut app, fx, _) = app_at((120, 40));
+    let (sid, _, lid) = ids(&fx);
+    let mut s = session();
+    s.customer_join_url = Some("https://remote.example/join/1".into());
+    s.session_recording_url = Some("javascript:alert(1)".into());
+    s.partner_object_url = Some("https://desk.example/t/9".into());
+    answer(&mut app, Answer::Session(sid, Ok(s)));
+    let links = SystemLinks::from_value(serde_json::json!([
+        {"systemName": "Desk", "callbackURL": "https://desk.example/cb", "userToken": "t"}
+    ]))
+    .expect("links");
+    answer(&mut app, Answer::Links(lid, Ok(links)));
+    key(&mut app, KeyCode::Char('o'));
+    let menu = app.links_menu.clone().expect("the chooser");
+    let urls: Vec<&str> = menu.items.iter().map(|i| i.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://desk.example/t/9",
+            "https://remote.example/join/1",
+            "https://desk.example/cb"
+        ],
+        "http(s) only: the javascript: recording is not offered"
+    );
+    key(&mut app, KeyCode::Char('j'));
+    let fx = key(&mut app, KeyCode::Enter);
+    assert_eq!(
+        fx,
+        vec![Effect::Open("https://remote.example/join/1".into())]
+    );
+    // Where no browser can start, the chooser stays and says how to copy instead.
+    let (now, wall) = (app.now, app.wall);
+    update(
+        &mut app,
+        Msg::Opened(Err("No browser can be opened from here (no display)".into())),
+        now,
+        wall,
+    );
+    assert!(app.links_menu.is_some());
+    assert!(app
+        .notice
+        .as_ref()
+        .is_some_and(|(t, _)| t.contains("press y to copy")));
+    let fx = key(&mut app, KeyCode::Char('y'));
+    assert_eq!(
+        fx,
+        vec![Effect::Copy("https://remote.example/join/1".into())]
+    );
+    assert!(app.links_menu.is_none());
+    // Esc closes it without doing anything.
+    key(&mut app, KeyCode::Char('o'));
+    assert!(key(&mut app, KeyCode::Esc).is_empty());
+    assert!(app.links_menu.is_none());
+}

@@ -854,3 +854,16 @@ fn a_filter_in_the_title() {
         insta::assert_snapshot!(name("filter_customer", size), screen);
     }
 }
+
+#[test]
+fn the_link_chooser() {
+    let mut app = loaded((80, 24));
+    common::key(&mut app, KeyCode::Char('o'));
+    let screen = common::screen(&draw(&app));
+    assert!(screen.contains("Open a link"), "{screen}");
+    assert!(
+        screen.contains("Enter open · y copy · Esc close"),
+        "{screen}"
+    );
+    insta::assert_snapshot!("link_chooser_80x24", screen);
+}

@@ -28,6 +28,7 @@ pub enum Action {
     Copy,
     CopyAll,
     Export,
+    OpenLink,
     Refresh,
     OpenPrompt,
     Search,
@@ -45,7 +46,7 @@ pub enum Action {
 }
 
 impl Action {
-    const ALL: [Action; 31] = [
+    const ALL: [Action; 32] = [
         Action::FocusNext,
         Action::FocusPrev,
         Action::FocusSession,
@@ -63,6 +64,7 @@ impl Action {
         Action::Copy,
         Action::CopyAll,
         Action::Export,
+        Action::OpenLink,
         Action::Refresh,
         Action::OpenPrompt,
         Action::Search,
@@ -99,6 +101,7 @@ impl Action {
             Action::Copy => "copy",
             Action::CopyAll => "copy_all",
             Action::Export => "export",
+            Action::OpenLink => "open_link",
             Action::Refresh => "refresh",
             Action::OpenPrompt => "open_prompt",
             Action::Search => "search",
@@ -140,6 +143,7 @@ impl Action {
             Action::Copy => "copy the picked message, or the field at the top of a pane",
             Action::CopyAll => "copy the whole transcript as text",
             Action::Export => "write the session and transcript to a markdown file here",
+            Action::OpenLink => "open one of the session's links in the browser",
             Action::Refresh => "fetch everything again",
             Action::OpenPrompt => "open another session by id",
             Action::Search => "search the transcript (smart case: a capital letter matches case)",
@@ -189,6 +193,8 @@ pub enum Mode {
     Prompt,
     /// The search line at the bottom of the screen.
     Search,
+    /// The link chooser (`o`).
+    Links,
 }
 
 impl Mode {
@@ -198,6 +204,7 @@ impl Mode {
             Mode::Help => "help",
             Mode::Prompt => "prompt",
             Mode::Search => "search",
+            Mode::Links => "links",
         }
     }
 }
@@ -343,7 +350,13 @@ impl Keymap {
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let raw: BTreeMap<String, toml::Table> = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut tables = BTreeMap::new();
-        for mode in [Mode::Normal, Mode::Help, Mode::Prompt, Mode::Search] {
+        for mode in [
+            Mode::Normal,
+            Mode::Help,
+            Mode::Prompt,
+            Mode::Search,
+            Mode::Links,
+        ] {
             let mut bindings = Vec::new();
             if let Some(table) = raw.get(mode.table()) {
                 for (name, keys) in table {
@@ -416,7 +429,13 @@ mod tests {
     #[test]
     fn default_keymap_parses_and_binds_every_mode() {
         let km = Keymap::default();
-        for mode in [Mode::Normal, Mode::Help, Mode::Prompt, Mode::Search] {
+        for mode in [
+            Mode::Normal,
+            Mode::Help,
+            Mode::Prompt,
+            Mode::Search,
+            Mode::Links,
+        ] {
             assert!(!km.bindings(mode).is_empty(), "{mode:?}");
             assert!(km.bindings(mode).iter().all(|b| !b.keys.is_empty()));
         }

@@ -6,6 +6,7 @@ pub mod filter;
 pub mod help;
 pub mod keymap;
 pub mod layout;
+pub mod links_menu;
 pub mod prompt;
 pub mod rows;
 pub mod search;

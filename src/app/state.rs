@@ -279,6 +279,8 @@ pub struct App {
     pub now: Instant,
     pub wall: DateTime<Utc>,
     pub spinner: usize,
+    /// The link chooser (`o`), over the session.
+    pub links_menu: Option<super::links_menu::LinksMenu>,
     /// A short confirmation in the status line ("Copied the message …") and until when.
     pub notice: Option<(String, Instant)>,
     pub next_request: u64,
@@ -311,6 +313,7 @@ impl App {
             wall,
             spinner: 0,
             notice: None,
+            links_menu: None,
             next_request: 0,
             dirty: true,
         }

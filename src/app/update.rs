@@ -30,6 +30,8 @@ pub enum Msg {
     Answer(Answer),
     /// How writing an export went: the path written, or why not.
     Exported(Result<String, String>),
+    /// Whether the opener started for a link: `Err` says why not.
+    Opened(Result<String, String>),
     /// SIGTERM, SIGHUP, or the terminal went away.
     Terminate,
 }
@@ -48,6 +50,8 @@ pub enum Effect {
         name: String,
         contents: String,
     },
+    /// Open this web link with the system's opener.
+    Open(String),
     Quit,
 }
 
@@ -98,6 +102,17 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
             app.dirty = true;
         }
         Msg::Answer(answer) => on_answer(app, answer),
+        Msg::Opened(Ok(url)) => {
+            app.links_menu = None;
+            notify(app, format!("Opened {url}"));
+        }
+        Msg::Opened(Err(why)) => {
+            let copy = app
+                .keymap
+                .key(Mode::Links, Action::Copy)
+                .unwrap_or_default();
+            notify(app, format!("{why}: press {copy} to copy the link"));
+        }
         Msg::Exported(result) => {
             let text = match result {
                 Ok(path) => format!("Exported to {path}"),
@@ -127,6 +142,10 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         on_prompt_key(app, key, fx);
         return;
     }
+    if app.links_menu.is_some() {
+        on_links_key(app, key, fx);
+        return;
+    }
     if super::search::is_editing(app) {
         super::search::on_key(app, key, fx);
         return;
@@ -135,6 +154,33 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     };
     apply(app, action, fx);
+}
+
+fn on_links_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
+    let Some(action) = app.keymap.action(Mode::Links, &key) else {
+        return;
+    };
+    let Some(menu) = app.links_menu.as_mut() else {
+        return;
+    };
+    let picked = menu.items.get(menu.selected).cloned();
+    let last = menu.items.len().saturating_sub(1);
+    match action {
+        Action::LineDown => menu.selected = (menu.selected + 1).min(last),
+        Action::LineUp => menu.selected = menu.selected.saturating_sub(1),
+        Action::Submit => fx.extend(picked.map(|p| Effect::Open(p.url))),
+        Action::Copy => {
+            if let Some(p) = picked {
+                let notice = copy::copied_notice("link", &p.url);
+                fx.push(Effect::Copy(p.url));
+                app.links_menu = None;
+                notify(app, notice);
+            }
+        }
+        Action::Cancel => app.links_menu = None,
+        other => common(other, fx),
+    }
+    app.dirty = true;
 }
 
 fn on_help_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
@@ -180,6 +226,17 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Refresh => refresh(app, fx),
         Action::Quit | Action::Suspend | Action::Redraw => common(action, fx),
         Action::Copy | Action::CopyAll | Action::Export => take_away(app, action, fx),
+        Action::OpenLink => {
+            let items = app
+                .session()
+                .map(|s| super::links_menu::items(app, s))
+                .unwrap_or_default();
+            if items.is_empty() {
+                notify(app, "This session has no web links".to_string());
+            } else {
+                app.links_menu = Some(super::links_menu::LinksMenu { items, selected: 0 });
+            }
+        }
         Action::Search => super::search::open(app),
         Action::NextMatch => super::search::jump(app, true),
         Action::PrevMatch => super::search::jump(app, false),

@@ -3,6 +3,7 @@
 
 pub mod help;
 pub mod links;
+pub mod links_menu;
 pub mod prompt;
 pub mod search;
 pub mod session;
@@ -46,6 +47,13 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     }
     if !search::render_line(frame, panes.status, app, theme) {
         status::render(frame, panes.status, app, theme);
+    }
+    if let Some(menu) = &app.links_menu {
+        let above_status = Rect {
+            height: area.height.saturating_sub(1),
+            ..area
+        };
+        links_menu::render(frame, above_status, app, menu, theme);
     }
     if let Some(scroll) = app.help {
         help::render(frame, area, app, scroll, theme);

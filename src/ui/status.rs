@@ -131,6 +131,8 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
         Mode::Help
     } else if matches!(app.screen, Screen::Prompt(_)) {
         Mode::Prompt
+    } else if app.links_menu.is_some() {
+        Mode::Links
     } else {
         Mode::Normal
     };
@@ -154,6 +156,7 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
             },
             // The search line draws its own keys.
             Mode::Search => false,
+            Mode::Links => true,
             // Inside help only its own keys mean something.
             Mode::Help => !matches!(*hint, "latest" | "top"),
             Mode::Prompt => !(nothing_behind && *hint == "quit"),
