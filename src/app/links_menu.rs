@@ -57,9 +57,8 @@ pub fn can_open_here(env: impl Fn(&str) -> Option<String>) -> bool {
     if cfg!(any(target_os = "macos", target_os = "windows")) {
         return env("SSH_CONNECTION").is_none();
     }
-    let display = env("DISPLAY").is_some_and(|d| !d.is_empty())
-        || env("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty());
-    display
+    env("DISPLAY").is_some_and(|d| !d.is_empty())
+        || env("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
 }
 
 #[cfg(test)]
