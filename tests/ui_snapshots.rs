@@ -604,6 +604,8 @@ fn no_color_draws_no_colour() {
         assert_eq!(cell.fg, Color::Reset, "{:?}", cell.symbol());
         assert_eq!(cell.bg, Color::Reset, "{:?}", cell.symbol());
     }
+    // The whole screen with its styles: only modifiers (bold, dim, reversed, …).
+    insta::assert_debug_snapshot!("no_color_80x24", term.backend().buffer());
     // The badge still stands out: reversed video.
     let buf = term.backend().buffer();
     let badge = buf
