@@ -130,6 +130,39 @@ pub fn clipboard_sequence(text: &str, tmux: bool) -> String {
     format!("{osc}\x1bPtmux;{wrapped}\x1b\\")
 }
 
+/// `text` as an OSC 8 hyperlink to `url` (terminals without OSC 8 show plain text).
+/// `url` has been through the sanitiser and is an http(s) URL without spaces.
+pub fn hyperlink_sequence(url: &str, text: &str) -> String {
+    format!("\x1b]8;;{url}\x1b\\{text}\x1b]8;;\x1b\\")
+}
+
+/// Whether to send OSC 8 at all: not to the Linux console or a dumb terminal, which
+/// may print what they do not understand; `G2A_NO_HYPERLINKS=1` turns them off.
+pub fn hyperlinks_wanted() -> bool {
+    let term = std::env::var("TERM").unwrap_or_default();
+    std::env::var_os("G2A_NO_HYPERLINKS").is_none()
+        && !matches!(term.as_str(), "linux" | "dumb" | "")
+}
+
+/// Re-prints each link run where it is, in `style`, wrapped in OSC 8.
+pub fn write_hyperlinks(
+    runs: &[crate::app::hyperlinks::LinkRun],
+    style: ratatui::style::Style,
+) -> io::Result<()> {
+    use crossterm::style::{PrintStyledContent, StyledContent};
+    use ratatui::backend::IntoCrossterm;
+    let mut out = io::stdout();
+    for run in runs {
+        let linked = hyperlink_sequence(&run.url, &run.text);
+        crossterm::queue!(
+            out,
+            cursor::MoveTo(run.x, run.y),
+            PrintStyledContent(StyledContent::new(style.into_crossterm(), linked))
+        )?;
+    }
+    out.flush()
+}
+
 /// Sends `text` to the clipboard through the terminal.
 pub fn copy_to_clipboard(text: &str) -> io::Result<()> {
     let tmux = std::env::var_os("TMUX").is_some();
@@ -169,6 +202,14 @@ fn install_panic_hook() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn osc8_bytes_are_exact() {
+        assert_eq!(
+            hyperlink_sequence("https://desk.example/t/9", "desk.example/t/9"),
+            "\x1b]8;;https://desk.example/t/9\x1b\\desk.example/t/9\x1b]8;;\x1b\\"
+        );
+    }
 
     #[test]
     fn osc52_bytes_are_exact() {

@@ -45,6 +45,10 @@ pub trait Host {
     fn copy(&mut self, text: &str) -> io::Result<()>;
     /// Opens a web link with the system's opener; `Err` says why it cannot.
     fn open(&mut self, url: &str) -> Result<(), String>;
+    /// Makes the links on screen clickable after a frame (OSC 8); none by default.
+    fn hyperlinks(&mut self, _runs: &[crate::app::hyperlinks::LinkRun]) -> io::Result<()> {
+        Ok(())
+    }
     /// Called after each frame (the real host's test-only panic lives here).
     fn drawn(&mut self, _app: &App) {}
 }
@@ -53,6 +57,8 @@ pub trait Host {
 struct RealHost {
     guard: TerminalGuard,
     test_panic: bool,
+    /// The link style to re-print links in, when OSC 8 is wanted.
+    links: Option<ratatui::style::Style>,
 }
 
 impl Host for RealHost {
@@ -81,6 +87,13 @@ impl Host for RealHost {
         // Detached, with its output going nowhere: an opener's complaints must not
         // land on the viewer's screen.
         open::that_detached(url).map_err(|e| format!("The browser did not start ({e})"))
+    }
+
+    fn hyperlinks(&mut self, runs: &[crate::app::hyperlinks::LinkRun]) -> io::Result<()> {
+        match self.links {
+            Some(style) if !runs.is_empty() => crate::term::write_hyperlinks(runs, style),
+            _ => Ok(()),
+        }
     }
 
     fn drawn(&mut self, app: &App) {
@@ -120,6 +133,7 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
     let mut host = RealHost {
         guard,
         test_panic: std::env::var_os("G2A_TUI_TEST_PANIC").is_some(),
+        links: crate::term::hyperlinks_wanted().then_some(opts.theme.link),
     };
     let size = host.terminal().size()?;
     let (requests, answers) = worker::spawn(conn.client.clone());
@@ -218,6 +232,7 @@ where
             host.terminal()
                 .draw(|f| crate::ui::render(f, &app, theme))?;
             app.dirty = false;
+            host.hyperlinks(&crate::app::hyperlinks::runs(&app))?;
             host.drawn(&app);
         }
         let wake = app.next_wake();

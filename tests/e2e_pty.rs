@@ -269,6 +269,11 @@ async fn panes_fill_g_shows_last_message_q_restores() {
     let raw = String::from_utf8_lossy(&tui.raw.lock().expect("raw")).into_owned();
     assert!(raw.contains("\x1b[?1000h") && raw.contains("\x1b[?1006h"));
     assert!(!raw.contains("\x1b[?1003h") && !raw.contains("\x1b[?1002h"));
+    // The partner callback URL is a clickable OSC 8 hyperlink.
+    assert!(
+        raw.contains("\x1b]8;;https://helpdesk.northwind.example/cb\x1b\\"),
+        "no OSC 8 for the callback URL"
+    );
     tui.send("g");
     tui.wait_for("the top of the transcript", |s| {
         s.contains("chat message number 0") && !s.contains("number 119")

@@ -1157,3 +1157,33 @@ fn o_lists_the_web_links_and_opens_or_copies_the_picked_one() {
     assert!(key(&mut app, KeyCode::Esc).is_empty());
     assert!(app.links_menu.is_none());
 }
+
+#[test]
+fn a_click_on_a_message_picks_it_for_copying() {
+    use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let (mut app, fx, _) = app_at((80, 24));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(40))));
+    let tr = app.panes().expect("fits").transcript;
+    let vp = app.viewport(scr(&app));
+    let shown = scr(&app).view.visible(&vp);
+    // The third row of messages.
+    let (want, _, _) = shown[2];
+    let (now, wall) = (app.now, app.wall);
+    update(
+        &mut app,
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: tr.x + 10,
+            row: tr.y + 1 + 2,
+            modifiers: KeyModifiers::NONE,
+        }),
+        now,
+        wall,
+    );
+    assert_eq!(scr(&app).cursor, Some(want));
+    let fx = key(&mut app, KeyCode::Char('y'));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Copy(t) if t.contains(&format!("message number {want}")))));
+}

@@ -869,3 +869,35 @@ fn the_link_chooser() {
     );
     insta::assert_snapshot!("link_chooser_80x24", screen);
 }
+
+#[test]
+fn link_runs_sit_exactly_on_the_link_text_drawn() {
+    // Sizes where the URLs are in view (at 80x24 they are below "↓ more").
+    for size in [(160, 48), (120, 40), (100, 60)] {
+        let app = loaded(size);
+        let term = draw(&app);
+        let buf = term.backend().buffer();
+        let runs = g2a_tui::app::hyperlinks::runs(&app);
+        assert!(!runs.is_empty(), "{size:?}: the ticket and callback URLs");
+        for run in &runs {
+            let mut drawn = String::new();
+            let mut x = run.x;
+            while drawn.len() < run.text.len() {
+                drawn.push_str(buf[(x, run.y)].symbol());
+                x += 1;
+            }
+            assert_eq!(drawn, run.text, "{size:?} at {},{}", run.x, run.y);
+            assert!(run.url.starts_with("https://"), "{}", run.url);
+            assert!(
+                run.url.contains(run.text.trim()),
+                "{} in {}",
+                run.text,
+                run.url
+            );
+        }
+    }
+    // Under an overlay nothing is linked (it could cover the links).
+    let mut app = loaded((80, 24));
+    common::key(&mut app, KeyCode::Char('?'));
+    assert!(g2a_tui::app::hyperlinks::runs(&app).is_empty());
+}

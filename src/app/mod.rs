@@ -4,6 +4,7 @@
 pub mod copy;
 pub mod filter;
 pub mod help;
+pub mod hyperlinks;
 pub mod keymap;
 pub mod layout;
 pub mod links_menu;

@@ -398,6 +398,26 @@ fn move_cursor(app: &mut App, by: isize) {
     app.dirty = true;
 }
 
+/// A click on a message in the transcript picks it (as `v` and j/k would) for `y`.
+fn pick_at(app: &mut App, row: u16) {
+    let Some(rect) = app.panes().map(|p| p.transcript) else {
+        return;
+    };
+    let Some(vp) = app.session().map(|s| app.viewport(s)) else {
+        return;
+    };
+    // Rows of messages start under the border and the banner, if any.
+    let first = rect.y as usize + 1 + vp.banner;
+    let Some(n) = (row as usize).checked_sub(first) else {
+        return;
+    };
+    if let Some(s) = app.session_mut() {
+        if let Some((i, _, _)) = s.view.visible(&vp).get(n) {
+            s.cursor = Some(*i);
+        }
+    }
+}
+
 /// After paging: the cursor moves to a message still in view.
 fn keep_cursor_in_view(app: &mut App) {
     let Some(vp) = app.session().map(|s| app.viewport(s)) else {
@@ -848,7 +868,12 @@ fn on_mouse(app: &mut App, m: MouseEvent) {
     match m.kind {
         MouseEventKind::ScrollDown => scroll(app, pane, 3),
         MouseEventKind::ScrollUp => scroll(app, pane, -3),
-        MouseEventKind::Down(MouseButton::Left) => set_focus(app, pane),
+        MouseEventKind::Down(MouseButton::Left) => {
+            set_focus(app, pane);
+            if pane == Pane::Transcript {
+                pick_at(app, m.row);
+            }
+        }
         _ => {}
     }
     if before != view_position(app) {
