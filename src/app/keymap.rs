@@ -442,6 +442,22 @@ mod tests {
     }
 
     #[test]
+    fn no_key_is_bound_twice_in_a_mode() {
+        let km = Keymap::default();
+        for mode in [Mode::Normal, Mode::Help, Mode::Prompt, Mode::Search, Mode::Links] {
+            let mut seen: Vec<(Key, Action)> = Vec::new();
+            for b in km.bindings(mode) {
+                for k in &b.keys {
+                    if let Some((_, other)) = seen.iter().find(|(s, _)| s == k) {
+                        panic!("{mode:?}: {k} is bound to {other:?} and {:?}", b.action);
+                    }
+                    seen.push((*k, b.action));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn dispatch_respects_ctrl_and_case() {
         let km = Keymap::default();
         let n = Mode::Normal;
