@@ -1187,3 +1187,76 @@ fn a_click_on_a_message_picks_it_for_copying() {
         .iter()
         .any(|e| matches!(e, Effect::Copy(t) if t.contains(&format!("message number {want}")))));
 }
+
+#[test]
+fn the_cursor_steps_over_filtered_lines_and_stays_put_under_live_follow() {
+    let every = Duration::from_secs(5);
+    let (mut app, fx) = live_app(Some(every));
+    let (s, t) = fetch_ids(&fx);
+    answer(&mut app, Answer::Session(s.expect("s"), Ok(active())));
+    answer(
+        &mut app,
+        Answer::Transcript(t.expect("t"), Ok(transcript(40))),
+    );
+    // Customer lines only (the odd messages are Morgan Lee's).
+    key(&mut app, KeyCode::Char('f'));
+    key(&mut app, KeyCode::Char('v'));
+    let at = scr(&app).cursor.expect("picked");
+    assert_eq!(at % 2, 1, "a shown (customer) line");
+    key(&mut app, KeyCode::Char('k'));
+    assert_eq!(
+        scr(&app).cursor,
+        Some(at - 2),
+        "the hidden line between is skipped"
+    );
+    let fx = key(&mut app, KeyCode::Char('y'));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Copy(t) if t.contains("Morgan Lee"))));
+    // A poll brings new messages: the picked one stays in view, the bar counts them.
+    let due = scr(&app).poll.next.expect("scheduled");
+    let (s, t) = fetch_ids(&tick_at(&mut app, due));
+    answer(&mut app, Answer::Session(s.expect("s"), Ok(active())));
+    answer(
+        &mut app,
+        Answer::Transcript(t.expect("t"), Ok(transcript(50))),
+    );
+    let vp = app.viewport(scr(&app));
+    let cursor = scr(&app).cursor.expect("still picked");
+    assert!(scr(&app)
+        .view
+        .visible(&vp)
+        .iter()
+        .any(|(i, _, _)| *i == cursor));
+    assert!(!scr(&app).view.is_following());
+    assert_eq!(scr(&app).view.unseen, 5, "the five new customer lines");
+}
+
+#[test]
+fn a_poll_does_not_flash_a_kept_search_away() {
+    let every = Duration::from_secs(5);
+    let (mut app, fx) = live_app(Some(every));
+    let (s, t) = fetch_ids(&fx);
+    answer(&mut app, Answer::Session(s.expect("s"), Ok(active())));
+    answer(
+        &mut app,
+        Answer::Transcript(t.expect("t"), Ok(transcript(40))),
+    );
+    key(&mut app, KeyCode::Char('/'));
+    common::chars(&mut app, "number 3");
+    key(&mut app, KeyCode::Enter);
+    let before = common::screen(&common::draw(&app));
+    assert!(before.contains("/number 3 "), "{before}");
+    let due = scr(&app).poll.next.expect("scheduled");
+    let (s, t) = fetch_ids(&tick_at(&mut app, due));
+    answer(&mut app, Answer::Session(s.expect("s"), Ok(active())));
+    answer(
+        &mut app,
+        Answer::Transcript(t.expect("t"), Ok(transcript(45))),
+    );
+    // The very next frame, before any tick: the count is there, not "searching".
+    let after = common::screen(&common::draw(&app));
+    let status = after.lines().last().unwrap_or_default().to_string();
+    assert!(status.contains("/number 3 "), "{status}");
+    assert!(!status.contains("searching"), "{status}");
+}

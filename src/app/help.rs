@@ -40,7 +40,7 @@ pub fn rows(keymap: &Keymap, marks: &[(String, String)]) -> Vec<HelpRow> {
     }
     out.push(HelpRow::prose(""));
     out.push(HelpRow::prose(
-        "Mouse: the wheel scrolls a pane, a click focuses it; hold Shift to select text.",
+        "Mouse: the wheel scrolls a pane, a click focuses it (and picks a message for y); hold Shift to select text.",
     ));
     out
 }

@@ -444,7 +444,13 @@ mod tests {
     #[test]
     fn no_key_is_bound_twice_in_a_mode() {
         let km = Keymap::default();
-        for mode in [Mode::Normal, Mode::Help, Mode::Prompt, Mode::Search, Mode::Links] {
+        for mode in [
+            Mode::Normal,
+            Mode::Help,
+            Mode::Prompt,
+            Mode::Search,
+            Mode::Links,
+        ] {
             let mut seen: Vec<(Key, Action)> = Vec::new();
             for b in km.bindings(mode) {
                 for k in &b.keys {

@@ -240,7 +240,10 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Search => super::search::open(app),
         Action::NextMatch => super::search::jump(app, true),
         Action::PrevMatch => super::search::jump(app, false),
-        Action::Filter => super::search::cycle_filter(app),
+        Action::Filter => {
+            super::search::cycle_filter(app);
+            cursor_on_shown(app);
+        }
         // Esc leaves the message cursor first, then a kept search.
         Action::ClearSearch if app.session().is_some_and(|s| s.cursor.is_some()) => {
             if let Some(s) = app.session_mut() {
@@ -364,7 +367,26 @@ fn start_cursor(app: &mut App) {
     s.focus = Pane::Transcript;
     s.focus_chosen = true;
     s.cursor = s.view.visible(&vp).last().map(|(i, _, _)| *i);
+    pin(s, &vp);
     app.dirty = true;
+}
+
+/// A picked message stays where it is: new messages from live follow no longer move
+/// the view (they are counted in the "new messages" bar), as less does.
+fn pin(s: &mut SessionScreen, vp: &super::viewport::Viewport) {
+    if s.cursor.is_some() && s.view.is_following() {
+        let top = s.view.top(vp);
+        s.view.anchor = Some(top);
+    }
+}
+
+/// After the filter changed: a cursor on a line it hides moves to the nearest shown.
+fn cursor_on_shown(app: &mut App) {
+    if let Some(s) = app.session_mut() {
+        if let Some(c) = s.cursor.filter(|c| !s.view.is_shown(*c)) {
+            s.cursor = s.view.at_or_after(c).or_else(|| s.view.last_shown());
+        }
+    }
 }
 
 /// j/k with a cursor: the next or previous message, the view following it.
@@ -379,7 +401,13 @@ fn move_cursor(app: &mut App, by: isize) {
     let Some(at) = s.cursor else {
         return;
     };
-    let to = at.saturating_add_signed(by).min(last);
+    // The next or previous line the filter shows.
+    let to = if by > 0 {
+        s.view.next_shown(at).unwrap_or(at)
+    } else {
+        s.view.prev_shown(at).unwrap_or(at)
+    }
+    .min(last);
     s.cursor = Some(to);
     let shown: Vec<usize> = s.view.visible(&vp).iter().map(|(i, _, _)| *i).collect();
     let first = shown.first().copied().unwrap_or(0);
@@ -395,6 +423,7 @@ fn move_cursor(app: &mut App, by: isize) {
             }
         }
     }
+    pin(s, &vp);
     app.dirty = true;
 }
 
@@ -414,6 +443,7 @@ fn pick_at(app: &mut App, row: u16) {
     if let Some(s) = app.session_mut() {
         if let Some((i, _, _)) = s.view.visible(&vp).get(n) {
             s.cursor = Some(*i);
+            pin(s, &vp);
         }
     }
 }
@@ -428,7 +458,12 @@ fn keep_cursor_in_view(app: &mut App) {
     };
     let shown: Vec<usize> = s.view.visible(&vp).iter().map(|(i, _, _)| *i).collect();
     if let (Some(c), Some(first), Some(last)) = (s.cursor, shown.first(), shown.last()) {
-        s.cursor = Some(c.clamp(*first, *last));
+        let c = c.clamp(*first, *last);
+        s.cursor = Some(if s.view.is_shown(c) {
+            c
+        } else {
+            s.view.at_or_after(c).unwrap_or(*last)
+        });
     }
 }
 
@@ -624,6 +659,7 @@ fn on_answer(app: &mut App, answer: Answer) {
         return;
     };
     let mut failed_session = None;
+    let links_answer = matches!(answer, Answer::Links(..));
     match answer {
         Answer::Session(id, result) => {
             if !s.session.awaits(id) {
@@ -682,8 +718,13 @@ fn on_answer(app: &mut App, answer: Answer) {
         }
     }
     s.generation += 1;
-    schedule_poll(s, every, now);
+    if !links_answer {
+        schedule_poll(s, every, now);
+    }
     settle(app);
+    // A kept search goes on over the new messages before the frame is drawn, so a
+    // poll does not flash it away.
+    super::search::advance(app);
     // No dead end: a session that could not be loaded asks for another id at once
     // (or, when the prompt is already open over it, says why there).
     if let Some(e) = failed_session {
@@ -757,7 +798,9 @@ fn poll_if_due(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(s) = app.session_mut() else {
         return;
     };
-    if s.poll.next.is_none_or(|at| at > now) || s.any_loading() {
+    // A slow partner-links answer does not hold live follow back.
+    if s.poll.next.is_none_or(|at| at > now) || s.session.is_loading() || s.transcript.is_loading()
+    {
         return;
     }
     s.poll.next = None;
@@ -825,7 +868,13 @@ fn settle(app: &mut App) {
         return;
     };
     if let Some(s) = app.session_mut() {
-        s.view.settle(&vp);
+        if s.cursor.is_some() && s.view.anchor.is_some() {
+            // A picked message keeps the view pinned: clamp, never follow again.
+            let top = s.view.top(&vp);
+            s.view.anchor = Some(top);
+        } else {
+            s.view.settle(&vp);
+        }
     }
     clamp_scrolls(app);
 }
@@ -858,7 +907,7 @@ fn clamp_scrolls(app: &mut App) {
 }
 
 fn on_mouse(app: &mut App, m: MouseEvent) {
-    if app.help.is_some() || !matches!(app.screen, Screen::Session(_)) {
+    if app.help.is_some() || app.links_menu.is_some() || !matches!(app.screen, Screen::Session(_)) {
         return;
     }
     let Some(pane) = app.panes().and_then(|p| p.at(m.column, m.row)) else {

@@ -108,7 +108,7 @@ fn error_span(app: &App, theme: &Theme) -> Option<Span<'static>> {
 const ESSENTIALS: usize = 18;
 
 /// Which hints survive when the line is short, most needed first.
-const PRIORITY: [&str; 14] = [
+const PRIORITY: [&str; 15] = [
     "help",
     "quit",
     "close",
@@ -119,6 +119,7 @@ const PRIORITY: [&str; 14] = [
     "pane",
     "scroll",
     "latest",
+    "copy",
     "refresh",
     "top",
     "search",

@@ -32,12 +32,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     } else {
         app.zone.label(app.wall)
     };
+    // The clock and the position come first: a narrow title cuts the counts, not them.
     let extra = (count > 0).then(|| match s.view.filter().label() {
         Some(filter) => format!(
-            "· {filter} · {} of {count} messages{position} · {clock}",
+            "· {clock}{position} · {filter} · {} of {count} messages",
             s.view.shown_len()
         ),
-        None => format!("· {count} messages{position} · {clock}"),
+        None => format!("· {clock}{position} · {count} messages"),
     });
     let block = pane_block(
         app,
