@@ -198,6 +198,14 @@ pub enum Mode {
 }
 
 impl Mode {
+    pub const ALL: [Mode; 5] = [
+        Mode::Normal,
+        Mode::Help,
+        Mode::Prompt,
+        Mode::Search,
+        Mode::Links,
+    ];
+
     fn table(self) -> &'static str {
         match self {
             Mode::Normal => "normal",
@@ -350,13 +358,7 @@ impl Keymap {
     pub fn parse(text: &str) -> Result<Keymap, String> {
         let raw: BTreeMap<String, toml::Table> = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut tables = BTreeMap::new();
-        for mode in [
-            Mode::Normal,
-            Mode::Help,
-            Mode::Prompt,
-            Mode::Search,
-            Mode::Links,
-        ] {
+        for mode in Mode::ALL {
             let mut bindings = Vec::new();
             if let Some(table) = raw.get(mode.table()) {
                 for (name, keys) in table {
@@ -429,13 +431,7 @@ mod tests {
     #[test]
     fn default_keymap_parses_and_binds_every_mode() {
         let km = Keymap::default();
-        for mode in [
-            Mode::Normal,
-            Mode::Help,
-            Mode::Prompt,
-            Mode::Search,
-            Mode::Links,
-        ] {
+        for mode in Mode::ALL {
             assert!(!km.bindings(mode).is_empty(), "{mode:?}");
             assert!(km.bindings(mode).iter().all(|b| !b.keys.is_empty()));
         }
@@ -444,13 +440,7 @@ mod tests {
     #[test]
     fn no_key_is_bound_twice_in_a_mode() {
         let km = Keymap::default();
-        for mode in [
-            Mode::Normal,
-            Mode::Help,
-            Mode::Prompt,
-            Mode::Search,
-            Mode::Links,
-        ] {
+        for mode in Mode::ALL {
             let mut seen: Vec<(Key, Action)> = Vec::new();
             for b in km.bindings(mode) {
                 for k in &b.keys {
