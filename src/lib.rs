@@ -8,6 +8,7 @@ pub mod demo;
 pub mod present;
 pub mod print;
 pub mod sanitize;
+pub mod store;
 pub mod term;
 pub mod timefmt;
 pub mod ui;

@@ -1,0 +1,708 @@
+//! The local SQLite store (issue 8): sessions and transcripts as last fetched, searchable with
+//! FTS5. A library only for now; the viewer, `print` and the CLI are wired to it later.
+//!
+//! The file holds customer conversations, so it is created 0600 inside a 0700 directory before
+//! SQLite writes a byte, and a file that is corrupt, from a newer build, someone else's database,
+//! or locked by another g2a-tui is refused with a one-line [`StoreError`], never overwritten.
+//! Each write is one transaction: a failed write leaves the previous good copy in place.
+
+pub mod query;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
+use serde_json::{json, Value};
+
+use crate::api::model::{Session, Status, Transcript, TranscriptAbsence};
+use crate::present::transcript::messages as present_messages;
+use crate::timefmt::Zone;
+
+pub use query::QueryError;
+
+/// How long to wait for another connection's write lock before calling the store locked.
+const BUSY_TIMEOUT: Duration = Duration::from_millis(300);
+
+/// The file name inside the data directory.
+const FILE_NAME: &str = "store.sqlite3";
+
+/// `<data dir>/g2a-tui/store.sqlite3` (`$XDG_DATA_HOME/g2a-tui/…` on Linux), or `None` when the
+/// platform has no home directory to put it in.
+pub fn default_path() -> Option<PathBuf> {
+    let base = directories::BaseDirs::new()?;
+    Some(base.data_dir().join("g2a-tui").join(FILE_NAME))
+}
+
+/// Why the store cannot be used. Each message is one line and names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("store {} is not a database or is damaged; left untouched", path.display())]
+    Corrupt { path: PathBuf },
+    #[error("store {} holds tables that are not g2a-tui's; left untouched", path.display())]
+    Foreign { path: PathBuf },
+    #[error(
+        "store {} is from a newer g2a-tui (schema {found}, this one knows {ours}); left untouched",
+        path.display()
+    )]
+    Newer {
+        path: PathBuf,
+        found: u32,
+        ours: u32,
+    },
+    #[error("store {} is locked by another g2a-tui", path.display())]
+    Locked { path: PathBuf },
+    #[error("store {}: {message}", path.display())]
+    Sqlite { path: PathBuf, message: String },
+    /// A search the user typed cannot be run; the path is not the user's concern here.
+    #[error("cannot search for {query:?}: {reason}")]
+    Query { query: String, reason: QueryError },
+}
+
+/// A session as stored, with when it was fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredSession {
+    pub session: Session,
+    pub fetched_at: DateTime<Utc>,
+    /// Ended when fetched: a later fetch will not change it, so `sync` can skip it.
+    pub complete: bool,
+}
+
+/// A transcript as stored, with when it was fetched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTranscript {
+    /// Rebuilt from the stored events; `raw` is the documented shape
+    /// (`{"sessionId", "startTime", "endTime", "events": [..]}`), not the bytes received.
+    pub transcript: Transcript,
+    pub fetched_at: DateTime<Utc>,
+}
+
+/// What `g2a-tui store info` prints.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Info {
+    pub path: PathBuf,
+    /// The database file plus its WAL, as on disk.
+    pub bytes: u64,
+    pub sessions: u64,
+    pub messages: u64,
+    /// The earliest start among stored sessions (their `startedAt` text, as received).
+    pub oldest: Option<String>,
+}
+
+/// One message that matched a search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub seq: u32,
+    /// The timestamp text as received, when there was one.
+    pub time: Option<String>,
+    pub participant: Option<String>,
+    /// `Speaker::key()` when stored: expert, collaborator, customer, other, system.
+    pub role: Option<String>,
+    /// The whole message, unsanitised (callers sanitise for output).
+    pub text: String,
+    /// An excerpt with the matches between [`SNIPPET_OPEN`] and [`SNIPPET_CLOSE`].
+    pub snippet: String,
+}
+
+/// The matches of one session, best session first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionHits {
+    pub session_id: String,
+    /// The stored session, when there is one (a transcript may be stored without it).
+    pub session: Option<Session>,
+    /// The session's best bm25 rank (lower is better).
+    pub rank: f64,
+    /// Its matching messages in transcript order.
+    pub hits: Vec<Hit>,
+}
+
+/// Marks the start of a match in [`Hit::snippet`].
+pub const SNIPPET_OPEN: char = '\u{2}';
+/// Marks the end of a match in [`Hit::snippet`].
+pub const SNIPPET_CLOSE: char = '\u{3}';
+
+impl Hit {
+    /// The snippet as (text, is_match) parts, markers removed.
+    pub fn snippet_parts(&self) -> Vec<(String, bool)> {
+        let mut parts = Vec::new();
+        let mut current = String::new();
+        let mut matched = false;
+        for c in self.snippet.chars() {
+            let toggle = match c {
+                SNIPPET_OPEN => Some(true),
+                SNIPPET_CLOSE => Some(false),
+                _ => None,
+            };
+            match toggle {
+                Some(m) => {
+                    if !current.is_empty() {
+                        parts.push((std::mem::take(&mut current), matched));
+                    }
+                    matched = m;
+                }
+                None => current.push(c),
+            }
+        }
+        if !current.is_empty() {
+            parts.push((current, matched));
+        }
+        parts
+    }
+}
+
+/// The open store: one connection, used from one thread (wrap it in a worker to write off the
+/// UI thread).
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    // Fixed width, so the text sorts as the time does (prune compares text).
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let io = |source| StoreError::Io {
+            path: path.clone(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir).map_err(io)?;
+        }
+        // Create the file ourselves, so its mode is 0600 before SQLite writes anything; SQLite
+        // gives the -wal and -shm files the mode of the database file.
+        create_private_file(&path).map_err(io)?;
+        // No SQLITE_OPEN_CREATE: the file exists now, and a vanished one is an error.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
+        let mut store = Store { conn, path };
+        store.setup()?;
+        Ok(store)
+    }
+
+    fn setup(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.err(e))?;
+        // Reading the version reads the header: a file that is not SQLite fails here.
+        let found: u32 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if found > schema::VERSION {
+            return Err(self.newer(found));
+        }
+        // WAL lets readers (a second viewer) go on while one process writes.
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            // Another connection holds the file in rollback mode and would not let it change.
+            return Err(StoreError::Locked {
+                path: self.path.clone(),
+            });
+        }
+        self.conn
+            .execute_batch("PRAGMA synchronous = NORMAL")
+            .map_err(|e| self.err(e))?;
+        match schema::migrate(&mut self.conn, schema::MIGRATIONS).map_err(|e| self.err(e))? {
+            schema::Outcome::Migrated { .. } => {}
+            schema::Outcome::Newer { found } => return Err(self.newer(found)),
+            schema::Outcome::Foreign => {
+                return Err(StoreError::Foreign {
+                    path: self.path.clone(),
+                })
+            }
+        }
+        self.tighten_modes()
+    }
+
+    fn newer(&self, found: u32) -> StoreError {
+        StoreError::Newer {
+            path: self.path.clone(),
+            found,
+            ours: schema::VERSION,
+        }
+    }
+
+    /// The file, and the -wal and -shm files once they exist, readable by their owner alone
+    /// (an existing file may have been made with a laxer mode).
+    fn tighten_modes(&self) -> Result<(), StoreError> {
+        let mut files = vec![self.path.clone()];
+        for suffix in ["-wal", "-shm"] {
+            let mut p = self.path.clone().into_os_string();
+            p.push(suffix);
+            files.push(PathBuf::from(p));
+        }
+        for f in files {
+            match set_private(&f) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    return Err(StoreError::Io {
+                        path: f.clone(),
+                        source,
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        classify(&self.path, e)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Stores `session` (a complete, good answer for `id`), replacing what was stored for it.
+    pub fn put_session(
+        &mut self,
+        id: &str,
+        session: &Session,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(&session.raw).map_err(|e| StoreError::Sqlite {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })?;
+        let complete = session.ended_at.is_some()
+            || matches!(
+                session.status,
+                Some(Status::Complete) | Some(Status::Abandoned)
+            );
+        let status = session.status.as_ref().map(|s| s.label().to_string());
+        let started = session.started_at.as_ref().map(|t| t.raw.clone());
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT OR REPLACE INTO sessions(id, json, status, started_at, fetched_at, complete)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, json, status, started, stamp(fetched_at), complete],
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)
+    }
+
+    /// Stores the transcript of `session_id` (a complete, good answer), replacing the stored one
+    /// and its search index entries in one transaction. Each message's role is classified against
+    /// the stored session, when there is one.
+    pub fn put_transcript(
+        &mut self,
+        session_id: &str,
+        transcript: &Transcript,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let session = self.get_session(session_id)?.map(|s| s.session);
+        let roles: Vec<&'static str> =
+            present_messages(&transcript.events, Zone::Utc, session.as_ref())
+                .iter()
+                .map(|m| m.speaker.key())
+                .collect();
+        let tx = self.write()?;
+        tx.execute("DELETE FROM messages WHERE session_id = ?1", [session_id])
+            .map_err(fail)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO transcripts(session_id, start_time, end_time, absent, fetched_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                session_id,
+                transcript.start_time.as_ref().map(|t| &t.raw),
+                transcript.end_time.as_ref().map(|t| &t.raw),
+                transcript.absence.is_some(),
+                stamp(fetched_at)
+            ],
+        )
+        .map_err(fail)?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO messages(session_id, seq, time, participant, role, text)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(fail)?;
+            for (seq, e) in transcript.events.iter().enumerate() {
+                insert
+                    .execute(params![
+                        session_id,
+                        seq as i64,
+                        e.time.as_ref().map(|t| &t.raw),
+                        e.participant,
+                        roles.get(seq).copied(),
+                        e.content
+                    ])
+                    .map_err(fail)?;
+            }
+        }
+        tx.commit().map_err(fail)
+    }
+
+    /// A write transaction, taken up front so a lock is noticed before any work.
+    fn write(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
+        let path = self.path.clone();
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| classify(&path, e))
+    }
+
+    /// The stored session `id`, if any.
+    pub fn get_session(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
+        let row: Option<(String, String, bool)> = self
+            .conn
+            .query_row(
+                "SELECT json, fetched_at, complete FROM sessions WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((json, fetched, complete)) = row else {
+            return Ok(None);
+        };
+        let session = serde_json::from_str::<Value>(&json)
+            .map_err(|e| e.to_string())
+            .and_then(Session::from_value)
+            .map_err(|_| self.corrupt())?;
+        let fetched_at = parse_stamp(&fetched).ok_or_else(|| self.corrupt())?;
+        Ok(Some(StoredSession {
+            session,
+            fetched_at,
+            complete,
+        }))
+    }
+
+    fn corrupt(&self) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+        }
+    }
+
+    /// The stored transcript of `session_id`, if any.
+    pub fn get_transcript(&self, session_id: &str) -> Result<Option<StoredTranscript>, StoreError> {
+        let head: Option<(Option<String>, Option<String>, bool, String)> = self
+            .conn
+            .query_row(
+                "SELECT start_time, end_time, absent, fetched_at FROM transcripts
+                 WHERE session_id = ?1",
+                [session_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((start, end, absent, fetched)) = head else {
+            return Ok(None);
+        };
+        let fetched_at = parse_stamp(&fetched).ok_or_else(|| self.corrupt())?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT time, participant, text FROM messages WHERE session_id = ?1 ORDER BY seq",
+            )
+            .map_err(|e| self.err(e))?;
+        let events: Vec<Value> = stmt
+            .query_map([session_id], |r| {
+                let time: Option<String> = r.get(0)?;
+                let who: Option<String> = r.get(1)?;
+                let text: String = r.get(2)?;
+                Ok(json!({ "timeStamp": time, "participantName": who, "content": text }))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        let raw = json!({
+            "sessionId": session_id,
+            "startTime": start,
+            "endTime": end,
+            "events": events,
+        });
+        let mut transcript = Transcript::from_value(raw).map_err(|_| self.corrupt())?;
+        if absent {
+            transcript.absence = Some(TranscriptAbsence::NoTranscript);
+        }
+        Ok(Some(StoredTranscript {
+            transcript,
+            fetched_at,
+        }))
+    }
+
+    /// Removes every session and transcript not fetched since `now - older_than`; returns how
+    /// many session ids went.
+    pub fn prune(&mut self, older_than: Duration) -> Result<usize, StoreError> {
+        let age = chrono::Duration::from_std(older_than).unwrap_or(chrono::Duration::MAX);
+        let cutoff = Utc::now()
+            .checked_sub_signed(age)
+            .unwrap_or(DateTime::<Utc>::MIN_UTC);
+        self.prune_before(cutoff)
+    }
+
+    /// Removes every session id whose latest fetch (session or transcript) is before `cutoff`.
+    pub fn prune_before(&mut self, cutoff: DateTime<Utc>) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let tx = self.write()?;
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS prune_ids(id TEXT PRIMARY KEY);
+             DELETE FROM temp.prune_ids;",
+        )
+        .map_err(fail)?;
+        let n = tx
+            .execute(
+                "INSERT INTO temp.prune_ids(id)
+                 SELECT id FROM (
+                     SELECT id, fetched_at AS at FROM sessions
+                     UNION ALL SELECT session_id, fetched_at FROM transcripts)
+                 GROUP BY id HAVING max(at) < ?1",
+                [stamp(cutoff)],
+            )
+            .map_err(fail)?;
+        tx.execute_batch(
+            "DELETE FROM messages WHERE session_id IN (SELECT id FROM temp.prune_ids);
+             DELETE FROM transcripts WHERE session_id IN (SELECT id FROM temp.prune_ids);
+             DELETE FROM sessions WHERE id IN (SELECT id FROM temp.prune_ids);
+             DELETE FROM temp.prune_ids;",
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        Ok(n)
+    }
+
+    /// Removes everything, and compacts the file so the conversations are gone from disk too.
+    pub fn clear(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let tx = self.write()?;
+        tx.execute_batch(
+            "DELETE FROM messages;
+             DELETE FROM transcripts;
+             DELETE FROM sessions;
+             INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');",
+        )
+        .map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        self.conn
+            .execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(fail)
+    }
+
+    /// Path, size on disk, counts and the oldest stored session.
+    pub fn info(&self) -> Result<Info, StoreError> {
+        let count = |sql: &str| -> Result<u64, StoreError> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map(|n| n.max(0) as u64)
+                .map_err(|e| self.err(e))
+        };
+        let sessions = count("SELECT count(*) FROM sessions")?;
+        let messages = count("SELECT count(*) FROM messages")?;
+        // `startedAt` is ISO 8601 text; the earliest parsed time wins, text order is a fallback.
+        let mut stmt = self
+            .conn
+            .prepare("SELECT started_at FROM sessions WHERE started_at IS NOT NULL")
+            .map_err(|e| self.err(e))?;
+        let starts: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        let oldest = starts
+            .into_iter()
+            .min_by_key(|s| (crate::api::model::parse_time(s), s.clone()));
+        let mut bytes = 0;
+        for suffix in ["", "-wal"] {
+            let mut p = self.path.clone().into_os_string();
+            p.push(suffix);
+            bytes += std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+        }
+        Ok(Info {
+            path: self.path.clone(),
+            bytes,
+            sessions,
+            messages,
+            oldest,
+        })
+    }
+
+    /// Full-text search over every stored message: at most `limit` best messages, grouped by
+    /// session, best session first. See [`query`] for what the query language is.
+    pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SessionHits>, StoreError> {
+        let bad = |reason| StoreError::Query {
+            query: input.to_string(),
+            reason,
+        };
+        let fts = query::to_fts(input).map_err(bad)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT m.session_id, m.seq, m.time, m.participant, m.role, m.text,
+                        snippet(messages_fts, -1, char(2), char(3), '…', 16),
+                        bm25(messages_fts) AS rank
+                 FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+                 WHERE messages_fts MATCH ?1
+                 ORDER BY rank LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows: Vec<(String, f64, Hit)> = stmt
+            .query_map(params![fts, limit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, f64>(7)?,
+                    Hit {
+                        seq: r.get::<_, u32>(1)?,
+                        time: r.get(2)?,
+                        participant: r.get(3)?,
+                        role: r.get(4)?,
+                        text: r.get(5)?,
+                        snippet: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                    },
+                ))
+            })
+            .and_then(|rows| rows.collect())
+            .map_err(|e| match e {
+                // FTS5 reports what it cannot parse as a generic error; the user sees ours.
+                rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::Unknown => {
+                    bad(QueryError::NothingToSearch)
+                }
+                e => self.err(e),
+            })?;
+        let mut groups: Vec<SessionHits> = Vec::new();
+        for (id, rank, hit) in rows {
+            match groups.iter_mut().find(|g| g.session_id == id) {
+                Some(g) => g.hits.push(hit),
+                None => groups.push(SessionHits {
+                    session_id: id,
+                    session: None,
+                    rank,
+                    hits: vec![hit],
+                }),
+            }
+        }
+        for g in &mut groups {
+            g.hits.sort_by_key(|h| h.seq);
+            g.session = self.get_session(&g.session_id)?.map(|s| s.session);
+        }
+        Ok(groups)
+    }
+}
+
+/// A rusqlite error in the user's terms.
+fn classify(path: &Path, e: rusqlite::Error) -> StoreError {
+    let path = path.to_path_buf();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::Corrupt { path },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path },
+        _ => StoreError::Sqlite {
+            path,
+            message: e.to_string().replace(['\n', '\r'], " "),
+        },
+    }
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    // Only directories made here get 0700: an existing one (say `--store /tmp/x`) is the user's.
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+/// Creates `path` empty with mode 0600 unless it exists (SQLite treats an empty file as new).
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(unix)]
+fn set_private(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn set_private(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_parts_split_on_the_markers() {
+        let hit = Hit {
+            seq: 0,
+            time: None,
+            participant: None,
+            role: None,
+            text: String::new(),
+            snippet: "…error \u{2}0x80070005\u{3} on \u{2}print\u{3}".to_string(),
+        };
+        assert_eq!(
+            hit.snippet_parts(),
+            vec![
+                ("…error ".to_string(), false),
+                ("0x80070005".to_string(), true),
+                (" on ".to_string(), false),
+                ("print".to_string(), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn stamps_sort_as_times() {
+        let a = parse_time_utc("2026-01-02T03:04:05Z");
+        let b = parse_time_utc("2026-01-02T03:04:05.5Z");
+        assert!(stamp(a) < stamp(b));
+        assert_eq!(parse_stamp(&stamp(b)), Some(b));
+    }
+
+    fn parse_time_utc(s: &str) -> DateTime<Utc> {
+        crate::api::model::parse_time(s).expect("a test time")
+    }
+
+    #[test]
+    fn default_path_ends_in_the_app_dir() {
+        if let Some(p) = default_path() {
+            assert!(p.ends_with("g2a-tui/store.sqlite3"), "{}", p.display());
+        }
+    }
+}

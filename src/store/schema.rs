@@ -1,0 +1,193 @@
+//! The store's schema: the migrations list and `PRAGMA user_version` (issue 8).
+//!
+//! `MIGRATIONS[i]` takes a store from version `i` to `i + 1`; the version is the list's length.
+//! A migration is only ever appended, never edited, once it has shipped.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Version 1: sessions as received, their transcripts' messages, and an FTS5 index over them.
+///
+/// `messages.id` is an explicit `INTEGER PRIMARY KEY` (the brief asked for `(session_id, seq)` as
+/// the key; it is kept as a UNIQUE constraint): the FTS5 index refers to messages by rowid, and
+/// only an aliased rowid survives a `VACUUM` unchanged.
+const V1: &str = "
+CREATE TABLE sessions(
+    id TEXT PRIMARY KEY,
+    json TEXT NOT NULL,
+    status TEXT,
+    started_at TEXT,
+    fetched_at TEXT NOT NULL,
+    complete INTEGER NOT NULL
+);
+CREATE TABLE transcripts(
+    session_id TEXT PRIMARY KEY,
+    start_time TEXT,
+    end_time TEXT,
+    absent INTEGER NOT NULL,
+    fetched_at TEXT NOT NULL
+);
+CREATE TABLE messages(
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    time TEXT,
+    participant TEXT,
+    role TEXT,
+    text TEXT NOT NULL,
+    UNIQUE(session_id, seq)
+);
+CREATE INDEX sessions_fetched_at ON sessions(fetched_at);
+CREATE INDEX transcripts_fetched_at ON transcripts(fetched_at);
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    participant, text,
+    content='messages', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_fts(rowid, participant, text) VALUES (new.id, new.participant, new.text);
+END;
+CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, participant, text)
+        VALUES ('delete', old.id, old.participant, old.text);
+END;
+CREATE TRIGGER messages_au AFTER UPDATE ON messages BEGIN
+    INSERT INTO messages_fts(messages_fts, rowid, participant, text)
+        VALUES ('delete', old.id, old.participant, old.text);
+    INSERT INTO messages_fts(rowid, participant, text) VALUES (new.id, new.participant, new.text);
+END;
+";
+
+/// Every migration, oldest first.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build writes.
+pub const VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// What [`migrate`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The store is at `to` (equal to `from` when nothing ran).
+    Migrated { from: u32, to: u32 },
+    /// The file is from a newer build: nothing was touched.
+    Newer { found: u32 },
+    /// Version 0 but holding tables: some other program's database, left alone.
+    Foreign,
+}
+
+/// Brings `conn` up to the last of `migrations` in one IMMEDIATE transaction, so two processes
+/// opening a fresh store cannot both run a migration, and a failed one leaves the old version.
+pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> rusqlite::Result<Outcome> {
+    let target = migrations.len() as u32;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > target {
+        return Ok(Outcome::Newer { found });
+    }
+    if found == 0 {
+        let objects: i64 = tx.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if objects > 0 {
+            return Ok(Outcome::Foreign);
+        }
+    }
+    for sql in &migrations[found as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    if found != target {
+        // PRAGMA takes no bound parameters; `target` is a number we computed.
+        tx.execute_batch(&format!("PRAGMA user_version = {target}"))?;
+    }
+    tx.commit()?;
+    Ok(Outcome::Migrated {
+        from: found,
+        to: target,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(conn: &Connection) -> u32 {
+        conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("user_version")
+    }
+
+    #[test]
+    fn runs_only_the_missing_migrations() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        let first = ["CREATE TABLE a(x)"];
+        assert_eq!(
+            migrate(&mut conn, &first).expect("v1"),
+            Outcome::Migrated { from: 0, to: 1 }
+        );
+        conn.execute("INSERT INTO a VALUES (1)", []).expect("row");
+        // A later build appends a migration; the first must not run again (it would fail).
+        let second = ["CREATE TABLE a(x)", "ALTER TABLE a ADD COLUMN y DEFAULT 7"];
+        assert_eq!(
+            migrate(&mut conn, &second).expect("v2"),
+            Outcome::Migrated { from: 1, to: 2 }
+        );
+        assert_eq!(version(&conn), 2);
+        let y: i64 = conn
+            .query_row("SELECT y FROM a", [], |r| r.get(0))
+            .expect("migrated row");
+        assert_eq!(y, 7);
+        // Re-running is a no-op, and an older build refuses the newer file.
+        assert_eq!(
+            migrate(&mut conn, &second).expect("again"),
+            Outcome::Migrated { from: 2, to: 2 }
+        );
+        assert_eq!(
+            migrate(&mut conn, &first).expect("older"),
+            Outcome::Newer { found: 2 }
+        );
+    }
+
+    #[test]
+    fn a_failed_migration_keeps_the_old_version() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        migrate(&mut conn, &["CREATE TABLE a(x)"]).expect("v1");
+        let broken = [
+            "CREATE TABLE a(x)",
+            "CREATE TABLE b(x); SELECT * FROM missing",
+        ];
+        assert!(migrate(&mut conn, &broken).is_err());
+        assert_eq!(version(&conn), 1);
+        let b: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'b'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("schema");
+        assert_eq!(b, 0, "the half-done migration was rolled back");
+    }
+
+    #[test]
+    fn another_programs_database_is_left_alone() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        conn.execute_batch("CREATE TABLE theirs(x)").expect("table");
+        assert_eq!(
+            migrate(&mut conn, MIGRATIONS).expect("check"),
+            Outcome::Foreign
+        );
+        assert_eq!(version(&conn), 0);
+    }
+
+    #[test]
+    fn v1_creates_the_tables() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        migrate(&mut conn, MIGRATIONS).expect("v1");
+        assert_eq!(version(&conn), VERSION);
+        for t in ["sessions", "transcripts", "messages", "messages_fts"] {
+            let n: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE name = ?1",
+                    [t],
+                    |r| r.get(0),
+                )
+                .expect("schema");
+            assert_eq!(n, 1, "{t}");
+        }
+    }
+}

@@ -1,0 +1,475 @@
+//! The local store (issue 8) on a temporary directory: modes, refusals, atomic writes, pruning,
+//! and full-text search as a technician types it.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use g2a_tui::api::model::{Session, Transcript};
+use g2a_tui::store::{Store, StoreError};
+use rusqlite::Connection;
+use serde_json::json;
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "g2a-tui-store-{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        TempDir(dir)
+    }
+
+    fn store_path(&self) -> PathBuf {
+        self.0.join("data").join("store.sqlite3")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, day, 12, 0, 0)
+        .single()
+        .expect("a valid test time")
+}
+
+fn session(id: &str, customer: &str, status: &str) -> Session {
+    Session::from_value(json!({
+        "sessionId": id,
+        "status": status,
+        "expertName": "Erin Expert",
+        "customerName": customer,
+        "startedAt": "2026-11-20T14:00:00Z",
+    }))
+    .expect("a session object")
+}
+
+fn transcript(lines: &[(&str, &str)]) -> Transcript {
+    let events: Vec<_> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (who, text))| {
+            json!({
+                "timeStamp": format!("2026-11-20T14:{:02}:00Z", i % 60),
+                "participantName": who,
+                "content": text,
+            })
+        })
+        .collect();
+    Transcript::from_value(json!({ "events": events })).expect("a transcript")
+}
+
+fn open(path: &Path) -> Store {
+    Store::open(path).expect("the store opens")
+}
+
+/// A session id, its customer, and its chat as (participant, text).
+type Chat<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+/// A store with three sessions and their chats.
+fn seeded(dir: &TempDir) -> Store {
+    let mut store = open(&dir.store_path());
+    let chats: [Chat; 3] = [
+        (
+            "111",
+            "Carla Customer",
+            &[
+                ("Carla Customer", "Windows Update fails with 0x80070005"),
+                ("Erin Expert", "That is access denied; let me look"),
+                ("Erin Expert", "Uninstall KB-5034441 and retry"),
+            ],
+        ),
+        (
+            "222",
+            "Dan Doe",
+            &[
+                ("Dan Doe", "my printer shows offline"),
+                (
+                    "Erin Expert",
+                    "Printing should work after the spooler restart",
+                ),
+            ],
+        ),
+        (
+            "333",
+            "Eve Early",
+            &[("Eve Early", "the access was denied yesterday, not today")],
+        ),
+    ];
+    for (id, customer, lines) in chats {
+        store
+            .put_session(id, &session(id, customer, "complete"), at(20))
+            .expect("session stored");
+        store
+            .put_transcript(id, &transcript(lines), at(20))
+            .expect("transcript stored");
+    }
+    store
+}
+
+fn ids(store: &Store, query: &str) -> Vec<String> {
+    store
+        .search(query, 50)
+        .unwrap_or_else(|e| panic!("search {query:?}: {e}"))
+        .into_iter()
+        .map(|g| g.session_id)
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn file_and_directory_modes_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("modes");
+    let path = dir.store_path();
+    let mut store = open(&path);
+    store
+        .put_session("1", &session("1", "C", "active"), at(20))
+        .expect("write");
+    let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(path.parent().expect("a parent")), 0o700);
+    assert_eq!(mode(&path), 0o600);
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        assert!(side.exists(), "{suffix} exists in WAL mode");
+        assert_eq!(mode(&side), 0o600, "{suffix}");
+    }
+    drop(store);
+    // A laxer file made by someone else is tightened on open.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let _store = open(&path);
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn sessions_and_transcripts_round_trip() {
+    let dir = TempDir::new("roundtrip");
+    let store = seeded(&dir);
+    let s = store.get_session("111").expect("read").expect("stored");
+    assert_eq!(s.session.customer_name.as_deref(), Some("Carla Customer"));
+    assert_eq!(s.session.session_id.as_deref(), Some("111"));
+    assert_eq!(s.fetched_at, at(20));
+    assert!(s.complete);
+    let t = store.get_transcript("111").expect("read").expect("stored");
+    assert_eq!(t.fetched_at, at(20));
+    assert_eq!(
+        t.transcript.events,
+        transcript(&[
+            ("Carla Customer", "Windows Update fails with 0x80070005"),
+            ("Erin Expert", "That is access denied; let me look"),
+            ("Erin Expert", "Uninstall KB-5034441 and retry"),
+        ])
+        .events
+    );
+    assert!(store.get_session("999").expect("read").is_none());
+    assert!(store.get_transcript("999").expect("read").is_none());
+    // Roles were classified against the stored session.
+    let hits = store.search("0x80070005", 10).expect("search");
+    assert_eq!(hits[0].hits[0].role.as_deref(), Some("customer"));
+    let hits = store.search("uninstall", 10).expect("search");
+    assert_eq!(hits[0].hits[0].role.as_deref(), Some("expert"));
+}
+
+#[test]
+fn reopening_is_a_no_op_and_sets_the_version() {
+    let dir = TempDir::new("reopen");
+    drop(seeded(&dir));
+    let conn = Connection::open(dir.store_path()).expect("raw open");
+    let v: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(v, g2a_tui::store::schema::VERSION);
+    drop(conn);
+    let store = open(&dir.store_path());
+    assert_eq!(store.info().expect("info").sessions, 3);
+}
+
+#[test]
+fn a_failed_write_keeps_the_good_copy() {
+    let dir = TempDir::new("failed");
+    let mut store = seeded(&dir);
+    // Make the next writes fail half-way, as a full disk or a crash would.
+    let conn = Connection::open(dir.store_path()).expect("raw open");
+    conn.execute_batch(
+        "CREATE TRIGGER boom_m BEFORE INSERT ON messages WHEN new.text = 'boom'
+             BEGIN SELECT RAISE(ABORT, 'boom'); END;
+         CREATE TRIGGER boom_s BEFORE INSERT ON sessions WHEN new.status = 'waiting'
+             BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+    )
+    .expect("triggers");
+    drop(conn);
+    let err = store
+        .put_transcript(
+            "111",
+            &transcript(&[("X", "the new first line"), ("X", "boom")]),
+            at(21),
+        )
+        .expect_err("the write fails");
+    assert!(err.to_string().contains("store.sqlite3"), "{err}");
+    let t = store.get_transcript("111").expect("read").expect("kept");
+    assert_eq!(t.fetched_at, at(20));
+    assert_eq!(t.transcript.events.len(), 3);
+    assert_eq!(
+        ids(&store, "0x80070005"),
+        ["111"],
+        "the index still has the old chat"
+    );
+    assert!(
+        ids(&store, "\"new first line\"").is_empty(),
+        "and not the new one"
+    );
+
+    store
+        .put_session("111", &session("111", "Someone Else", "waiting"), at(21))
+        .expect_err("the write fails");
+    let s = store.get_session("111").expect("read").expect("kept");
+    assert_eq!(s.session.customer_name.as_deref(), Some("Carla Customer"));
+    assert_eq!(s.fetched_at, at(20));
+}
+
+#[test]
+fn a_good_write_replaces_the_transcript_and_its_index() {
+    let dir = TempDir::new("replace");
+    let mut store = seeded(&dir);
+    store
+        .put_transcript(
+            "111",
+            &transcript(&[("Carla Customer", "all fixed now")]),
+            at(22),
+        )
+        .expect("write");
+    let t = store.get_transcript("111").expect("read").expect("stored");
+    assert_eq!(t.transcript.events.len(), 1);
+    assert_eq!(t.fetched_at, at(22));
+    assert!(ids(&store, "0x80070005").is_empty());
+    assert_eq!(ids(&store, "fixed"), ["111"]);
+    assert_eq!(store.info().expect("info").messages, 4);
+}
+
+#[test]
+fn a_corrupt_file_is_reported_and_left_alone() {
+    let dir = TempDir::new("corrupt");
+    let path = dir.store_path();
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("dir");
+    let garbage: Vec<u8> = b"not a database, just bytes "
+        .iter()
+        .copied()
+        .cycle()
+        .take(8192)
+        .collect();
+    std::fs::write(&path, &garbage).expect("write garbage");
+    let err = Store::open(&path).expect_err("refused");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(msg.contains(&path.display().to_string()), "{msg}");
+    assert!(!msg.contains('\n'), "{msg}");
+    assert_eq!(std::fs::read(&path).expect("read back"), garbage);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = TempDir::new("newer");
+    drop(seeded(&dir));
+    let path = dir.store_path();
+    let conn = Connection::open(&path).expect("raw open");
+    conn.execute_batch("PRAGMA user_version = 99")
+        .expect("bump");
+    drop(conn);
+    let before = std::fs::read(&path).expect("read");
+    let err = Store::open(&path).expect_err("refused");
+    assert!(
+        matches!(err, StoreError::Newer { found: 99, .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("newer g2a-tui"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("read"), before);
+}
+
+#[test]
+fn another_programs_database_is_refused() {
+    let dir = TempDir::new("foreign");
+    let path = dir.store_path();
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("dir");
+    let conn = Connection::open(&path).expect("raw open");
+    conn.execute_batch("CREATE TABLE theirs(x); INSERT INTO theirs VALUES (1);")
+        .expect("their table");
+    drop(conn);
+    let err = Store::open(&path).expect_err("refused");
+    assert!(matches!(err, StoreError::Foreign { .. }), "{err:?}");
+}
+
+#[test]
+fn a_locked_store_is_reported() {
+    let dir = TempDir::new("locked");
+    drop(seeded(&dir));
+    let path = dir.store_path();
+    let other = Connection::open(&path).expect("second connection");
+    other
+        .execute_batch("BEGIN EXCLUSIVE; DELETE FROM sessions WHERE id = '222';")
+        .expect("hold the lock");
+    let started = std::time::Instant::now();
+    let err = Store::open(&path).expect_err("refused while locked");
+    assert!(matches!(err, StoreError::Locked { .. }), "{err:?}");
+    assert!(
+        err.to_string().ends_with("is locked by another g2a-tui"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "a short busy timeout"
+    );
+    other.execute_batch("ROLLBACK").expect("release");
+    assert_eq!(open(&path).info().expect("info").sessions, 3);
+}
+
+#[test]
+fn pruning_removes_what_was_not_seen_since() {
+    let dir = TempDir::new("prune");
+    let mut store = seeded(&dir);
+    // 222's transcript was fetched again later: it stays. 333 only as a session, later: stays.
+    store
+        .put_transcript("222", &transcript(&[("Dan Doe", "printer back")]), at(25))
+        .expect("write");
+    store
+        .put_session("333", &session("333", "Eve Early", "complete"), at(25))
+        .expect("write");
+    assert_eq!(store.prune_before(at(24)).expect("prune"), 1);
+    assert!(store.get_session("111").expect("read").is_none());
+    assert!(store.get_transcript("111").expect("read").is_none());
+    assert!(ids(&store, "0x80070005").is_empty());
+    assert!(store.get_session("222").expect("read").is_some());
+    assert!(store.get_transcript("333").expect("read").is_some());
+    // Everything here was fetched in 2026-11, long before "now minus an hour"... or not,
+    // depending on the clock: prune by age removes exactly what is older than the cutoff.
+    let left = store.info().expect("info").sessions;
+    let pruned = store
+        .prune(Duration::from_secs(u64::MAX / 4))
+        .expect("prune nothing");
+    assert_eq!(pruned, 0);
+    assert_eq!(store.info().expect("info").sessions, left);
+}
+
+#[test]
+fn clear_empties_the_store() {
+    let dir = TempDir::new("clear");
+    let mut store = seeded(&dir);
+    store.clear().expect("clear");
+    let info = store.info().expect("info");
+    assert_eq!((info.sessions, info.messages, info.oldest), (0, 0, None));
+    assert!(ids(&store, "printer").is_empty());
+    assert_eq!(info.path, dir.store_path());
+    // Usable again afterwards.
+    store
+        .put_session("1", &session("1", "C", "active"), at(20))
+        .expect("write");
+}
+
+#[test]
+fn info_counts_and_finds_the_oldest() {
+    let dir = TempDir::new("info");
+    let mut store = seeded(&dir);
+    let old = Session::from_value(json!({"sessionId": "9", "startedAt": "2025-01-02T03:04:05Z"}))
+        .expect("session");
+    store.put_session("9", &old, at(20)).expect("write");
+    let info = store.info().expect("info");
+    assert_eq!(info.sessions, 4);
+    assert_eq!(info.messages, 6);
+    assert_eq!(info.oldest.as_deref(), Some("2025-01-02T03:04:05Z"));
+    assert!(info.bytes > 0);
+}
+
+#[test]
+fn search_finds_a_phrase() {
+    let dir = TempDir::new("phrase");
+    let store = seeded(&dir);
+    assert_eq!(ids(&store, "\"access denied\""), ["111"]);
+    // Without quotes both words anywhere in one message.
+    let mut loose = ids(&store, "access denied");
+    loose.sort();
+    assert_eq!(loose, ["111", "333"]);
+    let groups = store.search("\"access denied\"", 10).expect("search");
+    let hit = &groups[0].hits[0];
+    assert_eq!(hit.participant.as_deref(), Some("Erin Expert"));
+    assert_eq!(hit.time.as_deref(), Some("2026-11-20T14:01:00Z"));
+    assert!(hit
+        .snippet_parts()
+        .iter()
+        .any(|(t, m)| *m && t.eq_ignore_ascii_case("access denied")));
+    assert_eq!(
+        groups[0]
+            .session
+            .as_ref()
+            .and_then(|s| s.customer_name.as_deref()),
+        Some("Carla Customer")
+    );
+}
+
+#[test]
+fn prefixes_and_case() {
+    let dir = TempDir::new("prefix");
+    let store = seeded(&dir);
+    assert_eq!(ids(&store, "print*"), ["222"]);
+    assert!(
+        ids(&store, "print").is_empty(),
+        "a whole word without the star"
+    );
+    assert_eq!(ids(&store, "PRINTER"), ["222"]);
+    assert_eq!(ids(&store, "\"spooler rest\"*"), ["222"]);
+    // Operators are words: NOT does not negate, OR does not widen.
+    assert!(ids(&store, "printer NOT offline").is_empty());
+}
+
+#[test]
+fn error_codes_are_found_as_typed() {
+    let dir = TempDir::new("codes");
+    let store = seeded(&dir);
+    assert_eq!(ids(&store, "0x80070005"), ["111"]);
+    assert_eq!(ids(&store, "KB-5034441"), ["111"]);
+    assert_eq!(ids(&store, "kb-5034441 uninstall"), ["111"]);
+    assert!(ids(&store, "KB-5034442").is_empty());
+}
+
+#[test]
+fn results_are_grouped_best_first() {
+    let dir = TempDir::new("grouped");
+    let store = seeded(&dir);
+    let groups = store.search("erin OR printer", 50).expect("search");
+    // "erin" matches participant names in 111 and 222; every message needs "or" too... none.
+    assert!(groups.is_empty());
+    let groups = store.search("erin", 50).expect("search");
+    let ids: Vec<_> = groups.iter().map(|g| g.session_id.as_str()).collect();
+    assert_eq!(ids.len(), 2);
+    let g111 = groups.iter().find(|g| g.session_id == "111").expect("111");
+    assert_eq!(
+        g111.hits.iter().map(|h| h.seq).collect::<Vec<_>>(),
+        [1, 2],
+        "in transcript order"
+    );
+    assert!(groups.windows(2).all(|w| w[0].rank <= w[1].rank));
+    assert_eq!(store.search("erin", 1).expect("search").len(), 1);
+}
+
+#[test]
+fn a_malformed_query_gives_a_clear_error() {
+    let dir = TempDir::new("malformed");
+    let store = seeded(&dir);
+    for q in ["\"access denied", "", "  * - ( ) "] {
+        let err = store.search(q, 10).expect_err("refused");
+        assert!(matches!(err, StoreError::Query { .. }), "{q:?}: {err:?}");
+        let msg = err.to_string();
+        assert!(msg.starts_with("cannot search for "), "{msg}");
+        assert!(!msg.contains('\n'), "{msg}");
+        assert!(!msg.to_ascii_lowercase().contains("fts5"), "{msg}");
+        assert!(!msg.to_ascii_lowercase().contains("syntax"), "{msg}");
+    }
+}
