@@ -473,3 +473,61 @@ fn a_malformed_query_gives_a_clear_error() {
         assert!(!msg.to_ascii_lowercase().contains("syntax"), "{msg}");
     }
 }
+
+#[test]
+fn list_rows_never_replace_full_sessions() {
+    let dir = TempDir::new("listrows");
+    let mut store = seeded(&dir);
+    let row = |id: &str, customer: &str, started: &str| {
+        Session::from_value(json!({
+            "sessionId": id, "status": "active", "customerName": customer, "startedAt": started,
+        }))
+        .expect("a list row")
+    };
+    let no_id = Session::from_value(json!({"customerName": "No Id"})).expect("a list row");
+    let stored = store
+        .put_list_rows(
+            &[
+                row("111", "From The List", "2026-11-20T14:00:00Z"),
+                row("444", "Listed Only", "2026-11-23T09:00:00Z"),
+                no_id,
+            ],
+            at(23),
+        )
+        .expect("write");
+    assert_eq!(
+        stored, 1,
+        "111 keeps its details; the row without an id is skipped"
+    );
+    let s = store.get_session("111").expect("read").expect("kept");
+    assert_eq!(s.session.customer_name.as_deref(), Some("Carla Customer"));
+    assert!(!s.from_list);
+    let listed = store.get_session("444").expect("read").expect("stored");
+    assert!(listed.from_list && !listed.complete);
+    // A later list row refreshes a list row; the details replace it.
+    store
+        .put_list_rows(
+            &[row("444", "Listed Again", "2026-11-23T09:00:00Z")],
+            at(24),
+        )
+        .expect("write");
+    let again = store.get_session("444").expect("read").expect("stored");
+    assert_eq!(again.session.customer_name.as_deref(), Some("Listed Again"));
+    let details = Session::from_value(json!({
+        "sessionId": "444", "status": "complete", "customerName": "Full Details",
+        "startedAt": "2026-11-24T09:00:00Z",
+    }))
+    .expect("a session");
+    store.put_session("444", &details, at(25)).expect("write");
+    let full = store.get_session("444").expect("read").expect("stored");
+    assert!(!full.from_list && full.complete);
+    // Every stored session, the latest start first.
+    let all: Vec<_> = store
+        .sessions()
+        .expect("list")
+        .into_iter()
+        .map(|s| s.session.session_id.unwrap_or_default())
+        .collect();
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0], "444", "444 started last: {all:?}");
+}

@@ -73,6 +73,9 @@ pub struct StoredSession {
     pub fetched_at: DateTime<Utc>,
     /// Ended when fetched: a later fetch will not change it, so `sync` can skip it.
     pub complete: bool,
+    /// Stored from a row of the session list, not from `/sessions/{id}` (so `sync` still
+    /// fetches the details).
+    pub from_list: bool,
 }
 
 /// A transcript as stored, with when it was fetched.
@@ -163,6 +166,61 @@ impl Hit {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+}
+
+/// A session ready to be written: its JSON text and the columns read from it.
+struct SessionRow<'a> {
+    id: &'a str,
+    json: String,
+    status: Option<String>,
+    started: Option<String>,
+    complete: bool,
+}
+
+impl<'a> SessionRow<'a> {
+    fn new(id: &'a str, session: &Session, path: &Path) -> Result<Self, StoreError> {
+        let json = serde_json::to_string(&session.raw).map_err(|e| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        Ok(SessionRow {
+            id,
+            json,
+            status: session.status.as_ref().map(|s| s.label().to_string()),
+            started: session.started_at.as_ref().map(|t| t.raw.clone()),
+            complete: session.ended_at.is_some()
+                || matches!(
+                    session.status,
+                    Some(Status::Complete) | Some(Status::Abandoned)
+                ),
+        })
+    }
+
+    /// Inserts or replaces the row; a list row replaces only another list row.
+    fn upsert(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        fetched_at: DateTime<Utc>,
+        from_list: bool,
+    ) -> rusqlite::Result<usize> {
+        tx.prepare_cached(
+            "INSERT INTO sessions(id, json, status, started_at, fetched_at, complete, from_list)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT(id) DO UPDATE SET json = excluded.json, status = excluded.status,
+                 started_at = excluded.started_at, fetched_at = excluded.fetched_at,
+                 complete = excluded.complete, from_list = excluded.from_list
+             WHERE excluded.from_list = 0 OR sessions.from_list = 1",
+        )?
+        .execute(params![
+            self.id,
+            self.json,
+            self.status,
+            self.started,
+            stamp(fetched_at),
+            self.complete,
+            from_list
+        ])
+    }
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -283,27 +341,78 @@ impl Store {
         session: &Session,
         fetched_at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(&session.raw).map_err(|e| StoreError::Sqlite {
-            path: self.path.clone(),
-            message: e.to_string(),
-        })?;
-        let complete = session.ended_at.is_some()
-            || matches!(
-                session.status,
-                Some(Status::Complete) | Some(Status::Abandoned)
-            );
-        let status = session.status.as_ref().map(|s| s.label().to_string());
-        let started = session.started_at.as_ref().map(|t| t.raw.clone());
+        let row = SessionRow::new(id, session, &self.path)?;
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
         let tx = self.write()?;
-        tx.execute(
-            "INSERT OR REPLACE INTO sessions(id, json, status, started_at, fetched_at, complete)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![id, json, status, started, stamp(fetched_at), complete],
-        )
-        .map_err(fail)?;
+        row.upsert(&tx, fetched_at, false).map_err(fail)?;
         tx.commit().map_err(fail)
+    }
+
+    /// Stores the rows of a complete, good session-list answer in one transaction. A row never
+    /// replaces a session stored from `/sessions/{id}` (which has every field); rows without a
+    /// `sessionId` are skipped. Returns how many rows were stored.
+    pub fn put_list_rows(
+        &mut self,
+        rows: &[Session],
+        fetched_at: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        let rows: Vec<SessionRow> = rows
+            .iter()
+            .filter_map(|s| {
+                let id = s.session_id.as_deref()?.trim();
+                (!id.is_empty()).then(|| SessionRow::new(id, s, &self.path))
+            })
+            .collect::<Result<_, _>>()?;
+        let path = self.path.clone();
+        let fail = |e| classify(&path, e);
+        let tx = self.write()?;
+        let mut stored = 0;
+        for row in &rows {
+            stored += row.upsert(&tx, fetched_at, true).map_err(fail)?;
+        }
+        tx.commit().map_err(fail)?;
+        Ok(stored)
+    }
+
+    /// Every stored session, the latest start first (those without a start time last).
+    pub fn sessions(&self) -> Result<Vec<StoredSession>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT json, fetched_at, complete, from_list FROM sessions")
+            .map_err(|e| self.err(e))?;
+        let rows: Vec<(String, String, bool, bool)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e))?;
+        let mut out = rows
+            .into_iter()
+            .map(|(json, fetched, complete, from_list)| {
+                self.decode(&json, &fetched, complete, from_list)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        out.sort_by_key(|s| std::cmp::Reverse(s.session.started_at.as_ref().and_then(|t| t.at)));
+        Ok(out)
+    }
+
+    fn decode(
+        &self,
+        json: &str,
+        fetched: &str,
+        complete: bool,
+        from_list: bool,
+    ) -> Result<StoredSession, StoreError> {
+        let session = serde_json::from_str::<Value>(json)
+            .map_err(|e| e.to_string())
+            .and_then(Session::from_value)
+            .map_err(|_| self.corrupt())?;
+        let fetched_at = parse_stamp(fetched).ok_or_else(|| self.corrupt())?;
+        Ok(StoredSession {
+            session,
+            fetched_at,
+            complete,
+            from_list,
+        })
     }
 
     /// Stores the transcript of `session_id` (a complete, good answer), replacing the stored one
@@ -371,28 +480,19 @@ impl Store {
 
     /// The stored session `id`, if any.
     pub fn get_session(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
-        let row: Option<(String, String, bool)> = self
+        let row: Option<(String, String, bool, bool)> = self
             .conn
             .query_row(
-                "SELECT json, fetched_at, complete FROM sessions WHERE id = ?1",
+                "SELECT json, fetched_at, complete, from_list FROM sessions WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        let Some((json, fetched, complete)) = row else {
-            return Ok(None);
-        };
-        let session = serde_json::from_str::<Value>(&json)
-            .map_err(|e| e.to_string())
-            .and_then(Session::from_value)
-            .map_err(|_| self.corrupt())?;
-        let fetched_at = parse_stamp(&fetched).ok_or_else(|| self.corrupt())?;
-        Ok(Some(StoredSession {
-            session,
-            fetched_at,
-            complete,
-        }))
+        row.map(|(json, fetched, complete, from_list)| {
+            self.decode(&json, &fetched, complete, from_list)
+        })
+        .transpose()
     }
 
     fn corrupt(&self) -> StoreError {
@@ -583,7 +683,7 @@ impl Store {
             .map_err(|e| match e {
                 // FTS5 reports what it cannot parse as a generic error; the user sees ours.
                 rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::Unknown => {
-                    bad(QueryError::NothingToSearch)
+                    bad(QueryError::Unparsable)
                 }
                 e => self.err(e),
             })?;

@@ -13,6 +13,8 @@ pub enum QueryError {
     UnbalancedQuote,
     /// Nothing but spaces, punctuation or `*` was typed.
     NothingToSearch,
+    /// SQLite's FTS5 still refused the query; its own wording is not shown.
+    Unparsable,
 }
 
 impl std::fmt::Display for QueryError {
@@ -20,6 +22,7 @@ impl std::fmt::Display for QueryError {
         f.write_str(match self {
             QueryError::UnbalancedQuote => "a quote is not closed (type \"…\" around a phrase)",
             QueryError::NothingToSearch => "it has no letters or digits to search for",
+            QueryError::Unparsable => "it cannot be read as a search (check its quotes and `*`)",
         })
     }
 }

@@ -5,7 +5,8 @@
 
 use rusqlite::{Connection, TransactionBehavior};
 
-/// Version 1: sessions as received, their transcripts' messages, and an FTS5 index over them.
+/// Version 1: sessions as received (from `/sessions/{id}`, or a row of the session list when
+/// `from_list`), their transcripts' messages, and an FTS5 index over them.
 ///
 /// `messages.id` is an explicit `INTEGER PRIMARY KEY` (the brief asked for `(session_id, seq)` as
 /// the key; it is kept as a UNIQUE constraint): the FTS5 index refers to messages by rowid, and
@@ -17,7 +18,8 @@ CREATE TABLE sessions(
     status TEXT,
     started_at TEXT,
     fetched_at TEXT NOT NULL,
-    complete INTEGER NOT NULL
+    complete INTEGER NOT NULL,
+    from_list INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE transcripts(
     session_id TEXT PRIMARY KEY,
