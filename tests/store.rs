@@ -117,6 +117,16 @@ fn seeded(dir: &TempDir) -> Store {
     store
 }
 
+/// FTS5's own check that the index matches the messages table.
+fn assert_index_in_step(path: &Path) {
+    let conn = Connection::open(path).expect("raw open");
+    conn.execute(
+        "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the search index matches the messages");
+}
+
 fn ids(store: &Store, query: &str) -> Vec<String> {
     store
         .search(query, 50)
@@ -228,6 +238,7 @@ fn a_failed_write_keeps_the_good_copy() {
         ids(&store, "\"new first line\"").is_empty(),
         "and not the new one"
     );
+    assert_index_in_step(&dir.store_path());
 
     store
         .put_session("111", &session("111", "Someone Else", "waiting"), at(21))
@@ -254,6 +265,7 @@ fn a_good_write_replaces_the_transcript_and_its_index() {
     assert!(ids(&store, "0x80070005").is_empty());
     assert_eq!(ids(&store, "fixed"), ["111"]);
     assert_eq!(store.info().expect("info").messages, 4);
+    assert_index_in_step(&dir.store_path());
 }
 
 #[test]
@@ -349,6 +361,7 @@ fn pruning_removes_what_was_not_seen_since() {
     assert!(ids(&store, "0x80070005").is_empty());
     assert!(store.get_session("222").expect("read").is_some());
     assert!(store.get_transcript("333").expect("read").is_some());
+    assert_index_in_step(&dir.store_path());
     // Everything here was fetched in 2026-11, long before "now minus an hour"... or not,
     // depending on the clock: prune by age removes exactly what is older than the cutoff.
     let left = store.info().expect("info").sessions;
@@ -368,6 +381,7 @@ fn clear_empties_the_store() {
     assert_eq!((info.sessions, info.messages, info.oldest), (0, 0, None));
     assert!(ids(&store, "printer").is_empty());
     assert_eq!(info.path, dir.store_path());
+    assert_index_in_step(&dir.store_path());
     // Usable again afterwards.
     store
         .put_session("1", &session("1", "C", "active"), at(20))

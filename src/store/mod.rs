@@ -433,6 +433,7 @@ impl Store {
                 .map(|m| m.speaker.key())
                 .collect();
         let tx = self.write()?;
+        unindex(&tx, "session_id = ?1", [session_id]).map_err(fail)?;
         tx.execute("DELETE FROM messages WHERE session_id = ?1", [session_id])
             .map_err(fail)?;
         tx.execute(
@@ -467,6 +468,12 @@ impl Store {
                     .map_err(fail)?;
             }
         }
+        tx.execute(
+            "INSERT INTO messages_fts(rowid, participant, text)
+             SELECT id, participant, text FROM messages WHERE session_id = ?1",
+            [session_id],
+        )
+        .map_err(fail)?;
         tx.commit().map_err(fail)
     }
 
@@ -578,6 +585,7 @@ impl Store {
                 [stamp(cutoff)],
             )
             .map_err(fail)?;
+        unindex(&tx, "session_id IN (SELECT id FROM temp.prune_ids)", []).map_err(fail)?;
         tx.execute_batch(
             "DELETE FROM messages WHERE session_id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM transcripts WHERE session_id IN (SELECT id FROM temp.prune_ids);
@@ -598,7 +606,7 @@ impl Store {
             "DELETE FROM messages;
              DELETE FROM transcripts;
              DELETE FROM sessions;
-             INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');",
+             INSERT INTO messages_fts(messages_fts) VALUES ('delete-all');",
         )
         .map_err(fail)?;
         tx.commit().map_err(fail)?;
@@ -705,6 +713,22 @@ impl Store {
         }
         Ok(groups)
     }
+}
+
+/// Takes the messages matching `filter` out of the search index; call it before deleting them
+/// (an external-content index needs the old values to remove them).
+fn unindex<P: rusqlite::Params>(
+    tx: &rusqlite::Transaction<'_>,
+    filter: &str,
+    params: P,
+) -> rusqlite::Result<usize> {
+    tx.execute(
+        &format!(
+            "INSERT INTO messages_fts(messages_fts, rowid, participant, text)
+             SELECT 'delete', id, participant, text FROM messages WHERE {filter}"
+        ),
+        params,
+    )
 }
 
 /// A rusqlite error in the user's terms.

