@@ -341,7 +341,20 @@ fn a_locked_store_is_reported() {
         "a short busy timeout"
     );
     other.execute_batch("ROLLBACK").expect("release");
-    assert_eq!(open(&path).info().expect("info").sessions, 3);
+    let mut store = open(&path);
+    assert_eq!(store.info().expect("info").sessions, 3);
+
+    // Taken while the store is open: the write is refused, the stored copy stays.
+    other
+        .execute_batch("BEGIN EXCLUSIVE; DELETE FROM sessions WHERE id = '333';")
+        .expect("hold the lock again");
+    let err = store
+        .put_session("111", &session("111", "Late Writer", "complete"), at(26))
+        .expect_err("refused while locked");
+    assert!(matches!(err, StoreError::Locked { .. }), "{err:?}");
+    other.execute_batch("ROLLBACK").expect("release");
+    let s = store.get_session("111").expect("read").expect("kept");
+    assert_eq!(s.session.customer_name.as_deref(), Some("Carla Customer"));
 }
 
 #[test]
@@ -362,14 +375,26 @@ fn pruning_removes_what_was_not_seen_since() {
     assert!(store.get_session("222").expect("read").is_some());
     assert!(store.get_transcript("333").expect("read").is_some());
     assert_index_in_step(&dir.store_path());
-    // Everything here was fetched in 2026-11, long before "now minus an hour"... or not,
-    // depending on the clock: prune by age removes exactly what is older than the cutoff.
-    let left = store.info().expect("info").sessions;
-    let pruned = store
-        .prune(Duration::from_secs(u64::MAX / 4))
-        .expect("prune nothing");
-    assert_eq!(pruned, 0);
-    assert_eq!(store.info().expect("info").sessions, left);
+    // By age, against the clock: a fresh store with one old and one recent fetch.
+    let other = TempDir::new("prune-age");
+    let mut store = open(&other.store_path());
+    let now = Utc::now();
+    let days = |n: i64| now - chrono::Duration::days(n);
+    store
+        .put_session("old", &session("old", "Old", "complete"), days(100))
+        .expect("write");
+    store
+        .put_transcript("recent", &transcript(&[("R", "recent chat")]), days(1))
+        .expect("write");
+    assert_eq!(
+        store
+            .prune(Duration::from_secs(90 * 24 * 3600))
+            .expect("prune"),
+        1
+    );
+    assert!(store.get_session("old").expect("read").is_none());
+    assert!(store.get_transcript("recent").expect("read").is_some());
+    assert_eq!(store.prune(Duration::MAX).expect("prune nothing"), 0);
 }
 
 #[test]
