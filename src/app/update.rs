@@ -627,28 +627,30 @@ fn resume(app: &mut App, fx: &mut Vec<Effect>) {
     let Some(s) = app.session_mut() else {
         return;
     };
-    if s.session.is_loading() {
-        let rid = id();
-        s.session.load = Load::Loading { id: rid };
-        fx.push(Effect::Fetch(Request::Session {
-            id: rid,
-            session_id: s.id.clone(),
-        }));
+    let session_id = s.id.clone();
+    if let Some(id) = reissue(&mut s.session, &mut id) {
+        let session_id = session_id.clone();
+        fx.push(Effect::Fetch(Request::Session { id, session_id }));
     }
-    if s.transcript.is_loading() {
-        let rid = id();
-        s.transcript.load = Load::Loading { id: rid };
-        fx.push(Effect::Fetch(Request::Transcript {
-            id: rid,
-            session_id: s.id.clone(),
-        }));
+    if let Some(id) = reissue(&mut s.transcript, &mut id) {
+        fx.push(Effect::Fetch(Request::Transcript { id, session_id }));
     }
-    if let (true, Some(domain)) = (s.links.is_loading(), domain) {
-        let rid = id();
-        s.links.load = Load::Loading { id: rid };
-        fx.push(Effect::Fetch(Request::Links { id: rid, domain }));
+    if let Some(domain) = domain {
+        if let Some(id) = reissue(&mut s.links, &mut id) {
+            fx.push(Effect::Fetch(Request::Links { id, domain }));
+        }
     }
     app.next_request = next;
+}
+
+/// A part still marked loading gets a fresh request id (its answer is the one awaited).
+fn reissue<T>(remote: &mut Remote<T>, next: &mut impl FnMut() -> RequestId) -> Option<RequestId> {
+    if !remote.is_loading() {
+        return None;
+    }
+    let id = next();
+    remote.load = Load::Loading { id };
+    Some(id)
 }
 
 fn on_answer(app: &mut App, answer: Answer) {

@@ -142,7 +142,6 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
     // Esc on the first prompt has nothing to go back to: it quits.
     let nothing_behind = matches!(&app.screen, Screen::Prompt(p) if p.back.is_none());
     let retry = matches!(&app.screen, Screen::Prompt(p) if p.is_retry());
-    let cursor = app.session().is_some_and(|s| s.cursor.is_some());
     let all: Vec<(String, &str)> = app
         .keymap
         .hints(mode)
@@ -150,8 +149,6 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
         .filter(|(_, hint)| match mode {
             Mode::Normal => match *hint {
                 "latest" => focus == Some(Pane::Transcript),
-                // Esc leaves the cursor; without one it does nothing worth a hint.
-                "back" => cursor,
                 "next match" => searching,
                 _ => true,
             },
