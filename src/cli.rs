@@ -3,12 +3,15 @@
 //! plain [`Settings`] that the rest of the program takes.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::api::{AuthScheme, DEFAULT_BASE_URL};
 use crate::connection::Settings;
+use crate::store::StoreSettings;
 
 pub const EXIT_CODES: &str = "\
 Exit status:
@@ -48,8 +51,83 @@ pub struct Cli {
 pub enum Command {
     /// Print the session, transcript and partner links to stdout
     Print(PrintArgs),
+    /// Print the sessions of the last days (newest first), as the session list shows them
+    List(ListArgs),
+    /// Search every stored chat transcript (no token or network needed)
+    Search(SearchArgs),
+    /// Fetch the list and every listed session and transcript not stored yet
+    Sync(SyncArgs),
+    /// Look after the local store: info, prune, clear (no token or network needed)
+    Store(StoreArgs),
     /// Serve the bundled demo API until Ctrl-C
     DemoServer(DemoServerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// How many days back from now
+    #[arg(long, default_value_t = 7, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormatArg {
+    Text,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to look for: words, "a phrase", prefix* (several words are one query)
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
+
+    /// Only sessions started in the last N days
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub days: Option<u32>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SearchFormatArg::Text)]
+    pub format: SearchFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchFormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// How many days back from now
+    #[arg(long, default_value_t = 30, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    #[command(subcommand)]
+    pub command: StoreCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Print the store's path, size, counts and oldest session
+    Info,
+    /// Remove sessions not seen for more than DAYS days
+    Prune {
+        #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=36500))]
+        older_than: u32,
+    },
+    /// Remove every stored session and transcript
+    Clear,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +213,30 @@ pub struct CommonArgs {
     /// Show times in UTC instead of the local zone
     #[arg(long, global = true)]
     pub utc: bool,
+
+    /// The local store's file [default: <data dir>/g2a-tui/store.sqlite3]
+    #[arg(
+        long,
+        env = "G2A_STORE",
+        hide_env_values = true,
+        global = true,
+        value_name = "PATH"
+    )]
+    pub store: Option<PathBuf>,
+
+    /// Store nothing and read nothing from the store
+    #[arg(long, env = "G2A_NO_STORE", global = true, action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new(), hide_env_values = true)]
+    pub no_store: bool,
+
+    /// Read only the local store and make no request (no token needed)
+    #[arg(long, global = true)]
+    pub offline: bool,
+
+    /// Prune stored sessions not seen for this many days
+    #[arg(long, default_value_t = 90, global = true, value_name = "DAYS",
+          value_parser = clap::value_parser!(u32).range(1..=36500))]
+    pub keep_days: u32,
 }
 
 /// Which of the viewer's streams is not a terminal, said so a user knows what to fix.
@@ -158,6 +260,12 @@ impl CommonArgs {
             system_domain: self.system_domain.clone(),
             timeout: Duration::from_secs(self.timeout),
             utc: self.utc,
+            store: StoreSettings {
+                path: self.store.clone(),
+                enabled: !self.no_store,
+                keep_days: self.keep_days,
+            },
+            offline: self.offline,
         }
     }
 }

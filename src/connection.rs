@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::api::{ApiError, AuthScheme, Client, ClientConfig};
 use crate::demo::{self, DemoServer};
+use crate::store::StoreSettings;
 
 /// What every mode needs to know to reach the API, free of any command-line types
 /// (`cli::CommonArgs::settings` builds it).
@@ -22,6 +23,10 @@ pub struct Settings {
     pub timeout: Duration,
     /// Times in UTC instead of the local zone.
     pub utc: bool,
+    /// Where the local store is, and whether to use it.
+    pub store: StoreSettings,
+    /// Read only the store; make no request.
+    pub offline: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -34,6 +39,8 @@ impl std::fmt::Debug for Settings {
             .field("system_domain", &self.system_domain)
             .field("timeout", &self.timeout)
             .field("utc", &self.utc)
+            .field("store", &self.store)
+            .field("offline", &self.offline)
             .finish()
     }
 }

@@ -3,11 +3,13 @@
 pub mod api;
 pub mod app;
 pub mod cli;
+pub mod commands;
 pub mod connection;
 pub mod demo;
 pub mod present;
 pub mod print;
 pub mod sanitize;
+pub mod source;
 pub mod store;
 pub mod term;
 pub mod timefmt;

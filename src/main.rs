@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use g2a_tui::api::{ApiError, ErrorClass};
 use g2a_tui::cli::{self, Cli, Command, PrintArgs};
+use g2a_tui::commands::{self, exit_code, fail, fail_plain};
 use g2a_tui::connection::Connection;
 use g2a_tui::timefmt::Zone;
 use g2a_tui::{demo, print};
@@ -30,6 +30,18 @@ fn main() -> ExitCode {
             }
         }),
         Some(Command::Print(ref args)) => runtime.block_on(run_print(&cli, args)),
+        Some(Command::List(ref args)) => {
+            runtime.block_on(commands::list::run(&cli.common.settings(), args))
+        }
+        Some(Command::Search(ref args)) => {
+            runtime.block_on(commands::search::run(&cli.common.settings(), args))
+        }
+        Some(Command::Sync(ref args)) => {
+            runtime.block_on(commands::sync::run(&cli.common.settings(), args))
+        }
+        Some(Command::Store(ref args)) => {
+            runtime.block_on(commands::store::run(&cli.common.settings(), args))
+        }
         None => runtime.block_on(run_viewer(&cli)),
     }
 }
@@ -116,28 +128,4 @@ async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
         Some(e) => fail(e),
         None => ExitCode::SUCCESS,
     }
-}
-
-fn exit_code(class: ErrorClass) -> u8 {
-    match class {
-        ErrorClass::Usage => 2,
-        ErrorClass::Auth => 3,
-        ErrorClass::NotFound => 4,
-        ErrorClass::Api => 5,
-    }
-}
-
-fn fail(e: &ApiError) -> ExitCode {
-    let code = exit_code(e.class());
-    let text = match e.hint() {
-        Some(h) => format!("{e}\nhint: {h}"),
-        None => e.to_string(),
-    };
-    fail_plain(&text, code)
-}
-
-fn fail_plain(text: &str, code: u8) -> ExitCode {
-    let clean = g2a_tui::sanitize::sanitize(text);
-    eprintln!("g2a-tui: {clean}");
-    ExitCode::from(code)
 }

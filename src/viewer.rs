@@ -136,7 +136,8 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
         links: crate::term::hyperlinks_wanted().then_some(opts.theme.link),
     };
     let size = host.terminal().size()?;
-    let (requests, answers) = worker::spawn(conn.client.clone());
+    let (requests, answers) =
+        worker::spawn_with(crate::source::Source::new(conn.client.clone(), None));
     let context = Context {
         poll: opts.poll,
         system_domain: conn.system_domain.clone(),

@@ -8,7 +8,7 @@ use chrono::Utc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 mod common;
 
-use g2a_tui::api::worker::{Answer, Request};
+use g2a_tui::api::worker::{Answer, ListAnswer, Request};
 use g2a_tui::api::{ApiError, Endpoint, Event, Session, SystemLinks, Timestamp, Transcript};
 use g2a_tui::app::update::{start, update, Effect, Msg};
 use g2a_tui::ui::Theme;
@@ -121,6 +121,14 @@ fn random_walks_never_panic() {
                         Answer::Transcript(id, Ok(transcript(&mut rng)))
                     }
                     Request::Links { id, .. } => Answer::Links(id, Ok(SystemLinks::default())),
+                    Request::List { id, .. } => Answer::List(
+                        id,
+                        ListAnswer {
+                            api: Ok(Default::default()),
+                            stored: Vec::new(),
+                        },
+                    ),
+                    Request::StoreSearch { id, .. } => Answer::StoreHits(id, Ok(Vec::new())),
                 };
                 update(&mut app, Msg::Answer(answer), now, Utc::now());
             }

@@ -12,8 +12,11 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinError};
 
-use super::{ApiError, Client, Endpoint, Session, SystemLinks, Transcript};
+use chrono::{DateTime, Utc};
+
+use super::{ApiError, Client, Endpoint, Session, SessionList, SystemLinks, Transcript};
 use crate::sanitize::excerpt;
+use crate::store::{SessionHits, StoreError, StoredSession};
 
 /// Identifies one request; answers echo it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -25,13 +28,38 @@ pub enum Part {
     Session,
     Transcript,
     Links,
+    /// The session list (the list screen's rows).
+    List,
+    /// A full-text search over the stored transcripts.
+    StoreSearch,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    Session { id: RequestId, session_id: String },
-    Transcript { id: RequestId, session_id: String },
-    Links { id: RequestId, domain: String },
+    Session {
+        id: RequestId,
+        session_id: String,
+    },
+    Transcript {
+        id: RequestId,
+        session_id: String,
+    },
+    Links {
+        id: RequestId,
+        domain: String,
+    },
+    /// The sessions started between `from` and `to`, and the stored ones beside them.
+    List {
+        id: RequestId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    },
+    /// The stored transcripts' messages that match `query`, at most `limit` sessions.
+    StoreSearch {
+        id: RequestId,
+        query: String,
+        limit: usize,
+    },
 }
 
 impl Request {
@@ -40,6 +68,8 @@ impl Request {
             Request::Session { .. } => Part::Session,
             Request::Transcript { .. } => Part::Transcript,
             Request::Links { .. } => Part::Links,
+            Request::List { .. } => Part::List,
+            Request::StoreSearch { .. } => Part::StoreSearch,
         }
     }
 
@@ -49,6 +79,16 @@ impl Request {
             Request::Session { id, .. } => Answer::Session(*id, Err(error)),
             Request::Transcript { id, .. } => Answer::Transcript(*id, Err(error)),
             Request::Links { id, .. } => Answer::Links(*id, Err(error)),
+            Request::List { id, .. } => Answer::List(
+                *id,
+                ListAnswer {
+                    api: Err(error),
+                    stored: Vec::new(),
+                },
+            ),
+            Request::StoreSearch { id, .. } => {
+                Answer::StoreHits(*id, Err(StoreSearchError::Failed(error.to_string())))
+            }
         }
     }
 
@@ -57,6 +97,7 @@ impl Request {
             Request::Session { .. } => Endpoint::Session,
             Request::Transcript { .. } => Endpoint::Transcript,
             Request::Links { .. } => Endpoint::Links,
+            Request::List { .. } | Request::StoreSearch { .. } => Endpoint::SessionList,
         }
     }
 }
@@ -68,6 +109,36 @@ pub enum Answer {
     Session(RequestId, Result<Session, ApiError>),
     Transcript(RequestId, Result<Transcript, ApiError>),
     Links(RequestId, Result<SystemLinks, ApiError>),
+    List(RequestId, ListAnswer),
+    StoreHits(RequestId, Result<Vec<SessionHits>, StoreSearchError>),
+}
+
+/// The session list as the API gave it, and what the store holds beside it (every stored
+/// session, newest first; the list screen merges the two).
+#[derive(Debug)]
+pub struct ListAnswer {
+    pub api: Result<SessionList, ApiError>,
+    pub stored: Vec<StoredSession>,
+}
+
+/// Why a search over the stored transcripts gave nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreSearchError {
+    /// There is no store (turned off, or it could not be opened).
+    NoStore,
+    /// The query cannot be run; the message says why, in the user's terms.
+    Query(String),
+    /// The store failed; one line.
+    Failed(String),
+}
+
+impl StoreSearchError {
+    pub fn from_store(e: StoreError) -> Self {
+        match e {
+            StoreError::Query { .. } => StoreSearchError::Query(e.to_string()),
+            other => StoreSearchError::Failed(other.to_string()),
+        }
+    }
 }
 
 /// What the worker fetches with: the [`Client`] in production; tests put a stand-in
@@ -79,6 +150,32 @@ pub trait Fetch: Clone + Send + Sync + 'static {
         &self,
         domain: &str,
     ) -> impl Future<Output = Result<SystemLinks, ApiError>> + Send;
+    /// Stand-ins without a list answer that they have none.
+    fn list(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> impl Future<Output = ListAnswer> + Send {
+        let _ = (from, to);
+        async {
+            ListAnswer {
+                api: Err(ApiError::Internal {
+                    endpoint: Endpoint::SessionList,
+                    detail: "this fetcher has no session list".into(),
+                }),
+                stored: Vec::new(),
+            }
+        }
+    }
+    /// Stand-ins without a store find nothing.
+    fn search_store(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<SessionHits>, StoreSearchError>> + Send {
+        let _ = (query, limit);
+        async { Err(StoreSearchError::NoStore) }
+    }
 }
 
 impl Fetch for Client {
@@ -96,7 +193,17 @@ impl Fetch for Client {
     ) -> impl Future<Output = Result<SystemLinks, ApiError>> + Send {
         Client::system_links(self, domain)
     }
+
+    async fn list(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> ListAnswer {
+        ListAnswer {
+            api: self.list_sessions(SCREEN_SHARING, from, to).await,
+            stored: Vec::new(),
+        }
+    }
 }
+
+/// The session type the list asks for.
+pub const SCREEN_SHARING: &str = "screen_sharing";
 
 /// Starts the worker on the current tokio runtime. It ends when the request sender
 /// is dropped, aborting whatever is still in flight.
@@ -180,6 +287,10 @@ async fn fetch<F: Fetch>(fetcher: F, req: Request) -> Answer {
             Answer::Transcript(id, fetcher.transcript(&session_id).await)
         }
         Request::Links { id, domain } => Answer::Links(id, fetcher.system_links(&domain).await),
+        Request::List { id, from, to } => Answer::List(id, fetcher.list(from, to).await),
+        Request::StoreSearch { id, query, limit } => {
+            Answer::StoreHits(id, fetcher.search_store(&query, limit).await)
+        }
     }
 }
 

@@ -654,6 +654,10 @@ fn reissue<T>(remote: &mut Remote<T>, next: &mut impl FnMut() -> RequestId) -> O
 }
 
 fn on_answer(app: &mut App, answer: Answer) {
+    if matches!(answer, Answer::List(..) | Answer::StoreHits(..)) {
+        // The session list's answers: the list screen is built on them (issue 8).
+        return;
+    }
     let now = app.now;
     let zone = app.zone;
     let every = app.context.poll;
@@ -718,6 +722,7 @@ fn on_answer(app: &mut App, answer: Answer) {
             }
             land(&mut s.links, result, now);
         }
+        Answer::List(..) | Answer::StoreHits(..) => return,
     }
     s.generation += 1;
     if !links_answer {

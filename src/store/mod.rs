@@ -35,6 +35,45 @@ pub fn default_path() -> Option<PathBuf> {
     Some(base.data_dir().join("g2a-tui").join(FILE_NAME))
 }
 
+/// Where the store lives and whether to use it, from `--store`/`G2A_STORE`,
+/// `--no-store`/`G2A_NO_STORE` and `--keep-days`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// `None`: [`default_path`].
+    pub path: Option<PathBuf>,
+    pub enabled: bool,
+    /// Sessions not seen for this many days are pruned.
+    pub keep_days: u32,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        StoreSettings {
+            path: None,
+            enabled: true,
+            keep_days: 90,
+        }
+    }
+}
+
+impl StoreSettings {
+    /// The file to use, or `None` when the store is turned off or there is no home directory.
+    pub fn file(&self) -> Option<PathBuf> {
+        if !self.enabled {
+            return None;
+        }
+        self.path.clone().or_else(default_path)
+    }
+
+    /// Opens the store: `Ok(None)` when it is turned off (or there is nowhere to put it).
+    pub fn open(&self) -> Result<Option<Store>, StoreError> {
+        match self.file() {
+            None => Ok(None),
+            Some(path) => Store::open(path).map(Some),
+        }
+    }
+}
+
 /// Why the store cannot be used. Each message is one line and names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
