@@ -634,6 +634,205 @@ def live():
     return {"sessions": [active, waiting, not_started], "transcripts": {"482913700": transcript}}
 
 
+# ---------------------------------------------------------------------------
+# The session history the list endpoint serves: times are offsets in seconds from the
+# server start (like live.json), so the list always has a last week and an older past.
+# ---------------------------------------------------------------------------
+
+JONAS = ("Jonas Berg", "jonas.berg@northwind.example", "6120448150")
+AISHA = ("Aisha Khan", "aisha.khan@northwind.example", "6120448163")
+EXPERTS = {
+    "dana": DANA,
+    "ravi": (RAVI[0], RAVI[1], "6120448077"),
+    "mei": (MEI[0], MEI[1], "6120448102"),
+    "jonas": JONAS,
+    "aisha": AISHA,
+}
+
+HOUR, DAY = 3600, 86400
+
+# (id, status, expert, customer, e-mail, ticket or None, start offset, minutes to join or None,
+#  length in minutes or None while running, notes or None)
+HISTORY = [
+    ("482913752", "waiting", "mei", "Lukas Novak", "lukas.novak@proseware.example",
+     20462, -4 * 60, None, None, None),
+    ("482913748", "active", "jonas", "Fatima Haddad", "fatima.haddad@tailspin.example",
+     20461, -35 * 60, 2, None, "Teams keeps asking for the password after the MFA change."),
+    ("482913745", "notStarted", "aisha", "Owen Gallagher", "owen.gallagher@litware.example",
+     20459, -50 * 60, None, None, None),
+    ("482913701", "complete", "aisha", "Hannah Schmidt", "hannah.schmidt@contoso-freight.example",
+     20449, -3 * HOUR, 3, 42, "Windows Update 0x80070005: permissions on SoftwareDistribution reset."),
+    ("482913689", "complete", "dana", "Mateo Rossi", "mateo.rossi@wingtip-toys.example",
+     20446, -DAY - 2 * HOUR, 1, 18, "Shared mailbox added to Outlook."),
+    ("482913681", "abandoned", "jonas", "Chloé Martin", "chloe.martin@fabrikam-bio.example",
+     20444, -DAY - 6 * HOUR, None, 15, "Customer did not join; e-mailed the join link again."),
+    ("482913672", "complete", "mei", "Kwame Mensah", "kwame.mensah@adventure-works.example",
+     20440, -2 * DAY - 3 * HOUR, 4, 65, "KB-5034441 fails with 0x80070643: WinRE partition resized."),
+    ("482913664", "complete", "ravi", "Sofia Lindgren", "sofia.lindgren@litware.example",
+     "CHG-1190", -3 * DAY - 1 * HOUR, 2, 27, "BitLocker recovery key looked up and entered."),
+    ("482913655", "abandoned", "dana", "Yusuf Demir", "yusuf.demir@proseware.example",
+     None, -3 * DAY - 7 * HOUR, None, 15, None),
+    ("482913648", "complete", "aisha", "Emma Thompson", "emma.thompson@tailspin.example",
+     20431, -4 * DAY - 2 * HOUR, 1, 33, "Printer offline after the router swap: new IP reserved."),
+    ("482913640", "complete", "jonas", "Raj Malhotra", "raj.malhotra@contoso-freight.example",
+     20428, -5 * DAY - 5 * HOUR, 6, 12, None),
+    ("482913633", "complete", "mei", "Ingrid Johansson", "ingrid.johansson@wingtip-toys.example",
+     20425, -6 * DAY - 4 * HOUR, 2, 51, "OneDrive sync conflicts cleaned up."),
+    ("482913610", "complete", "ravi", "Daniel Okoye", "daniel.okoye@adventure-works.example",
+     20398, -9 * DAY - 3 * HOUR, 3, 38, "VPN error 809 at the hotel: switched to the SSL profile."),
+    ("482913597", "abandoned", "aisha", "Lucía Fernández", "lucia.fernandez@fabrikam-bio.example",
+     20390, -11 * DAY - 2 * HOUR, None, 15, None),
+    ("482913581", "complete", "dana", "Peter Kowalski", "peter.kowalski@litware.example",
+     20377, -13 * DAY - 6 * HOUR, 2, 24, "Second monitor not detected: dock firmware updated."),
+    ("482913560", "complete", "jonas", "Hannah Schmidt", "hannah.schmidt@contoso-freight.example",
+     20355, -17 * DAY - 1 * HOUR, 1, 46, "KB-5034441 again on a second laptop; same fix."),
+    ("482913538", "complete", "mei", "Noah Williams", "noah.williams@proseware.example",
+     "CHG-1172", -21 * DAY - 5 * HOUR, 5, 19, None),
+    ("482913511", "complete", "ravi", "Amara Nwosu", "amara.nwosu@tailspin.example",
+     20318, -26 * DAY - 2 * HOUR, 2, 57, "Access denied 0x80070005 on the shared drive: group membership fixed."),
+    ("482913490", "abandoned", "dana", "Olivia Brown", "olivia.brown@wingtip-toys.example",
+     20301, -30 * DAY - 4 * HOUR, None, 15, None),
+    ("482913467", "complete", "aisha", "Tomás Alvarez", "tomas.alvarez@contoso-freight.example",
+     20280, -34 * DAY - 3 * HOUR, 2, 31, "Print spooler crashing: HP universal driver replaced."),
+    ("482913442", "complete", "jonas", "Mei-Ling Chen", "mei-ling.chen@adventure-works.example",
+     20262, -39 * DAY - 1 * HOUR, 3, 22, None),
+]
+
+# Transcripts of some of them: (minutes after the customer joined, "x" for the expert or
+# "c" for the customer, text). Phrases such as error codes are there to be searched for.
+HISTORY_CHATS = {
+    "482913748": [
+        (0, "x", "Hi Fatima, Jonas here. Teams keeps asking for your password?"),
+        (1, "c", "yes, every time I open it since Monday"),
+        (3, "x", "That started with the MFA change. Let me sign you out of Teams completely."),
+        (6, "x", "Now clearing the Teams credentials from Credential Manager."),
+        (8, "c", "ok it asked for the authenticator code now"),
+    ],
+    "482913701": [
+        (0, "x", "Hi Hannah, Aisha from Northwind IT. Windows Update is failing?"),
+        (1, "c", "yes it says error 0x80070005 every night"),
+        (3, "x", "0x80070005 is access denied. Something changed the permissions on the update folders."),
+        (7, "x", "I'm stopping the update service and renaming C:\\Windows\\SoftwareDistribution."),
+        (12, "c", "the screen went black for a second"),
+        (13, "x", "That's fine, it was the service restarting."),
+        (20, "x", "Running Windows Update again now."),
+        (34, "x", "All 3 updates installed. A restart is needed tonight."),
+        (38, "c", "great, thank you!"),
+    ],
+    "482913689": [
+        (0, "x", "Hi Mateo, Dana here. You need the sales shared mailbox in Outlook?"),
+        (2, "c", "yes, sales@ please"),
+        (6, "x", "Added. Restart Outlook and it will appear under your own mailbox."),
+        (12, "c", "I see it, thanks"),
+    ],
+    "482913672": [
+        (0, "x", "Hi Kwame, Mei from Northwind IT. The security update keeps failing?"),
+        (2, "c", "KB-5034441 fails with 0x80070643 every time, it retries every day"),
+        (5, "x", "That update needs 250 MB more in the recovery partition (WinRE). Yours is too small."),
+        (15, "x", "Disabling WinRE with reagentc /disable before resizing."),
+        (30, "x", "Shrunk C: by 250 MB and grew the recovery partition."),
+        (41, "x", "reagentc /enable says the recovery environment is enabled again."),
+        (52, "x", "KB-5034441 installed successfully."),
+        (60, "c", "finally, it's been nagging me for weeks"),
+    ],
+    "482913664": [
+        (0, "x", "Hi Sofia, Ravi here. The laptop asks for a BitLocker recovery key?"),
+        (1, "c", "yes, after the BIOS update this morning"),
+        (4, "x", "I found the recovery key in our directory. Key ID starts with 6A1F."),
+        (9, "x", "Please type these eight groups of digits, I'll read them out one by one."),
+        (20, "c", "it's booting!"),
+        (24, "x", "I've suspended BitLocker once so the next restart won't ask again."),
+    ],
+    "482913648": [
+        (0, "x", "Hi Emma, Aisha here. The printer shows offline since the new router?"),
+        (2, "c", "yes the Brother in the office, nothing prints"),
+        (8, "x", "The router gave the printer a new address. I've reserved 192.168.1.40 for it."),
+        (15, "x", "Printer port updated, test page sent."),
+        (17, "c", "it printed!"),
+    ],
+    "482913610": [
+        (0, "x", "Hi Daniel, Ravi from Northwind IT. The VPN fails at the hotel?"),
+        (1, "c", "error 809, the network connection could not be established"),
+        (6, "x", "The hotel blocks IPsec. Switching you to the SSL profile on port 443."),
+        (15, "x", "Connected over SSL. Can you open the intranet?"),
+        (18, "c", "yes, works"),
+    ],
+    "482913560": [
+        (0, "x", "Hi Hannah, Jonas here. Another KB-5034441 failure on the second laptop?"),
+        (2, "c", "yes same 0x80070643 as Kwame had"),
+        (6, "x", "Same fix then: resize the WinRE partition and retry the update."),
+        (38, "x", "KB-5034441 is installed."),
+        (44, "c", "thanks Jonas"),
+    ],
+    "482913511": [
+        (0, "x", "Hi Amara, Ravi here. You can't open the projects share?"),
+        (2, "c", "access denied, error 0x80070005 when I open P:"),
+        (10, "x", "Your account is missing from the Projects-RW group since the reorganisation."),
+        (16, "x", "Added you back. Please sign out and in again so the new group applies."),
+        (25, "c", "P: opens again"),
+    ],
+    "482913467": [
+        (0, "x", "Hi Tomás, Aisha here. The print spooler keeps stopping?"),
+        (2, "c", "yes, every time I print a PDF the spooler crashes"),
+        (9, "x", "The crash log points at an old HP driver. Replacing it with the universal print driver."),
+        (22, "x", "Driver replaced and the print spooler restarted. Try the PDF again?"),
+        (26, "c", "printed fine"),
+    ],
+}
+
+
+def history_session(row):
+    sid, status, expert, customer, email, ticket, start, join, minutes, notes = row
+    name, mail, key = EXPERTS[expert]
+    session = {
+        "sessionId": sid,
+        "sessionType": "screen_sharing",
+        "status": status,
+        "accountKey": ACCOUNT_KEY,
+        "expertName": name,
+        "expertEmail": mail,
+        "expertUserKey": key,
+        "customerJoinUrl": "https://remote.gotoassist.example/join/" + sid,
+        "customerName": customer,
+        "customerEmail": email,
+        "collaborators": [],
+    }
+    if isinstance(ticket, int):
+        session["partnerObject"] = ticket
+        session["partnerObjectUrl"] = "https://servicedesk.northwind.example/tickets/SD-%d" % ticket
+    elif ticket:
+        session["partnerObject"] = ticket
+        session["partnerObjectUrl"] = "https://tracker.northwind.example/browse/" + ticket
+    if notes:
+        session["notes"] = notes
+    out = {"session": session, "startedAt": start}
+    if join is not None:
+        out["customerJoinedAt"] = start + join * 60
+    if minutes is not None:
+        out["endedAt"] = start + minutes * 60
+    return out
+
+
+def history():
+    sessions = [history_session(r) for r in HISTORY]
+    joined = {s["session"]["sessionId"]: s.get("customerJoinedAt") for s in sessions}
+    experts = {r[0]: EXPERTS[r[2]][0] for r in HISTORY}
+    customers = {r[0]: r[3] for r in HISTORY}
+    transcripts = {}
+    for sid, chat in HISTORY_CHATS.items():
+        base = joined[sid]
+        lines = [{"offset": base - 60, "participantName": experts[sid],
+                  "content": experts[sid] + " joined the session"},
+                 {"offset": base, "participantName": experts[sid],
+                  "content": customers[sid] + " joined the session"}]
+        for minute, who, text in chat:
+            lines.append({"offset": base + minute * 60 + 20,
+                          "participantName": experts[sid] if who == "x" else customers[sid],
+                          "content": text})
+        transcripts[sid] = {"sessionId": sid, "base": lines}
+    return {"sessions": sessions, "transcripts": transcripts}
+
+
 def links():
     return [
         {
@@ -680,6 +879,7 @@ def main():
     write("sessions.json", [main_s] + others)
     write("transcripts.json", {"482913657": main_t, "482913666": hostile_t})
     write("live.json", live())
+    write("history.json", history())
     write("links.json", links())
     print("main transcript: %d events" % len(main_t["events"]))
 

@@ -1,5 +1,7 @@
 //! The demo data: the JSON in `assets/demo/` (written by `assets/demo/generate.py`),
-//! embedded into the binary, plus the sessions whose times follow the server clock.
+//! embedded into the binary, plus the sessions whose times follow the server clock: the
+//! live ones (`live.json`) and a history over the last 40 days for the session list
+//! (`history.json`).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -12,6 +14,7 @@ const SESSIONS: &str = include_str!("../../assets/demo/sessions.json");
 const TRANSCRIPTS: &str = include_str!("../../assets/demo/transcripts.json");
 const LIVE: &str = include_str!("../../assets/demo/live.json");
 const LINKS: &str = include_str!("../../assets/demo/links.json");
+const HISTORY: &str = include_str!("../../assets/demo/history.json");
 
 /// A growing transcript stops growing here, so a demo server left running for days
 /// still answers with a bounded body.
@@ -36,14 +39,16 @@ struct LiveLine {
     content: String,
 }
 
-/// A transcript with fixed lines before the server start and one more pool line for
-/// every `interval_secs` since.
+/// A transcript with fixed lines before the server start and, for a growing one, one more
+/// pool line for every `interval_secs` since.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct LiveTranscript {
     session_id: String,
+    #[serde(default)]
     interval_secs: u64,
     base: Vec<LiveLine>,
+    #[serde(default)]
     pool: Vec<LiveLine>,
 }
 
@@ -76,7 +81,10 @@ impl DemoData {
     pub(crate) fn load(growth: Option<Duration>) -> std::io::Result<Self> {
         let now = Utc::now();
         let epoch = DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now);
-        let live: LiveFile = parse(LIVE, "live.json")?;
+        let mut live: LiveFile = parse(LIVE, "live.json")?;
+        let history: LiveFile = parse(HISTORY, "history.json")?;
+        live.sessions.extend(history.sessions);
+        live.transcripts.extend(history.transcripts);
         Ok(DemoData {
             fixed: parse(SESSIONS, "sessions.json")?,
             transcripts: parse(TRANSCRIPTS, "transcripts.json")?,
@@ -166,17 +174,22 @@ impl DemoData {
                 ));
             }
         }
-        // The session is still running: no endTime yet.
-        let start = self
+        let session = self
             .live
             .iter()
-            .find(|l| l.session.get("sessionId").and_then(Value::as_str) == Some(id))
+            .find(|l| l.session.get("sessionId").and_then(Value::as_str) == Some(id));
+        let start = session
             .and_then(|l| l.customer_joined_at.or(l.started_at))
             .map(|o| self.at(o));
+        // A session still running has no endTime yet.
+        let end = session.and_then(|l| l.ended_at).map(|o| self.at(o));
         let mut body = Map::new();
         body.insert("sessionId".into(), Value::String(t.session_id.clone()));
         if let Some(start) = start {
             body.insert("startTime".into(), Value::String(start));
+        }
+        if let Some(end) = end {
+            body.insert("endTime".into(), Value::String(end));
         }
         body.insert("events".into(), Value::Array(events));
         Value::Object(body)
@@ -221,6 +234,48 @@ mod tests {
         assert!((300..=450).contains(&n), "{n} events");
         assert!(data.transcript("482913711").is_none());
         assert_eq!(data.links(crate::demo::SYSTEM_DOMAIN).len(), 3);
+    }
+
+    #[test]
+    fn history_spans_every_status_and_forty_days() {
+        let data = DemoData::load(None).expect("loads");
+        let now = data.epoch;
+        let listed: Vec<Value> = data
+            .sessions()
+            .into_iter()
+            .filter(|s| s["sessionType"] == "screen_sharing")
+            .filter(|s| {
+                s["startedAt"]
+                    .as_str()
+                    .and_then(crate::api::model::parse_time)
+                    .is_some_and(|t| now - TimeDelta::days(40) <= t && t <= now)
+            })
+            .collect();
+        assert!((15..=30).contains(&listed.len()), "{}", listed.len());
+        for status in ["waiting", "active", "complete", "abandoned", "notStarted"] {
+            assert!(
+                listed.iter().any(|s| s["status"] == status),
+                "no {status} session listed"
+            );
+        }
+        let age = |s: &Value| {
+            s["startedAt"]
+                .as_str()
+                .and_then(crate::api::model::parse_time)
+                .map(|t| (now - t).num_days())
+        };
+        assert!(listed.iter().filter(|s| age(s) < Some(7)).count() >= 10);
+        assert!(listed.iter().filter(|s| age(s) >= Some(8)).count() >= 5);
+        // Ended sessions' transcripts say so; the phrases the search tests look for are there.
+        let t = data.transcript("482913672").expect("history transcript");
+        assert!(t["endTime"].is_string());
+        let text = t.to_string();
+        assert!(text.contains("KB-5034441") && text.contains("0x80070643"));
+        let older = data.transcript("482913511").expect("older transcript");
+        assert!(older.to_string().contains("0x80070005"));
+        // The running one has no end yet.
+        let running = data.transcript("482913748").expect("active transcript");
+        assert!(running.get("endTime").is_none());
     }
 
     #[test]
