@@ -36,3 +36,82 @@ pub fn fail_plain(text: &str, code: u8) -> ExitCode {
     eprintln!("g2a-tui: {clean}");
     ExitCode::from(code)
 }
+
+/// Opens the store for a command that can do without it: a store that cannot be used is
+/// reported in one line on stderr and the command goes on without it (issue 8).
+pub fn open_store(settings: &crate::store::StoreSettings) -> Option<crate::store::Store> {
+    match settings.open() {
+        Ok(store) => store,
+        Err(e) => {
+            warn(&format!("{e}; going on without it"));
+            None
+        }
+    }
+}
+
+/// One sanitised line on stderr that does not end the command.
+pub fn warn(text: &str) {
+    eprintln!("g2a-tui: {}", crate::sanitize::sanitize_line(text));
+}
+
+/// Writes `text` to stdout; a closed pipe (`| head`) is not an error worth a complaint.
+pub fn write_stdout(text: &str) -> Result<(), ExitCode> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(fail_plain(&format!("cannot write output: {e}"), 1)),
+    }
+}
+
+/// Text columns padded to the widest cell (by display width), two spaces apart, the
+/// last column unpadded; cells wider than `max` are cut with an ellipsis.
+pub fn columns(header: &[&str], rows: &[Vec<String>], max: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let cut: Vec<Vec<String>> = std::iter::once(header.iter().map(|h| h.to_string()).collect())
+        .chain(rows.iter().cloned())
+        .map(|r| r.iter().map(|c| clip(c, max)).collect())
+        .collect();
+    let n = header.len();
+    let mut widths = vec![0; n];
+    for r in &cut {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.width());
+        }
+    }
+    let mut out = String::new();
+    for r in &cut {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            line.push_str(c);
+            if i + 1 < n {
+                let pad = widths[i].saturating_sub(c.width()) + 2;
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `s` cut to at most `max` display columns, an ellipsis marking the cut.
+pub fn clip(s: &str, max: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= max {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw + 1 > max {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out
+}

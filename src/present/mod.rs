@@ -15,6 +15,7 @@
 //!   reads without colour.
 
 pub mod links;
+pub mod list;
 pub mod metrics;
 pub mod session;
 pub mod transcript;
