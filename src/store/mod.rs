@@ -213,6 +213,8 @@ struct SessionRow<'a> {
     json: String,
     status: Option<String>,
     started: Option<String>,
+    /// The parsed start in UTC, as [`stamp`] writes it (schema v2).
+    started_utc: Option<String>,
     complete: bool,
 }
 
@@ -227,6 +229,7 @@ impl<'a> SessionRow<'a> {
             json,
             status: session.status.as_ref().map(|s| s.label().to_string()),
             started: session.started_at.as_ref().map(|t| t.raw.clone()),
+            started_utc: session.started_at.as_ref().and_then(|t| t.at).map(stamp),
             complete: session.ended_at.is_some()
                 || matches!(
                     session.status,
@@ -243,11 +246,13 @@ impl<'a> SessionRow<'a> {
         from_list: bool,
     ) -> rusqlite::Result<usize> {
         tx.prepare_cached(
-            "INSERT INTO sessions(id, json, status, started_at, fetched_at, complete, from_list)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO sessions(id, json, status, started_at, fetched_at, complete, from_list,
+                                  started_utc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT(id) DO UPDATE SET json = excluded.json, status = excluded.status,
                  started_at = excluded.started_at, fetched_at = excluded.fetched_at,
-                 complete = excluded.complete, from_list = excluded.from_list
+                 complete = excluded.complete, from_list = excluded.from_list,
+                 started_utc = excluded.started_utc
              WHERE excluded.from_list = 0 OR sessions.from_list = 1",
         )?
         .execute(params![
@@ -257,7 +262,8 @@ impl<'a> SessionRow<'a> {
             self.started,
             stamp(fetched_at),
             self.complete,
-            from_list
+            from_list,
+            self.started_utc
         ])
     }
 }
@@ -691,51 +697,90 @@ impl Store {
         })
     }
 
+    /// Whether any transcript message is stored (cheaper than [`Store::info`]).
+    pub fn has_messages(&self) -> Result<bool, StoreError> {
+        self.conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM messages)", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
     /// Full-text search over every stored message: at most `limit` best messages, grouped by
     /// session, best session first. See [`query`] for what the query language is.
     pub fn search(&self, input: &str, limit: usize) -> Result<Vec<SessionHits>, StoreError> {
+        self.search_since(input, limit, None)
+    }
+
+    /// [`Store::search`] over the sessions started at or after `since` (their UTC start, or
+    /// their transcript's start when only the transcript is stored); every session when `None`.
+    ///
+    /// The best `limit` messages are chosen by bm25 first, in a subquery that reads only the
+    /// index, rowids and ranks; `snippet()` then runs for those rows alone. Asking for the
+    /// snippet in the ranking query made SQLite build it for every match before sorting: for a
+    /// word in a third of 300,000 messages that was most of the time (see benches/store_search.rs).
+    pub fn search_since(
+        &self,
+        input: &str,
+        limit: usize,
+        since: Option<DateTime<Utc>>,
+    ) -> Result<Vec<SessionHits>, StoreError> {
         let bad = |reason| StoreError::Query {
             query: input.to_string(),
             reason,
         };
         let fts = query::to_fts(input).map_err(bad)?;
-        let mut stmt = self
+        // FTS5 reports what it cannot parse as a generic error; the user sees ours.
+        let query_err = |e: rusqlite::Error| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::Unknown => {
+                bad(QueryError::Unparsable)
+            }
+            e => self.err(e),
+        };
+        let best = match since {
+            None => {
+                "SELECT rowid AS id, rank FROM messages_fts
+                 WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?2"
+            }
+            Some(_) => {
+                "SELECT messages_fts.rowid AS id, messages_fts.rank AS rank
+                 FROM messages_fts
+                 JOIN messages m ON m.id = messages_fts.rowid
+                 LEFT JOIN sessions s ON s.id = m.session_id
+                 LEFT JOIN transcripts t ON t.session_id = m.session_id
+                 WHERE messages_fts MATCH ?1
+                   AND coalesce(s.started_utc,
+                                strftime('%Y-%m-%dT%H:%M:%fZ', t.start_time)) >= ?3
+                 ORDER BY messages_fts.rank LIMIT ?2"
+            }
+        };
+        let sql = format!(
+            "SELECT m.id, m.session_id, m.seq, m.time, m.participant, m.role, m.text, best.rank
+             FROM ({best}) AS best JOIN messages m ON m.id = best.id
+             ORDER BY best.rank"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let since = since.map(stamp);
+        let rows: Vec<(i64, String, f64, Hit)> = match &since {
+            None => stmt.query_map(params![fts, limit], hit_row),
+            Some(t) => stmt.query_map(params![fts, limit, t], hit_row),
+        }
+        .and_then(|rows| rows.collect())
+        .map_err(query_err)?;
+        let mut snippet = self
             .conn
             .prepare_cached(
-                "SELECT m.session_id, m.seq, m.time, m.participant, m.role, m.text,
-                        snippet(messages_fts, -1, char(2), char(3), '…', 16),
-                        bm25(messages_fts) AS rank
-                 FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-                 WHERE messages_fts MATCH ?1
-                 ORDER BY rank LIMIT ?2",
+                "SELECT snippet(messages_fts, -1, char(2), char(3), '…', 16) FROM messages_fts
+                 WHERE messages_fts MATCH ?1 AND rowid = ?2",
             )
             .map_err(|e| self.err(e))?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows: Vec<(String, f64, Hit)> = stmt
-            .query_map(params![fts, limit], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, f64>(7)?,
-                    Hit {
-                        seq: r.get::<_, u32>(1)?,
-                        time: r.get(2)?,
-                        participant: r.get(3)?,
-                        role: r.get(4)?,
-                        text: r.get(5)?,
-                        snippet: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
-                    },
-                ))
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(|e| match e {
-                // FTS5 reports what it cannot parse as a generic error; the user sees ours.
-                rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::Unknown => {
-                    bad(QueryError::Unparsable)
-                }
-                e => self.err(e),
-            })?;
         let mut groups: Vec<SessionHits> = Vec::new();
-        for (id, rank, hit) in rows {
+        for (rowid, id, rank, mut hit) in rows {
+            hit.snippet = snippet
+                .query_row(params![fts, rowid], |r| r.get::<_, Option<String>>(0))
+                .optional()
+                .map_err(query_err)?
+                .flatten()
+                .unwrap_or_default();
             match groups.iter_mut().find(|g| g.session_id == id) {
                 Some(g) => g.hits.push(hit),
                 None => groups.push(SessionHits {
@@ -752,6 +797,23 @@ impl Store {
         }
         Ok(groups)
     }
+}
+
+/// A row of the ranking query: rowid, session id, rank, and the hit without its snippet.
+fn hit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, f64, Hit)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(7)?,
+        Hit {
+            seq: r.get(2)?,
+            time: r.get(3)?,
+            participant: r.get(4)?,
+            role: r.get(5)?,
+            text: r.get(6)?,
+            snippet: String::new(),
+        },
+    ))
 }
 
 /// Takes the messages matching `filter` out of the search index; call it before deleting them

@@ -51,8 +51,25 @@ CREATE VIRTUAL TABLE messages_fts USING fts5(
 );
 ";
 
+/// Version 2: `sessions.started_utc`, the start as fixed-width UTC text
+/// (`2026-11-20T14:02:11.000Z`, as the store's other stamps), so `search --days` can compare
+/// times in SQL whatever offset or precision the server wrote. Filled here from the stored JSON
+/// by SQLite's own date parser (`Z`, `±HH:MM`, fractions); the store writes it from the parsed
+/// time from then on. A value SQLite cannot read stays NULL: such a session is left out of
+/// `--days` searches rather than guessed.
+const V2: &str = "
+ALTER TABLE sessions ADD COLUMN started_utc TEXT;
+UPDATE sessions SET started_utc =
+    CASE WHEN json_valid(json) THEN
+        CASE WHEN json_type(json, '$.startedAt') = 'text'
+            THEN strftime('%Y-%m-%dT%H:%M:%fZ', json_extract(json, '$.startedAt'))
+        END
+    END;
+CREATE INDEX sessions_started_utc ON sessions(started_utc);
+";
+
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const VERSION: u32 = MIGRATIONS.len() as u32;
@@ -166,6 +183,42 @@ mod tests {
             Outcome::Foreign
         );
         assert_eq!(version(&conn), 0);
+    }
+
+    #[test]
+    fn v2_fills_the_utc_start_from_the_stored_json() {
+        let mut conn = Connection::open_in_memory().expect("memory db");
+        migrate(&mut conn, &MIGRATIONS[..1]).expect("v1");
+        let insert = |id: &str, json: &str| {
+            conn.execute(
+                "INSERT INTO sessions(id, json, fetched_at, complete) VALUES (?1, ?2, 'x', 1)",
+                [id, json],
+            )
+            .expect("row");
+        };
+        insert("z", r#"{"startedAt": "2026-11-20T14:02:11Z"}"#);
+        insert("offset", r#"{"startedAt": "2026-11-21T09:20:00.5+01:00"}"#);
+        insert("none", r#"{"status": "notStarted"}"#);
+        insert("number", r#"{"startedAt": 1700000000}"#);
+        insert("junk", r#"{"startedAt": "yesterday"}"#);
+        insert("broken", "not json");
+        assert_eq!(
+            migrate(&mut conn, MIGRATIONS).expect("v2"),
+            Outcome::Migrated { from: 1, to: 2 }
+        );
+        let utc = |id: &str| -> Option<String> {
+            conn.query_row(
+                "SELECT started_utc FROM sessions WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .expect("row")
+        };
+        assert_eq!(utc("z").as_deref(), Some("2026-11-20T14:02:11.000Z"));
+        assert_eq!(utc("offset").as_deref(), Some("2026-11-21T08:20:00.500Z"));
+        for id in ["none", "number", "junk", "broken"] {
+            assert_eq!(utc(id), None, "{id}");
+        }
     }
 
     #[test]
