@@ -553,6 +553,25 @@ impl Store {
         }
     }
 
+    /// When the transcript of `session_id` was stored, if it is (without reading its messages).
+    pub fn transcript_fetched_at(
+        &self,
+        session_id: &str,
+    ) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let fetched: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT fetched_at FROM transcripts WHERE session_id = ?1",
+                [session_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        fetched
+            .map(|f| parse_stamp(&f).ok_or_else(|| self.corrupt()))
+            .transpose()
+    }
+
     /// The stored transcript of `session_id`, if any.
     pub fn get_transcript(&self, session_id: &str) -> Result<Option<StoredTranscript>, StoreError> {
         let head: Option<(Option<String>, Option<String>, bool, String)> = self
