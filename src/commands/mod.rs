@@ -36,3 +36,10 @@ pub fn fail_plain(text: &str, code: u8) -> ExitCode {
     eprintln!("g2a-tui: {clean}");
     ExitCode::from(code)
 }
+
+/// Says `text` (sanitised) on stderr without ending anything: a store that cannot be used,
+/// a stored copy standing in.
+pub fn warn(text: &str) {
+    let clean = crate::sanitize::sanitize(text);
+    eprintln!("g2a-tui: {clean}");
+}

@@ -131,8 +131,19 @@ pub fn pane_block<T>(
         title,
     )];
     // The state comes first: on a narrow title it is what must not be cut off.
+    let offline = remote.stored_at.map(|at| {
+        let zone = app.zone;
+        format!("offline · from {} {} ", zone.date_time(at), zone.suffix(at))
+    });
     let state = match &remote.load {
         Load::Idle => None,
+        // The store's copy stands in for a fetch that could not be made.
+        Load::Loaded { .. } if offline.is_some() => {
+            offline.map(|text| Span::styled(text, theme.notice))
+        }
+        Load::Loading { .. } if remote.quiet && offline.is_some() => {
+            offline.map(|text| Span::styled(format!("↻ {text}"), theme.notice))
+        }
         // A live session's background fetch: the data stays, a small mark says so.
         Load::Loading { .. } if remote.quiet => Some(Span::styled(
             match remote.updated {
