@@ -112,9 +112,8 @@ fn offline_text(endpoint: Endpoint, id: &str) -> String {
         Endpoint::Transcript => {
             format!("the chat transcript of #{id} is not in the local store; {hint}")
         }
-        Endpoint::Links | Endpoint::SessionList => {
-            format!("the {} is not available offline", endpoint.noun())
-        }
+        Endpoint::Links => "partner links are not available offline".to_string(),
+        Endpoint::SessionList => "the session list is not available offline".to_string(),
     }
 }
 
