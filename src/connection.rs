@@ -55,8 +55,18 @@ pub struct Connection {
 impl Connection {
     /// In demo mode the demo's own system domain is used unless `--system-domain` (or
     /// its env var) names another.
+    ///
+    /// `--offline` needs no token and starts nothing: its client never sends a request.
     pub async fn open(settings: &Settings) -> Result<Self, ApiError> {
         let timeout = settings.timeout;
+        if settings.offline {
+            return Ok(Connection {
+                client: Client::offline()?,
+                system_domain: non_empty(&settings.system_domain)
+                    .or_else(|| settings.demo.then(|| demo::SYSTEM_DOMAIN.to_string())),
+                demo: None,
+            });
+        }
         if settings.demo {
             let server = DemoServer::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
                 .await

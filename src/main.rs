@@ -9,6 +9,7 @@ use clap::Parser;
 use g2a_tui::cli::{self, Cli, Command, PrintArgs};
 use g2a_tui::commands::{self, exit_code, fail, fail_plain};
 use g2a_tui::connection::Connection;
+use g2a_tui::source::Source;
 use g2a_tui::timefmt::Zone;
 use g2a_tui::{demo, print};
 
@@ -68,13 +69,14 @@ async fn run_viewer(cli: &Cli) -> ExitCode {
         .session_id
         .as_deref()
         .map(g2a_tui::api::normalize_session_id)
-        .or_else(|| conn.demo.is_some().then(|| demo::MAIN_SESSION.to_string()));
+        .or_else(|| settings.demo.then(|| demo::MAIN_SESSION.to_string()));
     let opts = g2a_tui::viewer::Options {
         session_id: id,
         poll: (cli.poll > 0).then(|| std::time::Duration::from_secs(cli.poll)),
         zone: if settings.utc { Zone::Utc } else { Zone::Local },
         keymap: g2a_tui::app::Keymap::default(),
         theme: g2a_tui::ui::Theme::from_env(),
+        store: settings.store.clone(),
     };
     match g2a_tui::viewer::run(conn, opts).await {
         // Quitting while the session had failed to load reports that failure, as
@@ -103,13 +105,32 @@ async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let report = match print::fetch(&conn.client, &id, conn.system_domain.as_deref()).await {
+    let offline = conn.client.is_offline();
+    let (source, store_problem) = Source::open(conn.client.clone(), &settings.store, offline);
+    if let Some(why) = store_problem {
+        commands::warn(&format!("{why}; going on without it"));
+    }
+    let fetched = print::fetch(&source, &id, conn.system_domain.as_deref()).await;
+    // Written before the process ends; a write that failed is worth a line, not a failure.
+    if let Some(why) = tokio::task::block_in_place(|| source.close()) {
+        commands::warn(&format!("not stored: {why}"));
+    }
+    let zone = if settings.utc { Zone::Utc } else { Zone::Local };
+    let report = match fetched {
         Ok(r) => r,
         Err(e) => return fail(&e),
     };
+    for (part, at) in &report.stored {
+        commands::warn(&format!(
+            "offline · the {part} as stored at {} {}",
+            zone.date_time(*at),
+            zone.suffix(*at)
+        ));
+    }
+    let report = report.report;
     let opts = print::PrintOptions {
         format: args.format.into(),
-        zone: if settings.utc { Zone::Utc } else { Zone::Local },
+        zone,
         reveal_secrets: args.reveal_secrets,
     };
     let out = print::render(&report, &opts, chrono::Utc::now());

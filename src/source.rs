@@ -1,27 +1,76 @@
-//! What the viewer's worker fetches with: the API client and, beside it, the local store.
-//! Store reads run on tokio's blocking pool, never on the UI thread.
+//! What the viewer's worker and `print` fetch with: the API client and, beside it, the
+//! local store. Store reads run on tokio's blocking pool, never on the UI thread; every
+//! complete, good answer goes to the [`Writer`] thread; when the network fails (or with
+//! `--offline`) the stored copy stands in, marked with when it was fetched.
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::worker::{Fetch, ListAnswer, StoreSearchError, SCREEN_SHARING};
-use crate::api::{ApiError, Client, Session, SystemLinks, Transcript};
-use crate::store::{SessionHits, Store, StoredSession};
+use crate::api::worker::{Fetch, Fetched, ListAnswer, StoreSearchError, SCREEN_SHARING};
+use crate::api::{
+    normalize_session_id, ApiError, Client, Endpoint, Session, SystemLinks, Transcript,
+};
+use crate::store::writer::Writer;
+use crate::store::{SessionHits, Store, StoreSettings, StoredSession, StoredTranscript};
 
-/// The client and an optional store connection (for reads; writes go through the writer).
+/// The client, an optional store connection for reads, and the writer for writes.
 #[derive(Clone)]
 pub struct Source {
     pub client: Client,
     pub store: Option<Arc<Mutex<Store>>>,
+    pub writer: Option<Writer>,
+    /// `--offline`: answers come from the store alone.
+    pub offline: bool,
 }
 
 impl Source {
+    /// A source with a read connection and no writer; offline when `client` is.
     pub fn new(client: Client, store: Option<Store>) -> Self {
         Source {
+            offline: client.is_offline(),
             client,
             store: store.map(|s| Arc::new(Mutex::new(s))),
+            writer: None,
+        }
+    }
+
+    /// The client with the store `settings` name: a read connection and a writer thread
+    /// (which first prunes what is older than `--keep-days`), or with `offline` the read
+    /// connection alone. A store that cannot be used is left alone and named in the
+    /// returned line; the source then works without it.
+    pub fn open(
+        client: Client,
+        settings: &StoreSettings,
+        offline: bool,
+    ) -> (Source, Option<String>) {
+        let mut source = Source::new(client, None);
+        source.offline = offline;
+        let Some(path) = settings.file() else {
+            return (source, None);
+        };
+        if offline && !path.exists() {
+            // Reading only: an empty store is not worth creating.
+            let why = format!("no local store at {} yet", path.display());
+            return (source, Some(why));
+        }
+        let opened = if offline {
+            Store::open(&path).map(|read| (read, None))
+        } else {
+            Store::open(&path).and_then(|write| Ok((Store::open(&path)?, Some(write))))
+        };
+        match opened {
+            Ok((read, write)) => {
+                source.store = Some(Arc::new(Mutex::new(read)));
+                source.writer = write.and_then(Writer::start);
+                if let Some(w) = &source.writer {
+                    w.prune(Duration::from_secs(u64::from(settings.keep_days) * 86_400));
+                }
+                (source, None)
+            }
+            Err(e) => (source, Some(e.to_string())),
         }
     }
 
@@ -47,15 +96,96 @@ impl Source {
             .await
             .unwrap_or_default()
     }
+
+    /// The stored copy of session `id` (as typed or shown: it is normalised), if any.
+    pub async fn stored_session(&self, id: &str) -> Option<StoredSession> {
+        let id = normalize_session_id(id);
+        self.read(move |s| s.get_session(&id).ok().flatten())
+            .await
+            .flatten()
+    }
+
+    /// The stored transcript of session `id`, if any.
+    pub async fn stored_transcript(&self, id: &str) -> Option<StoredTranscript> {
+        let id = normalize_session_id(id);
+        self.read(move |s| s.get_transcript(&id).ok().flatten())
+            .await
+            .flatten()
+    }
+
+    /// Writes what is queued and stops the writer; the first write that failed, if any.
+    pub fn close(&self) -> Option<String> {
+        self.writer.as_ref().and_then(Writer::close)
+    }
+}
+
+/// The fetch, or where it cannot be made (`--offline`, or it failed for a network reason)
+/// the stored copy; `offline_error` is the error when `--offline` finds none.
+async fn or_stored<T>(
+    offline: bool,
+    fetch: impl Future<Output = Result<T, ApiError>>,
+    stored: impl Future<Output = Option<(T, DateTime<Utc>)>>,
+    offline_error: ApiError,
+) -> Result<Fetched<T>, ApiError> {
+    let stand_in = |copy: Option<(T, DateTime<Utc>)>| {
+        copy.map(|(value, at)| Fetched {
+            value,
+            stored_at: Some(at),
+        })
+    };
+    if offline {
+        return stand_in(stored.await).ok_or(offline_error);
+    }
+    match fetch.await {
+        Ok(value) => Ok(Fetched::fresh(value)),
+        Err(e) if e.is_network() => stand_in(stored.await).ok_or(e),
+        Err(e) => Err(e),
+    }
 }
 
 impl Fetch for Source {
-    fn session(&self, id: &str) -> impl Future<Output = Result<Session, ApiError>> + Send {
-        self.client.session(id)
+    /// Fetches the session and hands a good answer to the writer.
+    async fn session(&self, id: &str) -> Result<Session, ApiError> {
+        let session = self.client.session(id).await?;
+        if let Some(w) = &self.writer {
+            w.put_session(&normalize_session_id(id), session.clone(), Utc::now());
+        }
+        Ok(session)
     }
 
-    fn transcript(&self, id: &str) -> impl Future<Output = Result<Transcript, ApiError>> + Send {
-        self.client.transcript(id)
+    /// Fetches the transcript and hands a good answer to the writer.
+    async fn transcript(&self, id: &str) -> Result<Transcript, ApiError> {
+        let transcript = self.client.transcript(id).await?;
+        if let Some(w) = &self.writer {
+            w.put_transcript(&normalize_session_id(id), transcript.clone(), Utc::now());
+        }
+        Ok(transcript)
+    }
+
+    async fn session_or_stored(&self, id: &str) -> Result<Fetched<Session>, ApiError> {
+        let stored = async {
+            self.stored_session(id)
+                .await
+                .map(|s| (s.session, s.fetched_at))
+        };
+        let offline = ApiError::Offline {
+            endpoint: Endpoint::Session,
+            id: normalize_session_id(id),
+        };
+        or_stored(self.offline, self.session(id), stored, offline).await
+    }
+
+    async fn transcript_or_stored(&self, id: &str) -> Result<Fetched<Transcript>, ApiError> {
+        let stored = async {
+            self.stored_transcript(id)
+                .await
+                .map(|t| (t.transcript, t.fetched_at))
+        };
+        let offline = ApiError::Offline {
+            endpoint: Endpoint::Transcript,
+            id: normalize_session_id(id),
+        };
+        or_stored(self.offline, self.transcript(id), stored, offline).await
     }
 
     fn system_links(
@@ -70,6 +200,9 @@ impl Fetch for Source {
             self.client.list_sessions(SCREEN_SHARING, from, to),
             self.stored_sessions()
         );
+        if let (Ok(list), Some(w)) = (&api, &self.writer) {
+            w.put_list_rows(list.sessions.clone(), Utc::now());
+        }
         ListAnswer { api, stored }
     }
 

@@ -22,6 +22,7 @@ use crate::api::ErrorClass;
 use crate::app::update::{self, start, Effect, Msg};
 use crate::app::{App, Context, Keymap};
 use crate::connection::Connection;
+use crate::source::Source;
 use crate::term::TerminalGuard;
 use crate::timefmt::Zone;
 use crate::ui::Theme;
@@ -112,6 +113,8 @@ pub struct Options {
     pub zone: Zone,
     pub keymap: Keymap,
     pub theme: Theme,
+    /// The local store (`--store`, `--no-store`, `--keep-days`).
+    pub store: crate::store::StoreSettings,
 }
 
 /// Runs the viewer until the user quits or a signal arrives. The terminal is restored
@@ -136,8 +139,9 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
         links: crate::term::hyperlinks_wanted().then_some(opts.theme.link),
     };
     let size = host.terminal().size()?;
-    let (requests, answers) =
-        worker::spawn_with(crate::source::Source::new(conn.client.clone(), None));
+    let offline = conn.client.is_offline();
+    let (source, store_problem) = Source::open(conn.client.clone(), &opts.store, offline);
+    let (requests, answers) = worker::spawn_with(source.clone());
     let context = Context {
         poll: opts.poll,
         system_domain: conn.system_domain.clone(),
@@ -152,8 +156,9 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
         chrono::Utc::now(),
     )
     .with_keymap(opts.keymap);
+    let app = with_store_problem(app, store_problem);
     let input = EventStream::new();
-    run_loop(
+    let outcome = run_loop(
         &mut host,
         app,
         &opts.theme,
@@ -162,7 +167,24 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
         requests,
         answers,
     )
-    .await
+    .await;
+    // What is queued is written before the process ends (a failed write has nowhere
+    // to be shown once the screen is gone).
+    let _ = tokio::task::block_in_place(|| source.close());
+    outcome
+}
+
+/// How long a store that cannot be used is named in the status line.
+const STORE_NOTICE_FOR: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// The viewer goes on without a store it cannot use, and says so in the status line.
+pub fn with_store_problem(mut app: App, problem: Option<String>) -> App {
+    if let Some(why) = problem {
+        let until = app.now + STORE_NOTICE_FOR;
+        let why = crate::sanitize::sanitize_line(&why);
+        app.notice = Some((format!("{why}; going on without it"), until));
+    }
+    app
 }
 
 /// The loop itself, over whatever terminal, input, signals and worker it is given.

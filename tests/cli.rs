@@ -24,7 +24,10 @@ fn g2a_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     ] {
         cmd.env_remove(var);
     }
-    cmd.env("TZ", "UTC").env("RUST_BACKTRACE", "0");
+    // Tests never write to the user's own store.
+    cmd.env("TZ", "UTC")
+        .env("RUST_BACKTRACE", "0")
+        .env("G2A_NO_STORE", "1");
     for (k, v) in env {
         cmd.env(k, v);
     }

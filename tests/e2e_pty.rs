@@ -47,6 +47,8 @@ impl Tui {
         cmd.env("TZ", "UTC");
         // Symbolising a backtrace of a debug binary takes seconds; the tests need none.
         cmd.env("RUST_BACKTRACE", "0");
+        // Tests never write to the user's own store.
+        cmd.env("G2A_NO_STORE", "1");
         for var in [
             "G2A_TOKEN",
             "G2A_BASE_URL",
@@ -446,6 +448,7 @@ fn terminal_going_away_ends_the_viewer() {
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_g2a-tui"));
     cmd.args(["--base-url", "http://127.0.0.1:9", "--token", TOKEN, "777"]);
     cmd.env("TERM", "xterm-256color");
+    cmd.env("G2A_NO_STORE", "1");
     let mut child = pty.slave.spawn_command(cmd).expect("spawn g2a-tui");
     drop(pty.slave);
     // No reader holds a copy of the master, so dropping it really closes the terminal.

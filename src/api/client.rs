@@ -67,6 +67,9 @@ pub struct Client {
     /// Kept only to strip it from server text quoted in errors.
     token: Secret,
     max_body: usize,
+    /// `--offline`: every request fails at once with [`ApiError::Offline`], so no code
+    /// path can reach the network.
+    offline: bool,
 }
 
 /// Larger answers are refused rather than read into memory: a million chat messages
@@ -121,7 +124,35 @@ impl Client {
             timeout_secs: config.timeout.as_secs().max(1),
             token: Secret(token.to_string()),
             max_body: MAX_BODY_BYTES,
+            offline: false,
         })
+    }
+
+    /// A client for `--offline`: no token, no address, and it never sends a request.
+    pub fn offline() -> Result<Self, ApiError> {
+        let http = reqwest::Client::builder()
+            .build()
+            .map_err(|e| ApiError::Network {
+                endpoint: Endpoint::Session,
+                detail: error_chain(&e),
+            })?;
+        let base = Url::parse("http://offline.invalid/").map_err(|e| ApiError::Internal {
+            endpoint: Endpoint::Session,
+            detail: e.to_string(),
+        })?;
+        Ok(Client {
+            http,
+            base,
+            timeout_secs: 1,
+            token: Secret(String::new()),
+            max_body: MAX_BODY_BYTES,
+            offline: true,
+        })
+    }
+
+    /// Made for `--offline` ([`Client::offline`]).
+    pub fn is_offline(&self) -> bool {
+        self.offline
     }
 
     /// The same client with another answer size limit (tests use a small one).
@@ -192,6 +223,12 @@ impl Client {
     }
 
     async fn get_json(&self, url: Url, endpoint: Endpoint, id: &str) -> Result<Value, ApiError> {
+        if self.offline {
+            return Err(ApiError::Offline {
+                endpoint,
+                id: id.to_string(),
+            });
+        }
         let shown_url = shown_url(&url);
         let response = self
             .http

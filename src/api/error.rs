@@ -100,6 +100,21 @@ pub enum ApiError {
     BadShape { endpoint: Endpoint, detail: String },
     #[error("internal error while fetching the {}: {detail}", .endpoint.noun())]
     Internal { endpoint: Endpoint, detail: String },
+    /// `--offline`, and the store has no copy (or there is nothing to store: links, list).
+    #[error("{}", offline_text(*.endpoint, .id))]
+    Offline { endpoint: Endpoint, id: String },
+}
+
+fn offline_text(endpoint: Endpoint, id: &str) -> String {
+    let hint = "run without --offline to fetch it";
+    match endpoint {
+        Endpoint::Session => format!("#{id} is not in the local store; {hint}"),
+        Endpoint::Transcript => {
+            format!("the chat transcript of #{id} is not in the local store; {hint}")
+        }
+        Endpoint::Links => "partner links are not available offline".to_string(),
+        Endpoint::SessionList => "the session list is not available offline".to_string(),
+    }
 }
 
 fn not_found_text(endpoint: Endpoint, id: &str) -> String {
@@ -160,6 +175,8 @@ impl ApiError {
             ApiError::BadShape { .. } => "the API answered in a form this version does not know".into(),
             ApiError::TooLarge { .. } => "check --base-url points at the Remote Support API".into(),
             ApiError::Internal { .. } => "a bug in g2a-tui; fetch again, and report it if it happens again".into(),
+            // The message already says what to do.
+            ApiError::Offline { .. } => return None,
         })
     }
 
@@ -172,8 +189,21 @@ impl ApiError {
             | ApiError::InvalidToken { .. }
             | ApiError::Forbidden { .. } => ErrorClass::Auth,
             ApiError::NotFound { .. } => ErrorClass::NotFound,
+            ApiError::Offline {
+                endpoint: Endpoint::Session | Endpoint::Transcript,
+                ..
+            } => ErrorClass::NotFound,
             _ => ErrorClass::Api,
         }
+    }
+
+    /// The network, not the server's judgement, failed (connect, timeout, 5xx): a stored
+    /// copy may stand in. A 401/403/404 is an answer and is never papered over.
+    pub fn is_network(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Connect { .. } | ApiError::Timeout { .. } | ApiError::Network { .. }
+        ) || self.status().is_some_and(|s| s >= 500)
     }
 
     /// The HTTP status, where the server answered.

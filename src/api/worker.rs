@@ -111,6 +111,34 @@ pub enum Answer {
     Links(RequestId, Result<SystemLinks, ApiError>),
     List(RequestId, ListAnswer),
     StoreHits(RequestId, Result<Vec<SessionHits>, StoreSearchError>),
+    /// A stored copy standing in for a session or transcript request: the network failed
+    /// (connect, timeout, 5xx), or `--offline`. The pane marks it "offline · from …".
+    Stored(RequestId, StoredAnswer),
+}
+
+/// What [`Answer::Stored`] holds, with when it was fetched.
+// Moved once, as `Answer` is.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum StoredAnswer {
+    Session(Session, DateTime<Utc>),
+    Transcript(Transcript, DateTime<Utc>),
+}
+
+/// A part as the fetcher got it: from the API (`stored_at: None`) or from the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetched<T> {
+    pub value: T,
+    pub stored_at: Option<DateTime<Utc>>,
+}
+
+impl<T> Fetched<T> {
+    pub fn fresh(value: T) -> Self {
+        Fetched {
+            value,
+            stored_at: None,
+        }
+    }
 }
 
 /// The session list as the API gave it, and what the store holds beside it (every stored
@@ -150,6 +178,23 @@ pub trait Fetch: Clone + Send + Sync + 'static {
         &self,
         domain: &str,
     ) -> impl Future<Output = Result<SystemLinks, ApiError>> + Send;
+    /// The session, or a stored copy where the fetch cannot be made; stand-ins have no
+    /// store.
+    fn session_or_stored(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Fetched<Session>, ApiError>> + Send {
+        let fetch = self.session(id);
+        async move { fetch.await.map(Fetched::fresh) }
+    }
+    /// The transcript, or a stored copy where the fetch cannot be made.
+    fn transcript_or_stored(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Fetched<Transcript>, ApiError>> + Send {
+        let fetch = self.transcript(id);
+        async move { fetch.await.map(Fetched::fresh) }
+    }
     /// Stand-ins without a list answer that they have none.
     fn list(
         &self,
@@ -280,11 +325,21 @@ pub fn spawn_with<F: Fetch>(
 
 async fn fetch<F: Fetch>(fetcher: F, req: Request) -> Answer {
     match req {
-        Request::Session { id, session_id } => {
-            Answer::Session(id, fetcher.session(&session_id).await)
-        }
+        Request::Session { id, session_id } => match fetcher.session_or_stored(&session_id).await {
+            Ok(Fetched {
+                value,
+                stored_at: Some(at),
+            }) => Answer::Stored(id, StoredAnswer::Session(value, at)),
+            result => Answer::Session(id, result.map(|f| f.value)),
+        },
         Request::Transcript { id, session_id } => {
-            Answer::Transcript(id, fetcher.transcript(&session_id).await)
+            match fetcher.transcript_or_stored(&session_id).await {
+                Ok(Fetched {
+                    value,
+                    stored_at: Some(at),
+                }) => Answer::Stored(id, StoredAnswer::Transcript(value, at)),
+                result => Answer::Transcript(id, result.map(|f| f.value)),
+            }
         }
         Request::Links { id, domain } => Answer::Links(id, fetcher.system_links(&domain).await),
         Request::List { id, from, to } => Answer::List(id, fetcher.list(from, to).await),

@@ -72,6 +72,9 @@ pub struct Remote<T> {
     pub quiet: bool,
     /// When good data last arrived (kept through a refresh, for "updated … ago").
     pub updated: Option<Instant>,
+    /// The data is the local store's copy, fetched then: the network failed or
+    /// `--offline` (the title says "offline · from …"). A good answer clears it.
+    pub stored_at: Option<DateTime<Utc>>,
 }
 
 impl<T> Default for Remote<T> {
@@ -81,6 +84,7 @@ impl<T> Default for Remote<T> {
             load: Load::Idle,
             quiet: false,
             updated: None,
+            stored_at: None,
         }
     }
 }

@@ -13,7 +13,7 @@ use super::layout::text_area;
 use super::prompt::PromptScreen;
 use super::rows::PaneRow;
 use super::state::{App, Load, Pane, Poll, Remote, Screen, SessionScreen};
-use crate::api::worker::{Answer, Request, RequestId};
+use crate::api::worker::{Answer, Request, RequestId, StoredAnswer};
 use crate::api::{ApiError, Transcript};
 use crate::timefmt::Zone;
 
@@ -666,6 +666,16 @@ fn on_answer(app: &mut App, answer: Answer) {
     };
     let mut failed_session = None;
     let links_answer = matches!(answer, Answer::Links(..));
+    // A stored copy lands as a good answer would, remembering when it was fetched.
+    let (answer, stored_at) = match answer {
+        Answer::Stored(id, StoredAnswer::Session(session, at)) => {
+            (Answer::Session(id, Ok(session)), Some(at))
+        }
+        Answer::Stored(id, StoredAnswer::Transcript(t, at)) => {
+            (Answer::Transcript(id, Ok(t)), Some(at))
+        }
+        other => (other, None),
+    };
     match answer {
         Answer::Session(id, result) => {
             if !s.session.awaits(id) {
@@ -689,7 +699,7 @@ fn on_answer(app: &mut App, answer: Answer) {
                 Err(e) if s.session.data.is_none() => failed_session = Some(e.clone()),
                 Err(_) => {}
             }
-            land(&mut s.session, result, now);
+            land(&mut s.session, result, now, stored_at);
         }
         Answer::Transcript(id, result) => {
             if !s.transcript.awaits(id) {
@@ -705,7 +715,7 @@ fn on_answer(app: &mut App, answer: Answer) {
                     ..t
                 }
             });
-            land(&mut s.transcript, result, now);
+            land(&mut s.transcript, result, now, stored_at);
             // Focus starts on the first pane with something to read: an empty
             // transcript leaves it to the session's details.
             if !s.focus_chosen && s.transcript.data.is_some() {
@@ -720,9 +730,9 @@ fn on_answer(app: &mut App, answer: Answer) {
             if !s.links.awaits(id) {
                 return;
             }
-            land(&mut s.links, result, now);
+            land(&mut s.links, result, now, None);
         }
-        Answer::List(..) | Answer::StoreHits(..) => return,
+        Answer::List(..) | Answer::StoreHits(..) | Answer::Stored(..) => return,
     }
     s.generation += 1;
     if !links_answer {
@@ -768,11 +778,18 @@ fn same_people(a: &crate::api::Session, b: &crate::api::Session) -> bool {
     people(a) == people(b)
 }
 
-/// Loading becomes loaded (replacing the data) or failed (keeping the last good data).
-fn land<T>(remote: &mut Remote<T>, result: Result<T, ApiError>, now: Instant) {
+/// Loading becomes loaded (replacing the data, from the store when `stored_at` says so)
+/// or failed (keeping the last good data).
+fn land<T>(
+    remote: &mut Remote<T>,
+    result: Result<T, ApiError>,
+    now: Instant,
+    stored_at: Option<DateTime<Utc>>,
+) {
     remote.quiet = false;
     match result {
         Ok(data) => {
+            remote.stored_at = stored_at;
             remote.data = Some(data);
             remote.load = Load::Loaded { at: now };
             remote.updated = Some(now);
@@ -785,7 +802,9 @@ fn land<T>(remote: &mut Remote<T>, result: Result<T, ApiError>, now: Instant) {
 /// is due after the interval (doubled per failure in a row); a session that is no
 /// longer waiting or active is not fetched again by itself.
 fn schedule_poll(s: &mut SessionScreen, every: Option<Duration>, now: Instant) {
-    if s.session.error().is_some() || s.transcript.error().is_some() {
+    // A stored copy standing in is a failed fetch too: polling backs off.
+    let stand_in = s.session.stored_at.is_some() || s.transcript.stored_at.is_some();
+    if s.session.error().is_some() || s.transcript.error().is_some() || stand_in {
         s.poll.round_failed = true;
     }
     if s.session.is_loading() || s.transcript.is_loading() {

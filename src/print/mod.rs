@@ -13,9 +13,11 @@ mod text;
 
 use chrono::{DateTime, Utc};
 
+use crate::api::worker::Fetch;
 use crate::api::{ApiError, Session, SystemLinks, Transcript};
 use crate::present::metrics::Metrics;
 use crate::present::{self, LinksView, TranscriptView};
+use crate::source::Source;
 use crate::timefmt::Zone;
 
 /// The output formats. The command line maps its own option type into this, so
@@ -113,23 +115,33 @@ impl Report {
             return Some(e);
         }
         match &self.links {
+            // `--offline` asked for no links: not a failure of this run.
+            LinksOutcome::Failed {
+                error: ApiError::Offline { .. },
+                ..
+            } => None,
             LinksOutcome::Failed { error, .. } => Some(error),
             _ => None,
         }
     }
 }
 
-/// Fetches the three parts concurrently. Only a failure of the session itself fails
-/// the whole report; the transcript and links carry their own outcome.
-pub async fn fetch(
-    client: &crate::api::Client,
-    id: &str,
-    domain: Option<&str>,
-) -> Result<Report, ApiError> {
+/// A report, and which of its parts are the local store's copies (with when each was
+/// fetched): the network failed for them, or `--offline`.
+#[derive(Debug)]
+pub struct Fetched {
+    pub report: Report,
+    pub stored: Vec<(&'static str, DateTime<Utc>)>,
+}
+
+/// Fetches the three parts concurrently, each good answer stored and a stored copy
+/// standing in where the network fails (see [`Source`]). Only a failure of the session
+/// itself fails the whole report; the transcript and links carry their own outcome.
+pub async fn fetch(source: &Source, id: &str, domain: Option<&str>) -> Result<Fetched, ApiError> {
     let links = async {
         match domain {
             None => LinksOutcome::NoDomain,
-            Some(d) => match client.system_links(d).await {
+            Some(d) => match source.client.system_links(d).await {
                 Ok(links) => LinksOutcome::Loaded {
                     domain: d.to_string(),
                     links,
@@ -141,11 +153,25 @@ pub async fn fetch(
             },
         }
     };
-    let (session, transcript, links) =
-        tokio::join!(client.session(id), client.transcript(id), links);
-    Ok(Report {
-        session: session?,
-        transcript,
-        links,
+    let (session, transcript, links) = tokio::join!(
+        source.session_or_stored(id),
+        source.transcript_or_stored(id),
+        links
+    );
+    let session = session?;
+    let mut stored = Vec::new();
+    if let Some(at) = session.stored_at {
+        stored.push(("session", at));
+    }
+    if let Ok(Some(at)) = transcript.as_ref().map(|t| t.stored_at) {
+        stored.push(("chat transcript", at));
+    }
+    Ok(Fetched {
+        report: Report {
+            session: session.value,
+            transcript: transcript.map(|t| t.value),
+            links,
+        },
+        stored,
     })
 }

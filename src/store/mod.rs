@@ -1,5 +1,5 @@
 //! The local SQLite store (issue 8): sessions and transcripts as last fetched, searchable with
-//! FTS5. A library only for now; the viewer, `print` and the CLI are wired to it later.
+//! FTS5. [`writer`] writes off the UI thread; `crate::source` reads it and falls back on it.
 //!
 //! The file holds customer conversations, so it is created 0600 inside a 0700 directory before
 //! SQLite writes a byte, and a file that is corrupt, from a newer build, someone else's database,
@@ -8,6 +8,7 @@
 
 pub mod query;
 pub mod schema;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -131,8 +131,22 @@ pub fn pane_block<T>(
         title,
     )];
     // The state comes first: on a narrow title it is what must not be cut off.
+    // The store's copy stands in for a fetch that could not be made: said for as long
+    // as it is on screen, also while a refresh runs or after one failed.
+    let offline = remote
+        .stored_at
+        .filter(|_| remote.data.is_some())
+        .map(|at| {
+            let zone = app.zone;
+            Span::styled(
+                format!("offline · from {} {} ", zone.date_time(at), zone.suffix(at)),
+                theme.notice,
+            )
+        });
     let state = match &remote.load {
         Load::Idle => None,
+        Load::Loaded { .. } | Load::Loading { .. } if remote.quiet && offline.is_some() => None,
+        Load::Loaded { .. } if offline.is_some() => None,
         // A live session's background fetch: the data stays, a small mark says so.
         Load::Loading { .. } if remote.quiet => Some(Span::styled(
             match remote.updated {
@@ -151,7 +165,7 @@ pub fn pane_block<T>(
         )),
         Load::Failed { .. } => Some(Span::styled("failed ", theme.error)),
     };
-    if let Some(state) = state {
+    for state in [state, offline].into_iter().flatten() {
         spans.push(Span::styled("· ", theme.dim));
         spans.push(state);
     }

@@ -1,0 +1,385 @@
+//! The store wired in (issue 8): good answers stored through `Source` and its writer
+//! thread, the stored copy standing in when the network fails (and only then), `--offline`
+//! with no request, and the pane's "offline · from …" marker in the reducer.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::KeyCode;
+use g2a_tui::api::worker::{Answer, Fetch, Request, RequestId, StoredAnswer};
+use g2a_tui::api::{ApiError, AuthScheme, Client, ClientConfig, Endpoint, Session, Transcript};
+use g2a_tui::app::update::{start, update, Effect, Msg};
+use g2a_tui::app::App;
+use g2a_tui::source::Source;
+use g2a_tui::store::{Store, StoreSettings};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "g2a-tui-offline-{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        TempDir(dir)
+    }
+
+    fn store_path(&self) -> PathBuf {
+        self.0.join("store.sqlite3")
+    }
+
+    fn settings(&self) -> StoreSettings {
+        StoreSettings {
+            path: Some(self.store_path()),
+            ..StoreSettings::default()
+        }
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const ID: &str = "482913657";
+
+fn stored_at() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 16, 5, 0)
+        .single()
+        .expect("a valid time")
+}
+
+fn session_json(customer: &str) -> serde_json::Value {
+    json!({
+        "sessionId": ID, "status": "complete", "sessionType": "screen_sharing",
+        "expertName": "Dana Whitfield", "customerName": customer,
+        "startedAt": "2026-11-20T14:02:11Z", "endedAt": "2026-11-20T14:51:29Z"
+    })
+}
+
+fn transcript_json(lines: &[&str]) -> serde_json::Value {
+    let events: Vec<_> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            json!({
+                "timeStamp": format!("2026-11-20T14:{:02}:00Z", 5 + i),
+                "participantName": "Morgan Lee",
+                "content": text,
+            })
+        })
+        .collect();
+    json!({ "sessionId": ID, "events": events })
+}
+
+fn session(customer: &str) -> Session {
+    Session::from_value(session_json(customer)).expect("a session")
+}
+
+fn transcript(lines: &[&str]) -> Transcript {
+    Transcript::from_value(transcript_json(lines)).expect("a transcript")
+}
+
+fn client(server: &MockServer, timeout: Duration) -> Client {
+    Client::new(&ClientConfig {
+        base_url: server.uri(),
+        token: Some("offline-test-token".into()),
+        auth_scheme: AuthScheme::Bearer,
+        timeout,
+    })
+    .expect("client")
+}
+
+/// A store holding the session (customer "Stored Customer") and a two-line chat.
+fn seed(dir: &TempDir) {
+    let mut store = Store::open(dir.store_path()).expect("store");
+    store
+        .put_session(ID, &session("Stored Customer"), stored_at())
+        .expect("session stored");
+    store
+        .put_transcript(
+            ID,
+            &transcript(&["stored hello", "stored bye"]),
+            stored_at(),
+        )
+        .expect("transcript stored");
+}
+
+fn read(dir: &TempDir) -> (Option<String>, Vec<String>) {
+    let store = Store::open(dir.store_path()).expect("store");
+    let customer = store
+        .get_session(ID)
+        .expect("read")
+        .and_then(|s| s.session.customer_name);
+    let lines = store
+        .get_transcript(ID)
+        .expect("read")
+        .map(|t| t.transcript.events.into_iter().map(|e| e.content).collect())
+        .unwrap_or_default();
+    (customer, lines)
+}
+
+fn open(client: Client, dir: &TempDir) -> Source {
+    let (source, problem) = Source::open(client, &dir.settings(), false);
+    assert_eq!(problem, None);
+    source
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn good_answers_are_stored_and_failed_ones_replace_nothing() {
+    let dir = TempDir::new("replace");
+    let server = MockServer::start().await;
+    let session_path = format!("/G2A/rest/v1/sessions/{ID}");
+    let events_path = format!("/G2A/rest/v1/sessions/{ID}/events");
+    Mock::given(method("GET"))
+        .and(path(session_path.clone()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session_json("First Customer")))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(events_path.clone()))
+        .respond_with(ResponseTemplate::new(200).set_body_json(transcript_json(&["one", "two"])))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let source = open(client(&server, Duration::from_secs(5)), &dir);
+    let fresh = source.session_or_stored(ID).await.expect("fetched");
+    assert_eq!(fresh.stored_at, None);
+    let fresh = source.transcript_or_stored(ID).await.expect("fetched");
+    assert_eq!(fresh.stored_at, None);
+    source.writer.as_ref().expect("a writer").flush();
+    let good = (
+        Some("First Customer".to_string()),
+        vec!["one".into(), "two".into()],
+    );
+    assert_eq!(read(&dir), good);
+
+    // Now the session answers 503 and the transcript with a shape nobody knows.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .and(path(session_path))
+        .respond_with(ResponseTemplate::new(503).set_body_string("down for maintenance"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(events_path))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!("not a transcript")))
+        .mount(&server)
+        .await;
+    // The 503 is the network's failure: the stored copy stands in, marked.
+    let stand_in = source.session_or_stored(ID).await.expect("the stored copy");
+    assert!(stand_in.stored_at.is_some());
+    assert_eq!(
+        stand_in.value.customer_name.as_deref(),
+        Some("First Customer")
+    );
+    // A bad answer is not the network's failure: it is reported, not papered over.
+    match source.transcript_or_stored(ID).await {
+        Err(ApiError::BadShape { .. }) => {}
+        other => panic!("expected a bad shape, got {other:?}"),
+    }
+    assert_eq!(source.close(), None);
+    assert_eq!(read(&dir), good, "a failed answer replaced a good one");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timeout_gives_the_stored_copy_and_a_404_does_not() {
+    let dir = TempDir::new("timeout");
+    seed(&dir);
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/G2A/rest/v1/sessions/{ID}")))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(session_json("Slow Customer"))
+                .set_delay(Duration::from_secs(3)),
+        )
+        .mount(&server)
+        .await;
+    let source = open(client(&server, Duration::from_millis(300)), &dir);
+    let copy = source.session_or_stored(ID).await.expect("the stored copy");
+    assert_eq!(copy.stored_at, Some(stored_at()));
+    assert_eq!(copy.value.customer_name.as_deref(), Some("Stored Customer"));
+
+    // A 404 is the server's answer ("not found"): never hidden behind a stored copy.
+    let other = MockServer::start().await;
+    let source = open(client(&other, Duration::from_secs(5)), &dir);
+    match source.session_or_stored(ID).await {
+        Err(e @ ApiError::NotFound { .. }) => assert!(!e.is_network()),
+        other => panic!("expected not found, got {other:?}"),
+    }
+    // The transcript's 404 ("no transcript", as after the vendor's 30 days) does not
+    // wipe the stored messages.
+    let t = source
+        .transcript_or_stored(ID)
+        .await
+        .expect("no transcript");
+    assert!(t.value.absence.is_some());
+    assert_eq!(source.close(), None);
+    assert_eq!(read(&dir).1, vec!["stored hello", "stored bye"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn offline_reads_the_store_and_makes_no_request() {
+    let dir = TempDir::new("offline");
+    seed(&dir);
+    let client = Client::offline().expect("an offline client needs no token");
+    let (source, problem) = Source::open(client, &dir.settings(), true);
+    assert_eq!(problem, None);
+    assert!(source.offline);
+    assert!(source.writer.is_none(), "offline writes nothing");
+    let s = source
+        .session_or_stored(&format!("#{ID}"))
+        .await
+        .expect("stored");
+    assert_eq!(s.stored_at, Some(stored_at()));
+    let t = source.transcript_or_stored(ID).await.expect("stored");
+    assert_eq!(t.value.events.len(), 2);
+    // Whatever else asks, the client itself refuses to reach out.
+    match source.system_links("helpdesk.example").await {
+        Err(ApiError::Offline {
+            endpoint: Endpoint::Links,
+            ..
+        }) => {}
+        other => panic!("expected offline, got {other:?}"),
+    }
+    let missing = source
+        .session_or_stored("123")
+        .await
+        .expect_err("not stored");
+    assert_eq!(
+        missing.to_string(),
+        "#123 is not in the local store; run without --offline to fetch it"
+    );
+    assert_eq!(missing.class(), g2a_tui::api::ErrorClass::NotFound);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupt_store_is_named_in_one_line_and_left_alone() {
+    let dir = TempDir::new("corrupt");
+    std::fs::create_dir_all(&dir.0).expect("dir");
+    let bytes = b"this is not an SQLite database, and it must stay exactly so".repeat(100);
+    std::fs::write(dir.store_path(), &bytes).expect("write");
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/G2A/rest/v1/sessions/{ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session_json("Any Customer")))
+        .mount(&server)
+        .await;
+    let (source, problem) = Source::open(
+        client(&server, Duration::from_secs(5)),
+        &dir.settings(),
+        false,
+    );
+    let problem = problem.expect("the problem is reported");
+    assert!(problem.contains("not a database"), "{problem}");
+    assert!(!problem.contains('\n'), "{problem}");
+    // The program goes on without it.
+    assert!(source.session_or_stored(ID).await.is_ok());
+    assert_eq!(source.close(), None);
+    assert_eq!(std::fs::read(dir.store_path()).expect("read"), bytes);
+}
+
+/// The app after `start`, with the ids of its session and transcript requests.
+fn started() -> (App, RequestId, RequestId) {
+    let now = Instant::now();
+    let mut app = common::app(Some(ID), None, (160, 40), now);
+    let fx = start(&mut app, now);
+    let (s, t) = request_ids(&fx);
+    (app, s, t)
+}
+
+fn request_ids(fx: &[Effect]) -> (RequestId, RequestId) {
+    let (mut s, mut t) = (RequestId(0), RequestId(0));
+    for e in fx {
+        match e {
+            Effect::Fetch(Request::Session { id, .. }) => s = *id,
+            Effect::Fetch(Request::Transcript { id, .. }) => t = *id,
+            _ => {}
+        }
+    }
+    (s, t)
+}
+
+fn feed(app: &mut App, a: Answer) -> Vec<Effect> {
+    let (now, wall) = (app.now, app.wall);
+    update(app, Msg::Answer(a), now, wall)
+}
+
+#[test]
+fn a_stored_copy_is_marked_offline_until_a_good_answer() {
+    let (mut app, s, t) = started();
+    feed(
+        &mut app,
+        Answer::Stored(
+            s,
+            StoredAnswer::Session(session("Stored Customer"), stored_at()),
+        ),
+    );
+    feed(
+        &mut app,
+        Answer::Stored(
+            t,
+            StoredAnswer::Transcript(transcript(&["stored hello"]), stored_at()),
+        ),
+    );
+    let screen = common::screen(&common::draw(&app));
+    // Times in the chosen zone (UTC here), as the session pane writes them.
+    let marker = "offline · from 2026-11-20 16:05:00 UTC";
+    assert_eq!(screen.matches(marker).count(), 2, "{screen}");
+    assert!(screen.contains("Stored Customer"), "{screen}");
+    assert!(screen.contains("stored hello"), "{screen}");
+
+    // A refresh that succeeds clears the marker, pane by pane.
+    let fx = common::key(&mut app, KeyCode::Char('r'));
+    let (s, t) = request_ids(&fx);
+    feed(&mut app, Answer::Session(s, Ok(session("Fresh Customer"))));
+    let screen = common::screen(&common::draw(&app));
+    assert_eq!(screen.matches(marker).count(), 1, "{screen}");
+    feed(
+        &mut app,
+        Answer::Transcript(t, Ok(transcript(&["fresh hello"]))),
+    );
+    let screen = common::screen(&common::draw(&app));
+    assert!(!screen.contains("offline"), "{screen}");
+    assert!(screen.contains("Fresh Customer"), "{screen}");
+}
+
+#[test]
+fn a_failed_refresh_keeps_the_stored_copy_marked() {
+    let (mut app, s, _) = started();
+    feed(
+        &mut app,
+        Answer::Stored(
+            s,
+            StoredAnswer::Session(session("Stored Customer"), stored_at()),
+        ),
+    );
+    let fx = common::key(&mut app, KeyCode::Char('r'));
+    let (s, _) = request_ids(&fx);
+    feed(
+        &mut app,
+        Answer::Session(
+            s,
+            Err(ApiError::Unauthorized {
+                endpoint: Endpoint::Session,
+            }),
+        ),
+    );
+    let s = app.session().expect("a session");
+    assert_eq!(s.session.stored_at, Some(stored_at()));
+    assert!(s.session.error().is_some());
+}
