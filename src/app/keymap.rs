@@ -213,7 +213,6 @@ impl Action {
             Action::Submit => "open",
             Action::Cancel => "back",
             Action::Close => "close",
-            Action::OpenList => "list",
             Action::StatusNext => "status",
             Action::WeekBack => "week",
             _ => return None,

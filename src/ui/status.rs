@@ -108,7 +108,7 @@ fn error_span(app: &App, theme: &Theme) -> Option<Span<'static>> {
 const ESSENTIALS: usize = 18;
 
 /// Which hints survive when the line is short, most needed first.
-const PRIORITY: [&str; 19] = [
+const PRIORITY: [&str; 18] = [
     "help",
     "quit",
     "close",
@@ -117,7 +117,6 @@ const PRIORITY: [&str; 19] = [
     "open",
     "status",
     "week",
-    "list",
     "try again",
     "next match",
     "pane",
