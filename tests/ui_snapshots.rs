@@ -292,10 +292,8 @@ fn too_small_is_one_line() {
 fn prompt_without_session_id() {
     // Without an id the list opens now; the prompt with nothing behind it stays drawable.
     let mut app = common::app(None, None, (80, 24), Instant::now());
-    app.screen = g2a_tui::app::Screen::Prompt(g2a_tui::app::prompt::PromptScreen::new(
-        String::new(),
-        None,
-    ));
+    app.screen =
+        g2a_tui::app::Screen::Prompt(g2a_tui::app::prompt::PromptScreen::new(String::new(), None));
     common::chars(&mut app, "4829");
     insta::assert_snapshot!(draw(&app).backend());
 }

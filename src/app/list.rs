@@ -81,6 +81,8 @@ pub struct ListScreen {
     pub weeks_back: u32,
     /// The window the rows are for.
     pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The window of the request in flight.
+    asked: Option<(DateTime<Utc>, DateTime<Utc>)>,
     pub rows: Vec<ListRow>,
     /// Indices into `rows` that pass the filter and the query, in the order shown.
     pub shown: Vec<usize>,
@@ -111,6 +113,7 @@ impl Default for ListScreen {
             status: StatusFilter::All,
             weeks_back: 0,
             window: None,
+            asked: None,
             rows: Vec::new(),
             shown: Vec::new(),
             load: Load::Idle,
@@ -294,6 +297,7 @@ pub fn refresh(app: &mut App, quiet: bool, fx: &mut Vec<Effect>) {
         return;
     };
     let (from, to) = l.window_at(wall);
+    l.asked = Some((from, to));
     l.load = Load::Loading { id };
     l.quiet = quiet && !l.rows.is_empty();
     l.next_refresh = None;
@@ -348,8 +352,7 @@ pub fn on_tick(app: &mut App, fx: &mut Vec<Effect>) {
 
 /// The list's answers; any other screen's (or a stale one) is dropped.
 pub fn on_answer(app: &mut App, answer: Answer) {
-    let (now, wall, zone) = (app.now, app.wall, app.zone);
-    let _ = zone;
+    let (now, wall) = (app.now, app.wall);
     let Some(l) = list_mut(app) else {
         return;
     };
@@ -358,7 +361,7 @@ pub fn on_answer(app: &mut App, answer: Answer) {
             if l.load != (Load::Loading { id }) {
                 return;
             }
-            let (from, to) = l.window_at(wall);
+            let (from, to) = l.asked.unwrap_or_else(|| l.window_at(wall));
             let api_sessions = match api {
                 Ok(list) => {
                     l.error = None;
@@ -375,7 +378,6 @@ pub fn on_answer(app: &mut App, answer: Answer) {
                     Vec::new()
                 }
             };
-            // The week moved while the answer was on its way: it is the window asked for.
             l.rows = list_rows::merge(&api_sessions, &stored, from, to);
             l.window = Some((from, to));
             l.quiet = false;

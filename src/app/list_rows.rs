@@ -332,6 +332,7 @@ const DURATION_W: usize = 8;
 const ID_W: usize = 11;
 const TICKET_W: usize = 14;
 const STORED_W: usize = 6;
+const MAX_NAME_W: usize = 32;
 
 /// The columns that fit in `width` cells and their widths (a space apart). The badge
 /// and the customer always stay; the rest drop as the terminal narrows, least needed
@@ -393,9 +394,10 @@ pub fn columns(width: usize, any_stored: bool) -> Vec<(Column, usize)> {
         let used: usize = cols.iter().map(|c| fixed(*c)).sum::<usize>() + cols.len() - 1;
         let left = width.saturating_sub(used);
         if left >= 14 * names || set.len() == 2 {
-            let each = left.checked_div(names).unwrap_or(0);
+            // Names beyond this width are rare; the rest of a wide line stays empty.
+            let each = left.checked_div(names).unwrap_or(0).min(MAX_NAME_W);
             // The customer takes what an even split leaves over.
-            let extra = left - each * names;
+            let extra = (left - each * names).min(MAX_NAME_W / 2);
             return cols
                 .into_iter()
                 .filter(|c| *c != Column::Stored || left >= 14 * names)

@@ -12,7 +12,6 @@ use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{fit, spinner, Theme};
-use crate::api::error::WithHint;
 use crate::app::keymap::{Action, Mode};
 use crate::app::list::{self, ListLine, ListScreen};
 use crate::app::list_rows::{self, Column, ListRow};
@@ -197,14 +196,16 @@ fn message_line(app: &App, l: &ListScreen, theme: &Theme) -> Option<Line<'static
         } else {
             String::new()
         };
-        return Some(Line::from(vec![Span::styled(
-            format!(
-                "⚠ {}{tail} · {} retries",
-                sanitize_line(&WithHint(e).to_string()),
+        // What happened and what to do come before the hint, which a narrow line cuts.
+        let hint = e.hint().map(|h| format!(" · {h}")).unwrap_or_default();
+        return Some(Line::styled(
+            sanitize_line(&format!(
+                "⚠ {e}{tail} · {} retries{hint}",
                 key(Action::Refresh)
-            ),
+            ))
+            .into_owned(),
             theme.error,
-        )]));
+        ));
     }
     if l.rows.is_empty() {
         return Some(match l.load {
