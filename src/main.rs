@@ -65,11 +65,11 @@ async fn run_viewer(cli: &Cli) -> ExitCode {
         Err(e) => return fail(&e),
     };
     // Shown as `#482913657`, pasted back the same way: the id is normalised once here.
+    // Without one the session list opens (with --demo too: it lists the demo's sessions).
     let id = cli
         .session_id
         .as_deref()
-        .map(g2a_tui::api::normalize_session_id)
-        .or_else(|| settings.demo.then(|| demo::MAIN_SESSION.to_string()));
+        .map(g2a_tui::api::normalize_session_id);
     let opts = g2a_tui::viewer::Options {
         session_id: id,
         poll: (cli.poll > 0).then(|| std::time::Duration::from_secs(cli.poll)),

@@ -469,14 +469,17 @@ fn terminal_going_away_ends_the_viewer() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn prompt_asks_for_a_session_id() {
+async fn without_an_id_the_list_opens_and_a_typed_id_opens_that_session() {
     let server = api(Duration::ZERO).await;
     let mut args = args(&server);
     args.pop();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut tui = Tui::start(&args);
-    tui.wait_for("the prompt", |s| s.contains("Session id:"));
-    tui.send("777\r");
+    tui.wait_for("the list", |s| s.contains("Sessions · last 7 days"));
+    // No row matches a typed id: Enter opens it.
+    tui.send("777");
+    tui.wait_for("the query", |s| s.contains("> 777"));
+    tui.send("\r");
     tui.wait_for("the session", |s| {
         s.contains("chat message number 119") && s.contains("#777")
     });

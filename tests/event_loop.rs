@@ -353,3 +353,132 @@ async fn search_brings_a_phrase_deep_in_the_transcript_into_view() {
     let (outcome, _) = run_with(h, drive).await;
     assert_eq!(outcome.expect("ends").failure, None);
 }
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("g2a-tui-loop-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        Scratch(dir)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[tokio::test]
+async fn the_list_opens_without_an_id_filters_opens_goes_back_and_finds_a_stored_chat() {
+    use chrono::{TimeDelta, Utc};
+    use g2a_tui::api::{Session, Transcript};
+    use g2a_tui::store::Store;
+    use wiremock::matchers::query_param;
+
+    let now = Utc::now();
+    let server = MockServer::start().await;
+    let row = |id: &str, customer: &str, ago: i64| {
+        json!({
+            "sessionId": id, "status": "complete", "sessionType": "screen_sharing",
+            "expertName": "Dana Whitfield", "customerName": customer,
+            "startedAt": stamp(now - TimeDelta::minutes(ago)),
+            "endedAt": stamp(now - TimeDelta::minutes(ago - 20)),
+        })
+    };
+    Mock::given(method("GET"))
+        .and(path("/G2A/rest/v1/sessions"))
+        .and(query_param("sessionType", "screen_sharing"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "totalNumSessions": 2,
+            "sessions": [row("482913657", "Morgan Lee", 90), row("482913700", "Priya Raman", 60)]
+        })))
+        .mount(&server)
+        .await;
+    mount_session(&server, "482913700", "Priya Raman", 5).await;
+
+    // A session from two days ago that only the store knows, with its chat.
+    let dir = Scratch::new("list");
+    let mut store = Store::open(dir.0.join("store.sqlite3")).expect("store");
+    let old = Session::from_value(json!({
+        "sessionId": "482913999", "status": "complete", "customerName": "Olu Adeyemi",
+        "expertName": "Ravi Patel", "startedAt": stamp(now - TimeDelta::days(2)),
+    }))
+    .expect("session");
+    store.put_session("482913999", &old, now).expect("stored");
+    let chat = Transcript::from_value(json!({"sessionId": "482913999", "events": [
+        {"timeStamp": stamp(now - TimeDelta::days(2)), "participantName": "Olu Adeyemi",
+         "content": "the print spooler crashed again"}
+    ]}))
+    .expect("transcript");
+    store
+        .put_transcript("482913999", &chat, now)
+        .expect("stored");
+
+    let client = Client::new(&ClientConfig {
+        base_url: server.uri(),
+        token: Some("loop-test-token".into()),
+        auth_scheme: AuthScheme::Bearer,
+        timeout: Duration::from_secs(5),
+    })
+    .expect("client");
+    let (requests, answers) = worker::spawn_with(g2a_tui::source::Source::new(client, Some(store)));
+    let mut h = harness(&server, "unused", (120, 30));
+    h.requests = requests;
+    h.answers = answers;
+    h.app = App::new(
+        None,
+        Context::default(),
+        Zone::Utc,
+        (120, 30),
+        Instant::now(),
+        now,
+    );
+    let drive = |script: Script| async move {
+        let list = script.wait_for("Priya Raman").await;
+        assert!(list.contains("Sessions · last 7 days"), "{list}");
+        assert!(list.contains("Morgan Lee"), "{list}");
+        assert!(
+            list.contains("Olu Adeyemi") && list.contains("stored"),
+            "{list}"
+        );
+        for c in "priya".chars() {
+            script.key(KeyCode::Char(c));
+        }
+        script
+            .wait_until("only Priya", |s| {
+                s.contains("> priya") && !s.contains("Morgan Lee")
+            })
+            .await;
+        script.key(KeyCode::Enter);
+        let opened = script.wait_for("482913700 says message number 4").await;
+        assert!(opened.contains("#482913700"), "{opened}");
+        // Back to the list: the query is kept.
+        script.press(KeyCode::Left, KeyModifiers::ALT);
+        let back = script.wait_for("> priya").await;
+        assert!(
+            back.contains("Priya Raman") && !back.contains("Morgan Lee"),
+            "{back}"
+        );
+        // A word only the stored chat holds: the session is found "in the chat:".
+        script.key(KeyCode::Esc);
+        for c in "spooler".chars() {
+            script.key(KeyCode::Char(c));
+        }
+        let found = script
+            .wait_until("the chat hit", |s| {
+                s.contains("in the chat:") && s.contains("#482913999")
+            })
+            .await;
+        assert!(found.contains("spooler crashed again"), "{found}");
+        script.press(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    };
+    let (outcome, _) = run_with(h, drive).await;
+    assert_eq!(outcome.expect("ends").failure, None);
+}

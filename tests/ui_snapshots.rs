@@ -262,7 +262,8 @@ fn failed_refresh_keeps_data() {
 
 #[test]
 fn help_overlay_lists_every_binding() {
-    let mut app = loaded((120, 40));
+    // Tall enough for every binding (the list and switching keys made it longer).
+    let mut app = loaded((120, 50));
     press(&mut app, '?');
     let screen = draw(&app).backend().to_string();
     for b in app.keymap.bindings(Mode::Normal) {
@@ -289,7 +290,10 @@ fn too_small_is_one_line() {
 
 #[test]
 fn prompt_without_session_id() {
+    // Without an id the list opens now; the prompt with nothing behind it stays drawable.
     let mut app = common::app(None, None, (80, 24), Instant::now());
+    app.screen =
+        g2a_tui::app::Screen::Prompt(g2a_tui::app::prompt::PromptScreen::new(String::new(), None));
     common::chars(&mut app, "4829");
     insta::assert_snapshot!(draw(&app).backend());
 }

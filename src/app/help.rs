@@ -20,6 +20,40 @@ impl HelpRow {
     }
 }
 
+/// The session list's keys: its bindings, then what typing does.
+pub fn list_rows(keymap: &Keymap) -> Vec<HelpRow> {
+    let mut out: Vec<HelpRow> = keymap
+        .bindings(Mode::List)
+        .iter()
+        .map(|b| HelpRow {
+            keys: b.keys_label(),
+            text: list_help(b.action).to_string(),
+        })
+        .collect();
+    out.push(HelpRow::prose(""));
+    out.push(HelpRow::prose(
+        "Typing filters the rows as you type (fuzzy over id, names, e-mails and ticket; 'word exact, ^prefix, suffix$, !not). Sessions whose stored chat holds the query follow under \"in the chat:\"; Enter there opens the session at that message.",
+    ));
+    out
+}
+
+/// What a key does on the list, where it differs from a session.
+fn list_help(action: super::keymap::Action) -> &'static str {
+    use super::keymap::Action;
+    match action {
+        Action::Submit => "open the selected session (a query that matches none: open it as an id)",
+        Action::Cancel => "clear the query; on an empty one go back to the session (or quit)",
+        Action::LineDown => "next row",
+        Action::LineUp => "previous row",
+        Action::PageDown => "a page down",
+        Action::PageUp => "a page up",
+        Action::Top => "first row",
+        Action::Bottom => "last row",
+        Action::Refresh => "fetch the list again now (it refreshes itself every 10 s)",
+        other => other.help(),
+    }
+}
+
 /// The normal mode's bindings, then what the transcript's marks mean, then the mouse.
 pub fn rows(keymap: &Keymap, marks: &[(String, String)]) -> Vec<HelpRow> {
     let mut out: Vec<HelpRow> = keymap
@@ -68,7 +102,10 @@ pub struct HelpLayout {
 
 pub fn layout(app: &App) -> HelpLayout {
     use super::wrap::{width, wrap};
-    let raw = rows(&app.keymap, &marks());
+    let raw = match app.screen {
+        super::state::Screen::List(_) => list_rows(&app.keymap),
+        _ => rows(&app.keymap, &marks()),
+    };
     let key_width = raw.iter().map(|r| width(&r.keys)).max().unwrap_or(8);
     let natural = raw
         .iter()

@@ -43,10 +43,21 @@ pub enum Action {
     Quit,
     Suspend,
     Redraw,
+    /// The session list (`s`).
+    OpenList,
+    /// Back and forth through the screens opened before.
+    Back,
+    Forward,
+    /// The list's status filter, forward and backward.
+    StatusNext,
+    StatusPrev,
+    /// The list's window, a week earlier or later.
+    WeekBack,
+    WeekForward,
 }
 
 impl Action {
-    const ALL: [Action; 32] = [
+    const ALL: [Action; 39] = [
         Action::FocusNext,
         Action::FocusPrev,
         Action::FocusSession,
@@ -79,6 +90,13 @@ impl Action {
         Action::Quit,
         Action::Suspend,
         Action::Redraw,
+        Action::OpenList,
+        Action::Back,
+        Action::Forward,
+        Action::StatusNext,
+        Action::StatusPrev,
+        Action::WeekBack,
+        Action::WeekForward,
     ];
 
     /// The name used in keymap files.
@@ -116,6 +134,13 @@ impl Action {
             Action::Quit => "quit",
             Action::Suspend => "suspend",
             Action::Redraw => "redraw",
+            Action::OpenList => "open_list",
+            Action::Back => "back",
+            Action::Forward => "forward",
+            Action::StatusNext => "status_next",
+            Action::StatusPrev => "status_prev",
+            Action::WeekBack => "week_back",
+            Action::WeekForward => "week_forward",
         }
     }
 
@@ -160,6 +185,13 @@ impl Action {
             Action::Quit => "quit",
             Action::Suspend => "suspend to the shell (fg to return)",
             Action::Redraw => "redraw the whole screen",
+            Action::OpenList => "the session list",
+            Action::Back => "back to the screen before (its place, search and filter kept)",
+            Action::Forward => "forward again after going back",
+            Action::StatusNext => "show only waiting / active / complete / abandoned / not started",
+            Action::StatusPrev => "the status filter, the other way round",
+            Action::WeekBack => "the week before",
+            Action::WeekForward => "the week after",
         }
     }
 
@@ -181,6 +213,8 @@ impl Action {
             Action::Submit => "open",
             Action::Cancel => "back",
             Action::Close => "close",
+            Action::StatusNext => "status",
+            Action::WeekBack => "week",
             _ => return None,
         })
     }
@@ -195,15 +229,18 @@ pub enum Mode {
     Search,
     /// The link chooser (`o`).
     Links,
+    /// The session list: printable keys type into its query line.
+    List,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 5] = [
+    pub const ALL: [Mode; 6] = [
         Mode::Normal,
         Mode::Help,
         Mode::Prompt,
         Mode::Search,
         Mode::Links,
+        Mode::List,
     ];
 
     fn table(self) -> &'static str {
@@ -213,6 +250,7 @@ impl Mode {
             Mode::Prompt => "prompt",
             Mode::Search => "search",
             Mode::Links => "links",
+            Mode::List => "list",
         }
     }
 }

@@ -4,10 +4,13 @@
 pub mod copy;
 pub mod filter;
 pub mod help;
+pub mod history;
 pub mod hyperlinks;
 pub mod keymap;
 pub mod layout;
 pub mod links_menu;
+pub mod list;
+pub mod list_rows;
 pub mod prompt;
 pub mod rows;
 pub mod search;

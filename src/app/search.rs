@@ -136,6 +136,17 @@ impl Search {
         !self.matcher.fold
     }
 
+    /// A kept search for `query` (not being edited) that makes the first match at or
+    /// after entry `entry` current once the transcript is there: how a session opened
+    /// from the list's "in the chat:" section starts.
+    pub fn kept(query: &str, entry: usize) -> Search {
+        let mut search = Search::new(None, entry);
+        search.input = Input::new(query.to_string());
+        search.editing = false;
+        search.restart();
+        search
+    }
+
     /// Starts over for the query in the input; the first match at or after where the
     /// search began becomes current as soon as it is found.
     fn restart(&mut self) {
@@ -454,7 +465,7 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
 fn search_mut(app: &mut App) -> Option<&mut Search> {
     match &mut app.screen {
         Screen::Session(s) => s.search.as_mut(),
-        Screen::Prompt(_) => None,
+        Screen::Prompt(_) | Screen::List(_) => None,
     }
 }
 
@@ -533,6 +544,10 @@ pub fn advance(app: &mut App) {
     let Some(search) = s.search.as_mut() else {
         return;
     };
+    // Nothing to search yet (the transcript is on its way): a waiting jump stays.
+    if s.view.entries.is_empty() {
+        return;
+    }
     let stepped = search.step(&s.view);
     let complete = search.is_complete(&s.view);
     let jump = search.resolve(complete);

@@ -150,9 +150,6 @@ pub struct SessionScreen {
     pub transcript: Remote<Transcript>,
     pub view: TranscriptView,
     pub links: Remote<SystemLinks>,
-    /// The session that was on screen before this one was opened from the prompt, if
-    /// it had loaded: a mistyped id goes back to it instead of leaving a dead end.
-    pub previous: Option<Box<SessionScreen>>,
     pub focus: Pane,
     /// The focused pane has the whole screen (`z`).
     pub zoom: bool,
@@ -217,7 +214,6 @@ impl SessionScreen {
             transcript: Remote::default(),
             view: TranscriptView::default(),
             links: Remote::default(),
-            previous: None,
             focus: Pane::Transcript,
             zoom: false,
             cursor: None,
@@ -264,6 +260,8 @@ pub enum Screen {
     /// Asking which session to open; holds the session it was opened over, if any.
     Prompt(PromptScreen),
     Session(Box<SessionScreen>),
+    /// The session list (issue 8).
+    List(Box<super::list::ListScreen>),
 }
 
 #[derive(Debug)]
@@ -275,6 +273,8 @@ pub struct App {
     /// The transcript's times as "+12:04" since the session started (`t`).
     pub since_start: bool,
     pub screen: Screen,
+    /// The screens left behind, for Alt-Left / Alt-Right.
+    pub history: super::history::History,
     /// The help overlay and how far it is scrolled.
     pub help: Option<usize>,
     /// Terminal size in cells.
@@ -303,7 +303,7 @@ impl App {
     ) -> Self {
         let screen = match session_id {
             Some(id) => Screen::Session(Box::new(SessionScreen::new(id))),
-            None => Screen::Prompt(PromptScreen::new(String::new(), None)),
+            None => Screen::List(Box::new(super::list::ListScreen::new())),
         };
         App {
             keymap: Keymap::default(),
@@ -311,6 +311,7 @@ impl App {
             zone,
             since_start: false,
             screen,
+            history: super::history::History::default(),
             help: None,
             size,
             now,
@@ -333,6 +334,7 @@ impl App {
         match &self.screen {
             Screen::Session(s) => Some(s),
             Screen::Prompt(p) => p.back.as_deref(),
+            Screen::List(_) => None,
         }
     }
 
@@ -340,11 +342,15 @@ impl App {
         match &mut self.screen {
             Screen::Session(s) => Some(s),
             Screen::Prompt(p) => p.back.as_deref_mut(),
+            Screen::List(_) => None,
         }
     }
 
     pub fn any_loading(&self) -> bool {
-        self.session().is_some_and(SessionScreen::shows_loading)
+        match &self.screen {
+            Screen::List(l) => l.shows_loading(),
+            _ => self.session().is_some_and(SessionScreen::shows_loading),
+        }
     }
 
     /// How the viewer should exit now: the class of the failure that kept the session
@@ -428,6 +434,10 @@ impl App {
     /// clock of an active or waiting session, or an "updated … ago" label.
     /// `None` means nothing changes until input arrives: an idle viewer sleeps.
     pub fn next_wake(&self) -> Option<Instant> {
+        if let Screen::List(l) = &self.screen {
+            let notice = self.notice.as_ref().map(|(_, until)| *until);
+            return l.next_wake(self.now).into_iter().chain(notice).min();
+        }
         let s = self.session()?;
         // An incomplete search goes on at once, one bounded step per tick.
         if super::search::is_running(s) {

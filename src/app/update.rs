@@ -64,6 +64,9 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
         Msg::Key(key) => on_key(app, key, &mut fx),
         Msg::Mouse(m) => on_mouse(app, m),
         Msg::Paste(text) if super::search::is_editing(app) => super::search::on_paste(app, &text),
+        Msg::Paste(text) if matches!(app.screen, Screen::List(_)) => {
+            super::list::on_paste(app, &text)
+        }
         Msg::Paste(text) => {
             if let Screen::Prompt(p) = &mut app.screen {
                 if std::mem::take(&mut p.fresh) {
@@ -91,6 +94,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
                 app.spinner = app.spinner.wrapping_add(1);
             }
             poll_if_due(app, &mut fx);
+            super::list::on_tick(app, &mut fx);
             if app
                 .notice
                 .as_ref()
@@ -129,7 +133,11 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
 pub fn start(app: &mut App, now: Instant) -> Vec<Effect> {
     app.now = now;
     let mut fx = Vec::new();
-    refresh(app, &mut fx);
+    if matches!(app.screen, Screen::List(_)) {
+        super::list::refresh(app, false, &mut fx);
+    } else {
+        refresh(app, &mut fx);
+    }
     fx
 }
 
@@ -140,6 +148,10 @@ fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
     }
     if matches!(app.screen, Screen::Prompt(_)) {
         on_prompt_key(app, key, fx);
+        return;
+    }
+    if matches!(app.screen, Screen::List(_)) {
+        super::list::on_key(app, key, fx);
         return;
     }
     if app.links_menu.is_some() {
@@ -223,6 +235,9 @@ fn apply(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         Action::Help if app.panes().is_some() => app.help = Some(0),
         Action::Help => {}
         Action::OpenPrompt => open_prompt(app, None),
+        Action::OpenList => super::history::to_list(app, fx),
+        Action::Back => super::history::go(app, false, fx),
+        Action::Forward => super::history::go(app, true, fx),
         Action::Refresh => refresh(app, fx),
         Action::Quit | Action::Suspend | Action::Redraw => common(action, fx),
         Action::Copy | Action::CopyAll | Action::Export => take_away(app, action, fx),
@@ -517,15 +532,14 @@ fn view_position(app: &App) -> impl PartialEq {
 fn open_prompt(app: &mut App, error: Option<&ApiError>) {
     let placeholder = Screen::Prompt(PromptScreen::new(String::new(), None));
     let screen = match std::mem::replace(&mut app.screen, placeholder) {
-        Screen::Session(mut s) => {
+        Screen::Session(s) => {
             let id = s.id.clone();
-            let back = match (s.failed_to_load().is_some(), s.previous.take()) {
-                (true, Some(previous)) => previous,
-                (_, previous) => {
-                    s.previous = previous;
-                    s
-                }
+            let previous = if s.failed_to_load().is_some() {
+                super::history::pop_session(app)
+            } else {
+                None
             };
+            let back = previous.unwrap_or(s);
             let mut p = PromptScreen::new(id, Some(back));
             p.error = error.map(ToString::to_string);
             p.hint = error.and_then(ApiError::hint);
@@ -553,18 +567,9 @@ fn on_prompt_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
                 prompt.error = Some(format!("type a session id, or {cancel} to go back"));
                 prompt.hint = None;
             } else {
-                let mut next = SessionScreen::new(id);
-                // Only one step back is kept: the last session that had loaded.
-                next.previous = prompt.back.take().and_then(|mut b| {
-                    if b.session.data.is_some() {
-                        b.previous = None;
-                        Some(b)
-                    } else {
-                        b.previous.take()
-                    }
-                });
-                app.screen = Screen::Session(Box::new(next));
-                refresh(app, fx);
+                // The session behind the prompt is kept in the history (if it had loaded).
+                let next = Screen::Session(Box::new(SessionScreen::new(id)));
+                super::history::open(app, next, fx);
             }
         }
         Some(Action::Cancel) => match prompt.back.take() {
@@ -591,6 +596,17 @@ fn on_prompt_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
 fn cycle(p: Pane, by: usize) -> Pane {
     let i = Pane::ALL.iter().position(|x| *x == p).unwrap_or(0);
     Pane::ALL[(i + by) % Pane::ALL.len()]
+}
+
+/// A session put on display: all three parts fetched (see [`refresh`]).
+pub(super) fn refresh_session(app: &mut App, fx: &mut Vec<Effect>) {
+    refresh(app, fx);
+}
+
+/// A session back on display from the history: what it waits for is asked again.
+pub(super) fn resume_session(app: &mut App, fx: &mut Vec<Effect>) {
+    resume(app, fx);
+    settle(app);
 }
 
 /// Asks for all three parts at once; each pane fills when its own answer arrives.
@@ -655,7 +671,7 @@ fn reissue<T>(remote: &mut Remote<T>, next: &mut impl FnMut() -> RequestId) -> O
 
 fn on_answer(app: &mut App, answer: Answer) {
     if matches!(answer, Answer::List(..) | Answer::StoreHits(..)) {
-        // The session list's answers: the list screen is built on them (issue 8).
+        super::list::on_answer(app, answer);
         return;
     }
     let now = app.now;
@@ -745,13 +761,16 @@ fn on_answer(app: &mut App, answer: Answer) {
     // No dead end: a session that could not be loaded asks for another id at once
     // (or, when the prompt is already open over it, says why there).
     if let Some(e) = failed_session {
-        match &mut app.screen {
-            Screen::Session(_) => open_prompt(app, Some(&e)),
-            Screen::Prompt(p) => {
-                if let Some(back) = p.back.as_mut() {
-                    if let Some(previous) = back.previous.take() {
-                        p.back = Some(previous);
-                    }
+        if matches!(app.screen, Screen::Session(_)) {
+            // Opened from the list: back there, saying why.
+            if !super::history::back_to_list_after_failure(app) {
+                open_prompt(app, Some(&e));
+            }
+        } else if matches!(app.screen, Screen::Prompt(_)) {
+            let previous = super::history::pop_session(app);
+            if let Screen::Prompt(p) = &mut app.screen {
+                if previous.is_some() {
+                    p.back = previous;
                 }
                 p.error = Some(e.to_string());
                 p.hint = e.hint();

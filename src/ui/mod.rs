@@ -4,6 +4,7 @@
 pub mod help;
 pub mod links;
 pub mod links_menu;
+pub mod list;
 pub mod prompt;
 pub mod search;
 pub mod session;
@@ -44,6 +45,13 @@ pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
             };
             prompt::render(frame, above_status, app, p, theme);
         }
+        Screen::List(l) => {
+            let above_status = Rect {
+                height: area.height.saturating_sub(1),
+                ..area
+            };
+            list::render(frame, above_status, app, l, theme);
+        }
     }
     if !search::render_line(frame, panes.status, app, theme) {
         status::render(frame, panes.status, app, theme);
@@ -78,6 +86,7 @@ fn render_too_small(frame: &mut Frame, area: Rect, app: &App) {
     let mode = match app.screen {
         Screen::Prompt(_) => Mode::Prompt,
         Screen::Session(_) => Mode::Normal,
+        Screen::List(_) => Mode::List,
     };
     let quit = app.keymap.key(mode, Action::Quit).unwrap_or_default();
     // What to do comes first, so it survives the narrowest terminals.

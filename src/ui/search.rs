@@ -21,7 +21,7 @@ use crate::sanitize::sanitize_line;
 fn editing(app: &App) -> Option<&Search> {
     match &app.screen {
         Screen::Session(s) => s.search.as_ref().filter(|x| x.editing),
-        Screen::Prompt(_) => None,
+        Screen::Prompt(_) | Screen::List(_) => None,
     }
 }
 

@@ -108,12 +108,15 @@ fn error_span(app: &App, theme: &Theme) -> Option<Span<'static>> {
 const ESSENTIALS: usize = 18;
 
 /// Which hints survive when the line is short, most needed first.
-const PRIORITY: [&str; 15] = [
+const PRIORITY: [&str; 18] = [
     "help",
     "quit",
     "close",
     "back",
+    "clear",
     "open",
+    "status",
+    "week",
     "try again",
     "next match",
     "pane",
@@ -134,6 +137,8 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
         Mode::Prompt
     } else if app.links_menu.is_some() {
         Mode::Links
+    } else if matches!(app.screen, Screen::List(_)) {
+        Mode::List
     } else {
         Mode::Normal
     };
@@ -142,6 +147,12 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
     // Esc on the first prompt has nothing to go back to: it quits.
     let nothing_behind = matches!(&app.screen, Screen::Prompt(p) if p.back.is_none());
     let retry = matches!(&app.screen, Screen::Prompt(p) if p.is_retry());
+    // Esc on the list clears the query first, then goes back (or quits).
+    let list_cancel = match &app.screen {
+        Screen::List(l) if !l.query().is_empty() => "clear",
+        Screen::List(_) if app.history.back.is_empty() && app.history.forward.is_empty() => "quit",
+        _ => "back",
+    };
     let all: Vec<(String, &str)> = app
         .keymap
         .hints(mode)
@@ -158,8 +169,16 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
             // Inside help only its own keys mean something.
             Mode::Help => !matches!(*hint, "latest" | "top"),
             Mode::Prompt => !(nothing_behind && *hint == "quit"),
+            // Moving is what anyone tries first; the hints name the rest.
+            Mode::List => {
+                matches!(
+                    *hint,
+                    "open" | "back" | "status" | "week" | "refresh" | "help" | "quit"
+                ) && !(list_cancel == "quit" && *hint == "quit")
+            }
         })
         .map(|(key, hint)| match hint {
+            "back" if mode == Mode::List => (key, list_cancel),
             "back" if nothing_behind => (key, "quit"),
             // As the prompt itself says: Enter on the id that failed tries it again.
             "open" if retry => (key, "try again"),

@@ -1,0 +1,442 @@
+//! The session list's rows: one per session of the window (the API's answer merged with
+//! the store's), their order, the fuzzy filter over their fields (nucleo-matcher, as
+//! fzf scores) and the columns a width leaves room for. Every text here is sanitised
+//! once, when the rows are built; drawing only styles it.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use nucleo_matcher::pattern::{Atom, CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
+
+use crate::api::Session;
+use crate::present::StatusKind;
+use crate::sanitize::sanitize_line;
+use crate::store::StoredSession;
+use crate::timefmt::{duration, Zone};
+
+/// The fields a query is matched against, in the order of [`ListRow::hay`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Id,
+    Customer,
+    CustomerEmail,
+    Expert,
+    ExpertEmail,
+    Ticket,
+}
+
+impl Field {
+    pub const ALL: [Field; 6] = [
+        Field::Id,
+        Field::Customer,
+        Field::CustomerEmail,
+        Field::Expert,
+        Field::ExpertEmail,
+        Field::Ticket,
+    ];
+}
+
+/// Columns of a field kept for matching and showing.
+const MAX_FIELD: usize = 256;
+
+/// One session as the list shows it.
+#[derive(Debug, Clone)]
+pub struct ListRow {
+    /// The id to open (as received; empty when the server sent none).
+    pub id: String,
+    pub status: StatusKind,
+    /// The status in words, sanitised ("not started", or an unknown value as sent).
+    pub status_text: String,
+    pub started: Option<DateTime<Utc>>,
+    pub ended: Option<DateTime<Utc>>,
+    /// Known only from the store: the API's answer did not have it.
+    pub stored: bool,
+    /// Sanitised texts of each [`Field`].
+    pub texts: [String; 6],
+    hay: [Utf32String; 6],
+}
+
+impl ListRow {
+    pub fn new(s: &Session, stored: bool) -> Self {
+        // A name is never this long; a hostile one is cut so matching stays cheap.
+        let text = |v: &Option<String>| {
+            let t = sanitize_line(v.as_deref().unwrap_or("").trim()).into_owned();
+            if t.len() > MAX_FIELD {
+                crate::app::wrap::truncate(&t, MAX_FIELD)
+            } else {
+                t
+            }
+        };
+        let texts = [
+            text(&s.session_id),
+            text(&s.customer_name),
+            text(&s.customer_email),
+            text(&s.expert_name),
+            text(&s.expert_email),
+            text(&s.partner_object),
+        ];
+        let hay = texts.clone().map(|t| Utf32String::from(t.as_str()));
+        let ended = s.ended_at.as_ref().and_then(|t| t.at);
+        let status = StatusKind::of(s.status.as_ref());
+        ListRow {
+            id: s.session_id.clone().unwrap_or_default(),
+            status,
+            status_text: crate::present::status_text(s.status.as_ref()),
+            started: s.started_at.as_ref().and_then(|t| t.at),
+            ended,
+            stored,
+            texts,
+            hay,
+        }
+    }
+
+    pub fn text(&self, f: Field) -> &str {
+        &self.texts[f as usize]
+    }
+
+    /// Waiting or active and not ended: sits at the top with a running clock.
+    pub fn is_live(&self) -> bool {
+        matches!(self.status, StatusKind::Waiting | StatusKind::Active) && self.ended.is_none()
+    }
+
+    /// The field shown for a person: the name, else the e-mail.
+    pub fn shown_field(&self, name: Field, email: Field) -> Field {
+        if self.text(name).is_empty() {
+            email
+        } else {
+            name
+        }
+    }
+
+    /// How long it lasted, or for a live session how long it has been waiting or running.
+    pub fn duration(&self, now: DateTime<Utc>) -> Option<String> {
+        let start = self.started?;
+        let end = if self.is_live() { now } else { self.ended? };
+        Some(end - start)
+            .filter(|d| *d >= TimeDelta::zero())
+            .map(duration)
+    }
+}
+
+/// The list's rows for the window `from..=to`: the API's sessions, then the stored
+/// ones it did not have (each id once), live ones first, then newest first.
+pub fn merge(
+    api: &[Session],
+    stored: &[StoredSession],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Vec<ListRow> {
+    let mut seen = std::collections::HashSet::new();
+    let mut rows = Vec::new();
+    for s in api {
+        if s.session_id
+            .as_ref()
+            .is_none_or(|id| seen.insert(id.clone()))
+        {
+            rows.push(ListRow::new(s, false));
+        }
+    }
+    for st in stored {
+        let s = &st.session;
+        let Some(id) = &s.session_id else { continue };
+        let started = s.started_at.as_ref().and_then(|t| t.at);
+        if started.is_some_and(|t| t >= from && t <= to) && !seen.contains(id) {
+            seen.insert(id.clone());
+            rows.push(ListRow::new(s, true));
+        }
+    }
+    sort(&mut rows);
+    rows
+}
+
+/// Live sessions first, then newest first; sessions without a start time last.
+pub fn sort(rows: &mut [ListRow]) {
+    rows.sort_by(|a, b| {
+        b.is_live()
+            .cmp(&a.is_live())
+            .then_with(|| b.started.cmp(&a.started))
+    });
+}
+
+/// The status filter Tab and Shift-Tab cycle through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    #[default]
+    All,
+    Only(StatusKind),
+}
+
+impl StatusFilter {
+    const CYCLE: [StatusFilter; 6] = [
+        StatusFilter::All,
+        StatusFilter::Only(StatusKind::Waiting),
+        StatusFilter::Only(StatusKind::Active),
+        StatusFilter::Only(StatusKind::Complete),
+        StatusFilter::Only(StatusKind::Abandoned),
+        StatusFilter::Only(StatusKind::NotStarted),
+    ];
+
+    pub fn step(self, forward: bool) -> StatusFilter {
+        let n = Self::CYCLE.len();
+        let i = Self::CYCLE.iter().position(|f| *f == self).unwrap_or(0);
+        Self::CYCLE[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
+    }
+
+    pub fn keeps(self, row: &ListRow) -> bool {
+        match self {
+            StatusFilter::All => true,
+            StatusFilter::Only(k) => row.status == k,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusFilter::All => "all",
+            StatusFilter::Only(StatusKind::Waiting) => "waiting",
+            StatusFilter::Only(StatusKind::Active) => "active",
+            StatusFilter::Only(StatusKind::Complete) => "complete",
+            StatusFilter::Only(StatusKind::Abandoned) => "abandoned",
+            StatusFilter::Only(StatusKind::NotStarted) => "not started",
+            StatusFilter::Only(StatusKind::Unknown) => "unknown",
+        }
+    }
+}
+
+/// A query as fzf reads it: words each matched fuzzily anywhere (`'` exact, `^` prefix,
+/// `$` suffix, `!` not), smart case.
+pub fn pattern(query: &str) -> Pattern {
+    Pattern::parse(query, CaseMatching::Smart, Normalization::Smart)
+}
+
+pub fn matcher() -> Matcher {
+    Matcher::new(Config::DEFAULT)
+}
+
+/// The rows that pass the status filter and match every word of the query, as indices
+/// into `rows`: best match first (ties keep the list's order), or the list's order for
+/// an empty query. O(rows × fields) matcher calls per key press.
+pub fn filter(
+    rows: &[ListRow],
+    pattern: &Pattern,
+    status: StatusFilter,
+    matcher: &mut Matcher,
+) -> Vec<usize> {
+    let mut scored: Vec<(u32, usize)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| status.keeps(r))
+        .filter_map(|(i, r)| score(r, pattern, matcher).map(|s| (s, i)))
+        .collect();
+    if !pattern.atoms.is_empty() {
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    }
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// A row's score: each word's best over the fields, summed; `None` when a word matches
+/// no field (or a `!` word matches one).
+fn score(row: &ListRow, pattern: &Pattern, matcher: &mut Matcher) -> Option<u32> {
+    let mut total = 0u32;
+    for atom in &pattern.atoms {
+        let mut best: Option<u16> = None;
+        for hay in &row.hay {
+            match atom.score(hay.slice(..), matcher) {
+                // A `!` word must match no field at all.
+                None if atom.negative => return None,
+                s => best = best.max(s),
+            }
+        }
+        total += u32::from(best?);
+    }
+    Some(total)
+}
+
+/// The matched characters of `field` (grapheme indices of its text), for highlighting:
+/// each word marks the field where it scores best.
+pub fn highlights(
+    row: &ListRow,
+    pattern: &Pattern,
+    field: Field,
+    matcher: &mut Matcher,
+) -> Vec<u32> {
+    let mut out = Vec::new();
+    for atom in pattern.atoms.iter().filter(|a| !a.negative) {
+        let best = Field::ALL
+            .iter()
+            .filter_map(|f| {
+                atom.score(row.hay[*f as usize].slice(..), matcher)
+                    .map(|s| (s, *f))
+            })
+            .max_by_key(|(s, f)| (*s, std::cmp::Reverse(*f as usize)));
+        if best.is_some_and(|(_, f)| f == field) {
+            indices(atom, &row.hay[field as usize], matcher, &mut out);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn indices(atom: &Atom, hay: &Utf32String, matcher: &mut Matcher, out: &mut Vec<u32>) {
+    atom.indices(hay.slice(..), matcher, out);
+}
+
+/// The matched characters of an arbitrary text (a snippet's session, say).
+pub fn highlights_in(text: &str, pattern: &Pattern, matcher: &mut Matcher) -> Vec<u32> {
+    let mut buf = Vec::new();
+    let hay = Utf32Str::new(text, &mut buf);
+    let mut out = Vec::new();
+    for atom in pattern.atoms.iter().filter(|a| !a.negative) {
+        atom.indices(hay, matcher, &mut out);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A column of the list, in the order drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Status,
+    Started,
+    Duration,
+    Expert,
+    Customer,
+    Id,
+    Ticket,
+    Stored,
+}
+
+impl Column {
+    pub fn title(self) -> &'static str {
+        match self {
+            Column::Status => "status",
+            Column::Started => "started",
+            Column::Duration => "duration",
+            Column::Expert => "expert",
+            Column::Customer => "customer",
+            Column::Id => "id",
+            Column::Ticket => "ticket",
+            Column::Stored => "",
+        }
+    }
+}
+
+/// Columns of the badge ("not started" is the longest status) and the fixed ones.
+const STATUS_W: usize = 13;
+const STARTED_W: usize = 11;
+const DURATION_W: usize = 8;
+const ID_W: usize = 11;
+const TICKET_W: usize = 14;
+const STORED_W: usize = 6;
+const MAX_NAME_W: usize = 32;
+
+/// The columns that fit in `width` cells and their widths (a space apart). The badge
+/// and the customer always stay; the rest drop as the terminal narrows, least needed
+/// first: ticket, expert, id, started, duration.
+pub fn columns(width: usize, any_stored: bool) -> Vec<(Column, usize)> {
+    let fixed = |c: Column| match c {
+        Column::Status => STATUS_W,
+        Column::Started => STARTED_W,
+        Column::Duration => DURATION_W,
+        Column::Id => ID_W,
+        Column::Ticket => TICKET_W,
+        Column::Stored => STORED_W,
+        Column::Expert | Column::Customer => 0,
+    };
+    // From the fullest set down, the first that leaves each name at least 14 cells.
+    let sets: [&[Column]; 6] = [
+        &[
+            Column::Status,
+            Column::Started,
+            Column::Duration,
+            Column::Expert,
+            Column::Customer,
+            Column::Id,
+            Column::Ticket,
+        ],
+        &[
+            Column::Status,
+            Column::Started,
+            Column::Duration,
+            Column::Expert,
+            Column::Customer,
+            Column::Id,
+        ],
+        &[
+            Column::Status,
+            Column::Started,
+            Column::Duration,
+            Column::Customer,
+            Column::Id,
+        ],
+        &[
+            Column::Status,
+            Column::Started,
+            Column::Duration,
+            Column::Customer,
+        ],
+        &[Column::Status, Column::Duration, Column::Customer],
+        &[Column::Status, Column::Customer],
+    ];
+    for set in sets {
+        let mut cols: Vec<Column> = set.to_vec();
+        if any_stored {
+            cols.push(Column::Stored);
+        }
+        let names = cols
+            .iter()
+            .filter(|c| matches!(c, Column::Expert | Column::Customer))
+            .count();
+        let used: usize = cols.iter().map(|c| fixed(*c)).sum::<usize>() + cols.len() - 1;
+        let left = width.saturating_sub(used);
+        if left >= 14 * names || set.len() == 2 {
+            // Names beyond this width are rare; the rest of a wide line stays empty.
+            let each = left.checked_div(names).unwrap_or(0).min(MAX_NAME_W);
+            // The customer takes what an even split leaves over.
+            let extra = (left - each * names).min(MAX_NAME_W / 2);
+            return cols
+                .into_iter()
+                .filter(|c| *c != Column::Stored || left >= 14 * names)
+                .map(|c| {
+                    let w = match c {
+                        Column::Customer => each + extra,
+                        Column::Expert => each,
+                        other => fixed(other),
+                    };
+                    (c, w)
+                })
+                .collect();
+        }
+    }
+    Vec::new()
+}
+
+/// What a cell says; `field` is set for the cells a query can highlight.
+pub fn cell(row: &ListRow, col: Column, zone: Zone, now: DateTime<Utc>) -> (String, Option<Field>) {
+    match col {
+        Column::Status => (row.status_text.clone(), None),
+        Column::Started => (
+            row.started
+                .and_then(|t| zone.wall_clock(t))
+                .map(|(wall, _)| wall.format("%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
+            None,
+        ),
+        Column::Duration => (row.duration(now).unwrap_or_default(), None),
+        Column::Expert => {
+            let f = row.shown_field(Field::Expert, Field::ExpertEmail);
+            (row.text(f).to_string(), Some(f))
+        }
+        Column::Customer => {
+            let f = row.shown_field(Field::Customer, Field::CustomerEmail);
+            (row.text(f).to_string(), Some(f))
+        }
+        Column::Id => (row.text(Field::Id).to_string(), Some(Field::Id)),
+        Column::Ticket => (row.text(Field::Ticket).to_string(), Some(Field::Ticket)),
+        Column::Stored => (if row.stored { "stored" } else { "" }.to_string(), None),
+    }
+}

@@ -1,0 +1,362 @@
+//! The session list: the week and how current it is in the border, the query line with
+//! its count, a line for what went wrong or why nothing shows, the rows with the matched
+//! letters highlighted, and the "in the chat:" section. Rows, columns and geometry come
+//! from `app::list`/`app::list_rows`; this styles and draws them.
+
+use chrono::{DateTime, Utc};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Paragraph};
+use ratatui::Frame;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{fit, spinner, Theme};
+use crate::app::keymap::{Action, Mode};
+use crate::app::list::{self, ListLine, ListScreen};
+use crate::app::list_rows::{self, Column, ListRow};
+use crate::app::state::{age_label, Load};
+use crate::app::wrap;
+use crate::app::App;
+use crate::sanitize::sanitize_line;
+
+const PROMPT: &str = "> ";
+/// The selected line's marker, as fzf has it; other lines get spaces.
+const GUTTER: usize = 2;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &ListScreen, theme: &Theme) {
+    let inner_w = area.width.saturating_sub(2) as usize;
+    // The status filter stays in view whatever the width; its label goes first.
+    let filter = Line::from(vec![
+        Span::styled(if inner_w >= 60 { " status: " } else { " " }, theme.title),
+        Span::styled(format!("{} ", l.status.label()), theme.title_focused),
+    ]);
+    let left_room = inner_w.saturating_sub(filter.width() + 1);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.border_focused)
+        .title(fit(title(app, l, theme), left_room))
+        .title(fit(filter, inner_w).right_aligned());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let width = inner.width as usize;
+    let mut lines = vec![query_line(l, width, theme)];
+    if let Some(message) = message_line(app, l, theme) {
+        lines.push(fit(message, width));
+    }
+    let columns = list_rows::columns(
+        width.saturating_sub(GUTTER),
+        l.rows.iter().any(|r| r.stored),
+    );
+    if list::shows_titles(app) {
+        let mut spans = vec![Span::raw(" ".repeat(GUTTER))];
+        for (n, (col, w)) in columns.iter().enumerate() {
+            if n > 0 {
+                spans.push(Span::raw(" "));
+            }
+            spans.push(Span::styled(
+                pad(&wrap::truncate(col.title(), *w), *w),
+                theme.label,
+            ));
+        }
+        lines.push(fit(Line::from(spans), width));
+    }
+    let height = list::body_height(app);
+    let all = l.lines();
+    let selected = l.selected_line();
+    let mut matcher = list_rows::matcher();
+    for (n, line) in all.iter().enumerate().skip(l.scroll).take(height) {
+        let on = selected == Some(n);
+        let drawn = match *line {
+            ListLine::Row(i) => match l.shown.get(i).and_then(|&r| l.rows.get(r)) {
+                Some(row) => row_line(app, l, row, &columns, &mut matcher, theme),
+                None => Line::raw(""),
+            },
+            ListLine::ChatHeading => Line::styled("in the chat:", theme.heading),
+            ListLine::Hit(i) => match l.chat_hits().get(i) {
+                Some(hit) => hit_line(app, hit, width.saturating_sub(GUTTER), theme),
+                None => Line::raw(""),
+            },
+            ListLine::ChatNote => {
+                Line::styled(l.chat.problem.clone().unwrap_or_default(), theme.dim)
+            }
+        };
+        let gutter = if on { "> " } else { "  " };
+        let mut spans = vec![Span::styled(gutter, theme.key)];
+        if matches!(line, ListLine::ChatHeading | ListLine::ChatNote) {
+            spans.clear();
+        }
+        spans.extend(drawn.spans);
+        let mut line = fit(Line::from(spans), width);
+        if on {
+            line = line.patch_style(theme.cursor);
+        }
+        lines.push(line);
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    // The terminal's own cursor marks where typing goes.
+    let field = width
+        .saturating_sub(PROMPT.len() + count_text(l).len() + 1)
+        .max(1);
+    let scroll = l.input.visual_scroll(field.saturating_sub(1));
+    let x = inner.x as usize + PROMPT.len() + l.input.visual_cursor().saturating_sub(scroll);
+    if app.help.is_none() {
+        frame.set_cursor_position(Position::new(
+            (x as u16).min(inner.right().saturating_sub(1)),
+            inner.y,
+        ));
+    }
+}
+
+/// " Sessions · last 7 days · updated 3s ago ", with the state first to go on a narrow
+/// border being the week (what the rows are).
+fn title(app: &App, l: &ListScreen, theme: &Theme) -> Line<'static> {
+    let mut spans = vec![
+        Span::styled(" Sessions · ", theme.title_focused),
+        Span::styled(format!("{} ", week_label(app, l)), theme.title_focused),
+    ];
+    let state = match &l.load {
+        Load::Loading { .. } if l.quiet => l
+            .updated
+            .map(|at| Span::styled(format!("↻ updated {} ", age_label(at, app.now)), theme.dim)),
+        Load::Loading { .. } => Some(Span::styled(
+            format!("{} loading ", spinner(app)),
+            theme.spinner,
+        )),
+        Load::Loaded { at } => Some(Span::styled(
+            format!("updated {} ", age_label(*at, app.now)),
+            theme.dim,
+        )),
+        Load::Failed { .. } => Some(Span::styled("failed ", theme.error)),
+        Load::Idle => None,
+    };
+    if let Some(state) = state {
+        spans.push(Span::styled("· ", theme.dim));
+        spans.push(state);
+    }
+    Line::from(spans)
+}
+
+/// Which week is shown: "last 7 days", else its first and last day.
+pub fn week_label(app: &App, l: &ListScreen) -> String {
+    if l.weeks_back == 0 {
+        return "last 7 days".to_string();
+    }
+    let (from, to) = l.window_at(app.wall);
+    let day = |t: DateTime<Utc>| {
+        app.zone
+            .wall_clock(t)
+            .map(|(w, _)| w.format("%b %d").to_string())
+            .unwrap_or_default()
+    };
+    format!("{} – {}", day(from), day(to))
+}
+
+fn count_text(l: &ListScreen) -> String {
+    format!("{}/{}", l.shown.len(), l.rows.len())
+}
+
+/// "> query" with the count on the right, as fzf shows it.
+fn query_line(l: &ListScreen, width: usize, theme: &Theme) -> Line<'static> {
+    let count = count_text(l);
+    let field = width.saturating_sub(PROMPT.len() + count.len() + 1).max(1);
+    let value = sanitize_line(l.query()).into_owned();
+    let scroll = l.input.visual_scroll(field.saturating_sub(1));
+    let shown = wrap::cut(skip_cols(&value, scroll), field).to_string();
+    let gap = width.saturating_sub(PROMPT.len() + wrap::width(&shown) + count.len());
+    fit(
+        Line::from(vec![
+            Span::styled(PROMPT, theme.key),
+            Span::styled(shown, theme.value),
+            Span::raw(" ".repeat(gap)),
+            Span::styled(count, theme.dim),
+        ]),
+        width,
+    )
+}
+
+fn skip_cols(s: &str, cols: usize) -> &str {
+    let cut = wrap::cut(s, cols);
+    &s[cut.len()..]
+}
+
+/// What went wrong, or why there is nothing to show.
+fn message_line(app: &App, l: &ListScreen, theme: &Theme) -> Option<Line<'static>> {
+    let key = |a| app.keymap.key(Mode::List, a).unwrap_or_default();
+    if let Some(notice) = &l.notice {
+        return Some(Line::styled(format!("⚠ {notice}"), theme.error));
+    }
+    if let Some(e) = &l.error {
+        let stored = l.rows.iter().filter(|r| r.stored).count();
+        let tail = if stored > 0 {
+            format!(" · showing {stored} stored")
+        } else {
+            String::new()
+        };
+        // What happened and what to do come before the hint, which a narrow line cuts.
+        let hint = e.hint().map(|h| format!(" · {h}")).unwrap_or_default();
+        return Some(Line::styled(
+            sanitize_line(&format!(
+                "⚠ {e}{tail} · {} retries{hint}",
+                key(Action::Refresh)
+            ))
+            .into_owned(),
+            theme.error,
+        ));
+    }
+    if l.rows.is_empty() {
+        return Some(match l.load {
+            Load::Loading { .. } | Load::Idle => Line::styled(
+                format!("{} loading the sessions…", spinner(app)),
+                theme.spinner,
+            ),
+            _ => Line::styled(
+                format!(
+                    "No sessions in {}. {} shows the week before.",
+                    match l.weeks_back {
+                        0 => "the last 7 days".to_string(),
+                        _ => week_label(app, l),
+                    },
+                    key(Action::WeekBack)
+                ),
+                theme.dim,
+            ),
+        });
+    }
+    if l.shown.is_empty() {
+        let q = sanitize_line(l.query().trim()).into_owned();
+        let text = if q.is_empty() {
+            format!(
+                "No {} sessions here. {} changes the status filter.",
+                l.status.label(),
+                key(Action::StatusNext)
+            )
+        } else {
+            format!(
+                "No session matches. {} opens “{q}” as a session id.",
+                key(Action::Submit)
+            )
+        };
+        return Some(Line::styled(text, theme.dim));
+    }
+    None
+}
+
+/// A row's cells, a space apart, with the query's letters highlighted.
+fn row_line(
+    app: &App,
+    l: &ListScreen,
+    row: &ListRow,
+    columns: &[(Column, usize)],
+    matcher: &mut nucleo_matcher::Matcher,
+    theme: &Theme,
+) -> Line<'static> {
+    let mut spans = Vec::new();
+    for (n, (col, w)) in columns.iter().enumerate() {
+        if n > 0 {
+            spans.push(Span::raw(" "));
+        }
+        let (text, field) = list_rows::cell(row, *col, app.zone, app.wall);
+        match col {
+            Column::Status => {
+                let badge = wrap::truncate(&format!(" {text} "), *w);
+                let rest = w.saturating_sub(wrap::width(&badge));
+                spans.push(Span::styled(badge, theme.badge(row.status)));
+                spans.push(Span::raw(" ".repeat(rest)));
+            }
+            _ => {
+                let style = match col {
+                    Column::Customer => theme.customer,
+                    Column::Expert => theme.technician,
+                    Column::Started | Column::Stored => theme.dim,
+                    Column::Duration if row.is_live() => theme.heading,
+                    _ => theme.value,
+                };
+                let marks = match field {
+                    Some(f) if !l.pattern().atoms.is_empty() => {
+                        list_rows::highlights(row, l.pattern(), f, matcher)
+                    }
+                    _ => Vec::new(),
+                };
+                spans.extend(highlighted(
+                    &wrap::truncate(&text, *w),
+                    *w,
+                    style,
+                    &marks,
+                    theme,
+                ));
+            }
+        }
+    }
+    Line::from(spans)
+}
+
+/// `text` padded to `w`, the graphemes at `marks` in the match style.
+fn highlighted(
+    text: &str,
+    w: usize,
+    style: Style,
+    marks: &[u32],
+    theme: &Theme,
+) -> Vec<Span<'static>> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut run = String::new();
+    let mut run_on = false;
+    for (i, g) in text.graphemes(true).enumerate() {
+        let on = g != "…" && marks.binary_search(&(i as u32)).is_ok();
+        if on != run_on && !run.is_empty() {
+            let s = if run_on { theme.search_match } else { style };
+            spans.push(Span::styled(std::mem::take(&mut run), s));
+        }
+        run_on = on;
+        run.push_str(g);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(
+            run,
+            if run_on { theme.search_match } else { style },
+        ));
+    }
+    let rest = w.saturating_sub(wrap::width(text));
+    if rest > 0 {
+        spans.push(Span::raw(" ".repeat(rest)));
+    }
+    spans
+}
+
+/// "#id  customer  …the matching line…" with the store's matches highlighted.
+fn hit_line(app: &App, hit: &list::ChatHit, width: usize, theme: &Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(
+        format!("#{}", sanitize_line(&hit.session_id)),
+        theme.value,
+    )];
+    if let Some(day) = hit
+        .started
+        .and_then(|t| app.zone.wall_clock(t))
+        .map(|(w, _)| w.format("%m-%d").to_string())
+    {
+        spans.push(Span::styled(format!(" {day}"), theme.dim));
+    }
+    if !hit.who.is_empty() {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(wrap::truncate(&hit.who, 24), theme.customer));
+    }
+    spans.push(Span::raw("  "));
+    for (text, matched) in &hit.parts {
+        let style = if *matched {
+            theme.search_match
+        } else {
+            theme.value
+        };
+        spans.push(Span::styled(text.clone(), style));
+    }
+    fit(Line::from(spans), width)
+}
+
+fn pad(s: &str, w: usize) -> String {
+    let rest = w.saturating_sub(wrap::width(s));
+    format!("{s}{}", " ".repeat(rest))
+}
