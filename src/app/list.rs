@@ -413,6 +413,7 @@ pub fn on_answer(app: &mut App, answer: Answer) {
         }
         _ => return,
     }
+    follow_selection(app);
     app.dirty = true;
 }
 
@@ -482,6 +483,7 @@ pub fn on_paste(app: &mut App, text: &str) {
         l.input.handle(InputRequest::InsertChar(c));
     }
     l.query_changed(now);
+    follow_selection(app);
     app.dirty = true;
 }
 
@@ -508,8 +510,8 @@ pub fn shows_titles(app: &App) -> bool {
     app.size.1 >= 16
 }
 
-/// Keeps the selected line in view.
-fn follow_selection(app: &mut App) {
+/// Keeps the selected line in view (after a key, an answer or a resize).
+pub fn follow_selection(app: &mut App) {
     let height = body_height(app).max(1);
     let Some(l) = list_mut(app) else {
         return;

@@ -87,6 +87,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
                 app.help = None;
             }
             settle(app);
+            super::list::follow_selection(app);
             app.dirty = true;
         }
         Msg::Tick => {
