@@ -632,3 +632,19 @@ fn no_color_still_reads() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_session_still_loading_is_kept_when_the_list_opens_over_it() {
+    let now = Instant::now();
+    let mut app = common::app(Some("482913657"), None, (80, 24), now);
+    start(&mut app, now);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.screen, Screen::List(_)));
+    // Back: the same session, asking again for what it waits for.
+    let fx = alt(&mut app, KeyCode::Left);
+    assert_eq!(app.session().map(|s| s.id.as_str()), Some("482913657"));
+    session_ids(&fx);
+    // Forward again: the list.
+    alt(&mut app, KeyCode::Right);
+    assert!(matches!(app.screen, Screen::List(_)));
+}

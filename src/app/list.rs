@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use nucleo_matcher::pattern::Pattern;
 use nucleo_matcher::Matcher;
 use tui_input::backend::crossterm::EventHandler;
@@ -633,4 +633,18 @@ pub fn failed_open(l: &mut ListScreen, id: &str, e: &ApiError) {
         sanitize_line(id),
         sanitize_line(&crate::api::error::WithHint(e).to_string())
     ));
+}
+
+/// The wheel moves the selection, as Up and Down do.
+pub fn on_mouse(app: &mut App, m: MouseEvent) {
+    let by = match m.kind {
+        MouseEventKind::ScrollDown => 3,
+        MouseEventKind::ScrollUp => -3,
+        _ => return,
+    };
+    if let Some(l) = list_mut(app) {
+        move_by(l, by);
+    }
+    follow_selection(app);
+    app.dirty = true;
 }

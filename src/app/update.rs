@@ -934,6 +934,10 @@ fn clamp_scrolls(app: &mut App) {
 }
 
 fn on_mouse(app: &mut App, m: MouseEvent) {
+    if app.help.is_none() && matches!(app.screen, Screen::List(_)) {
+        super::list::on_mouse(app, m);
+        return;
+    }
     if app.help.is_some() || app.links_menu.is_some() || !matches!(app.screen, Screen::Session(_)) {
         return;
     }
