@@ -648,3 +648,33 @@ fn a_session_still_loading_is_kept_when_the_list_opens_over_it() {
     alt(&mut app, KeyCode::Right);
     assert!(matches!(app.screen, Screen::List(_)));
 }
+
+#[test]
+fn a_failed_refresh_keeps_the_last_good_list() {
+    let mut app = listed((100, 20), ok(week(), Vec::new()));
+    let fx = tick(&mut app, Duration::from_secs(11));
+    let (id, _, _) = list_request(&fx);
+    let failed = ListAnswer {
+        api: Err(ApiError::Timeout {
+            endpoint: Endpoint::SessionList,
+            secs: 30,
+        }),
+        stored: Vec::new(),
+    };
+    answer(&mut app, Answer::List(id, failed));
+    assert_eq!(list(&app).rows.len(), 6, "the rows stay");
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("showing the list from"), "{screen}");
+    // Another week has no good answer to keep.
+    let fx = ctrl(&mut app, KeyCode::Left);
+    let (id, _, _) = list_request(&fx);
+    let failed = ListAnswer {
+        api: Err(ApiError::Timeout {
+            endpoint: Endpoint::SessionList,
+            secs: 30,
+        }),
+        stored: Vec::new(),
+    };
+    answer(&mut app, Answer::List(id, failed));
+    assert!(list(&app).rows.is_empty());
+}

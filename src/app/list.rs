@@ -83,6 +83,8 @@ pub struct ListScreen {
     pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// The window of the request in flight.
     asked: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The last good answer and its week, kept through a failed refresh.
+    last_good: Option<(u32, Vec<crate::api::Session>)>,
     pub rows: Vec<ListRow>,
     /// Indices into `rows` that pass the filter and the query, in the order shown.
     pub shown: Vec<usize>,
@@ -114,6 +116,7 @@ impl Default for ListScreen {
             weeks_back: 0,
             window: None,
             asked: None,
+            last_good: None,
             rows: Vec::new(),
             shown: Vec::new(),
             load: Load::Idle,
@@ -367,7 +370,8 @@ pub fn on_answer(app: &mut App, answer: Answer) {
                     l.error = None;
                     l.load = Load::Loaded { at: now };
                     l.updated = Some(now);
-                    list.sessions
+                    l.last_good = Some((l.weeks_back, list.sessions));
+                    l.last_good.as_ref().map(|(_, s)| s.as_slice())
                 }
                 Err(e) => {
                     l.load = Load::Failed {
@@ -375,10 +379,14 @@ pub fn on_answer(app: &mut App, answer: Answer) {
                         at: now,
                     };
                     l.error = Some(e);
-                    Vec::new()
+                    // A failed refresh keeps the week's last good answer on screen.
+                    l.last_good
+                        .as_ref()
+                        .filter(|(week, _)| *week == l.weeks_back)
+                        .map(|(_, s)| s.as_slice())
                 }
             };
-            l.rows = list_rows::merge(&api_sessions, &stored, from, to);
+            l.rows = list_rows::merge(api_sessions.unwrap_or_default(), &stored, from, to);
             l.window = Some((from, to));
             l.quiet = false;
             if l.weeks_back == 0 {
