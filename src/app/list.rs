@@ -180,9 +180,12 @@ impl ListScreen {
         self.shown.len() + self.chat_hits().len()
     }
 
-    /// The chat hits that are for the query on screen (older ones are not shown).
+    /// The chat hits for the query on screen; while the search for a changed query is on
+    /// its way the previous hits stay (as fzf keeps its results), so typing does not flicker.
     pub fn chat_hits(&self) -> &[ChatHit] {
-        if self.chat.query == self.query().trim() && !self.chat.off {
+        let pending = self.chat.due.is_some() || matches!(self.chat.load, Load::Loading { .. });
+        let current = self.chat.query == self.query().trim();
+        if (current || pending) && !self.query().trim().is_empty() && !self.chat.off {
             &self.chat.hits
         } else {
             &[]
