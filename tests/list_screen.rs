@@ -297,6 +297,12 @@ fn the_week_moves_back_and_forward_and_the_title_says_which() {
     let mut app = listed((100, 20), ok(week(), Vec::new()));
     let fx = ctrl(&mut app, KeyCode::Left);
     let (id, from, to) = list_request(&fx);
+    // The last week's rows do not pass for this one while it loads.
+    let loading = common::screen(&common::draw(&app));
+    assert!(
+        loading.contains("loading the sessions") && !loading.contains("Morgan"),
+        "{loading}"
+    );
     assert_eq!(to, common::wall() - TimeDelta::days(7));
     assert_eq!(from, common::wall() - TimeDelta::days(14));
     answer(&mut app, Answer::List(id, ok(Vec::new(), Vec::new())));

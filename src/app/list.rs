@@ -262,6 +262,16 @@ impl ListScreen {
         }
     }
 
+    /// Another week: the rows of the last one must not pass for it while it loads.
+    fn new_week(&mut self) {
+        self.rows.clear();
+        self.shown.clear();
+        self.selected = 0;
+        self.scroll = 0;
+        self.error = None;
+        self.updated = None;
+    }
+
     /// When the screen next changes by itself.
     pub fn next_wake(&self, now: Instant) -> Option<Instant> {
         let spin = self
@@ -567,11 +577,13 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
         Some(Action::WeekBack) => {
             l.weeks_back += 1;
+            l.new_week();
             refresh(app, false, fx);
         }
         Some(Action::WeekForward) => {
             if l.weeks_back > 0 {
                 l.weeks_back -= 1;
+                l.new_week();
                 refresh(app, false, fx);
             }
         }
