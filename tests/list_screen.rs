@@ -297,6 +297,12 @@ fn the_week_moves_back_and_forward_and_the_title_says_which() {
     let mut app = listed((100, 20), ok(week(), Vec::new()));
     let fx = ctrl(&mut app, KeyCode::Left);
     let (id, from, to) = list_request(&fx);
+    // The last week's rows do not pass for this one while it loads.
+    let loading = common::screen(&common::draw(&app));
+    assert!(
+        loading.contains("loading the sessions") && !loading.contains("Morgan"),
+        "{loading}"
+    );
     assert_eq!(to, common::wall() - TimeDelta::days(7));
     assert_eq!(from, common::wall() - TimeDelta::days(14));
     answer(&mut app, Answer::List(id, ok(Vec::new(), Vec::new())));
@@ -631,4 +637,50 @@ fn no_color_still_reads() {
         screen.contains("waiting") && screen.contains("abandoned"),
         "{screen}"
     );
+}
+
+#[test]
+fn a_session_still_loading_is_kept_when_the_list_opens_over_it() {
+    let now = Instant::now();
+    let mut app = common::app(Some("482913657"), None, (80, 24), now);
+    start(&mut app, now);
+    key(&mut app, KeyCode::Char('s'));
+    assert!(matches!(app.screen, Screen::List(_)));
+    // Back: the same session, asking again for what it waits for.
+    let fx = alt(&mut app, KeyCode::Left);
+    assert_eq!(app.session().map(|s| s.id.as_str()), Some("482913657"));
+    session_ids(&fx);
+    // Forward again: the list.
+    alt(&mut app, KeyCode::Right);
+    assert!(matches!(app.screen, Screen::List(_)));
+}
+
+#[test]
+fn a_failed_refresh_keeps_the_last_good_list() {
+    let mut app = listed((100, 20), ok(week(), Vec::new()));
+    let fx = tick(&mut app, Duration::from_secs(11));
+    let (id, _, _) = list_request(&fx);
+    let failed = ListAnswer {
+        api: Err(ApiError::Timeout {
+            endpoint: Endpoint::SessionList,
+            secs: 30,
+        }),
+        stored: Vec::new(),
+    };
+    answer(&mut app, Answer::List(id, failed));
+    assert_eq!(list(&app).rows.len(), 6, "the rows stay");
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("showing the list from"), "{screen}");
+    // Another week has no good answer to keep.
+    let fx = ctrl(&mut app, KeyCode::Left);
+    let (id, _, _) = list_request(&fx);
+    let failed = ListAnswer {
+        api: Err(ApiError::Timeout {
+            endpoint: Endpoint::SessionList,
+            secs: 30,
+        }),
+        stored: Vec::new(),
+    };
+    answer(&mut app, Answer::List(id, failed));
+    assert!(list(&app).rows.is_empty());
 }

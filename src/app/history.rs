@@ -46,11 +46,11 @@ pub fn open(app: &mut App, next: Screen, fx: &mut Vec<Effect>) {
     start(app, fx);
 }
 
-/// Keeps `screen` on the back stack: a session only if it had loaded (a failed one is
-/// no place to go back to).
+/// Keeps `screen` on the back stack, except a session that failed to load (no place
+/// to go back to).
 pub fn keep_back(app: &mut App, screen: Screen) {
     match screen {
-        Screen::Session(s) if s.session.data.is_none() => {}
+        Screen::Session(s) if s.failed_to_load().is_some() => {}
         Screen::Prompt(_) => {}
         other => push(&mut app.history.back, other),
     }

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers, MouseEvent, MouseEventKind};
 use nucleo_matcher::pattern::Pattern;
 use nucleo_matcher::Matcher;
 use tui_input::backend::crossterm::EventHandler;
@@ -83,6 +83,8 @@ pub struct ListScreen {
     pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// The window of the request in flight.
     asked: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    /// The last good answer and its week, kept through a failed refresh.
+    last_good: Option<(u32, Vec<crate::api::Session>)>,
     pub rows: Vec<ListRow>,
     /// Indices into `rows` that pass the filter and the query, in the order shown.
     pub shown: Vec<usize>,
@@ -114,6 +116,7 @@ impl Default for ListScreen {
             weeks_back: 0,
             window: None,
             asked: None,
+            last_good: None,
             rows: Vec::new(),
             shown: Vec::new(),
             load: Load::Idle,
@@ -177,9 +180,12 @@ impl ListScreen {
         self.shown.len() + self.chat_hits().len()
     }
 
-    /// The chat hits that are for the query on screen (older ones are not shown).
+    /// The chat hits for the query on screen; while the search for a changed query is on
+    /// its way the previous hits stay (as fzf keeps its results), so typing does not flicker.
     pub fn chat_hits(&self) -> &[ChatHit] {
-        if self.chat.query == self.query().trim() && !self.chat.off {
+        let pending = self.chat.due.is_some() || matches!(self.chat.load, Load::Loading { .. });
+        let current = self.chat.query == self.query().trim();
+        if (current || pending) && !self.query().trim().is_empty() && !self.chat.off {
             &self.chat.hits
         } else {
             &[]
@@ -254,6 +260,16 @@ impl ListScreen {
         } else if !self.chat.off {
             self.chat.due = Some(now + CHAT_DEBOUNCE);
         }
+    }
+
+    /// Another week: the rows of the last one must not pass for it while it loads.
+    fn new_week(&mut self) {
+        self.rows.clear();
+        self.shown.clear();
+        self.selected = 0;
+        self.scroll = 0;
+        self.error = None;
+        self.updated = None;
     }
 
     /// When the screen next changes by itself.
@@ -367,7 +383,8 @@ pub fn on_answer(app: &mut App, answer: Answer) {
                     l.error = None;
                     l.load = Load::Loaded { at: now };
                     l.updated = Some(now);
-                    list.sessions
+                    l.last_good = Some((l.weeks_back, list.sessions));
+                    l.last_good.as_ref().map(|(_, s)| s.as_slice())
                 }
                 Err(e) => {
                     l.load = Load::Failed {
@@ -375,10 +392,14 @@ pub fn on_answer(app: &mut App, answer: Answer) {
                         at: now,
                     };
                     l.error = Some(e);
-                    Vec::new()
+                    // A failed refresh keeps the week's last good answer on screen.
+                    l.last_good
+                        .as_ref()
+                        .filter(|(week, _)| *week == l.weeks_back)
+                        .map(|(_, s)| s.as_slice())
                 }
             };
-            l.rows = list_rows::merge(&api_sessions, &stored, from, to);
+            l.rows = list_rows::merge(api_sessions.unwrap_or_default(), &stored, from, to);
             l.window = Some((from, to));
             l.quiet = false;
             if l.weeks_back == 0 {
@@ -413,6 +434,7 @@ pub fn on_answer(app: &mut App, answer: Answer) {
         }
         _ => return,
     }
+    follow_selection(app);
     app.dirty = true;
 }
 
@@ -482,6 +504,7 @@ pub fn on_paste(app: &mut App, text: &str) {
         l.input.handle(InputRequest::InsertChar(c));
     }
     l.query_changed(now);
+    follow_selection(app);
     app.dirty = true;
 }
 
@@ -508,8 +531,8 @@ pub fn shows_titles(app: &App) -> bool {
     app.size.1 >= 16
 }
 
-/// Keeps the selected line in view.
-fn follow_selection(app: &mut App) {
+/// Keeps the selected line in view (after a key, an answer or a resize).
+pub fn follow_selection(app: &mut App) {
     let height = body_height(app).max(1);
     let Some(l) = list_mut(app) else {
         return;
@@ -554,11 +577,13 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         }
         Some(Action::WeekBack) => {
             l.weeks_back += 1;
+            l.new_week();
             refresh(app, false, fx);
         }
         Some(Action::WeekForward) => {
             if l.weeks_back > 0 {
                 l.weeks_back -= 1;
+                l.new_week();
                 refresh(app, false, fx);
             }
         }
@@ -631,4 +656,18 @@ pub fn failed_open(l: &mut ListScreen, id: &str, e: &ApiError) {
         sanitize_line(id),
         sanitize_line(&crate::api::error::WithHint(e).to_string())
     ));
+}
+
+/// The wheel moves the selection, as Up and Down do.
+pub fn on_mouse(app: &mut App, m: MouseEvent) {
+    let by = match m.kind {
+        MouseEventKind::ScrollDown => 3,
+        MouseEventKind::ScrollUp => -3,
+        _ => return,
+    };
+    if let Some(l) = list_mut(app) {
+        move_by(l, by);
+    }
+    follow_selection(app);
+    app.dirty = true;
 }

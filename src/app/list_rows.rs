@@ -440,3 +440,59 @@ pub fn cell(row: &ListRow, col: Column, zone: Zone, now: DateTime<Utc>) -> (Stri
         Column::Stored => (if row.stored { "stored" } else { "" }.to_string(), None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, customer: &str, expert: &str, status: &str) -> ListRow {
+        let s = Session::from_value(serde_json::json!({
+            "sessionId": id, "customerName": customer, "expertName": expert, "status": status,
+            "customerEmail": "someone@example.com", "partnerObject": "INC-4711"
+        }))
+        .expect("session");
+        ListRow::new(&s, false)
+    }
+
+    #[test]
+    fn columns_always_fit_and_keep_the_badge_and_the_customer() {
+        for width in 0..260 {
+            for stored in [false, true] {
+                let cols = columns(width, stored);
+                let used: usize =
+                    cols.iter().map(|(_, w)| w).sum::<usize>() + cols.len().saturating_sub(1);
+                assert!(used <= width.max(STATUS_W + 1), "{width}: {cols:?}");
+                assert!(cols.iter().any(|(c, _)| *c == Column::Status), "{width}");
+                assert!(cols.iter().any(|(c, _)| *c == Column::Customer), "{width}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_word_must_match_some_field_and_not_words_none() {
+        let rows = vec![
+            row("482913657", "Morgan Lee", "Dana Whitfield", "complete"),
+            row("482913700", "Priya Raman", "Dana Whitfield", "active"),
+        ];
+        let mut m = matcher();
+        let find = |q: &str, m: &mut Matcher| filter(&rows, &pattern(q), StatusFilter::All, m);
+        assert_eq!(find("", &mut m), vec![0, 1]);
+        assert_eq!(find("priya dana", &mut m), vec![1]);
+        assert_eq!(find("dana !priya", &mut m), vec![0]);
+        assert_eq!(find("913700", &mut m), vec![1]);
+        assert_eq!(find("inc-4711 lee", &mut m), vec![0]);
+        assert!(find("zzz", &mut m).is_empty());
+        let active = StatusFilter::All.step(true).step(true);
+        assert_eq!(filter(&rows, &pattern("dana"), active, &mut m), vec![1]);
+        assert_eq!(StatusFilter::All.step(false).label(), "not started");
+    }
+
+    #[test]
+    fn highlights_mark_the_field_where_a_word_scores_best() {
+        let r = row("482913657", "Morgan Lee", "Dana Whitfield", "complete");
+        let mut m = matcher();
+        let p = pattern("lee");
+        assert_eq!(highlights(&r, &p, Field::Customer, &mut m), vec![7, 8, 9]);
+        assert!(highlights(&r, &p, Field::Expert, &mut m).is_empty());
+    }
+}

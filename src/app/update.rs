@@ -87,6 +87,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
                 app.help = None;
             }
             settle(app);
+            super::list::follow_selection(app);
             app.dirty = true;
         }
         Msg::Tick => {
@@ -952,6 +953,10 @@ fn clamp_scrolls(app: &mut App) {
 }
 
 fn on_mouse(app: &mut App, m: MouseEvent) {
+    if app.help.is_none() && matches!(app.screen, Screen::List(_)) {
+        super::list::on_mouse(app, m);
+        return;
+    }
     if app.help.is_some() || app.links_menu.is_some() || !matches!(app.screen, Screen::Session(_)) {
         return;
     }

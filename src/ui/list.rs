@@ -191,10 +191,12 @@ fn message_line(app: &App, l: &ListScreen, theme: &Theme) -> Option<Line<'static
     }
     if let Some(e) = &l.error {
         let stored = l.rows.iter().filter(|r| r.stored).count();
-        let tail = if stored > 0 {
-            format!(" · showing {stored} stored")
-        } else {
-            String::new()
+        let tail = match l.updated {
+            Some(at) if l.rows.len() > stored => {
+                format!(" · showing the list from {}", age_label(at, app.now))
+            }
+            _ if stored > 0 => format!(" · showing {stored} stored"),
+            _ => String::new(),
         };
         // What happened and what to do come before the hint, which a narrow line cuts.
         let hint = e.hint().map(|h| format!(" · {h}")).unwrap_or_default();
