@@ -535,7 +535,8 @@ fn the_chat_is_searched_after_a_pause_and_enter_opens_at_the_message() {
     let id = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Fetch(Request::StoreSearch { id, query, .. }) if query == "vpn" => Some(*id),
+            // The word being typed is a prefix.
+            Effect::Fetch(Request::StoreSearch { id, query, .. }) if query == "vpn*" => Some(*id),
             _ => None,
         })
         .expect("a store search");

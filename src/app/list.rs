@@ -353,8 +353,8 @@ pub fn on_tick(app: &mut App, fx: &mut Vec<Effect>) {
     };
     if l.chat.due.is_some_and(|at| at <= now) {
         l.chat.due = None;
-        let query = l.query().trim().to_string();
-        if !query.is_empty() {
+        let query = crate::store::query::as_you_type(l.query().trim_start());
+        if !query.trim().is_empty() {
             l.chat.load = Load::Loading { id };
             app.next_request += 1;
             fx.push(Effect::Fetch(Request::StoreSearch {

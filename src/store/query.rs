@@ -92,9 +92,40 @@ pub fn to_fts(input: &str) -> Result<String, QueryError> {
     Ok(terms.join(" "))
 }
 
+/// `input` as a search typed live (the session list's query line): the word being typed is
+/// a prefix, so `0x8007` already finds `0x80070005`, and a phrase still being typed is closed
+/// rather than reported as an unclosed quote. A finished word (trailing space), a closed
+/// phrase or an explicit `*` is left as typed.
+pub fn as_you_type(input: &str) -> String {
+    let open_quote = input.chars().filter(|&c| c == '"').count() % 2 == 1;
+    let typing_word = input.chars().last().is_some_and(char::is_alphanumeric);
+    match (open_quote, typing_word) {
+        (true, true) => format!("{input}\"*"),
+        (true, false) => format!("{input}\""),
+        (false, true) => format!("{input}*"),
+        (false, false) => input.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_being_typed_is_a_prefix() {
+        assert_eq!(as_you_type("0x8007"), "0x8007*");
+        assert_eq!(as_you_type("KB-50344"), "KB-50344*");
+        assert_eq!(as_you_type("printer "), "printer ");
+        assert_eq!(as_you_type("\"access denied\""), "\"access denied\"");
+        assert_eq!(as_you_type("\"access den"), "\"access den\"*");
+        assert_eq!(as_you_type("\"access "), "\"access \"");
+        assert_eq!(as_you_type("print*"), "print*");
+        assert_eq!(as_you_type("KB-"), "KB-");
+        assert_eq!(
+            to_fts(&as_you_type("KB-50344")).as_deref(),
+            Ok("\"KB-50344\"*")
+        );
+    }
 
     #[test]
     fn words_are_quoted_so_punctuation_is_not_an_operator() {

@@ -236,6 +236,9 @@ fn message_line(app: &App, l: &ListScreen, theme: &Theme) -> Option<Line<'static
                 l.status.label(),
                 key(Action::StatusNext)
             )
+        } else if !l.chat_hits().is_empty() {
+            // Enter opens the selected chat hit then, not the query as an id.
+            "No session’s details match; these chats do:".to_string()
         } else {
             format!(
                 "No session matches. {} opens “{q}” as a session id.",
