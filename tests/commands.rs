@@ -438,11 +438,12 @@ async fn sync_stays_within_five_requests_a_second() {
         13,
         "the list, then a session and a transcript each"
     );
-    // No six requests within one second; 50 ms allowed for loopback jitter between the
-    // client's clock and the server's arrival times.
+    // No six requests within one second. 100 ms are allowed for the jitter between a request
+    // leaving the client and reaching the server on a loaded machine; a pace of 6 a second
+    // would still put six in 833 ms.
     for w in times.windows(6) {
         let span = w[5] - w[0];
-        assert!(span >= Duration::from_millis(950), "6 requests in {span:?}");
+        assert!(span >= Duration::from_millis(900), "6 requests in {span:?}");
     }
     let store = Store::open(dir.store()).expect("store");
     for s in &sessions {
