@@ -868,3 +868,36 @@ async fn the_demo_synced_then_searched_offline() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("482913672"), "{}", stdout(&out));
 }
+
+/// A word in more messages than the store ranks is ranked over the most recently stored ones;
+/// what only older messages hold is still found.
+#[test]
+fn a_very_common_word_is_ranked_over_the_newest_matches() {
+    use g2a_tui::store::SEARCH_CANDIDATES;
+    let dir = TempDir::new("search-bound");
+    let mut store = Store::open(dir.store()).expect("store");
+    let n = SEARCH_CANDIDATES + 500;
+    let events: Vec<Value> = (0..n)
+        .map(|i| {
+            // The oldest messages would rank best (the word three times in a short line).
+            let content = if i < 500 {
+                format!("printer printer printer {i}")
+            } else {
+                format!("message {i} about the printer queue and the driver and the spooler")
+            };
+            json!({"timeStamp": "2026-11-20T14:00:00Z", "participantName": "Erin", "content": content})
+        })
+        .collect();
+    let t = Transcript::from_value(json!({"events": events})).expect("transcript");
+    store.put_transcript("500", &t, Utc::now()).expect("stored");
+    let groups = store.search("printer", 50).expect("search");
+    let hits: Vec<u32> = groups
+        .iter()
+        .flat_map(|g| g.hits.iter().map(|h| h.seq))
+        .collect();
+    assert_eq!(hits.len(), 50);
+    assert!(hits.iter().all(|&s| s >= 500), "{hits:?}");
+    // Under the bound, the best are found wherever they are.
+    let groups = store.search("printer 42", 5).expect("search");
+    assert_eq!(groups[0].hits[0].seq, 42);
+}
