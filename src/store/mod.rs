@@ -166,6 +166,9 @@ pub struct SessionHits {
     pub hits: Vec<Hit>,
 }
 
+/// How many of the most recently stored matches a search ranks (see [`Store::search_since`]).
+pub const SEARCH_CANDIDATES: usize = 10_000;
+
 /// Marks the start of a match in [`Hit::snippet`].
 pub const SNIPPET_OPEN: char = '\u{2}';
 /// Marks the end of a match in [`Hit::snippet`].
@@ -733,10 +736,12 @@ impl Store {
     /// [`Store::search`] over the sessions started at or after `since` (their UTC start, or
     /// their transcript's start when only the transcript is stored); every session when `None`.
     ///
-    /// The best `limit` messages are chosen by bm25 first, in a subquery that reads only the
-    /// index, rowids and ranks; `snippet()` then runs for those rows alone. Asking for the
-    /// snippet in the ranking query made SQLite build it for every match before sorting: for a
-    /// word in a third of 300,000 messages that was most of the time (see benches/store_search.rs).
+    /// Ranking is bounded: bm25 orders the [`SEARCH_CANDIDATES`] most recently stored matches
+    /// (the newest rowids), so a word in 100,000 messages costs little more than one in 10,000;
+    /// a rarer query is ranked over all its matches. The store's first query ordered by
+    /// `bm25() AS rank`, which is not FTS5's own `rank`: SQLite then built snippet() and bm25
+    /// for every match and sorted them all in a temporary b-tree (101 ms for a word in a third
+    /// of 300,000 messages, benches/store_search.rs).
     pub fn search_since(
         &self,
         input: &str,
@@ -755,52 +760,63 @@ impl Store {
             }
             e => self.err(e),
         };
-        let best = match since {
-            None => {
-                "SELECT rowid AS id, rank FROM messages_fts
-                 WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?2"
-            }
-            Some(_) => {
-                "SELECT messages_fts.rowid AS id, messages_fts.rank AS rank
-                 FROM messages_fts
-                 JOIN messages m ON m.id = messages_fts.rowid
-                 LEFT JOIN sessions s ON s.id = m.session_id
-                 LEFT JOIN transcripts t ON t.session_id = m.session_id
-                 WHERE messages_fts MATCH ?1
-                   AND coalesce(s.started_utc,
-                                strftime('%Y-%m-%dT%H:%M:%fZ', t.start_time)) >= ?3
-                 ORDER BY messages_fts.rank LIMIT ?2"
-            }
+        // The window as joins and a condition, when there is one.
+        let (window_join, window) = match since {
+            None => ("", ""),
+            Some(_) => (
+                "LEFT JOIN sessions s ON s.id = m.session_id
+                 LEFT JOIN transcripts t ON t.session_id = m.session_id",
+                "AND coalesce(s.started_utc,
+                              strftime('%Y-%m-%dT%H:%M:%fZ', t.start_time)) >= ?3",
+            ),
         };
-        let sql = format!(
-            "SELECT m.id, m.session_id, m.seq, m.time, m.participant, m.role, m.text, best.rank
-             FROM ({best}) AS best JOIN messages m ON m.id = best.id
-             ORDER BY best.rank"
-        );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let floor_join = if since.is_some() {
+            format!("JOIN messages m ON m.id = messages_fts.rowid {window_join}")
+        } else {
+            String::new()
+        };
         let since = since.map(stamp);
-        let rows: Vec<(i64, String, f64, Hit)> = match &since {
-            None => stmt.query_map(params![fts, limit], hit_row),
-            Some(t) => stmt.query_map(params![fts, limit, t], hit_row),
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(SEARCH_CANDIDATES - 1).unwrap_or(0);
+        // The lowest rowid among the newest candidates; none when there are fewer matches.
+        let floor: Option<i64> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT messages_fts.rowid FROM messages_fts {floor_join}
+                     WHERE messages_fts MATCH ?1 {window}
+                     ORDER BY messages_fts.rowid DESC LIMIT 1 OFFSET ?2"
+                ))
+                .map_err(|e| self.err(e))?;
+            match &since {
+                None => stmt.query_row(params![fts, offset], |r| r.get(0)),
+                Some(t) => stmt.query_row(params![fts, offset, t], |r| r.get(0)),
+            }
+            .optional()
+            .map_err(query_err)?
+        };
+        let floor = floor.unwrap_or(i64::MIN);
+        // FTS5's own `rank` (bm25): FTS5 sorts the candidates itself and SQLite stops after
+        // `limit` rows, so snippet() runs for those rows alone, in one pass over the matches
+        // (a prefix query expands its terms once, not once per row).
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT m.session_id, m.seq, m.time, m.participant, m.role, m.text,
+                        snippet(messages_fts, -1, char(2), char(3), '…', 16), messages_fts.rank
+                 FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid {window_join}
+                 WHERE messages_fts MATCH ?1 AND messages_fts.rowid >= ?2 {window}
+                 ORDER BY messages_fts.rank LIMIT ?4"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows: Vec<(String, f64, Hit)> = match &since {
+            None => stmt.query_map(params![fts, floor, None::<String>, limit], hit_row),
+            Some(t) => stmt.query_map(params![fts, floor, t, limit], hit_row),
         }
         .and_then(|rows| rows.collect())
         .map_err(query_err)?;
-        let mut snippet = self
-            .conn
-            .prepare_cached(
-                "SELECT snippet(messages_fts, -1, char(2), char(3), '…', 16) FROM messages_fts
-                 WHERE messages_fts MATCH ?1 AND rowid = ?2",
-            )
-            .map_err(|e| self.err(e))?;
         let mut groups: Vec<SessionHits> = Vec::new();
-        for (rowid, id, rank, mut hit) in rows {
-            hit.snippet = snippet
-                .query_row(params![fts, rowid], |r| r.get::<_, Option<String>>(0))
-                .optional()
-                .map_err(query_err)?
-                .flatten()
-                .unwrap_or_default();
+        for (id, rank, hit) in rows {
             match groups.iter_mut().find(|g| g.session_id == id) {
                 Some(g) => g.hits.push(hit),
                 None => groups.push(SessionHits {
@@ -819,19 +835,18 @@ impl Store {
     }
 }
 
-/// A row of the ranking query: rowid, session id, rank, and the hit without its snippet.
-fn hit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, f64, Hit)> {
+/// A row of the ranking query: session id, rank, and the hit.
+fn hit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, f64, Hit)> {
     Ok((
         r.get(0)?,
-        r.get(1)?,
         r.get(7)?,
         Hit {
-            seq: r.get(2)?,
-            time: r.get(3)?,
-            participant: r.get(4)?,
-            role: r.get(5)?,
-            text: r.get(6)?,
-            snippet: String::new(),
+            seq: r.get(1)?,
+            time: r.get(2)?,
+            participant: r.get(3)?,
+            role: r.get(4)?,
+            text: r.get(5)?,
+            snippet: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
         },
     ))
 }
