@@ -314,7 +314,26 @@ pub fn man() -> String {
     let mut out = Vec::new();
     // Rendering into memory cannot fail for want of room.
     let _ = clap_mangen::Man::new(Cli::command()).render(&mut out);
-    String::from_utf8_lossy(&out).into_owned()
+    let page = String::from_utf8_lossy(&out);
+    // clap_mangen defines its quote string before `.TH`; a man page conventionally
+    // (and for tools such as `file` and mandb) opens with `.TH`, and the definition
+    // works as well after it.
+    let (before, after): (Vec<&str>, Vec<&str>) = {
+        let lines: Vec<&str> = page.lines().collect();
+        let at = lines.iter().position(|l| l.starts_with(".TH")).unwrap_or(0);
+        (lines[..at].to_vec(), lines[at..].to_vec())
+    };
+    let mut text = String::new();
+    for line in after
+        .iter()
+        .take(1)
+        .chain(&before)
+        .chain(after.iter().skip(1))
+    {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
 }
 
 /// Which of the viewer's streams is not a terminal, said so a user knows what to fix.
