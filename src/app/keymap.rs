@@ -638,7 +638,7 @@ impl Keymap {
                     if reach == Reach::Home {
                         warnings.push((
                             o.line,
-                            format!("{label}: plain characters type in the {} mode; the default is kept", mode.table()),
+                            format!("{label}: plain characters type in the {} mode, which keeps its default keys", mode.table()),
                         ));
                     }
                     continue;
