@@ -9,9 +9,14 @@ use std::time::Duration;
 use clap::builder::BoolishValueParser;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
+
 use crate::api::{AuthScheme, DEFAULT_BASE_URL};
-use crate::connection::Settings;
+use crate::config::{FileConfig, Origin, Resolved};
+use crate::connection::{Settings, DEFAULT_AUTH_URL};
 use crate::store::StoreSettings;
+use crate::ui::theme::ThemeName;
 
 pub const EXIT_CODES: &str = "\
 Exit status:
@@ -42,7 +47,7 @@ pub struct Cli {
     pub session_id: Option<String>,
 
     /// While a session is waiting or active, fetch it again every SECONDS (0: never)
-    #[arg(long, default_value_t = 5, value_name = "SECONDS",
+    #[arg(long, env = "G2A_POLL", hide_env_values = true, default_value_t = 5, value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub poll: u64,
 }
@@ -61,6 +66,31 @@ pub enum Command {
     Store(StoreArgs),
     /// Serve the bundled demo API until Ctrl-C
     DemoServer(DemoServerArgs),
+    /// Show the effective settings and where each came from; `config init` writes a default file
+    Config(ConfigArgs),
+    /// Print a shell completion script to stdout
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to stdout
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub command: Option<ConfigCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented default config file (never over an existing one)
+    Init,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -173,6 +203,16 @@ pub struct DemoServerArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct CommonArgs {
+    /// The config file [default: <config dir>/g2a-tui/config.toml]
+    #[arg(
+        long,
+        env = "G2A_CONFIG",
+        hide_env_values = true,
+        global = true,
+        value_name = "PATH"
+    )]
+    pub config: Option<PathBuf>,
+
     /// Start the bundled demo API in-process on a loopback port and use it (no token needed)
     #[arg(long, global = true)]
     pub demo: bool,
@@ -206,7 +246,7 @@ pub struct CommonArgs {
     pub system_domain: Option<String>,
 
     /// Per-request timeout in seconds
-    #[arg(long, default_value_t = 30, global = true, value_name = "SECONDS",
+    #[arg(long, env = "G2A_TIMEOUT", hide_env_values = true, default_value_t = 30, global = true, value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 
@@ -234,9 +274,66 @@ pub struct CommonArgs {
     pub offline: bool,
 
     /// Prune stored sessions not seen for this many days
-    #[arg(long, default_value_t = 90, global = true, value_name = "DAYS",
+    #[arg(long, env = "G2A_KEEP_DAYS", hide_env_values = true, default_value_t = 90, global = true, value_name = "DAYS",
           value_parser = clap::value_parser!(u32).range(1..=36500))]
     pub keep_days: u32,
+
+    /// Colours: dark, light or mono (NO_COLOR forces mono)
+    #[arg(long, env = "G2A_THEME", hide_env_values = true, value_enum, default_value_t = ThemeArg::Dark, global = true)]
+    pub theme: ThemeArg,
+}
+
+/// `--theme` as clap reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ThemeArg {
+    #[default]
+    Dark,
+    Light,
+    Mono,
+}
+
+impl From<ThemeArg> for ThemeName {
+    fn from(arg: ThemeArg) -> Self {
+        match arg {
+            ThemeArg::Dark => ThemeName::Dark,
+            ThemeArg::Light => ThemeName::Light,
+            ThemeArg::Mono => ThemeName::Mono,
+        }
+    }
+}
+
+/// The completion script for `shell`, as `g2a-tui completions SHELL` prints it.
+pub fn completions(shell: clap_complete::Shell) -> String {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "g2a-tui", &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The manual page in roff, as `g2a-tui man` prints it.
+pub fn man() -> String {
+    let mut out = Vec::new();
+    // Rendering into memory cannot fail for want of room.
+    let _ = clap_mangen::Man::new(Cli::command()).render(&mut out);
+    let page = String::from_utf8_lossy(&out);
+    // clap_mangen defines its quote string before `.TH`; a man page conventionally
+    // (and for tools such as `file` and mandb) opens with `.TH`, and the definition
+    // works as well after it.
+    let (before, after): (Vec<&str>, Vec<&str>) = {
+        let lines: Vec<&str> = page.lines().collect();
+        let at = lines.iter().position(|l| l.starts_with(".TH")).unwrap_or(0);
+        (lines[..at].to_vec(), lines[at..].to_vec())
+    };
+    let mut text = String::new();
+    for line in after
+        .iter()
+        .take(1)
+        .chain(&before)
+        .chain(after.iter().skip(1))
+    {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
 }
 
 /// Which of the viewer's streams is not a terminal, said so a user knows what to fix.
@@ -249,8 +346,227 @@ pub fn not_a_terminal(stdin_is_tty: bool, stdout_is_tty: bool) -> Option<&'stati
     }
 }
 
+/// The command line as parsed, with clap's record of where each value came from
+/// (flag, environment or default), which the config file's layering needs.
+pub struct Parsed {
+    pub cli: Cli,
+    pub matches: ArgMatches,
+}
+
+impl Parsed {
+    /// Parses the process's arguments; exits with clap's message on a usage error.
+    pub fn from_env() -> Parsed {
+        let matches = Cli::command().get_matches();
+        match Cli::from_arg_matches(&matches) {
+            Ok(cli) => Parsed { cli, matches },
+            Err(e) => e.exit(),
+        }
+    }
+
+    pub fn try_from<I, T>(args: I) -> Result<Parsed, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Cli::command().try_get_matches_from(args)?;
+        let cli = Cli::from_arg_matches(&matches)?;
+        Ok(Parsed { cli, matches })
+    }
+
+    /// Where a value given on the command line or in the environment came from.
+    fn given<T>(&self, id: &str, value: T) -> Option<(T, Origin)> {
+        match self.matches.value_source(id) {
+            Some(ValueSource::CommandLine) => Some((value, Origin::Flag)),
+            Some(ValueSource::EnvVariable) => Some((value, Origin::Env)),
+            _ => None,
+        }
+    }
+
+    /// Every setting, layered: flags, then the environment, then the file, then the
+    /// defaults. `no_color` is NO_COLOR's verdict, which forces the mono theme.
+    pub fn resolve(&self, file: &FileConfig, no_color: bool) -> Effective {
+        let c = &self.cli.common;
+        let env_only = |var: &str| {
+            std::env::var(var)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (v, Origin::Env))
+        };
+        let mut theme = Resolved::pick(
+            self.given("theme", ThemeName::from(c.theme)),
+            file.theme,
+            ThemeName::Dark,
+        );
+        if no_color {
+            theme = Resolved {
+                value: ThemeName::Mono,
+                origin: Origin::Env,
+            };
+        }
+        Effective {
+            base_url: Resolved::pick(
+                self.given("base_url", c.base_url.clone()),
+                file.base_url.clone(),
+                DEFAULT_BASE_URL.to_string(),
+            ),
+            system_domain: Resolved::pick(
+                c.system_domain
+                    .clone()
+                    .and_then(|d| self.given("system_domain", Some(d))),
+                file.system_domain.clone().map(Some),
+                None,
+            ),
+            auth_scheme: Resolved::pick(
+                self.given("auth_scheme", c.auth_scheme.into()),
+                file.auth_scheme,
+                AuthScheme::Bearer,
+            ),
+            timeout_secs: Resolved::pick(self.given("timeout", c.timeout), file.timeout_secs, 30),
+            poll_secs: Resolved::pick(self.given("poll", self.cli.poll), file.poll_secs, 5),
+            keep_days: Resolved::pick(self.given("keep_days", c.keep_days), file.keep_days, 90),
+            store: Resolved::pick(self.given("no_store", !c.no_store), file.store, true),
+            theme,
+            no_color,
+            auth_url: Resolved::pick(
+                env_only("G2A_AUTH_URL"),
+                file.auth_url.clone(),
+                DEFAULT_AUTH_URL.to_string(),
+            ),
+            client_id: Resolved::pick(
+                env_only("G2A_CLIENT_ID").map(|(v, o)| (Some(v), o)),
+                file.client_id.clone().map(Some),
+                None,
+            ),
+            token_command: Resolved::pick(
+                env_only("G2A_TOKEN_COMMAND")
+                    .map(|(v, o)| (Some(v.split_whitespace().map(str::to_string).collect()), o)),
+                file.token_command.clone().map(Some),
+                None,
+            ),
+            token: c.token.clone().and_then(|t| self.given("token", t)),
+        }
+    }
+}
+
+/// Every setting with where it came from, for the program and for `g2a-tui config`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effective {
+    pub base_url: Resolved<String>,
+    pub system_domain: Resolved<Option<String>>,
+    pub auth_scheme: Resolved<AuthScheme>,
+    pub timeout_secs: Resolved<u64>,
+    pub poll_secs: Resolved<u64>,
+    pub keep_days: Resolved<u32>,
+    pub store: Resolved<bool>,
+    pub theme: Resolved<ThemeName>,
+    /// NO_COLOR is set: the theme is mono whatever else says so.
+    pub no_color: bool,
+    pub auth_url: Resolved<String>,
+    pub client_id: Resolved<Option<String>>,
+    pub token_command: Resolved<Option<Vec<String>>>,
+    /// `--token` or `G2A_TOKEN` (never in the file).
+    pub token: Option<(String, Origin)>,
+}
+
+impl Effective {
+    /// The settings every mode takes, with what only the command line says
+    /// (`--demo`, `--utc`, `--offline`, `--store PATH`).
+    pub fn settings(&self, common: &CommonArgs) -> Settings {
+        Settings {
+            demo: common.demo,
+            base_url: self.base_url.value.clone(),
+            token: self.token.as_ref().map(|(t, _)| t.clone()),
+            auth_scheme: self.auth_scheme.value,
+            system_domain: self.system_domain.value.clone(),
+            timeout: Duration::from_secs(self.timeout_secs.value),
+            utc: common.utc,
+            store: StoreSettings {
+                path: common.store.clone(),
+                enabled: self.store.value,
+                keep_days: self.keep_days.value,
+            },
+            offline: common.offline,
+            auth_url: self.auth_url.value.clone(),
+            client_id: self.client_id.value.clone(),
+            token_command: self.token_command.value.clone(),
+        }
+    }
+
+    /// `(key, value, origin)` rows for `g2a-tui config`; secrets shown only as set.
+    pub fn rows(&self) -> Vec<(&'static str, String, Origin)> {
+        fn opt(v: &Option<String>) -> String {
+            v.clone().unwrap_or_else(|| "(none)".into())
+        }
+        let scheme = match self.auth_scheme.value {
+            AuthScheme::Bearer => "bearer",
+            AuthScheme::Oauth => "oauth",
+        };
+        let theme = if self.no_color {
+            "mono (NO_COLOR is set)".to_string()
+        } else {
+            self.theme.value.name().to_string()
+        };
+        // The command is shown by its program only: its arguments may hold a secret.
+        let command = match &self.token_command.value {
+            None => "(none)".to_string(),
+            Some(argv) => match argv.split_first() {
+                Some((program, [])) => program.clone(),
+                Some((program, args)) => format!("{program} (+{} arguments, hidden)", args.len()),
+                None => "(none)".to_string(),
+            },
+        };
+        let (token, token_origin) = match &self.token {
+            Some((_, origin)) => ("set (hidden)".to_string(), *origin),
+            None => ("not set".to_string(), Origin::Default),
+        };
+        vec![
+            (
+                "base_url",
+                self.base_url.value.clone(),
+                self.base_url.origin,
+            ),
+            (
+                "system_domain",
+                opt(&self.system_domain.value),
+                self.system_domain.origin,
+            ),
+            ("auth_scheme", scheme.to_string(), self.auth_scheme.origin),
+            (
+                "timeout_secs",
+                self.timeout_secs.value.to_string(),
+                self.timeout_secs.origin,
+            ),
+            (
+                "poll_secs",
+                self.poll_secs.value.to_string(),
+                self.poll_secs.origin,
+            ),
+            (
+                "keep_days",
+                self.keep_days.value.to_string(),
+                self.keep_days.origin,
+            ),
+            ("store", self.store.value.to_string(), self.store.origin),
+            ("theme", theme, self.theme.origin),
+            (
+                "auth_url",
+                self.auth_url.value.clone(),
+                self.auth_url.origin,
+            ),
+            (
+                "client_id",
+                opt(&self.client_id.value),
+                self.client_id.origin,
+            ),
+            ("token_command", command, self.token_command.origin),
+            ("token", token, token_origin),
+        ]
+    }
+}
+
 impl CommonArgs {
-    /// The options as plain settings, for code that knows nothing of clap.
+    /// The options as plain settings without a config file (flags, environment and
+    /// defaults only), for code that knows nothing of clap.
     pub fn settings(&self) -> Settings {
         Settings {
             demo: self.demo,
@@ -266,6 +582,9 @@ impl CommonArgs {
                 keep_days: self.keep_days,
             },
             offline: self.offline,
+            auth_url: DEFAULT_AUTH_URL.to_string(),
+            client_id: None,
+            token_command: None,
         }
     }
 }

@@ -27,7 +27,16 @@ pub struct Settings {
     pub store: StoreSettings,
     /// Read only the store; make no request.
     pub offline: bool,
+    /// Sign-in (issue 9): the token endpoint, the OAuth client, and a command whose
+    /// standard output is the token. Read from the config file and the environment;
+    /// not used yet.
+    pub auth_url: String,
+    pub client_id: Option<String>,
+    pub token_command: Option<Vec<String>>,
 }
+
+/// GoTo's token endpoint.
+pub const DEFAULT_AUTH_URL: &str = "https://authentication.logmeininc.com/oauth/token";
 
 impl std::fmt::Debug for Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -41,6 +50,13 @@ impl std::fmt::Debug for Settings {
             .field("utc", &self.utc)
             .field("store", &self.store)
             .field("offline", &self.offline)
+            .field("auth_url", &self.auth_url)
+            .field("client_id", &self.client_id)
+            // Its arguments may hold a secret.
+            .field(
+                "token_command",
+                &self.token_command.as_ref().map(|_| "<hidden>"),
+            )
             .finish()
     }
 }

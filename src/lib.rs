@@ -4,6 +4,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod connection;
 pub mod demo;
 pub mod present;

@@ -4,17 +4,86 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
-use g2a_tui::cli::{self, Cli, Command, PrintArgs};
+use g2a_tui::app::Keymap;
+use g2a_tui::cli::{self, Cli, Command, ConfigCommand, Effective, Parsed, PrintArgs};
 use g2a_tui::commands::{self, exit_code, fail, fail_plain};
-use g2a_tui::connection::Connection;
+use g2a_tui::config::{FileConfig, Location, Warning};
+use g2a_tui::connection::{Connection, Settings};
 use g2a_tui::source::Source;
 use g2a_tui::timefmt::Zone;
+use g2a_tui::ui::Theme;
 use g2a_tui::{demo, print};
 
+/// Everything a run takes from the command line, the environment and the config file.
+struct Setup {
+    effective: Effective,
+    settings: Settings,
+    keymap: Keymap,
+    theme: Theme,
+    location: Option<Location>,
+    /// Each already said on stderr; the viewer repeats the first in its status line.
+    warnings: Vec<String>,
+}
+
+/// Reads the config file and layers it under the flags and the environment. A file
+/// that cannot be used stops the program (exit 2) with its path and line.
+fn setup(parsed: &Parsed) -> Result<Setup, ExitCode> {
+    let location = Location::find(parsed.cli.common.config.clone());
+    let file = match location.as_ref().map(Location::load).transpose() {
+        Ok(file) => file.unwrap_or_default(),
+        Err(e) => return Err(fail_plain(&e.to_string(), 2)),
+    };
+    let no_color = Theme::no_color_env();
+    let effective = parsed.resolve(&file, no_color);
+    let (keymap, key_warnings) = Keymap::default().with_overrides(&file.keys);
+    let (theme, color_warnings) = Theme::build(effective.theme.value, &file.colors, no_color);
+    let warnings = describe(&file, key_warnings.into_iter().chain(color_warnings));
+    // `config` lists them in its own report.
+    if !matches!(parsed.cli.command, Some(Command::Config(_))) {
+        for w in &warnings {
+            commands::warn(&format!("warning: {w}"));
+        }
+    }
+    Ok(Setup {
+        settings: effective.settings(&parsed.cli.common),
+        effective,
+        keymap,
+        theme,
+        location,
+        warnings,
+    })
+}
+
+/// The file's own warnings and the keymap's and theme's, in line order, with the path.
+fn describe(file: &FileConfig, more: impl Iterator<Item = (usize, String)>) -> Vec<String> {
+    let mut all: Vec<Warning> = file.warnings.clone();
+    all.extend(more.map(|(line, message)| Warning { line, message }));
+    all.sort_by_key(|w| w.line);
+    let path = file.path.clone().unwrap_or_default();
+    all.iter().map(|w| w.describe(&path)).collect()
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let parsed = Parsed::from_env();
+    // What needs no settings runs before the config file is read, so a broken file
+    // can still be replaced with `config init`'s help, and scripts get completions.
+    match &parsed.cli.command {
+        Some(Command::Completions(args)) => {
+            return write_or_fail(&cli::completions(args.shell));
+        }
+        Some(Command::Man) => return write_or_fail(&cli::man()),
+        Some(Command::Config(args)) if matches!(args.command, Some(ConfigCommand::Init)) => {
+            return commands::config::init(
+                Location::find(parsed.cli.common.config.clone()).as_ref(),
+            );
+        }
+        _ => {}
+    }
+    let setup = match setup(&parsed) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let cli = &parsed.cli;
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -24,30 +93,41 @@ fn main() -> ExitCode {
         Err(e) => return fail_plain(&format!("cannot start the async runtime: {e}"), 1),
     };
     match cli.command {
-        Some(Command::DemoServer(args)) => runtime.block_on(async {
+        Some(Command::DemoServer(ref args)) => runtime.block_on(async {
             match demo::serve_until_interrupted(args.addr).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail_plain(&format!("demo server: {e}"), 1),
             }
         }),
-        Some(Command::Print(ref args)) => runtime.block_on(run_print(&cli, args)),
+        Some(Command::Print(ref args)) => runtime.block_on(run_print(cli, &setup.settings, args)),
         Some(Command::List(ref args)) => {
-            runtime.block_on(commands::list::run(&cli.common.settings(), args))
+            runtime.block_on(commands::list::run(&setup.settings, args))
         }
         Some(Command::Search(ref args)) => {
-            runtime.block_on(commands::search::run(&cli.common.settings(), args))
+            runtime.block_on(commands::search::run(&setup.settings, args))
         }
         Some(Command::Sync(ref args)) => {
-            runtime.block_on(commands::sync::run(&cli.common.settings(), args))
+            runtime.block_on(commands::sync::run(&setup.settings, args))
         }
         Some(Command::Store(ref args)) => {
-            runtime.block_on(commands::store::run(&cli.common.settings(), args))
+            runtime.block_on(commands::store::run(&setup.settings, args))
         }
-        None => runtime.block_on(run_viewer(&cli)),
+        Some(Command::Config(_)) => {
+            commands::config::show(setup.location.as_ref(), &setup.effective, &setup.warnings)
+        }
+        Some(Command::Completions(_) | Command::Man) => ExitCode::SUCCESS,
+        None => runtime.block_on(run_viewer(cli, setup)),
     }
 }
 
-async fn run_viewer(cli: &Cli) -> ExitCode {
+fn write_or_fail(text: &str) -> ExitCode {
+    match commands::write_stdout(text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
+
+async fn run_viewer(cli: &Cli, setup: Setup) -> ExitCode {
     use std::io::IsTerminal;
     let (stdin, stdout) = (
         std::io::stdin().is_terminal(),
@@ -59,7 +139,7 @@ async fn run_viewer(cli: &Cli) -> ExitCode {
             2,
         );
     }
-    let settings = cli.common.settings();
+    let settings = setup.settings;
     let conn = match Connection::open(&settings).await {
         Ok(c) => c,
         Err(e) => return fail(&e),
@@ -72,11 +152,14 @@ async fn run_viewer(cli: &Cli) -> ExitCode {
         .map(g2a_tui::api::normalize_session_id);
     let opts = g2a_tui::viewer::Options {
         session_id: id,
-        poll: (cli.poll > 0).then(|| std::time::Duration::from_secs(cli.poll)),
+        poll: Some(setup.effective.poll_secs.value)
+            .filter(|&s| s > 0)
+            .map(std::time::Duration::from_secs),
         zone: if settings.utc { Zone::Utc } else { Zone::Local },
-        keymap: g2a_tui::app::Keymap::default(),
-        theme: g2a_tui::ui::Theme::from_env(),
+        keymap: setup.keymap,
+        theme: setup.theme,
         store: settings.store.clone(),
+        config_warnings: setup.warnings,
     };
     match g2a_tui::viewer::run(conn, opts).await {
         // Quitting while the session had failed to load reports that failure, as
@@ -88,7 +171,7 @@ async fn run_viewer(cli: &Cli) -> ExitCode {
     }
 }
 
-async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
+async fn run_print(cli: &Cli, settings: &Settings, args: &PrintArgs) -> ExitCode {
     // A missing id is a usage error whatever else is wrong, so it is checked first.
     let id = match args.session_id.clone().or_else(|| cli.session_id.clone()) {
         Some(id) => id,
@@ -100,8 +183,7 @@ async fn run_print(cli: &Cli, args: &PrintArgs) -> ExitCode {
             )
         }
     };
-    let settings = cli.common.settings();
-    let conn = match Connection::open(&settings).await {
+    let conn = match Connection::open(settings).await {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };

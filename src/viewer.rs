@@ -115,6 +115,8 @@ pub struct Options {
     pub theme: Theme,
     /// The local store (`--store`, `--no-store`, `--keep-days`).
     pub store: crate::store::StoreSettings,
+    /// What the config file had wrong (already said on stderr), for the status line.
+    pub config_warnings: Vec<String>,
 }
 
 /// Runs the viewer until the user quits or a signal arrives. The terminal is restored
@@ -156,6 +158,7 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
         chrono::Utc::now(),
     )
     .with_keymap(opts.keymap);
+    let app = with_config_warnings(app, &opts.config_warnings);
     let app = with_store_problem(app, store_problem);
     let input = EventStream::new();
     let outcome = run_loop(
@@ -174,16 +177,39 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
     outcome
 }
 
-/// How long a store that cannot be used is named in the status line.
+/// How long a store that cannot be used, or a config warning, is named in the status line.
 const STORE_NOTICE_FOR: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// The viewer goes on without a store it cannot use, and says so in the status line.
-pub fn with_store_problem(mut app: App, problem: Option<String>) -> App {
-    if let Some(why) = problem {
-        let until = app.now + STORE_NOTICE_FOR;
-        let why = crate::sanitize::sanitize_line(&why);
-        app.notice = Some((format!("{why}; going on without it"), until));
+pub fn with_store_problem(app: App, problem: Option<String>) -> App {
+    match problem {
+        Some(why) => add_notice(app, &format!("{why}; going on without it")),
+        None => app,
     }
+}
+
+/// The config file's first warning in the status line (the rest are on stderr and in
+/// `g2a-tui config`).
+pub fn with_config_warnings(app: App, warnings: &[String]) -> App {
+    match warnings {
+        [] => app,
+        [one] => add_notice(app, one),
+        [first, rest @ ..] => add_notice(
+            app,
+            &format!("{first} (+{} more: g2a-tui config)", rest.len()),
+        ),
+    }
+}
+
+/// A start-up notice, after any already there.
+fn add_notice(mut app: App, text: &str) -> App {
+    let until = app.now + STORE_NOTICE_FOR;
+    let text = crate::sanitize::sanitize_line(text);
+    let text = match app.notice.take() {
+        Some((before, _)) => format!("{before} · {text}"),
+        None => text.into_owned(),
+    };
+    app.notice = Some((text, until));
     app
 }
 

@@ -18,20 +18,34 @@ fn g2a_env(args: &[&str], env: &[(&str, &str)]) -> Output {
         "G2A_BASE_URL",
         "G2A_SYSTEM_DOMAIN",
         "G2A_AUTH_SCHEME",
+        "G2A_CONFIG",
+        "G2A_THEME",
+        "G2A_TIMEOUT",
+        "G2A_POLL",
+        "G2A_KEEP_DAYS",
+        "G2A_AUTH_URL",
+        "G2A_CLIENT_ID",
+        "G2A_TOKEN_COMMAND",
         "HTTP_PROXY",
         "HTTPS_PROXY",
         "ALL_PROXY",
     ] {
         cmd.env_remove(var);
     }
-    // Tests never write to the user's own store.
+    // Tests never write to the user's own store, nor read the user's config file.
     cmd.env("TZ", "UTC")
         .env("RUST_BACKTRACE", "0")
-        .env("G2A_NO_STORE", "1");
+        .env("G2A_NO_STORE", "1")
+        .env("XDG_CONFIG_HOME", no_config_dir());
     for (k, v) in env {
         cmd.env(k, v);
     }
     cmd.output().expect("run g2a-tui")
+}
+
+/// A config directory that holds no config file (never created).
+fn no_config_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-config-here")
 }
 
 fn stdout(o: &Output) -> String {
@@ -291,6 +305,8 @@ fn demo_server_subcommand_serves_until_terminated() {
         .env_remove("G2A_BASE_URL")
         .env_remove("G2A_SYSTEM_DOMAIN")
         .env_remove("G2A_AUTH_SCHEME")
+        .env_remove("G2A_CONFIG")
+        .env("XDG_CONFIG_HOME", no_config_dir())
         .env("TZ", "UTC")
         .output()
         .expect("run the printed command");

@@ -49,12 +49,26 @@ impl Tui {
         cmd.env("RUST_BACKTRACE", "0");
         // Tests never write to the user's own store.
         cmd.env("G2A_NO_STORE", "1");
+        // Nor read the user's config file.
+        cmd.env(
+            "XDG_CONFIG_HOME",
+            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-config-here"),
+        );
         for var in [
             "G2A_TOKEN",
             "G2A_BASE_URL",
             "G2A_SYSTEM_DOMAIN",
             "G2A_AUTH_SCHEME",
             "G2A_TUI_TEST_PANIC",
+            "G2A_CONFIG",
+            "G2A_THEME",
+            "G2A_TIMEOUT",
+            "G2A_POLL",
+            "G2A_KEEP_DAYS",
+            "G2A_AUTH_URL",
+            "G2A_CLIENT_ID",
+            "G2A_TOKEN_COMMAND",
+            "NO_COLOR",
         ] {
             cmd.env_remove(var);
         }

@@ -685,3 +685,30 @@ fn a_failed_refresh_keeps_the_last_good_list() {
     answer(&mut app, Answer::List(id, failed));
     assert!(list(&app).rows.is_empty());
 }
+
+/// On the light theme the selected row is white on blue in every cell, its own colours
+/// (the gutter's key colour, the badge, a link) included: nothing pale on a bright bar.
+#[test]
+fn the_selected_row_reads_on_a_light_background() {
+    use g2a_tui::ui::theme::ThemeName;
+    let app = listed((100, 24), ok(week(), Vec::new()));
+    let (theme, _) = Theme::build(ThemeName::Light, &[], false);
+    let term = common::draw_with(&app, &theme);
+    let screen = common::screen(&term);
+    let y = screen
+        .lines()
+        .position(|l| l.trim_start_matches('│').starts_with("> ") && l.contains("4829"))
+        .expect("a selected row") as u16;
+    let buf = term.backend().buffer();
+    let row: Vec<_> = (1..buf.area.width - 1).map(|x| &buf[(x, y)]).collect();
+    assert!(row.iter().any(|c| c.symbol() != " "));
+    for cell in row.iter().filter(|c| c.symbol() != " ") {
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (Color::White, Color::Blue),
+            "{:?} on row {y}: {}",
+            cell.symbol(),
+            screen.lines().nth(y as usize).unwrap_or_default()
+        );
+    }
+}

@@ -51,6 +51,14 @@ fn g2a(dir: &TempDir, args: &[&str], env: &[(&str, &str)]) -> Output {
         "G2A_AUTH_SCHEME",
         "G2A_STORE",
         "G2A_NO_STORE",
+        "G2A_CONFIG",
+        "G2A_THEME",
+        "G2A_TIMEOUT",
+        "G2A_POLL",
+        "G2A_KEEP_DAYS",
+        "G2A_AUTH_URL",
+        "G2A_CLIENT_ID",
+        "G2A_TOKEN_COMMAND",
         "HTTP_PROXY",
         "HTTPS_PROXY",
         "ALL_PROXY",
@@ -60,7 +68,9 @@ fn g2a(dir: &TempDir, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.env("TZ", "UTC")
         .env("RUST_BACKTRACE", "0")
         .env("G2A_BASE_URL", "http://127.0.0.1:9")
-        .env("XDG_DATA_HOME", dir.path("xdg"));
+        .env("XDG_DATA_HOME", dir.path("xdg"))
+        // Nor the user's config file.
+        .env("XDG_CONFIG_HOME", dir.path("xdg-config"));
     for (k, v) in env {
         cmd.env(k, v);
     }

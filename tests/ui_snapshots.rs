@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use g2a_tui::api::worker::{Answer, Request, RequestId};
 use g2a_tui::api::{ApiError, Endpoint, Session, Status, SystemLinks, Transcript};
-use g2a_tui::app::keymap::Mode;
+use g2a_tui::app::keymap::{Action, Mode};
 use g2a_tui::app::update::{start, update, Effect, Msg};
 use g2a_tui::app::{App, Keymap};
 use g2a_tui::ui::Theme;
@@ -918,4 +918,120 @@ fn link_runs_sit_exactly_on_the_link_text_drawn() {
     let mut app = loaded((80, 24));
     common::key(&mut app, KeyCode::Char('?'));
     assert!(g2a_tui::app::hyperlinks::runs(&app).is_empty());
+}
+
+/// The session screen in one theme with a message picked (`v`), drawn with its styles.
+fn themed(theme: &Theme) -> Terminal<TestBackend> {
+    let mut app = loaded((80, 24));
+    press(&mut app, '2');
+    press(&mut app, 'v');
+    common::draw_with(&app, theme)
+}
+
+#[test]
+fn one_screen_in_every_theme_and_with_no_color() {
+    use g2a_tui::ui::theme::ThemeName;
+    let build = |name, no_color| Theme::build(name, &[], no_color).0;
+    for (label, name) in [
+        ("dark", ThemeName::Dark),
+        ("light", ThemeName::Light),
+        ("mono", ThemeName::Mono),
+    ] {
+        let term = themed(&build(name, false));
+        insta::assert_debug_snapshot!(format!("theme_{label}_80x24"), term.backend().buffer());
+    }
+    // NO_COLOR on top of the light theme: mono, and no cell with a colour.
+    let term = themed(&build(ThemeName::Light, true));
+    insta::assert_debug_snapshot!("theme_no_color_80x24", term.backend().buffer());
+    for cell in term.backend().buffer().content() {
+        assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset));
+    }
+    assert_eq!(
+        term.backend().buffer(),
+        themed(&build(ThemeName::Mono, false)).backend().buffer()
+    );
+    // The themes differ where they should: light draws no cyan or yellow text.
+    let light = themed(&build(ThemeName::Light, false));
+    for cell in light.backend().buffer().content() {
+        assert!(
+            !matches!(cell.fg, Color::Cyan | Color::Yellow),
+            "{:?} in {:?}",
+            cell.symbol(),
+            cell.fg
+        );
+    }
+}
+
+fn override_keys(list: &[(&str, &[&str])]) -> Keymap {
+    use g2a_tui::app::keymap::KeyOverride;
+    let overrides: Vec<KeyOverride> = list
+        .iter()
+        .enumerate()
+        .map(|(n, (action, keys))| KeyOverride {
+            mode: None,
+            action: action.to_string(),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+            line: n + 1,
+        })
+        .collect();
+    let (keymap, warnings) = Keymap::default().with_overrides(&overrides);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    keymap
+}
+
+#[test]
+fn the_help_overlay_shows_an_overridden_key() {
+    let keymap = override_keys(&[("search", &["ctrl-s"]), ("quit", &["x", "ctrl-c"])]);
+    let mut app = loaded((120, 50)).with_keymap(keymap);
+    // The hints before the overlay opens name the new keys.
+    let status = common::screen(&draw(&app));
+    let status = status.lines().last().expect("status line");
+    assert!(
+        status.contains("Ctrl-s search") && status.contains("x quit"),
+        "{status}"
+    );
+    press(&mut app, '?');
+    let screen = draw(&app).backend().to_string();
+    let line = |what: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_default()
+            .to_string()
+    };
+    let search = line(Action::Search.help());
+    assert!(
+        search.contains("Ctrl-s") && !search.contains('/'),
+        "{search}"
+    );
+    assert!(line("quit").contains("x / Ctrl-c"), "{screen}");
+    insta::assert_snapshot!(screen);
+    // And the new key does it.
+    common::key(&mut app, KeyCode::Esc);
+    common::press(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    for c in "outlook".chars() {
+        press(&mut app, c);
+    }
+    let screen = common::screen(&draw(&app));
+    let status = screen.lines().last().expect("status line");
+    assert!(status.starts_with("/outlook"), "{status}");
+}
+
+#[test]
+fn a_config_warning_shows_in_the_status_line_of_the_list() {
+    let app = common::app(None, None, (120, 24), Instant::now());
+    let app = g2a_tui::viewer::with_config_warnings(
+        app,
+        &[
+            "c.toml, line 3: unknown key \"colour\"; ignored".to_string(),
+            "c.toml, line 5: [keys] unknown action \"fly\"".to_string(),
+        ],
+    );
+    let screen = common::screen(&draw(&app));
+    let status = screen.lines().last().expect("status line");
+    assert!(
+        status
+            .contains("c.toml, line 3: unknown key \"colour\"; ignored (+1 more: g2a-tui config)"),
+        "{status}"
+    );
 }

@@ -243,7 +243,17 @@ impl Mode {
         Mode::List,
     ];
 
-    fn table(self) -> &'static str {
+    pub fn from_table(name: &str) -> Option<Mode> {
+        Mode::ALL.into_iter().find(|m| m.table() == name)
+    }
+
+    /// Where printable keys type into a line, so they never bind an action.
+    pub fn types(self) -> bool {
+        matches!(self, Mode::Prompt | Mode::Search | Mode::List)
+    }
+
+    /// How the config file and its warnings name the mode.
+    pub fn table(self) -> &'static str {
         match self {
             Mode::Normal => "normal",
             Mode::Help => "help",
@@ -253,6 +263,17 @@ impl Mode {
             Mode::List => "list",
         }
     }
+}
+
+/// One entry of the config file's `[keys]` table (`[keys.<mode>]` when `mode` is set),
+/// still as written: [`Keymap::with_overrides`] checks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOverride {
+    pub mode: Option<String>,
+    pub action: String,
+    pub keys: Vec<String>,
+    /// Its line in the file, for warnings.
+    pub line: usize,
 }
 
 /// A key with the modifiers that matter. Shift is implied by an upper-case char
@@ -309,6 +330,11 @@ impl Key {
             },
         };
         Ok(Key { code, ctrl, alt })
+    }
+
+    /// A plain character: it types where a mode has a text line.
+    fn printable(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && !self.ctrl && !self.alt
     }
 
     /// True when the terminal event is this key.
@@ -376,6 +402,21 @@ impl Binding {
             .collect::<Vec<_>>()
             .join(" / ")
     }
+}
+
+/// How an override holds in one mode (see [`Keymap::with_overrides`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    Carried,
+    Home,
+    Exact,
+}
+
+#[derive(Debug)]
+struct Wanted {
+    keys: Vec<Key>,
+    line: usize,
+    reach: Reach,
 }
 
 /// The bindings of every mode, in the order the help overlay lists them.
@@ -447,6 +488,224 @@ impl Keymap {
             .find(|b| b.action == action)
             .and_then(|b| b.keys.first())
             .map(Key::to_string)
+    }
+
+    fn has(&self, mode: Mode, action: Action) -> bool {
+        self.bindings(mode).iter().any(|b| b.action == action)
+    }
+
+    fn keys_of(&self, mode: Mode, action: Action) -> Vec<Key> {
+        self.bindings(mode)
+            .iter()
+            .find(|b| b.action == action)
+            .map(|b| b.keys.clone())
+            .unwrap_or_default()
+    }
+
+    fn set(&mut self, mode: Mode, action: Action, keys: Vec<Key>) {
+        let binding = self
+            .tables
+            .get_mut(&mode)
+            .and_then(|t| t.iter_mut().find(|b| b.action == action));
+        if let Some(b) = binding {
+            b.keys = keys;
+        }
+    }
+
+    /// The first key bound to two actions in one mode where one of them is in `held`.
+    fn clash(&self, held: &BTreeMap<(Mode, Action), usize>) -> Option<(Mode, Key, Action, Action)> {
+        for mode in Mode::ALL {
+            let table = self.bindings(mode);
+            for (i, a) in table.iter().enumerate() {
+                for b in &table[i + 1..] {
+                    if !held.contains_key(&(mode, a.action))
+                        && !held.contains_key(&(mode, b.action))
+                    {
+                        continue;
+                    }
+                    if let Some(k) = a.keys.iter().find(|k| b.keys.contains(k)) {
+                        return Some((mode, *k, a.action, b.action));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// This keymap with the config file's `[keys]` applied, and what was wrong with them
+    /// (line, message). Anything wrong leaves that action's default keys in place.
+    ///
+    /// A plain name (`quit = ["x"]`) is about the action's home mode: the session screen
+    /// (`normal`), or for an action it does not have, the first mode that has it (`close`
+    /// the help, `submit`/`cancel` the prompt, `status_next` the list). There it is applied
+    /// whole and a key another action holds is reported. It is carried into the action's
+    /// other modes with only the keys free there, so `quit = ["q"]` leaves `q` closing the
+    /// help; plain characters never bind where a line takes typing (prompt, search, list).
+    /// `[keys.<mode>]` sets one mode exactly, with every clash reported.
+    pub fn with_overrides(&self, overrides: &[KeyOverride]) -> (Keymap, Vec<(usize, String)>) {
+        let mut warnings = Vec::new();
+        let mut wanted: BTreeMap<(Mode, Action), Wanted> = BTreeMap::new();
+        for o in overrides {
+            let Some(action) = Action::from_name(&o.action) else {
+                warnings.push((
+                    o.line,
+                    format!(
+                        "[keys] unknown action {:?} (the help, ?, lists them); ignored",
+                        o.action
+                    ),
+                ));
+                continue;
+            };
+            let exact = match o.mode.as_deref() {
+                None => None,
+                Some(name) => match Mode::from_table(name) {
+                    Some(mode) if self.has(mode, action) => Some(mode),
+                    Some(_) => {
+                        warnings.push((
+                            o.line,
+                            format!(
+                                "[keys.{name}] {} is not an action of that mode; ignored",
+                                o.action
+                            ),
+                        ));
+                        continue;
+                    }
+                    None => {
+                        warnings.push((
+                            o.line,
+                            format!(
+                                "[keys.{name}] unknown mode (normal, help, prompt, search, links, list); ignored"
+                            ),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            let label = match exact {
+                Some(mode) => format!("[keys.{}] {}", mode.table(), o.action),
+                None => format!("[keys] {}", o.action),
+            };
+            let keys = match o
+                .keys
+                .iter()
+                .map(|k| Key::parse(k))
+                .collect::<Result<Vec<_>, _>>()
+            {
+                Ok(keys) if !keys.is_empty() => keys,
+                Ok(_) => {
+                    warnings.push((
+                        o.line,
+                        format!("{label}: no keys given; the default is kept"),
+                    ));
+                    continue;
+                }
+                Err(e) => {
+                    warnings.push((o.line, format!("{label}: {e}; the default is kept")));
+                    continue;
+                }
+            };
+            if let Some(mode) = exact {
+                if mode.types() && keys.iter().any(Key::printable) {
+                    warnings.push((
+                        o.line,
+                        format!("{label}: plain characters type in that mode; the default is kept"),
+                    ));
+                    continue;
+                }
+                wanted.insert(
+                    (mode, action),
+                    Wanted {
+                        keys,
+                        line: o.line,
+                        reach: Reach::Exact,
+                    },
+                );
+                continue;
+            }
+            let home = Mode::ALL.into_iter().find(|m| self.has(*m, action));
+            for mode in Mode::ALL.into_iter().filter(|m| self.has(*m, action)) {
+                let keys: Vec<Key> = keys
+                    .iter()
+                    .filter(|k| !(mode.types() && k.printable()))
+                    .copied()
+                    .collect();
+                let reach = if Some(mode) == home {
+                    Reach::Home
+                } else {
+                    Reach::Carried
+                };
+                if keys.is_empty() {
+                    if reach == Reach::Home {
+                        warnings.push((
+                            o.line,
+                            format!("{label}: plain characters type in the {} mode, which keeps its default keys", mode.table()),
+                        ));
+                    }
+                    continue;
+                }
+                if wanted
+                    .get(&(mode, action))
+                    .is_none_or(|w| w.reach != Reach::Exact)
+                {
+                    wanted.insert(
+                        (mode, action),
+                        Wanted {
+                            keys,
+                            line: o.line,
+                            reach,
+                        },
+                    );
+                }
+            }
+        }
+
+        let mut km = self.clone();
+        let mut held = BTreeMap::new();
+        for (&(mode, action), w) in wanted.iter().filter(|(_, w)| w.reach != Reach::Carried) {
+            km.set(mode, action, w.keys.clone());
+            held.insert((mode, action), w.line);
+        }
+        // Two actions on one key: the overridden one (or both) goes back to its defaults,
+        // which may free or take other keys, so look again until nothing clashes.
+        let mut dropped = Vec::new();
+        while let Some((mode, key, a, b)) = km.clash(&held) {
+            for x in [a, b] {
+                if let Some(line) = held.remove(&(mode, x)) {
+                    km.set(mode, x, self.keys_of(mode, x));
+                    warnings.push((
+                        line,
+                        format!(
+                            "[keys] {key} is bound to both {} and {} in the {} mode; {} keeps its default keys",
+                            a.name(),
+                            b.name(),
+                            mode.table(),
+                            x.name()
+                        ),
+                    ));
+                    dropped.push(x);
+                }
+            }
+        }
+        for (&(mode, action), w) in wanted.iter().filter(|(_, w)| w.reach == Reach::Carried) {
+            if dropped.contains(&action) {
+                continue;
+            }
+            let free: Vec<Key> = w
+                .keys
+                .iter()
+                .filter(|k| {
+                    km.bindings(mode)
+                        .iter()
+                        .all(|b| b.action == action || !b.keys.contains(k))
+                })
+                .copied()
+                .collect();
+            if !free.is_empty() {
+                km.set(mode, action, free);
+            }
+        }
+        warnings.sort_by_key(|(line, _)| *line);
+        (km, warnings)
     }
 
     /// `(first key, hint)` for each binding of `mode` that has a hint.
@@ -540,6 +799,130 @@ mod tests {
         assert!(Key::parse("Hyper-x").is_err());
         assert!(Key::parse("F13").is_err());
         assert!(Key::parse("\u{1b}").is_err());
+    }
+
+    fn over(mode: Option<&str>, action: &str, keys: &[&str], line: usize) -> KeyOverride {
+        KeyOverride {
+            mode: mode.map(String::from),
+            action: action.into(),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+            line,
+        }
+    }
+
+    fn names(km: &Keymap, mode: Mode, action: Action) -> Vec<String> {
+        km.keys_of(mode, action)
+            .iter()
+            .map(Key::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn an_override_changes_its_action_and_nothing_else() {
+        let base = Keymap::default();
+        let (km, warnings) = base.with_overrides(&[over(None, "search", &["ctrl-s", "/"], 3)]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(names(&km, Mode::Normal, Action::Search), ["Ctrl-s", "/"]);
+        assert_eq!(
+            km.action(
+                Mode::Normal,
+                &key(KeyCode::Char('s'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Search)
+        );
+        for mode in Mode::ALL {
+            for b in km
+                .bindings(mode)
+                .iter()
+                .filter(|b| b.action != Action::Search)
+            {
+                assert_eq!(
+                    b.keys,
+                    base.keys_of(mode, b.action),
+                    "{mode:?} {:?}",
+                    b.action
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_plain_name_is_carried_only_where_its_keys_are_free() {
+        let base = Keymap::default();
+        let (km, warnings) = base.with_overrides(&[over(None, "quit", &["q", "ctrl-c", "F10"], 1)]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            names(&km, Mode::Normal, Action::Quit),
+            ["q", "Ctrl-c", "F10"]
+        );
+        // `q` closes the help and types in the list; F10 is free everywhere.
+        assert_eq!(names(&km, Mode::Help, Action::Quit), ["Ctrl-c", "F10"]);
+        assert_eq!(
+            names(&km, Mode::Help, Action::Close),
+            names(&base, Mode::Help, Action::Close)
+        );
+        assert_eq!(names(&km, Mode::List, Action::Quit), ["Ctrl-c", "F10"]);
+        assert_eq!(names(&km, Mode::Prompt, Action::Quit), ["Ctrl-c", "F10"]);
+        // A mode table sets one mode exactly.
+        let (km, warnings) = base.with_overrides(&[over(Some("list"), "quit", &["ctrl-q"], 1)]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(names(&km, Mode::List, Action::Quit), ["Ctrl-q"]);
+        assert_eq!(names(&km, Mode::Normal, Action::Quit), ["q", "Ctrl-c"]);
+    }
+
+    #[test]
+    fn unknown_actions_bad_keys_and_modes_are_warnings_and_keep_defaults() {
+        let base = Keymap::default();
+        let (km, warnings) = base.with_overrides(&[
+            over(None, "fly", &["x"], 2),
+            over(None, "top", &["Hyper-x"], 3),
+            over(Some("help"), "zoom", &["x"], 4),
+            over(Some("nowhere"), "quit", &["x"], 5),
+            over(Some("list"), "refresh", &["r"], 6),
+            over(None, "bottom", &[], 7),
+        ]);
+        assert_eq!(km, base);
+        let lines: Vec<usize> = warnings.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [2, 3, 4, 5, 6, 7], "{warnings:?}");
+        assert!(
+            warnings[0].1.contains("unknown action \"fly\""),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].1.contains("unknown key \"Hyper-x\""),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn two_actions_on_one_key_keep_the_default() {
+        let base = Keymap::default();
+        // `n` is next_match's: search keeps `/`.
+        let (km, warnings) = base.with_overrides(&[over(None, "search", &["n"], 9)]);
+        assert_eq!(km, base);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].0, 9);
+        assert!(
+            warnings[0]
+                .1
+                .contains("n is bound to both search and next_match in the normal mode"),
+            "{warnings:?}"
+        );
+        // Moving next_match away first frees the key: no clash.
+        let (km, warnings) = base.with_overrides(&[
+            over(None, "search", &["n"], 1),
+            over(None, "next_match", &["m"], 2),
+        ]);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            km.action(Mode::Normal, &key(KeyCode::Char('n'), KeyModifiers::NONE)),
+            Some(Action::Search)
+        );
+        // Two overrides on one key: both go back.
+        let (km, warnings) =
+            base.with_overrides(&[over(None, "zoom", &["x"], 1), over(None, "time", &["x"], 2)]);
+        assert_eq!(km, base);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, menu: &LinksMenu, theme:
             ]);
             let line = fit(line, inner);
             if n == menu.selected {
-                line.patch_style(theme.cursor)
+                super::selected(line, theme)
             } else {
                 line
             }

@@ -92,7 +92,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &ListScreen, theme: &
         spans.extend(drawn.spans);
         let mut line = fit(Line::from(spans), width);
         if on {
-            line = line.patch_style(theme.cursor);
+            line = super::selected(line, theme);
         }
         lines.push(line);
     }

@@ -26,6 +26,16 @@ use crate::app::{App, Pane, Screen, SessionScreen};
 pub use theme::Theme;
 use theme::SPINNER;
 
+/// A selected row in the theme's cursor style, its colours over every span's own: a
+/// span's blue text on the light theme's blue bar would vanish. Modifiers add up.
+pub fn selected(line: Line<'static>, theme: &Theme) -> Line<'static> {
+    let mut line = line.patch_style(theme.cursor);
+    for span in &mut line.spans {
+        span.style = span.style.patch(theme.cursor);
+    }
+    line
+}
+
 /// Draws the whole screen.
 pub fn render(frame: &mut Frame, app: &App, theme: &Theme) {
     let area = frame.area();

@@ -3,7 +3,6 @@
 //! do about it are said in full, and its keys are named from the keymap.
 
 use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
-use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
@@ -45,8 +44,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, p: &PromptScreen, theme:
     let scroll = p.input.visual_scroll(field.saturating_sub(1));
     let shown = skip_cols(&value, scroll);
     let shown = wrap::cut(shown, field).to_string();
+    // A fresh value is selected: typing replaces it. It looks like any other selection.
     let style = if p.fresh {
-        theme.value.add_modifier(Modifier::REVERSED)
+        theme.value.patch(theme.cursor)
     } else {
         theme.value
     };

@@ -55,13 +55,14 @@ fn left_spans(app: &App, theme: &Theme) -> Vec<Span<'static>> {
         spans.push(Span::raw(" "));
     }
     spans.extend(super::search::status_spans(app, theme));
-    let Some(s) = app.session() else {
-        return spans;
-    };
+    // On every screen: a config warning or a store problem shows on the list too.
     if let Some((notice, _)) = &app.notice {
         spans.push(Span::styled(format!(" {notice} "), theme.notice));
         spans.push(Span::raw(" "));
     }
+    let Some(s) = app.session() else {
+        return spans;
+    };
     if s.is_polling() {
         spans.push(Span::styled(" LIVE ", theme.live));
         spans.push(Span::raw(" "));

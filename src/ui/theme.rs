@@ -1,7 +1,6 @@
-//! The theme as a value of named styles, read from `assets/theme.toml`, so panes say
-//! what a thing is, not how it looks, and a config file can later change any of it.
-
-use std::collections::BTreeMap;
+//! The theme as a value of named styles, read from `assets/theme.toml` (palettes
+//! `dark`, `light`, `mono`), so panes say what a thing is, not how it looks, and the
+//! config file's `[colors]` can change any role by its name.
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
@@ -97,71 +96,254 @@ impl Spec {
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct File {
-    #[serde(flatten)]
-    styles: BTreeMap<String, toml::Value>,
+/// Which palette of `assets/theme.toml` (`theme` in config.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ThemeName {
+    #[default]
+    Dark,
+    Light,
+    Mono,
 }
 
-impl Default for Theme {
-    fn default() -> Self {
-        // The default theme ships with the binary; a test proves it parses.
-        Theme::parse(DEFAULT).unwrap_or_else(|e| panic!("assets/theme.toml: {e}"))
+impl ThemeName {
+    pub fn name(self) -> &'static str {
+        match self {
+            ThemeName::Dark => "dark",
+            ThemeName::Light => "light",
+            ThemeName::Mono => "mono",
+        }
     }
 }
 
+/// One entry of the config file's `[colors]`: a role (`key`, `badge.active`) and either
+/// a colour (the text colour) or a whole style table, still as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColorOverride {
+    pub role: String,
+    pub value: toml::Value,
+    /// Its line in the file, for warnings.
+    pub line: usize,
+}
+
+/// Every role, as theme files and `[colors]` name them.
+pub const ROLES: [&str; 32] = [
+    "border",
+    "border_focused",
+    "title",
+    "title_focused",
+    "label",
+    "value",
+    "dim",
+    "time",
+    "error",
+    "link",
+    "technician",
+    "customer",
+    "other",
+    "system",
+    "date",
+    "spinner",
+    "key",
+    "status_bar",
+    "notice",
+    "live",
+    "secret",
+    "heading",
+    "scrollbar",
+    "cursor",
+    "match",
+    "current_match",
+    "badge.waiting",
+    "badge.active",
+    "badge.complete",
+    "badge.abandoned",
+    "badge.not_started",
+    "badge.other",
+];
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme::named(ThemeName::Dark)
+    }
+}
+
+fn spec_style(name: &str, value: &toml::Value) -> Result<Style, String> {
+    let spec: Spec = value
+        .clone()
+        .try_into()
+        .map_err(|e| format!("{name}: {e}"))?;
+    spec.style(name)
+}
+
 impl Theme {
-    /// Reads a theme in the format of `assets/theme.toml`. Every style must be named.
-    pub fn parse(text: &str) -> Result<Theme, String> {
-        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-        let badges: BTreeMap<String, toml::Value> = match file.styles.get("badge") {
-            Some(toml::Value::Table(t)) => t.clone().into_iter().collect(),
-            _ => BTreeMap::new(),
-        };
-        let get = |table: &BTreeMap<String, toml::Value>, key: &str, prefix: &str| {
-            let name = format!("{prefix}{key}");
-            let spec: Spec = match table.get(key) {
-                Some(v) => v.clone().try_into().map_err(|e| format!("{name}: {e}"))?,
-                None => return Err(format!("{name}: missing")),
-            };
-            spec.style(&name)
-        };
-        let s = |key: &str| get(&file.styles, key, "");
-        let b = |key: &str| get(&badges, key, "badge.");
-        Ok(Theme {
-            border: s("border")?,
-            border_focused: s("border_focused")?,
-            title: s("title")?,
-            title_focused: s("title_focused")?,
-            label: s("label")?,
-            value: s("value")?,
-            dim: s("dim")?,
-            time: s("time")?,
-            error: s("error")?,
-            link: s("link")?,
-            technician: s("technician")?,
-            customer: s("customer")?,
-            other: s("other")?,
-            system: s("system")?,
-            date: s("date")?,
-            spinner: s("spinner")?,
-            key: s("key")?,
-            status_bar: s("status_bar")?,
-            notice: s("notice")?,
-            live: s("live")?,
-            secret: s("secret")?,
-            heading: s("heading")?,
-            scrollbar: s("scrollbar")?,
-            cursor: s("cursor")?,
-            search_match: s("match")?,
-            current_match: s("current_match")?,
-            badge_waiting: b("waiting")?,
-            badge_active: b("active")?,
-            badge_complete: b("complete")?,
-            badge_abandoned: b("abandoned")?,
-            badge_not_started: b("not_started")?,
-            badge_other: b("other")?,
+    fn blank() -> Theme {
+        let s = Style::new();
+        Theme {
+            border: s,
+            border_focused: s,
+            title: s,
+            title_focused: s,
+            label: s,
+            value: s,
+            dim: s,
+            time: s,
+            error: s,
+            link: s,
+            technician: s,
+            customer: s,
+            other: s,
+            system: s,
+            date: s,
+            spinner: s,
+            key: s,
+            status_bar: s,
+            notice: s,
+            live: s,
+            secret: s,
+            heading: s,
+            scrollbar: s,
+            cursor: s,
+            search_match: s,
+            current_match: s,
+            badge_waiting: s,
+            badge_active: s,
+            badge_complete: s,
+            badge_abandoned: s,
+            badge_not_started: s,
+            badge_other: s,
+        }
+    }
+
+    /// The style a role name stands for.
+    fn slot(&mut self, role: &str) -> Option<&mut Style> {
+        Some(match role {
+            "border" => &mut self.border,
+            "border_focused" => &mut self.border_focused,
+            "title" => &mut self.title,
+            "title_focused" => &mut self.title_focused,
+            "label" => &mut self.label,
+            "value" => &mut self.value,
+            "dim" => &mut self.dim,
+            "time" => &mut self.time,
+            "error" => &mut self.error,
+            "link" => &mut self.link,
+            "technician" => &mut self.technician,
+            "customer" => &mut self.customer,
+            "other" => &mut self.other,
+            "system" => &mut self.system,
+            "date" => &mut self.date,
+            "spinner" => &mut self.spinner,
+            "key" => &mut self.key,
+            "status_bar" => &mut self.status_bar,
+            "notice" => &mut self.notice,
+            "live" => &mut self.live,
+            "secret" => &mut self.secret,
+            "heading" => &mut self.heading,
+            "scrollbar" => &mut self.scrollbar,
+            "cursor" => &mut self.cursor,
+            "match" => &mut self.search_match,
+            "current_match" => &mut self.current_match,
+            "badge.waiting" => &mut self.badge_waiting,
+            "badge.active" => &mut self.badge_active,
+            "badge.complete" => &mut self.badge_complete,
+            "badge.abandoned" => &mut self.badge_abandoned,
+            "badge.not_started" => &mut self.badge_not_started,
+            "badge.other" => &mut self.badge_other,
+            _ => return None,
         })
+    }
+
+    /// Reads one palette in the format of a table of `assets/theme.toml` (top-level
+    /// roles and a `[badge]` table). Every role must be named.
+    pub fn parse(text: &str) -> Result<Theme, String> {
+        let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
+        Theme::from_table(&table)
+    }
+
+    fn from_table(table: &toml::Table) -> Result<Theme, String> {
+        let mut theme = Theme::blank();
+        for role in ROLES {
+            let value = match role.split_once('.') {
+                Some((group, key)) => table.get(group).and_then(|g| g.get(key)),
+                None => table.get(role),
+            };
+            let value = value.ok_or_else(|| format!("{role}: missing"))?;
+            if let Some(slot) = theme.slot(role) {
+                *slot = spec_style(role, value)?;
+            }
+        }
+        Ok(theme)
+    }
+
+    /// A palette shipped in `assets/theme.toml`.
+    pub fn named(name: ThemeName) -> Theme {
+        // The themes ship with the binary; a test proves each parses.
+        let file: toml::Table =
+            toml::from_str(DEFAULT).unwrap_or_else(|e| panic!("assets/theme.toml: {e}"));
+        let table = match file.get(name.name()) {
+            Some(toml::Value::Table(t)) => t.clone(),
+            _ => panic!("assets/theme.toml: no [{}] palette", name.name()),
+        };
+        Theme::from_table(&table)
+            .unwrap_or_else(|e| panic!("assets/theme.toml [{}]: {e}", name.name()))
+    }
+
+    /// The theme the viewer draws with: the named palette with the config file's
+    /// `[colors]` applied, and what was wrong with them (line, message; each such entry
+    /// is skipped). `no_color` (NO_COLOR set) forces `mono` and keeps overrides' bold,
+    /// dim, italic, underlined and reversed but none of their colours.
+    pub fn build(
+        name: ThemeName,
+        overrides: &[ColorOverride],
+        no_color: bool,
+    ) -> (Theme, Vec<(usize, String)>) {
+        let mut theme = Theme::named(if no_color { ThemeName::Mono } else { name });
+        let mut warnings = Vec::new();
+        for o in overrides {
+            let current = theme.slot(&o.role).map(|s| *s);
+            let Some(current) = current else {
+                warnings.push((
+                    o.line,
+                    format!("[colors] unknown role {:?}; ignored", o.role),
+                ));
+                continue;
+            };
+            let style = match &o.value {
+                // A colour alone is the text colour; the rest of the style stays.
+                toml::Value::String(c) => c
+                    .parse::<Color>()
+                    .map(|c| current.fg(c))
+                    .map_err(|_| format!("{}: unknown colour {c:?}", o.role)),
+                v @ toml::Value::Table(_) => spec_style(&o.role, v),
+                _ => Err(format!(
+                    "{}: expected a colour (\"green\") or a style ({{ fg = \"green\", bold = true }})",
+                    o.role
+                )),
+            };
+            match (style, theme.slot(&o.role)) {
+                (Ok(style), Some(slot)) => *slot = style,
+                (Err(e), _) => warnings.push((o.line, format!("[colors] {e}; ignored"))),
+                (Ok(_), None) => {}
+            }
+        }
+        if no_color {
+            for role in ROLES {
+                if let Some(slot) = theme.slot(role) {
+                    *slot = Style {
+                        fg: None,
+                        bg: None,
+                        underline_color: None,
+                        ..*slot
+                    };
+                }
+            }
+        }
+        (theme, warnings)
+    }
+
+    /// True when NO_COLOR is set to anything non-empty (https://no-color.org).
+    pub fn no_color_env() -> bool {
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
     }
 
     /// The same theme without colours (NO_COLOR): modifiers stay, so focus, badges and
@@ -209,15 +391,6 @@ impl Theme {
             badge_abandoned: badge(self.badge_abandoned),
             badge_not_started: badge(self.badge_not_started),
             badge_other: badge(self.badge_other),
-        }
-    }
-
-    /// The default theme, honouring NO_COLOR when it is set to anything non-empty.
-    pub fn from_env() -> Theme {
-        let theme = Theme::default();
-        match std::env::var_os("NO_COLOR") {
-            Some(v) if !v.is_empty() => theme.without_colors(),
-            _ => theme,
         }
     }
 
@@ -281,5 +454,71 @@ mod tests {
     fn bad_themes_are_refused_with_the_name() {
         let e = Theme::parse("border = { fg = \"mauve\" }").unwrap_err();
         assert!(e.contains("border"), "{e}");
+    }
+
+    #[test]
+    fn every_palette_parses_and_mono_has_no_colour() {
+        for name in [ThemeName::Dark, ThemeName::Light, ThemeName::Mono] {
+            let t = Theme::named(name);
+            assert_ne!(t.cursor, Style::new(), "{name:?}");
+        }
+        let mono = format!("{:?}", Theme::named(ThemeName::Mono));
+        assert!(
+            !mono.contains("fg: Some") && !mono.contains("bg: Some"),
+            "{mono}"
+        );
+        // On a light background the cursor row is an explicit pair, not reversed text.
+        let light = Theme::named(ThemeName::Light);
+        assert_eq!(
+            (light.cursor.fg, light.cursor.bg),
+            (Some(Color::White), Some(Color::Blue))
+        );
+    }
+
+    fn color(role: &str, value: toml::Value, line: usize) -> ColorOverride {
+        ColorOverride {
+            role: role.into(),
+            value,
+            line,
+        }
+    }
+
+    #[test]
+    fn colour_overrides_change_only_their_role() {
+        let table: toml::Table = toml::from_str("v = { bg = \"red\", bold = true }").expect("toml");
+        let (t, warnings) = Theme::build(
+            ThemeName::Dark,
+            &[
+                color("key", toml::Value::String("green".into()), 1),
+                color("badge.active", table["v"].clone(), 2),
+                color("colour", toml::Value::String("red".into()), 3),
+                color("link", toml::Value::String("mauve".into()), 4),
+                color("time", toml::Value::Integer(3), 5),
+            ],
+            false,
+        );
+        let dark = Theme::default();
+        assert_eq!(t.key, dark.key.fg(Color::Green));
+        assert_eq!(
+            t.badge_active,
+            Style::new().bg(Color::Red).add_modifier(Modifier::BOLD)
+        );
+        assert_eq!(
+            (t.link, t.time, t.border),
+            (dark.link, dark.time, dark.border)
+        );
+        let lines: Vec<usize> = warnings.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [3, 4, 5], "{warnings:?}");
+        assert!(
+            warnings[0].1.contains("unknown role \"colour\""),
+            "{warnings:?}"
+        );
+        // NO_COLOR: mono, and an override's colour goes too.
+        let (t, _) = Theme::build(
+            ThemeName::Light,
+            &[color("key", toml::Value::String("green".into()), 1)],
+            true,
+        );
+        assert_eq!(t, Theme::named(ThemeName::Mono));
     }
 }
