@@ -333,7 +333,8 @@ fn a_locked_store_is_reported() {
     let err = Store::open(&path).expect_err("refused while locked");
     assert!(matches!(err, StoreError::Locked { .. }), "{err:?}");
     assert!(
-        err.to_string().ends_with("is locked by another g2a-tui"),
+        err.to_string()
+            .ends_with("is locked by another process (another g2a-tui?)"),
         "{err}"
     );
     assert!(

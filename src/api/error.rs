@@ -159,7 +159,8 @@ impl ApiError {
             ApiError::InvalidToken { .. } => "get a new access token (they last 60 minutes) and pass it with --token or G2A_TOKEN".into(),
             ApiError::Forbidden { .. } => "this user lacks the roles needed to read it; ask an account administrator".into(),
             ApiError::NotFound { endpoint: Endpoint::Session, .. } => "check the id; sessions are kept about 30 days after they end, and only for accounts this user can see".into(),
-            ApiError::NotFound { .. } => return None,
+            // The list and links endpoints exist on the real API: a 404 there means the address is wrong.
+            ApiError::NotFound { .. } => "check --base-url points at the Remote Support API (https://api.getgo.com)".into(),
             ApiError::NotTheApi { .. } => "check --base-url / G2A_BASE_URL: it takes the API root, https://api.getgo.com".into(),
             ApiError::BadRequest { endpoint: Endpoint::Links, .. } => "the system domain is missing or unknown: pass --system-domain DOMAIN or set G2A_SYSTEM_DOMAIN".into(),
             ApiError::BadRequest { .. } => "the request is missing a required parameter, or the portal has not been created for this account".into(),
@@ -188,7 +189,10 @@ impl ApiError {
             | ApiError::Unauthorized { .. }
             | ApiError::InvalidToken { .. }
             | ApiError::Forbidden { .. } => ErrorClass::Auth,
-            ApiError::NotFound { .. } => ErrorClass::NotFound,
+            ApiError::NotFound {
+                endpoint: Endpoint::Session | Endpoint::Transcript,
+                ..
+            } => ErrorClass::NotFound,
             ApiError::Offline {
                 endpoint: Endpoint::Session | Endpoint::Transcript,
                 ..

@@ -34,7 +34,7 @@ pub fn fail(e: &ApiError) -> ExitCode {
 /// Reports `text` (sanitised) on stderr and returns `code`.
 pub fn fail_plain(text: &str, code: u8) -> ExitCode {
     let clean = crate::sanitize::sanitize(text);
-    eprintln!("g2a-tui: {clean}");
+    stderr_line(&format!("g2a-tui: {clean}"));
     ExitCode::from(code)
 }
 
@@ -44,7 +44,10 @@ pub fn open_store(settings: &crate::store::StoreSettings) -> Option<crate::store
     match settings.open() {
         Ok(store) => store,
         Err(e) => {
-            warn(&format!("{e}; going on without it"));
+            match e.hint() {
+                Some(hint) => warn(&format!("{e}; going on without it ({hint})")),
+                None => warn(&format!("{e}; going on without it")),
+            }
             None
         }
     }
@@ -52,7 +55,10 @@ pub fn open_store(settings: &crate::store::StoreSettings) -> Option<crate::store
 
 /// One sanitised line on stderr that does not end the command.
 pub fn warn(text: &str) {
-    eprintln!("g2a-tui: {}", crate::sanitize::sanitize_line(text));
+    stderr_line(&format!(
+        "g2a-tui: {}",
+        crate::sanitize::sanitize_line(text)
+    ));
 }
 
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error worth a complaint.
@@ -115,4 +121,17 @@ pub fn clip(s: &str, max: usize) -> String {
     }
     out.push('…');
     out
+}
+
+/// One line on stderr. A closed stderr (`2>&1 | head`) is not worth a panic: the exit status
+/// still says what happened.
+pub fn stderr_line(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// One line on stdout; a closed pipe ends nothing.
+pub fn stdout_line(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }

@@ -98,7 +98,7 @@ fn query_text(args: &[String]) -> String {
 
 /// No store, or nothing in it: the sentence on stderr, an empty array for JSON.
 fn nothing(format: SearchFormatArg, sentence: &str) -> ExitCode {
-    eprintln!("g2a-tui: {}", sanitize_line(sentence));
+    super::stderr_line(&format!("g2a-tui: {}", sanitize_line(sentence)));
     if format == SearchFormatArg::Json {
         if let Err(code) = write_stdout("[]\n") {
             return code;

@@ -67,7 +67,10 @@ fn where_it_is(settings: &Settings) -> Result<PathBuf, ExitCode> {
 }
 
 fn apply(path: &Path, command: Command, zone: Zone) -> Result<String, String> {
-    let mut store = Store::open(path).map_err(|e| e.to_string())?;
+    let mut store = Store::open(path).map_err(|e| match e.hint() {
+        Some(hint) => format!("{e}\nhint: {hint}"),
+        None => e.to_string(),
+    })?;
     match command {
         Command::Info => store.info().map(|i| info_text(&i, zone)),
         Command::Prune(days) => {

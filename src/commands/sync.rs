@@ -67,19 +67,19 @@ pub async fn run(settings: &Settings, args: &SyncArgs) -> ExitCode {
     tally.finish_progress();
     match outcome {
         None => {
-            println!("{}", tally.summary("interrupted"));
+            super::stdout_line(&tally.summary("interrupted"));
             ExitCode::from(INTERRUPTED)
         }
         Some(Err(Stop::Api(e))) => {
-            println!("{}", tally.summary("stopped"));
+            super::stdout_line(&tally.summary("stopped"));
             fail(&e)
         }
         Some(Err(Stop::Store(e))) => {
-            println!("{}", tally.summary("stopped"));
+            super::stdout_line(&tally.summary("stopped"));
             fail_plain(&e.to_string(), 1)
         }
         Some(Ok(())) => {
-            println!("{}", tally.summary("done"));
+            super::stdout_line(&tally.summary("done"));
             match tally.first_failure {
                 Some(class) => ExitCode::from(exit_code(class)),
                 None => ExitCode::SUCCESS,
@@ -145,12 +145,12 @@ impl Tally {
                 bar.inc(1);
             }
             None if self.done.is_multiple_of(LINE_EVERY) => {
-                eprintln!(
+                super::stderr_line(&format!(
                     "sync: {} of {} sessions ({})",
                     self.done,
                     self.listed,
                     self.counts()
-                );
+                ));
             }
             None => {}
         }

@@ -97,13 +97,29 @@ pub enum StoreError {
         found: u32,
         ours: u32,
     },
-    #[error("store {} is locked by another g2a-tui", path.display())]
+    #[error("store {} is locked by another process (another g2a-tui?)", path.display())]
     Locked { path: PathBuf },
     #[error("store {}: {message}", path.display())]
     Sqlite { path: PathBuf, message: String },
     /// A search the user typed cannot be run; the path is not the user's concern here.
     #[error("cannot search for {query:?}: {reason}")]
     Query { query: String, reason: QueryError },
+}
+
+impl StoreError {
+    /// What to do about it, in one line; `None` when the message says it already.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            StoreError::Corrupt { .. } | StoreError::Foreign { .. } | StoreError::Newer { .. } => {
+                Some("move the file aside, or use another one with --store PATH (or --no-store)")
+            }
+            StoreError::Locked { .. } => Some(
+                "close the other program, or use another file with --store PATH (or --no-store)",
+            ),
+            StoreError::Io { .. } => Some("check the path, or use another file with --store PATH"),
+            StoreError::Sqlite { .. } | StoreError::Query { .. } => None,
+        }
+    }
 }
 
 /// A session as stored, with when it was fetched.
