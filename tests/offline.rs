@@ -383,3 +383,17 @@ fn a_failed_refresh_keeps_the_stored_copy_marked() {
     assert_eq!(s.session.stored_at, Some(stored_at()));
     assert!(s.session.error().is_some());
 }
+
+#[test]
+fn a_store_that_cannot_be_used_is_named_in_the_status_line() {
+    let (app, _, _) = started();
+    let app = g2a_tui::viewer::with_store_problem(
+        app,
+        Some("store /tmp/x.sqlite3 is locked by another g2a-tui".into()),
+    );
+    let screen = common::screen(&common::draw(&app));
+    assert!(
+        screen.contains("store /tmp/x.sqlite3 is locked by another g2a-tui; going on without it"),
+        "{screen}"
+    );
+}
