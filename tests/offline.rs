@@ -397,3 +397,29 @@ fn a_store_that_cannot_be_used_is_named_in_the_status_line() {
         "{screen}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_prunes_what_was_not_seen_for_keep_days() {
+    let dir = TempDir::new("keep");
+    {
+        let mut store = Store::open(dir.store_path()).expect("store");
+        let days_ago = |d: i64| Utc::now() - chrono::Duration::days(d);
+        store
+            .put_session("100", &session("Old Customer"), days_ago(31))
+            .expect("stored");
+        store
+            .put_session(ID, &session("Recent Customer"), days_ago(29))
+            .expect("stored");
+    }
+    let server = MockServer::start().await;
+    let settings = StoreSettings {
+        keep_days: 30,
+        ..dir.settings()
+    };
+    let (source, problem) = Source::open(client(&server, Duration::from_secs(5)), &settings, false);
+    assert_eq!(problem, None);
+    assert_eq!(source.close(), None);
+    let store = Store::open(dir.store_path()).expect("store");
+    assert!(store.get_session("100").expect("read").is_none());
+    assert!(store.get_session(ID).expect("read").is_some());
+}
