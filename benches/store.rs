@@ -92,7 +92,20 @@ fn storing(c: &mut Criterion) {
         ..big.clone()
     };
     let writer = Writer::start(Store::open(&path).expect("store")).expect("writer");
+    let mut round = 0u64;
     group.bench_function("writer_put_transcript_100000_replacing", |b| {
+        b.iter(|| {
+            // A new last message each time, as a live session's poll brings.
+            round += 1;
+            let mut t = lean.clone();
+            if let Some(last) = t.events.last_mut() {
+                last.content = format!("a new message, round {round}");
+            }
+            writer.put_transcript(ID, t, Utc::now());
+            writer.flush();
+        })
+    });
+    group.bench_function("writer_put_transcript_100000_unchanged", |b| {
         b.iter(|| {
             writer.put_transcript(ID, lean.clone(), Utc::now());
             writer.flush();

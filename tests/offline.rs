@@ -423,3 +423,38 @@ async fn opening_prunes_what_was_not_seen_for_keep_days() {
     assert!(store.get_session("100").expect("read").is_none());
     assert!(store.get_session(ID).expect("read").is_some());
 }
+
+/// A live session's poll re-sends the whole transcript every few seconds: the writer
+/// rewrites it only when it changed, and otherwise records the new fetch time.
+#[test]
+fn an_unchanged_transcript_is_not_rewritten_but_its_fetch_time_moves() {
+    use g2a_tui::store::writer::Writer;
+    let dir = TempDir::new("unchanged");
+    let writer = Writer::start(Store::open(dir.store_path()).expect("store")).expect("writer");
+    let at = |min: u32| {
+        Utc.with_ymd_and_hms(2026, 11, 20, 16, min, 0)
+            .single()
+            .expect("time")
+    };
+    let chat = transcript(&["one", "two"]);
+    writer.put_transcript(ID, chat.clone(), at(1));
+    writer.flush();
+    // Marks the stored copy behind the writer's back, to see whether it is rewritten.
+    let raw = rusqlite::Connection::open(dir.store_path()).expect("raw");
+    raw.execute("UPDATE messages SET text = 'marked' WHERE seq = 0", [])
+        .expect("marked");
+    writer.put_transcript(ID, chat.clone(), at(2));
+    writer.flush();
+    let stored = |dir: &TempDir| {
+        let store = Store::open(dir.store_path()).expect("store");
+        let t = store.get_transcript(ID).expect("read").expect("stored");
+        let lines: Vec<String> = t.transcript.events.into_iter().map(|e| e.content).collect();
+        (lines, t.fetched_at)
+    };
+    assert_eq!(stored(&dir), (vec!["marked".into(), "two".into()], at(2)));
+    // Something new: written in full.
+    writer.put_transcript(ID, transcript(&["one", "two", "three"]), at(3));
+    writer.flush();
+    assert_eq!(stored(&dir).0, vec!["one", "two", "three"]);
+    assert_eq!(writer.close(), None);
+}

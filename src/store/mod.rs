@@ -517,6 +517,22 @@ impl Store {
         tx.commit().map_err(fail)
     }
 
+    /// Records that the stored transcript of `session_id` was fetched again, unchanged, at
+    /// `fetched_at`; false when none is stored.
+    pub fn touch_transcript(
+        &mut self,
+        session_id: &str,
+        fetched_at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        self.conn
+            .execute(
+                "UPDATE transcripts SET fetched_at = ?2 WHERE session_id = ?1",
+                params![session_id, stamp(fetched_at)],
+            )
+            .map(|n| n > 0)
+            .map_err(|e| self.err(e))
+    }
+
     /// A write transaction, taken up front so a lock is noticed before any work.
     fn write(&mut self) -> Result<rusqlite::Transaction<'_>, StoreError> {
         let path = self.path.clone();
