@@ -18,8 +18,7 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, Tran
 use serde_json::{json, Value};
 
 use crate::api::model::{Session, Status, Transcript, TranscriptAbsence};
-use crate::present::transcript::messages as present_messages;
-use crate::timefmt::Zone;
+use crate::present::transcript::People;
 
 pub use query::QueryError;
 
@@ -320,7 +319,9 @@ impl Store {
             });
         }
         self.conn
-            .execute_batch("PRAGMA synchronous = NORMAL")
+            // A 100,000-message transcript is written in one transaction: with SQLite's
+            // default 2 MiB page cache it spills to the WAL again and again.
+            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
             .map_err(|e| self.err(e))?;
         match schema::migrate(&mut self.conn, schema::MIGRATIONS).map_err(|e| self.err(e))? {
             schema::Outcome::Migrated { .. } => {}
@@ -467,11 +468,18 @@ impl Store {
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
         let session = self.get_session(session_id)?.map(|s| s.session);
-        let roles: Vec<&'static str> =
-            present_messages(&transcript.events, Zone::Utc, session.as_ref())
-                .iter()
-                .map(|m| m.speaker.key())
-                .collect();
+        // Classified from the raw fields: the presentation's sanitising and clock text
+        // would cost a tenth of the write and change no speaker.
+        let people = People::new(session.as_ref());
+        let roles: Vec<&'static str> = transcript
+            .events
+            .iter()
+            .map(|e| {
+                people
+                    .speaker(e.participant.as_deref().unwrap_or(""), &e.content)
+                    .key()
+            })
+            .collect();
         let tx = self.write()?;
         unindex(&tx, "session_id = ?1", [session_id]).map_err(fail)?;
         tx.execute("DELETE FROM messages WHERE session_id = ?1", [session_id])
