@@ -25,6 +25,9 @@ pub use query::QueryError;
 /// How long to wait for another connection's write lock before calling the store locked.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(300);
 
+/// How much FTS5 indexes in memory before writing a segment (its default is 1 MiB).
+const FTS_HASH_BYTES: i64 = 64 * 1024 * 1024;
+
 /// The file name inside the data directory.
 const FILE_NAME: &str = "store.sqlite3";
 
@@ -516,6 +519,14 @@ impl Store {
                     .map_err(fail)?;
             }
         }
+        // FTS5 flushes its pending terms to a new segment every 1 MiB by default, and a
+        // large transcript then spends more time merging segments than indexing; one
+        // segment per write is plenty (the setting is a row in the index's config table).
+        tx.execute(
+            "INSERT INTO messages_fts(messages_fts, rank) VALUES ('hashsize', ?1)",
+            [FTS_HASH_BYTES],
+        )
+        .map_err(fail)?;
         tx.execute(
             "INSERT INTO messages_fts(rowid, participant, text)
              SELECT id, participant, text FROM messages WHERE session_id = ?1",
