@@ -458,3 +458,60 @@ fn an_unchanged_transcript_is_not_rewritten_but_its_fetch_time_moves() {
     assert_eq!(stored(&dir).0, vec!["one", "two", "three"]);
     assert_eq!(writer.close(), None);
 }
+
+/// A transcript that grew at its end is stored by adding the new messages: the old rows
+/// stay as they were, and the search index still matches the table.
+#[test]
+fn a_grown_transcript_adds_only_its_new_messages() {
+    let dir = TempDir::new("grown");
+    let mut store = Store::open(dir.store_path()).expect("store");
+    store
+        .put_transcript(
+            ID,
+            &transcript(&["printer offline", "which model"]),
+            stored_at(),
+        )
+        .expect("stored");
+    // Another session's messages after these, so a rewrite could not reuse the row ids.
+    store
+        .put_transcript("777", &transcript(&["something else"]), stored_at())
+        .expect("stored");
+    let raw = rusqlite::Connection::open(dir.store_path()).expect("raw");
+    let ids = |raw: &rusqlite::Connection| -> Vec<(i64, String)> {
+        let mut stmt = raw
+            .prepare("SELECT id, text FROM messages WHERE session_id = ?1 ORDER BY seq")
+            .expect("query");
+        stmt.query_map([ID], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .expect("rows")
+    };
+    let before = ids(&raw);
+    store
+        .put_transcript(
+            ID,
+            &transcript(&["printer offline", "which model", "a Brother HL-L2350DW"]),
+            stored_at(),
+        )
+        .expect("stored");
+    let after = ids(&raw);
+    assert_eq!(after[..2], before[..], "the old rows were rewritten");
+    assert_eq!(after.len(), 3);
+    raw.execute(
+        "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the index matches the messages");
+    let hits = store.search("brother", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    // A changed message is no growth: the whole transcript is written again.
+    store
+        .put_transcript(ID, &transcript(&["printer back online"]), stored_at())
+        .expect("stored");
+    assert_eq!(ids(&raw).len(), 1);
+    assert!(store.search("brother", 10).expect("search").is_empty());
+    raw.execute(
+        "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the index matches the messages");
+}

@@ -14,10 +14,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Value};
 
-use crate::api::model::{Session, Status, Transcript, TranscriptAbsence};
+use crate::api::model::{Event, Session, Status, Transcript, TranscriptAbsence};
 use crate::present::transcript::People;
 
 pub use query::QueryError;
@@ -471,22 +472,15 @@ impl Store {
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
         let session = self.get_session(session_id)?.map(|s| s.session);
-        // Classified from the raw fields: the presentation's sanitising and clock text
-        // would cost a tenth of the write and change no speaker.
-        let people = People::new(session.as_ref());
-        let roles: Vec<&'static str> = transcript
-            .events
-            .iter()
-            .map(|e| {
-                people
-                    .speaker(e.participant.as_deref().unwrap_or(""), &e.content)
-                    .key()
-            })
-            .collect();
         let tx = self.write()?;
-        unindex(&tx, "session_id = ?1", [session_id]).map_err(fail)?;
-        tx.execute("DELETE FROM messages WHERE session_id = ?1", [session_id])
-            .map_err(fail)?;
+        // A live session's transcript grows at its end: when what is stored is the start of
+        // this answer, only the new messages are written and indexed.
+        let kept = stored_prefix(&tx, session_id, &transcript.events).map_err(fail)?;
+        if kept == 0 {
+            unindex(&tx, "session_id = ?1", [session_id]).map_err(fail)?;
+            tx.execute("DELETE FROM messages WHERE session_id = ?1", [session_id])
+                .map_err(fail)?;
+        }
         tx.execute(
             "INSERT OR REPLACE INTO transcripts(session_id, start_time, end_time, absent, fetched_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -499,6 +493,9 @@ impl Store {
             ],
         )
         .map_err(fail)?;
+        // Classified from the raw fields: the presentation's sanitising and clock text
+        // would cost a tenth of the write and change no speaker.
+        let people = People::new(session.as_ref());
         {
             let mut insert = tx
                 .prepare_cached(
@@ -506,14 +503,17 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(fail)?;
-            for (seq, e) in transcript.events.iter().enumerate() {
+            for (seq, e) in transcript.events.iter().enumerate().skip(kept) {
+                let role = people
+                    .speaker(e.participant.as_deref().unwrap_or(""), &e.content)
+                    .key();
                 insert
                     .execute(params![
                         session_id,
                         seq as i64,
                         e.time.as_ref().map(|t| &t.raw),
                         e.participant,
-                        roles.get(seq).copied(),
+                        role,
                         e.content
                     ])
                     .map_err(fail)?;
@@ -529,8 +529,8 @@ impl Store {
         .map_err(fail)?;
         tx.execute(
             "INSERT INTO messages_fts(rowid, participant, text)
-             SELECT id, participant, text FROM messages WHERE session_id = ?1",
-            [session_id],
+             SELECT id, participant, text FROM messages WHERE session_id = ?1 AND seq >= ?2",
+            params![session_id, kept as i64],
         )
         .map_err(fail)?;
         tx.commit().map_err(fail)
@@ -788,6 +788,39 @@ impl Store {
         }
         Ok(groups)
     }
+}
+
+/// How many messages are stored for `session_id` when they are, in order, the first of
+/// `events` (and there are no more of them than of `events`); 0 otherwise.
+fn stored_prefix(
+    tx: &rusqlite::Transaction<'_>,
+    session_id: &str,
+    events: &[Event],
+) -> rusqlite::Result<usize> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT time, participant, text FROM messages WHERE session_id = ?1 ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([session_id])?;
+    let mut n = 0;
+    while let Some(row) = rows.next()? {
+        let Some(e) = events.get(n) else {
+            return Ok(0);
+        };
+        let text = |i| -> rusqlite::Result<Option<&[u8]>> {
+            Ok(match row.get_ref(i)? {
+                ValueRef::Text(t) => Some(t),
+                _ => None,
+            })
+        };
+        let same = text(0)? == e.time.as_ref().map(|t| t.raw.as_bytes())
+            && text(1)? == e.participant.as_deref().map(str::as_bytes)
+            && text(2)? == Some(e.content.as_bytes());
+        if !same {
+            return Ok(0);
+        }
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Takes the messages matching `filter` out of the search index; call it before deleting them
