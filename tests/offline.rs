@@ -459,10 +459,10 @@ fn an_unchanged_transcript_is_not_rewritten_but_its_fetch_time_moves() {
     assert_eq!(writer.close(), None);
 }
 
-/// A transcript that grew at its end is stored by adding the new messages: the old rows
-/// stay as they were, and the search index still matches the table.
+/// A transcript that grew or changed at its end is stored by writing what is new: the rows
+/// before stay as they were, and the search index still matches the table.
 #[test]
-fn a_grown_transcript_adds_only_its_new_messages() {
+fn a_transcript_changed_at_its_end_writes_only_what_is_new() {
     let dir = TempDir::new("grown");
     let mut store = Store::open(dir.store_path()).expect("store");
     store
@@ -503,7 +503,20 @@ fn a_grown_transcript_adds_only_its_new_messages() {
     .expect("the index matches the messages");
     let hits = store.search("brother", 10).expect("search");
     assert_eq!(hits.len(), 1);
-    // A changed message is no growth: the whole transcript is written again.
+    // The last message changed: the ones before it stay too.
+    store
+        .put_transcript(
+            ID,
+            &transcript(&["printer offline", "which model", "an Epson, sorry"]),
+            stored_at(),
+        )
+        .expect("stored");
+    let changed = ids(&raw);
+    assert_eq!(changed[..2], before[..]);
+    assert_eq!(changed[2].1, "an Epson, sorry");
+    assert!(store.search("brother", 10).expect("search").is_empty());
+    assert_eq!(store.search("epson", 10).expect("search").len(), 1);
+    // The first message changed: the whole transcript is written again.
     store
         .put_transcript(ID, &transcript(&["printer back online"]), stored_at())
         .expect("stored");

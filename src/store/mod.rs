@@ -473,14 +473,20 @@ impl Store {
         let fail = |e| classify(&path, e);
         let session = self.get_session(session_id)?.map(|s| s.session);
         let tx = self.write()?;
-        // A live session's transcript grows at its end: when what is stored is the start of
-        // this answer, only the new messages are written and indexed.
-        let kept = stored_prefix(&tx, session_id, &transcript.events).map_err(fail)?;
-        if kept == 0 {
-            unindex(&tx, "session_id = ?1", [session_id]).map_err(fail)?;
-            tx.execute("DELETE FROM messages WHERE session_id = ?1", [session_id])
-                .map_err(fail)?;
-        }
+        // A live session's transcript grows (or changes) at its end: the stored messages
+        // this answer starts with stay, and only the rest is removed, written and indexed.
+        let kept = stored_prefix(&tx, session_id, &transcript.events).map_err(fail)? as i64;
+        unindex(
+            &tx,
+            "session_id = ?1 AND seq >= ?2",
+            params![session_id, kept],
+        )
+        .map_err(fail)?;
+        tx.execute(
+            "DELETE FROM messages WHERE session_id = ?1 AND seq >= ?2",
+            params![session_id, kept],
+        )
+        .map_err(fail)?;
         tx.execute(
             "INSERT OR REPLACE INTO transcripts(session_id, start_time, end_time, absent, fetched_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -503,7 +509,7 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(fail)?;
-            for (seq, e) in transcript.events.iter().enumerate().skip(kept) {
+            for (seq, e) in transcript.events.iter().enumerate().skip(kept as usize) {
                 let role = people
                     .speaker(e.participant.as_deref().unwrap_or(""), &e.content)
                     .key();
@@ -530,7 +536,7 @@ impl Store {
         tx.execute(
             "INSERT INTO messages_fts(rowid, participant, text)
              SELECT id, participant, text FROM messages WHERE session_id = ?1 AND seq >= ?2",
-            params![session_id, kept as i64],
+            params![session_id, kept],
         )
         .map_err(fail)?;
         tx.commit().map_err(fail)
@@ -810,8 +816,8 @@ impl Store {
     }
 }
 
-/// How many messages are stored for `session_id` when they are, in order, the first of
-/// `events` (and there are no more of them than of `events`); 0 otherwise.
+/// How many of the messages stored for `session_id` are, in order, the same as the first
+/// of `events`: those need no writing.
 fn stored_prefix(
     tx: &rusqlite::Transaction<'_>,
     session_id: &str,
@@ -824,7 +830,7 @@ fn stored_prefix(
     let mut n = 0;
     while let Some(row) = rows.next()? {
         let Some(e) = events.get(n) else {
-            return Ok(0);
+            return Ok(n);
         };
         let text = |i| -> rusqlite::Result<Option<&[u8]>> {
             Ok(match row.get_ref(i)? {
@@ -836,7 +842,7 @@ fn stored_prefix(
             && text(1)? == e.participant.as_deref().map(str::as_bytes)
             && text(2)? == Some(e.content.as_bytes());
         if !same {
-            return Ok(0);
+            return Ok(n);
         }
         n += 1;
     }
