@@ -47,7 +47,7 @@ impl Source {
         offline: bool,
     ) -> (Source, Option<String>) {
         let mut source = Source::new(client, None);
-        source.offline = offline;
+        source.offline |= offline;
         let Some(path) = settings.file() else {
             return (source, None);
         };
