@@ -47,7 +47,7 @@ impl Source {
         offline: bool,
     ) -> (Source, Option<String>) {
         let mut source = Source::new(client, None);
-        source.offline = offline;
+        source.offline |= offline;
         let Some(path) = settings.file() else {
             return (source, None);
         };
@@ -143,6 +143,19 @@ async fn or_stored<T>(
     }
 }
 
+/// What the store keeps of a transcript: its events and times, not the raw body (which
+/// would double the copy handed to the writer for nothing).
+fn for_store(t: &Transcript) -> Transcript {
+    Transcript {
+        session_id: t.session_id.clone(),
+        start_time: t.start_time.clone(),
+        end_time: t.end_time.clone(),
+        events: t.events.clone(),
+        absence: t.absence.clone(),
+        raw: serde_json::Value::Null,
+    }
+}
+
 impl Fetch for Source {
     /// Fetches the session and hands a good answer to the writer.
     async fn session(&self, id: &str) -> Result<Session, ApiError> {
@@ -157,7 +170,11 @@ impl Fetch for Source {
     async fn transcript(&self, id: &str) -> Result<Transcript, ApiError> {
         let transcript = self.client.transcript(id).await?;
         if let Some(w) = &self.writer {
-            w.put_transcript(&normalize_session_id(id), transcript.clone(), Utc::now());
+            w.put_transcript(
+                &normalize_session_id(id),
+                for_store(&transcript),
+                Utc::now(),
+            );
         }
         Ok(transcript)
     }

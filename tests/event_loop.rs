@@ -482,3 +482,72 @@ async fn the_list_opens_without_an_id_filters_opens_goes_back_and_finds_a_stored
     let (outcome, _) = run_with(h, drive).await;
     assert_eq!(outcome.expect("ends").failure, None);
 }
+
+/// Issue 8: the API does not answer within `--timeout`; the panes show the local store's
+/// copy, marked "offline · from <when it was fetched>", through the real worker and Source.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fetch_that_times_out_shows_the_stored_copy_marked_offline() {
+    use chrono::TimeZone;
+    use g2a_tui::api::{Session, Transcript};
+    use g2a_tui::source::Source;
+    use g2a_tui::store::{Store, StoreSettings};
+
+    let id = "482913900";
+    let dir = std::env::temp_dir().join(format!("g2a-tui-loop-offline-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let file = dir.join("store.sqlite3");
+    let fetched = chrono::Utc
+        .with_ymd_and_hms(2026, 11, 20, 16, 5, 0)
+        .single()
+        .expect("a valid time");
+    {
+        let mut store = Store::open(&file).expect("store");
+        let session = Session::from_value(json!({
+            "sessionId": id, "status": "complete", "expertName": "Dana Whitfield",
+            "customerName": "Stored Customer", "startedAt": "2026-11-20T14:02:11Z"
+        }))
+        .expect("session");
+        let transcript = Transcript::from_value(events(id, 3)).expect("transcript");
+        store.put_session(id, &session, fetched).expect("stored");
+        store
+            .put_transcript(id, &transcript, fetched)
+            .expect("stored");
+    }
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = Client::new(&ClientConfig {
+        base_url: server.uri(),
+        token: Some("loop-test-token".into()),
+        auth_scheme: AuthScheme::Bearer,
+        timeout: Duration::from_millis(300),
+    })
+    .expect("client");
+    let settings = StoreSettings {
+        path: Some(file.clone()),
+        ..StoreSettings::default()
+    };
+    let (source, problem) = Source::open(client, &settings, false);
+    assert_eq!(problem, None);
+    let mut h = harness(&server, id, (160, 40));
+    (h.requests, h.answers) = worker::spawn_with(source.clone());
+    let drive = |script: Script| async move {
+        let screen = script
+            .wait_until("both panes from the store", |s| {
+                s.matches("offline · from 2026-11-20 16:05:00 UTC").count() == 2
+            })
+            .await;
+        assert!(screen.contains("Stored Customer"), "{screen}");
+        assert!(
+            screen.contains(&format!("{id} says message number 2")),
+            "{screen}"
+        );
+        script.key(KeyCode::Char('q'));
+    };
+    let (outcome, _) = run_with(h, drive).await;
+    assert_eq!(outcome.expect("ends").failure, None);
+    assert_eq!(source.close(), None);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -383,3 +383,148 @@ fn a_failed_refresh_keeps_the_stored_copy_marked() {
     assert_eq!(s.session.stored_at, Some(stored_at()));
     assert!(s.session.error().is_some());
 }
+
+#[test]
+fn a_store_that_cannot_be_used_is_named_in_the_status_line() {
+    let (app, _, _) = started();
+    let app = g2a_tui::viewer::with_store_problem(
+        app,
+        Some("store /tmp/x.sqlite3 is locked by another g2a-tui".into()),
+    );
+    let screen = common::screen(&common::draw(&app));
+    assert!(
+        screen.contains("store /tmp/x.sqlite3 is locked by another g2a-tui; going on without it"),
+        "{screen}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_prunes_what_was_not_seen_for_keep_days() {
+    let dir = TempDir::new("keep");
+    {
+        let mut store = Store::open(dir.store_path()).expect("store");
+        let days_ago = |d: i64| Utc::now() - chrono::Duration::days(d);
+        store
+            .put_session("100", &session("Old Customer"), days_ago(31))
+            .expect("stored");
+        store
+            .put_session(ID, &session("Recent Customer"), days_ago(29))
+            .expect("stored");
+    }
+    let server = MockServer::start().await;
+    let settings = StoreSettings {
+        keep_days: 30,
+        ..dir.settings()
+    };
+    let (source, problem) = Source::open(client(&server, Duration::from_secs(5)), &settings, false);
+    assert_eq!(problem, None);
+    assert_eq!(source.close(), None);
+    let store = Store::open(dir.store_path()).expect("store");
+    assert!(store.get_session("100").expect("read").is_none());
+    assert!(store.get_session(ID).expect("read").is_some());
+}
+
+/// A live session's poll re-sends the whole transcript every few seconds: the writer
+/// rewrites it only when it changed, and otherwise records the new fetch time.
+#[test]
+fn an_unchanged_transcript_is_not_rewritten_but_its_fetch_time_moves() {
+    use g2a_tui::store::writer::Writer;
+    let dir = TempDir::new("unchanged");
+    let writer = Writer::start(Store::open(dir.store_path()).expect("store")).expect("writer");
+    let at = |min: u32| {
+        Utc.with_ymd_and_hms(2026, 11, 20, 16, min, 0)
+            .single()
+            .expect("time")
+    };
+    let chat = transcript(&["one", "two"]);
+    writer.put_transcript(ID, chat.clone(), at(1));
+    writer.flush();
+    // Marks the stored copy behind the writer's back, to see whether it is rewritten.
+    let raw = rusqlite::Connection::open(dir.store_path()).expect("raw");
+    raw.execute("UPDATE messages SET text = 'marked' WHERE seq = 0", [])
+        .expect("marked");
+    writer.put_transcript(ID, chat.clone(), at(2));
+    writer.flush();
+    let stored = |dir: &TempDir| {
+        let store = Store::open(dir.store_path()).expect("store");
+        let t = store.get_transcript(ID).expect("read").expect("stored");
+        let lines: Vec<String> = t.transcript.events.into_iter().map(|e| e.content).collect();
+        (lines, t.fetched_at)
+    };
+    assert_eq!(stored(&dir), (vec!["marked".into(), "two".into()], at(2)));
+    // Something new: written in full.
+    writer.put_transcript(ID, transcript(&["one", "two", "three"]), at(3));
+    writer.flush();
+    assert_eq!(stored(&dir).0, vec!["one", "two", "three"]);
+    assert_eq!(writer.close(), None);
+}
+
+/// A transcript that grew or changed at its end is stored by writing what is new: the rows
+/// before stay as they were, and the search index still matches the table.
+#[test]
+fn a_transcript_changed_at_its_end_writes_only_what_is_new() {
+    let dir = TempDir::new("grown");
+    let mut store = Store::open(dir.store_path()).expect("store");
+    store
+        .put_transcript(
+            ID,
+            &transcript(&["printer offline", "which model"]),
+            stored_at(),
+        )
+        .expect("stored");
+    // Another session's messages after these, so a rewrite could not reuse the row ids.
+    store
+        .put_transcript("777", &transcript(&["something else"]), stored_at())
+        .expect("stored");
+    let raw = rusqlite::Connection::open(dir.store_path()).expect("raw");
+    let ids = |raw: &rusqlite::Connection| -> Vec<(i64, String)> {
+        let mut stmt = raw
+            .prepare("SELECT id, text FROM messages WHERE session_id = ?1 ORDER BY seq")
+            .expect("query");
+        stmt.query_map([ID], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect())
+            .expect("rows")
+    };
+    let before = ids(&raw);
+    store
+        .put_transcript(
+            ID,
+            &transcript(&["printer offline", "which model", "a Brother HL-L2350DW"]),
+            stored_at(),
+        )
+        .expect("stored");
+    let after = ids(&raw);
+    assert_eq!(after[..2], before[..], "the old rows were rewritten");
+    assert_eq!(after.len(), 3);
+    raw.execute(
+        "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the index matches the messages");
+    let hits = store.search("brother", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    // The last message changed: the ones before it stay too.
+    store
+        .put_transcript(
+            ID,
+            &transcript(&["printer offline", "which model", "an Epson, sorry"]),
+            stored_at(),
+        )
+        .expect("stored");
+    let changed = ids(&raw);
+    assert_eq!(changed[..2], before[..]);
+    assert_eq!(changed[2].1, "an Epson, sorry");
+    assert!(store.search("brother", 10).expect("search").is_empty());
+    assert_eq!(store.search("epson", 10).expect("search").len(), 1);
+    // The first message changed: the whole transcript is written again.
+    store
+        .put_transcript(ID, &transcript(&["printer back online"]), stored_at())
+        .expect("stored");
+    assert_eq!(ids(&raw).len(), 1);
+    assert!(store.search("brother", 10).expect("search").is_empty());
+    raw.execute(
+        "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .expect("the index matches the messages");
+}

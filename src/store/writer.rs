@@ -5,6 +5,9 @@
 //! Only complete, good answers are sent here; each job is one transaction in [`Store`],
 //! so a write that fails leaves the stored copy as it was.
 
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -137,6 +140,9 @@ fn record(failure: &Mutex<Option<String>>, why: String) {
 }
 
 fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<String>>>) {
+    // What this thread last wrote of each transcript: a live session's poll that brings
+    // nothing new costs one UPDATE, not a rewrite of every message and its index entries.
+    let mut written: HashMap<String, u64> = HashMap::new();
     while let Ok(job) = jobs.recv() {
         let result = match job {
             Job::Session { id, session, at } => store.put_session(&id, &session, at),
@@ -144,7 +150,19 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
                 if keeps_messages(&store, &id, &transcript) {
                     Ok(())
                 } else {
-                    store.put_transcript(&id, &transcript, at)
+                    let print = fingerprint(&transcript);
+                    let same = written.remove(&id) == Some(print);
+                    // Pruned or cleared since (by another process too): written in full.
+                    let touched = same && store.touch_transcript(&id, at).unwrap_or(false);
+                    let result = if touched {
+                        Ok(())
+                    } else {
+                        store.put_transcript(&id, &transcript, at)
+                    };
+                    if result.is_ok() {
+                        written.insert(id, print);
+                    }
+                    result
                 }
             }
             Job::ListRows { rows, at } => store.put_list_rows(&rows, at).map(|_| ()),
@@ -159,6 +177,18 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
             record(&failure, e.to_string());
         }
     }
+}
+
+/// A hash of everything the store keeps of a transcript.
+fn fingerprint(t: &Transcript) -> u64 {
+    let mut h = DefaultHasher::new();
+    let raw = |ts: &Option<crate::api::Timestamp>| ts.as_ref().map(|t| t.raw.clone());
+    (raw(&t.start_time), raw(&t.end_time), t.absence.is_some()).hash(&mut h);
+    t.events.len().hash(&mut h);
+    for e in &t.events {
+        (e.time.as_ref().map(|t| &t.raw), &e.participant, &e.content).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// A "no transcript" answer (the API's 404, as for a session the vendor has already
