@@ -1,6 +1,8 @@
 //! `list`, `search` and `sync` (issue 8) as a user runs them: the built binary against wiremock
 //! and the demo API, each with its own store in a temporary directory.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -449,9 +451,9 @@ fn duration_of(lines: &[&str], id: &str) -> String {
 /// the API did not list (marked stored), nothing from before the window.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_command_prints_the_sessions_the_screen_shows() {
-    use g2a_tui::api::worker::{Answer, ListAnswer, Request};
+    use g2a_tui::api::worker::{Answer, ListAnswer};
     use g2a_tui::api::SessionList;
-    use g2a_tui::app::update::{start, update, Effect, Msg};
+    use g2a_tui::app::update::{start, update, Msg};
     use g2a_tui::app::{App, Context};
 
     let dir = TempDir::new("list-parity");
@@ -503,14 +505,7 @@ async fn the_command_prints_the_sessions_the_screen_shows() {
         now,
         wall,
     );
-    let fx = start(&mut app, now);
-    let id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch(Request::List { id, .. }) => Some(*id),
-            _ => None,
-        })
-        .expect("a list request");
+    let (id, _, _) = common::list_request(&start(&mut app, now));
     let sessions: Vec<Session> = api
         .iter()
         .map(|v| Session::from_value(v.clone()).expect("session"))
@@ -527,13 +522,9 @@ async fn the_command_prints_the_sessions_the_screen_shows() {
         stored,
     };
     update(&mut app, Msg::Answer(Answer::List(id, answer)), now, wall);
-    let mut term =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 30)).expect("test backend");
-    term.draw(|f| g2a_tui::ui::render(f, &app, &g2a_tui::ui::Theme::default()))
-        .expect("draw");
-    let buf = term.backend().buffer();
-    let screen: Vec<String> = (0..buf.area.height)
-        .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect())
+    let screen: Vec<String> = common::screen(&common::draw(&app))
+        .lines()
+        .map(str::to_string)
         .collect();
     let shown = rows_of(screen.iter().map(String::as_str), &ids);
 

@@ -7,8 +7,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeDelta, Utc};
-use common::{key, press};
+use chrono::TimeDelta;
+use common::{key, list_request, press};
 use crossterm::event::{KeyCode, KeyModifiers};
 use g2a_tui::api::worker::{Answer, ListAnswer, Request, RequestId, StoreSearchError};
 use g2a_tui::api::{ApiError, Endpoint, Session, SessionList, Transcript};
@@ -68,15 +68,6 @@ fn stored(s: Session) -> StoredSession {
         complete: true,
         from_list: false,
     }
-}
-
-fn list_request(fx: &[Effect]) -> (RequestId, DateTime<Utc>, DateTime<Utc>) {
-    fx.iter()
-        .find_map(|e| match e {
-            Effect::Fetch(Request::List { id, from, to }) => Some((*id, *from, *to)),
-            _ => None,
-        })
-        .expect("a list request")
 }
 
 fn answer(app: &mut App, a: Answer) -> Vec<Effect> {
