@@ -1,6 +1,8 @@
 //! `list`, `search` and `sync` (issue 8) as a user runs them: the built binary against wiremock
 //! and the demo API, each with its own store in a temporary directory.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -235,7 +237,16 @@ async fn list_text_puts_live_sessions_first_and_marks_stored_ones() {
     store_with_an_old_session(&dir.store());
     let server = MockServer::start().await;
     mount_list(&server, &listed()).await;
+    // The last 7 days: the stored session from two months ago is outside them.
     let out = g2a(&dir.store(), &api_args(&server.uri(), &["list"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("stored"), "{}", stdout(&out));
+    // A window beyond what the API keeps: the store's session is listed, marked stored.
+    let out = g2a(
+        &dir.store(),
+        &api_args(&server.uri(), &["list", "--days", "90"]),
+    )
+    .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
@@ -262,7 +273,10 @@ async fn list_text_puts_live_sessions_first_and_marks_stored_ones() {
         lines[3].contains("42m 00s") && lines[3].contains("SD-203"),
         "{text}"
     );
-    assert!(lines[4].starts_with("complete (stored)"), "{text}");
+    assert!(
+        lines[4].starts_with("complete ") && lines[4].ends_with("  stored"),
+        "{text}"
+    );
     assert!(!lines[1..4].iter().any(|l| l.contains("stored")), "{text}");
     // Columns line up: every row's id starts in the header's ID column.
     let id_col = lines[0].find("ID").expect("ID column");
@@ -296,7 +310,7 @@ async fn list_json_and_csv_carry_the_same_rows() {
 
     let out = g2a(
         &dir.store(),
-        &api_args(&server.uri(), &["list", "--format", "json"]),
+        &api_args(&server.uri(), &["list", "--days", "90", "--format", "json"]),
     )
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -337,7 +351,7 @@ async fn list_json_and_csv_carry_the_same_rows() {
 
     let out = g2a(
         &dir.store(),
-        &api_args(&server.uri(), &["list", "--format", "csv"]),
+        &api_args(&server.uri(), &["list", "--days", "90", "--format", "csv"]),
     )
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -365,10 +379,16 @@ async fn a_failed_list_call_still_prints_the_stored_sessions() {
         .respond_with(ResponseTemplate::new(503).set_body_string("maintenance"))
         .mount(&server)
         .await;
-    let out = g2a(&dir.store(), &api_args(&server.uri(), &["list"])).await;
+    let out = g2a(
+        &dir.store(),
+        &api_args(&server.uri(), &["list", "--days", "90"]),
+    )
+    .await;
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("complete (stored)"),
+        stdout(&out)
+            .lines()
+            .any(|l| l.contains("100") && l.ends_with("stored")),
         "{}",
         stdout(&out)
     );
@@ -376,9 +396,158 @@ async fn a_failed_list_call_still_prints_the_stored_sessions() {
     assert!(!stderr(&out).contains("t0ken"));
 
     // No token: the same, with the authentication status.
-    let out = g2a(&dir.store(), &["--base-url", &server.uri(), "list"]).await;
+    let out = g2a(
+        &dir.store(),
+        &["--base-url", &server.uri(), "list", "--days", "90"],
+    )
+    .await;
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stdout(&out).contains("100"), "{}", stdout(&out));
+}
+
+/// The session ids of rows (one a line) in order, each with whether it is marked stored:
+/// an id is the word that names one of `ids`.
+fn rows_of<'a>(lines: impl Iterator<Item = &'a str>, ids: &[&str]) -> Vec<(String, bool)> {
+    lines
+        .filter_map(|l| {
+            let id = l
+                .split(|c: char| c.is_whitespace() || c == '│')
+                .find(|w| ids.contains(w))?;
+            Some((
+                id.to_string(),
+                l.trim_end_matches([' ', '│']).ends_with(" stored"),
+            ))
+        })
+        .collect()
+}
+
+/// What the duration column says on the row of session `id`, found under the heading.
+fn duration_of(lines: &[&str], id: &str) -> String {
+    let header = lines
+        .iter()
+        .find(|l| l.to_lowercase().contains("duration"))
+        .expect("a heading");
+    let col = header
+        .to_lowercase()
+        .chars()
+        .collect::<String>()
+        .find("duration")
+        .map(|b| header[..b].chars().count())
+        .expect("duration heading");
+    let row = lines
+        .iter()
+        .find(|l| l.split_whitespace().any(|w| w == id))
+        .expect("the row");
+    row.chars()
+        .skip(col)
+        .take(8)
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// `g2a-tui list` prints the rows the list screen shows, in its order, for the same API
+/// answer and store: the window's sessions from the API, the window's stored sessions
+/// the API did not list (marked stored), nothing from before the window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_prints_the_sessions_the_screen_shows() {
+    use g2a_tui::api::worker::{Answer, ListAnswer};
+    use g2a_tui::api::SessionList;
+    use g2a_tui::app::update::{start, update, Msg};
+    use g2a_tui::app::{App, Context};
+
+    let dir = TempDir::new("list-parity");
+    store_with_an_old_session(&dir.store());
+    {
+        let mut store = Store::open(dir.store()).expect("store");
+        let only_stored = [
+            session_json(
+                "150",
+                "complete",
+                TimeDelta::days(3),
+                Some(TimeDelta::minutes(9)),
+            ),
+            // A stored copy of a live session: listed, but its clock is not running.
+            session_json("160", "active", TimeDelta::days(2), None),
+            // The API's copy of this one wins.
+            session_json("202", "waiting", TimeDelta::minutes(10), None),
+        ];
+        for v in only_stored {
+            let s = Session::from_value(v).expect("session");
+            let id = s.session_id.clone().expect("id");
+            store
+                .put_session(&id, &s, Utc::now() - TimeDelta::days(1))
+                .expect("stored");
+        }
+    }
+    let mut api = listed();
+    api.push(session_json(
+        "204",
+        "abandoned",
+        TimeDelta::days(5),
+        Some(TimeDelta::minutes(3)),
+    ));
+    let server = MockServer::start().await;
+    mount_list(&server, &api).await;
+    let out = g2a(&dir.store(), &api_args(&server.uri(), &["list"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ids = ["100", "150", "160", "201", "202", "203", "204"];
+    let text = stdout(&out);
+    let printed = rows_of(text.lines().skip(1), &ids);
+
+    // The screen, answered with the same list and the store as the command left it.
+    let (now, wall) = (Instant::now(), Utc::now());
+    let mut app = App::new(
+        None,
+        Context::default(),
+        g2a_tui::timefmt::Zone::Utc,
+        (200, 30),
+        now,
+        wall,
+    );
+    let (id, _, _) = common::list_request(&start(&mut app, now));
+    let sessions: Vec<Session> = api
+        .iter()
+        .map(|v| Session::from_value(v.clone()).expect("session"))
+        .collect();
+    let stored = Store::open(dir.store())
+        .expect("store")
+        .sessions()
+        .expect("sessions");
+    let answer = ListAnswer {
+        api: Ok(SessionList {
+            total: Some(sessions.len() as u64),
+            sessions,
+        }),
+        stored,
+    };
+    update(&mut app, Msg::Answer(Answer::List(id, answer)), now, wall);
+    let screen: Vec<String> = common::screen(&common::draw(&app))
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let shown = rows_of(screen.iter().map(String::as_str), &ids);
+
+    let want: Vec<(String, bool)> = [
+        ("201", false),
+        ("202", false),
+        ("203", false),
+        ("160", true),
+        ("150", true),
+        ("204", false),
+    ]
+    .iter()
+    .map(|(id, stored)| (id.to_string(), *stored))
+    .collect();
+    assert_eq!(printed, want, "{text}");
+    assert_eq!(shown, want, "{}", screen.join("\n"));
+    // The stored live copy has no running clock in either.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(duration_of(&lines, "160"), "", "{text}");
+    assert!(duration_of(&lines, "202").starts_with("10m "), "{text}");
+    let lines: Vec<&str> = screen.iter().map(String::as_str).collect();
+    assert_eq!(duration_of(&lines, "160"), "");
+    assert!(duration_of(&lines, "202").starts_with("10m "));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -864,7 +1033,8 @@ async fn the_demo_synced_then_searched_offline() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = g2a(&dir.store(), &["search", "KB-5034441", "--format", "json"]).await;
     assert_eq!(found_ids(&out), ["482913672"]);
-    let out = g2a(&dir.store(), &["--offline", "list", "--days", "1"]).await;
+    // Offline, the list is the window's stored sessions.
+    let out = g2a(&dir.store(), &["--offline", "list", "--days", "12"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("482913672"), "{}", stdout(&out));
 }

@@ -7,8 +7,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeDelta, Utc};
-use common::{key, press};
+use chrono::TimeDelta;
+use common::{key, list_request, press};
 use crossterm::event::{KeyCode, KeyModifiers};
 use g2a_tui::api::worker::{Answer, ListAnswer, Request, RequestId, StoreSearchError};
 use g2a_tui::api::{ApiError, Endpoint, Session, SessionList, Transcript};
@@ -68,15 +68,6 @@ fn stored(s: Session) -> StoredSession {
         complete: true,
         from_list: false,
     }
-}
-
-fn list_request(fx: &[Effect]) -> (RequestId, DateTime<Utc>, DateTime<Utc>) {
-    fx.iter()
-        .find_map(|e| match e {
-            Effect::Fetch(Request::List { id, from, to }) => Some((*id, *from, *to)),
-            _ => None,
-        })
-        .expect("a list request")
 }
 
 fn answer(app: &mut App, a: Answer) -> Vec<Effect> {
@@ -177,23 +168,17 @@ fn typing_filters_fuzzily_and_highlights_the_letters() {
     common::chars(&mut app, "prya");
     let l = list(&app);
     assert_eq!(l.shown.len(), 1, "only Priya Raman");
-    assert_eq!(l.selected_row().map(|r| r.id.as_str()), Some("482913700"));
+    assert_eq!(l.selected_row().map(|r| r.id()), Some("482913700"));
     let screen = with_marks(&app);
     assert!(screen.contains("[Pr]i[ya]"), "{screen}");
     insta::assert_snapshot!(screen);
     // Other fields match too: the ticket and the e-mail.
     key(&mut app, KeyCode::Esc);
     common::chars(&mut app, "tck-711");
-    assert_eq!(
-        list(&app).selected_row().map(|r| r.id.as_str()),
-        Some("482913711")
-    );
+    assert_eq!(list(&app).selected_row().map(|r| r.id()), Some("482913711"));
     key(&mut app, KeyCode::Esc);
     common::chars(&mut app, "tomas@");
-    assert_eq!(
-        list(&app).selected_row().map(|r| r.id.as_str()),
-        Some("482913688")
-    );
+    assert_eq!(list(&app).selected_row().map(|r| r.id()), Some("482913688"));
 }
 
 #[test]
@@ -267,12 +252,12 @@ fn stored_sessions_the_api_did_not_list_are_marked_stored() {
     let both = stored(week()[0].clone());
     let app = listed((120, 20), ok(extra, vec![stored(only_stored), both]));
     let l = list(&app);
-    assert_eq!(l.rows.len(), 3, "each id once");
+    assert_eq!(l.rows().len(), 3, "each id once");
     let marked: Vec<_> = l
-        .rows
+        .rows()
         .iter()
         .filter(|r| r.stored)
-        .map(|r| r.id.as_str())
+        .map(|r| r.id())
         .collect();
     assert_eq!(marked, vec!["482900002"]);
 }
@@ -329,12 +314,12 @@ fn the_list_refreshes_itself_every_10_s_and_ctrl_r_at_once() {
     let fx = tick(&mut app, Duration::from_secs(10));
     let (id, _, _) = list_request(&fx);
     // A quiet refresh: the rows stay on screen meanwhile.
-    assert_eq!(list(&app).rows.len(), 6);
+    assert_eq!(list(&app).rows().len(), 6);
     answer(
         &mut app,
         Answer::List(id, ok(week()[..2].to_vec(), Vec::new())),
     );
-    assert_eq!(list(&app).rows.len(), 2);
+    assert_eq!(list(&app).rows().len(), 2);
     let fx = ctrl(&mut app, KeyCode::Char('r'));
     list_request(&fx);
 }
@@ -347,14 +332,14 @@ fn a_stale_list_answer_is_dropped() {
     let (new, _, _) = list_request(&ctrl(&mut app, KeyCode::Char('r')));
     answer(&mut app, Answer::List(old, ok(week(), Vec::new())));
     assert!(
-        list(&app).rows.is_empty(),
+        list(&app).rows().is_empty(),
         "the older request's answer is ignored"
     );
     answer(
         &mut app,
         Answer::List(new, ok(week()[..1].to_vec(), Vec::new())),
     );
-    assert_eq!(list(&app).rows.len(), 1);
+    assert_eq!(list(&app).rows().len(), 1);
 }
 
 #[test]
@@ -453,10 +438,7 @@ fn history_goes_back_and_forth_keeping_each_screens_state() {
     // Back: the list with its query.
     alt(&mut app, KeyCode::Left);
     assert_eq!(list(&app).query(), "morgan");
-    assert_eq!(
-        list(&app).selected_row().map(|r| r.id.as_str()),
-        Some("482913657")
-    );
+    assert_eq!(list(&app).selected_row().map(|r| r.id()), Some("482913657"));
     // Forward: the session as it was, with nothing fetched anew (it had loaded).
     let fx = alt(&mut app, KeyCode::Right);
     assert!(!fx
@@ -474,7 +456,7 @@ fn history_goes_back_and_forth_keeping_each_screens_state() {
     // `s` goes to the same list (the first Esc above cleared its query), rows kept.
     key(&mut app, KeyCode::Char('s'));
     assert_eq!(list(&app).query(), "");
-    assert_eq!(list(&app).rows.len(), 6);
+    assert_eq!(list(&app).rows().len(), 6);
 }
 
 #[test]
@@ -487,7 +469,7 @@ fn s_from_a_session_opened_by_id_shows_the_list_and_esc_returns() {
     let fx = key(&mut app, KeyCode::Char('s'));
     let (id, _, _) = list_request(&fx);
     answer(&mut app, Answer::List(id, ok(week(), Vec::new())));
-    assert_eq!(list(&app).rows.len(), 6);
+    assert_eq!(list(&app).rows().len(), 6);
     assert!(!key(&mut app, KeyCode::Esc).contains(&Effect::Quit));
     assert_eq!(app.session().map(|s| s.id.as_str()), Some("482913657"));
 }
@@ -501,7 +483,7 @@ fn a_background_sessions_answer_does_not_touch_the_list_or_it() {
     // The session's answers arrive while the list is on screen: dropped.
     answer(&mut app, Answer::Session(sid, Ok(week()[1].clone())));
     answer(&mut app, Answer::Transcript(tid, Ok(transcript(3))));
-    assert_eq!(list(&app).rows.len(), 6);
+    assert_eq!(list(&app).rows().len(), 6);
     // Back on it, it asks again for what it was waiting for.
     let fx = alt(&mut app, KeyCode::Right);
     let (sid2, _) = session_ids(&fx);
@@ -669,7 +651,7 @@ fn a_failed_refresh_keeps_the_last_good_list() {
         stored: Vec::new(),
     };
     answer(&mut app, Answer::List(id, failed));
-    assert_eq!(list(&app).rows.len(), 6, "the rows stay");
+    assert_eq!(list(&app).rows().len(), 6, "the rows stay");
     let screen = common::screen(&common::draw(&app));
     assert!(screen.contains("showing the list from"), "{screen}");
     // Another week has no good answer to keep.
@@ -683,7 +665,7 @@ fn a_failed_refresh_keeps_the_last_good_list() {
         stored: Vec::new(),
     };
     answer(&mut app, Answer::List(id, failed));
-    assert!(list(&app).rows.is_empty());
+    assert!(list(&app).rows().is_empty());
 }
 
 /// On the light theme the selected row is white on blue in every cell, its own colours

@@ -1,6 +1,7 @@
 //! The session list screen (issue 8): the sessions of a week, a query line that is
 //! always live as in fzf, a status filter, and below the rows the sessions whose stored
-//! chat holds the query ("in the chat:"). Its rows are in [`super::list_rows`]; the way
+//! chat holds the query ("in the chat:"). Its rows are [`crate::present::list`]'s, as
+//! `g2a-tui list` prints them, with the screen's own filtering in [`super::list_rows`]; the way
 //! to and from it is [`super::history`].
 
 use std::time::{Duration, Instant};
@@ -13,11 +14,12 @@ use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use super::keymap::{Action, Mode};
-use super::list_rows::{self, ListRow, StatusFilter};
+use super::list_rows::{self, Fields, StatusFilter};
 use super::state::{App, Load, Screen, SessionScreen};
 use super::update::Effect;
 use crate::api::worker::{Answer, ListAnswer, Request, RequestId, StoreSearchError};
 use crate::api::ApiError;
+use crate::present::list::{self, ListRow};
 use crate::sanitize::sanitize_line;
 use crate::store::SessionHits;
 
@@ -85,7 +87,10 @@ pub struct ListScreen {
     asked: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// The last good answer and its week, kept through a failed refresh.
     last_good: Option<(u32, Vec<crate::api::Session>)>,
-    pub rows: Vec<ListRow>,
+    /// The window's rows (as `g2a-tui list` prints them) and, in the same order, their
+    /// fields for the query; set together by [`ListScreen::set_rows`].
+    rows: Vec<ListRow>,
+    fields: Vec<Fields>,
     /// Indices into `rows` that pass the filter and the query, in the order shown.
     pub shown: Vec<usize>,
     pub load: Load,
@@ -118,6 +123,7 @@ impl Default for ListScreen {
             asked: None,
             last_good: None,
             rows: Vec::new(),
+            fields: Vec::new(),
             shown: Vec::new(),
             load: Load::Idle,
             quiet: false,
@@ -219,6 +225,20 @@ impl ListScreen {
         self.lines().iter().position(|l| *l == want)
     }
 
+    pub fn rows(&self) -> &[ListRow] {
+        &self.rows
+    }
+
+    /// The fields of each of [`ListScreen::rows`], in its order.
+    pub fn fields(&self) -> &[Fields] {
+        &self.fields
+    }
+
+    fn set_rows(&mut self, rows: Vec<ListRow>) {
+        self.fields = list_rows::fields(&rows);
+        self.rows = rows;
+    }
+
     pub fn selected_row(&self) -> Option<&ListRow> {
         self.shown
             .get(self.selected)
@@ -228,14 +248,20 @@ impl ListScreen {
     /// Filters the rows again (the query, the status filter or the rows changed); the
     /// selected session stays selected when it is still shown.
     fn refilter(&mut self) {
-        let keep = self.selected_row().map(|r| r.id.clone());
+        let keep = self.selected_row().map(|r| r.id().to_string());
         self.pattern = list_rows::pattern(self.input.value());
-        self.shown = list_rows::filter(&self.rows, &self.pattern, self.status, &mut self.matcher);
+        self.shown = list_rows::filter(
+            &self.rows,
+            &self.fields,
+            &self.pattern,
+            self.status,
+            &mut self.matcher,
+        );
         self.selected = keep
             .and_then(|id| {
                 self.shown
                     .iter()
-                    .position(|&i| self.rows.get(i).is_some_and(|r| r.id == id))
+                    .position(|&i| self.rows.get(i).is_some_and(|r| r.id() == id))
             })
             .unwrap_or(0);
         self.clamp();
@@ -264,7 +290,7 @@ impl ListScreen {
 
     /// Another week: the rows of the last one must not pass for it while it loads.
     fn new_week(&mut self) {
-        self.rows.clear();
+        self.set_rows(Vec::new());
         self.shown.clear();
         self.selected = 0;
         self.scroll = 0;
@@ -281,7 +307,7 @@ impl ListScreen {
         let clock = self
             .shown
             .iter()
-            .any(|&i| self.rows.get(i).is_some_and(ListRow::is_live))
+            .any(|&i| self.rows.get(i).is_some_and(ListRow::clock_runs))
             .then(|| now + Duration::from_secs(1));
         let label = self
             .updated
@@ -399,7 +425,12 @@ pub fn on_answer(app: &mut App, answer: Answer) {
                         .map(|(_, s)| s.as_slice())
                 }
             };
-            l.rows = list_rows::merge(api_sessions.unwrap_or_default(), &stored, from, to);
+            l.set_rows(list::merge(
+                api_sessions.unwrap_or_default(),
+                &stored,
+                from,
+                to,
+            ));
             l.window = Some((from, to));
             l.quiet = false;
             if l.weeks_back == 0 {
@@ -630,11 +661,11 @@ fn submit(app: &mut App, fx: &mut Vec<Effect>) {
         return;
     };
     let screen = if let Some(row) = l.selected_row() {
-        if row.id.is_empty() {
+        if row.id().is_empty() {
             l.notice = Some("This session has no id to open it by".to_string());
             return;
         }
-        SessionScreen::new(row.id.clone())
+        SessionScreen::new(row.id().to_string())
     } else if let Some(hit) = l.chat_hits().get(l.selected - l.shown.len()) {
         let mut s = SessionScreen::new(hit.session_id.clone());
         s.search = Some(super::search::Search::kept(&hit.find, hit.seq));

@@ -1,19 +1,15 @@
-//! The session list's rows: one per session of the window (the API's answer merged with
-//! the store's), their order, the fuzzy filter over their fields (nucleo-matcher, as
-//! fzf scores) and the columns a width leaves room for. Every text here is sanitised
-//! once, when the rows are built; drawing only styles it.
+//! What the list screen adds to the rows of [`crate::present::list`] (which sessions, their
+//! order and each cell's text are that module's, shared with `g2a-tui list`): the fuzzy
+//! filter over their fields (nucleo-matcher, as fzf scores), the status filter, the
+//! highlighted letters and the columns a width leaves room for.
 
-use chrono::{DateTime, TimeDelta, Utc};
 use nucleo_matcher::pattern::{Atom, CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
-use crate::api::Session;
+use crate::present::list::{Cells, ListRow};
 use crate::present::StatusKind;
-use crate::sanitize::sanitize_line;
-use crate::store::StoredSession;
-use crate::timefmt::{duration, Zone};
 
-/// The fields a query is matched against, in the order of [`ListRow::hay`].
+/// The fields a query is matched against, in the order [`Fields`] keeps them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
     Id,
@@ -35,31 +31,23 @@ impl Field {
     ];
 }
 
-/// Columns of a field kept for matching and showing.
+/// Columns of a field kept for matching.
 const MAX_FIELD: usize = 256;
 
-/// One session as the list shows it.
+/// A row's texts the query is matched against, built once with the rows (sanitised as
+/// [`crate::present::list::cells`] shows them, so a highlight marks the letters shown).
 #[derive(Debug, Clone)]
-pub struct ListRow {
-    /// The id to open (as received; empty when the server sent none).
-    pub id: String,
-    pub status: StatusKind,
-    /// The status in words, sanitised ("not started", or an unknown value as sent).
-    pub status_text: String,
-    pub started: Option<DateTime<Utc>>,
-    pub ended: Option<DateTime<Utc>>,
-    /// Known only from the store: the API's answer did not have it.
-    pub stored: bool,
-    /// Sanitised texts of each [`Field`].
-    pub texts: [String; 6],
+pub struct Fields {
+    texts: [String; 6],
     hay: [Utf32String; 6],
 }
 
-impl ListRow {
-    pub fn new(s: &Session, stored: bool) -> Self {
+impl Fields {
+    pub fn of(row: &ListRow) -> Self {
+        let s = &row.session;
         // A name is never this long; a hostile one is cut so matching stays cheap.
         let text = |v: &Option<String>| {
-            let t = sanitize_line(v.as_deref().unwrap_or("").trim()).into_owned();
+            let t = crate::present::line(v.as_deref().unwrap_or(""));
             if t.len() > MAX_FIELD {
                 crate::app::wrap::truncate(&t, MAX_FIELD)
             } else {
@@ -75,86 +63,26 @@ impl ListRow {
             text(&s.partner_object),
         ];
         let hay = texts.clone().map(|t| Utf32String::from(t.as_str()));
-        let ended = s.ended_at.as_ref().and_then(|t| t.at);
-        let status = StatusKind::of(s.status.as_ref());
-        ListRow {
-            id: s.session_id.clone().unwrap_or_default(),
-            status,
-            status_text: crate::present::status_text(s.status.as_ref()),
-            started: s.started_at.as_ref().and_then(|t| t.at),
-            ended,
-            stored,
-            texts,
-            hay,
-        }
+        Fields { texts, hay }
     }
 
     pub fn text(&self, f: Field) -> &str {
         &self.texts[f as usize]
     }
 
-    /// Waiting or active and not ended: sits at the top with a running clock.
-    pub fn is_live(&self) -> bool {
-        matches!(self.status, StatusKind::Waiting | StatusKind::Active) && self.ended.is_none()
-    }
-
-    /// The field shown for a person: the name, else the e-mail.
-    pub fn shown_field(&self, name: Field, email: Field) -> Field {
-        if self.text(name).is_empty() {
-            email
-        } else {
-            name
-        }
-    }
-
-    /// How long it lasted, or for a live session how long it has been waiting or running.
-    pub fn duration(&self, now: DateTime<Utc>) -> Option<String> {
-        let start = self.started?;
-        let end = if self.is_live() { now } else { self.ended? };
-        Some(end - start)
-            .filter(|d| *d >= TimeDelta::zero())
-            .map(duration)
+    /// The field whose text `shown` is, among `candidates`: the one a query's letters
+    /// are highlighted in.
+    fn shown(&self, shown: &str, candidates: &[Field]) -> Option<Field> {
+        candidates
+            .iter()
+            .copied()
+            .find(|f| !shown.is_empty() && self.text(*f) == shown)
     }
 }
 
-/// The list's rows for the window `from..=to`: the API's sessions, then the stored
-/// ones it did not have (each id once), live ones first, then newest first.
-pub fn merge(
-    api: &[Session],
-    stored: &[StoredSession],
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Vec<ListRow> {
-    let mut seen = std::collections::HashSet::new();
-    let mut rows = Vec::new();
-    for s in api {
-        if s.session_id
-            .as_ref()
-            .is_none_or(|id| seen.insert(id.clone()))
-        {
-            rows.push(ListRow::new(s, false));
-        }
-    }
-    for st in stored {
-        let s = &st.session;
-        let Some(id) = &s.session_id else { continue };
-        let started = s.started_at.as_ref().and_then(|t| t.at);
-        if started.is_some_and(|t| t >= from && t <= to) && !seen.contains(id) {
-            seen.insert(id.clone());
-            rows.push(ListRow::new(s, true));
-        }
-    }
-    sort(&mut rows);
-    rows
-}
-
-/// Live sessions first, then newest first; sessions without a start time last.
-pub fn sort(rows: &mut [ListRow]) {
-    rows.sort_by(|a, b| {
-        b.is_live()
-            .cmp(&a.is_live())
-            .then_with(|| b.started.cmp(&a.started))
-    });
+/// The fields of each row, in the rows' order.
+pub fn fields(rows: &[ListRow]) -> Vec<Fields> {
+    rows.iter().map(Fields::of).collect()
 }
 
 /// The status filter Tab and Shift-Tab cycle through.
@@ -188,7 +116,7 @@ impl StatusFilter {
     pub fn keeps(self, row: &ListRow) -> bool {
         match self {
             StatusFilter::All => true,
-            StatusFilter::Only(k) => row.status == k,
+            StatusFilter::Only(k) => row.kind() == k,
         }
     }
 
@@ -220,15 +148,17 @@ pub fn matcher() -> Matcher {
 /// an empty query. O(rows × fields) matcher calls per key press.
 pub fn filter(
     rows: &[ListRow],
+    fields: &[Fields],
     pattern: &Pattern,
     status: StatusFilter,
     matcher: &mut Matcher,
 ) -> Vec<usize> {
     let mut scored: Vec<(u32, usize)> = rows
         .iter()
+        .zip(fields)
         .enumerate()
-        .filter(|(_, r)| status.keeps(r))
-        .filter_map(|(i, r)| score(r, pattern, matcher).map(|s| (s, i)))
+        .filter(|(_, (r, _))| status.keeps(r))
+        .filter_map(|(i, (_, f))| score(f, pattern, matcher).map(|s| (s, i)))
         .collect();
     if !pattern.atoms.is_empty() {
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -238,7 +168,7 @@ pub fn filter(
 
 /// A row's score: each word's best over the fields, summed; `None` when a word matches
 /// no field (or a `!` word matches one).
-fn score(row: &ListRow, pattern: &Pattern, matcher: &mut Matcher) -> Option<u32> {
+fn score(row: &Fields, pattern: &Pattern, matcher: &mut Matcher) -> Option<u32> {
     let mut total = 0u32;
     for atom in &pattern.atoms {
         let mut best: Option<u16> = None;
@@ -257,7 +187,7 @@ fn score(row: &ListRow, pattern: &Pattern, matcher: &mut Matcher) -> Option<u32>
 /// The matched characters of `field` (grapheme indices of its text), for highlighting:
 /// each word marks the field where it scores best.
 pub fn highlights(
-    row: &ListRow,
+    row: &Fields,
     pattern: &Pattern,
     field: Field,
     matcher: &mut Matcher,
@@ -415,35 +345,27 @@ pub fn columns(width: usize, any_stored: bool) -> Vec<(Column, usize)> {
     Vec::new()
 }
 
-/// What a cell says; `field` is set for the cells a query can highlight.
-pub fn cell(row: &ListRow, col: Column, zone: Zone, now: DateTime<Utc>) -> (String, Option<Field>) {
-    match col {
-        Column::Status => (row.status_text.clone(), None),
-        Column::Started => (
-            row.started
-                .and_then(|t| zone.wall_clock(t))
-                .map(|(wall, _)| wall.format("%m-%d %H:%M").to_string())
-                .unwrap_or_default(),
-            None,
-        ),
-        Column::Duration => (row.duration(now).unwrap_or_default(), None),
-        Column::Expert => {
-            let f = row.shown_field(Field::Expert, Field::ExpertEmail);
-            (row.text(f).to_string(), Some(f))
-        }
-        Column::Customer => {
-            let f = row.shown_field(Field::Customer, Field::CustomerEmail);
-            (row.text(f).to_string(), Some(f))
-        }
-        Column::Id => (row.text(Field::Id).to_string(), Some(Field::Id)),
-        Column::Ticket => (row.text(Field::Ticket).to_string(), Some(Field::Ticket)),
-        Column::Stored => (if row.stored { "stored" } else { "" }.to_string(), None),
-    }
+/// What a cell says (from [`crate::present::list::cells`], as `g2a-tui list` prints it)
+/// and, for the cells a query can highlight, the field it shows.
+pub fn cell<'a>(cells: &'a Cells, fields: &Fields, col: Column) -> (&'a str, Option<Field>) {
+    let (text, candidates): (&str, &[Field]) = match col {
+        Column::Status => (&cells.status, &[]),
+        Column::Started => (&cells.started, &[]),
+        Column::Duration => (&cells.duration, &[]),
+        Column::Expert => (&cells.expert, &[Field::Expert, Field::ExpertEmail]),
+        Column::Customer => (&cells.customer, &[Field::Customer, Field::CustomerEmail]),
+        Column::Id => (&cells.id, &[Field::Id]),
+        Column::Ticket => (&cells.ticket, &[Field::Ticket]),
+        Column::Stored => (&cells.stored, &[]),
+    };
+    (text, fields.shown(text, candidates))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Session;
+    use crate::timefmt::Zone;
 
     fn row(id: &str, customer: &str, expert: &str, status: &str) -> ListRow {
         let s = Session::from_value(serde_json::json!({
@@ -451,7 +373,11 @@ mod tests {
             "customerEmail": "someone@example.com", "partnerObject": "INC-4711"
         }))
         .expect("session");
-        ListRow::new(&s, false)
+        ListRow {
+            session: s,
+            stored: false,
+            fetched_at: None,
+        }
     }
 
     #[test]
@@ -474,8 +400,10 @@ mod tests {
             row("482913657", "Morgan Lee", "Dana Whitfield", "complete"),
             row("482913700", "Priya Raman", "Dana Whitfield", "active"),
         ];
+        let fields = fields(&rows);
         let mut m = matcher();
-        let find = |q: &str, m: &mut Matcher| filter(&rows, &pattern(q), StatusFilter::All, m);
+        let find =
+            |q: &str, m: &mut Matcher| filter(&rows, &fields, &pattern(q), StatusFilter::All, m);
         assert_eq!(find("", &mut m), vec![0, 1]);
         assert_eq!(find("priya dana", &mut m), vec![1]);
         assert_eq!(find("dana !priya", &mut m), vec![0]);
@@ -483,16 +411,45 @@ mod tests {
         assert_eq!(find("inc-4711 lee", &mut m), vec![0]);
         assert!(find("zzz", &mut m).is_empty());
         let active = StatusFilter::All.step(true).step(true);
-        assert_eq!(filter(&rows, &pattern("dana"), active, &mut m), vec![1]);
+        assert_eq!(
+            filter(&rows, &fields, &pattern("dana"), active, &mut m),
+            vec![1]
+        );
         assert_eq!(StatusFilter::All.step(false).label(), "not started");
     }
 
     #[test]
     fn highlights_mark_the_field_where_a_word_scores_best() {
-        let r = row("482913657", "Morgan Lee", "Dana Whitfield", "complete");
+        let r = Fields::of(&row(
+            "482913657",
+            "Morgan Lee",
+            "Dana Whitfield",
+            "complete",
+        ));
         let mut m = matcher();
         let p = pattern("lee");
         assert_eq!(highlights(&r, &p, Field::Customer, &mut m), vec![7, 8, 9]);
         assert!(highlights(&r, &p, Field::Expert, &mut m).is_empty());
+    }
+
+    #[test]
+    fn a_cell_is_highlighted_in_the_field_it_shows() {
+        let mut r = row("482913657", "", "Dana Whitfield", "complete");
+        let f = Fields::of(&r);
+        let now = chrono::Utc::now();
+        let c = crate::present::list::cells(&r, Zone::Utc, now);
+        assert_eq!(
+            cell(&c, &f, Column::Customer),
+            ("someone@example.com", Some(Field::CustomerEmail))
+        );
+        assert_eq!(cell(&c, &f, Column::Expert).1, Some(Field::Expert));
+        // Only a machine to name: shown, but no field of the query's holds it.
+        r.session.customer_email = None;
+        r.session.unattended_machine_name = Some("FRONT-DESK-PC".into());
+        let c = crate::present::list::cells(&r, Zone::Utc, now);
+        assert_eq!(
+            cell(&c, &Fields::of(&r), Column::Customer),
+            ("FRONT-DESK-PC", None)
+        );
     }
 }

@@ -19,7 +19,7 @@ use crate::api::worker::SCREEN_SHARING;
 use crate::api::{ApiError, SessionList, Timestamp};
 use crate::cli::{ListArgs, ListFormatArg};
 use crate::connection::{Connection, Settings};
-use crate::present::list::{self, ListRow, HEADERS, STORED_MARK};
+use crate::present::list::{self, ListRow, HEADERS};
 use crate::sanitize::sanitize_line;
 use crate::timefmt::Zone;
 
@@ -57,10 +57,10 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> ExitCode {
         None => Vec::new(),
     };
     let answered = match &api {
-        Some(Ok(answer)) => Some(answer.sessions.as_slice()),
-        _ => None,
+        Some(Ok(answer)) => answer.sessions.as_slice(),
+        _ => &[],
     };
-    let rows = list::merge(answered, &stored, from);
+    let rows = list::merge(answered, &stored, from, now);
     let zone = if settings.utc { Zone::Utc } else { Zone::Local };
     let failed = matches!(api, Some(Err(_)));
     let out = match args.format {
@@ -91,16 +91,19 @@ fn text(rows: &[ListRow], zone: Zone, now: DateTime<Utc>, days: u32) -> String {
     if rows.is_empty() {
         return format!("No sessions in the last {days} days.\n");
     }
-    let header: Vec<String> = HEADERS.iter().map(|h| h.to_uppercase()).collect();
+    // The stored mark's column only when a row has it, as on the screen.
+    let n = if rows.iter().any(|r| r.stored) {
+        HEADERS.len()
+    } else {
+        HEADERS.len() - 1
+    };
+    let header: Vec<String> = HEADERS[..n].iter().map(|h| h.to_uppercase()).collect();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            let mut c = list::cells(r, zone, now);
-            if r.stored {
-                c.status = format!("{} ({STORED_MARK})", c.status);
-            }
-            c.to_array().iter().map(|s| s.to_string()).collect()
+            let c = list::cells(r, zone, now);
+            c.to_array()[..n].iter().map(|s| s.to_string()).collect()
         })
         .collect();
     columns(&header, &cells, MAX_CELL)
@@ -148,9 +151,7 @@ fn records(rows: &[ListRow], now: DateTime<Utc>) -> Vec<Record> {
                 started: s.started_at.as_ref().map(iso),
                 customer_joined: s.customer_joined_at.as_ref().map(iso),
                 ended: s.ended_at.as_ref().map(iso),
-                duration_seconds: list::span(s, now)
-                    .filter(|_| !r.stored || !list::is_live(s))
-                    .map(|d| d.num_seconds()),
+                duration_seconds: r.duration(now).map(|d| d.num_seconds()),
                 expert: s.expert_name.clone(),
                 expert_email: s.expert_email.clone(),
                 customer: s.customer_name.clone(),

@@ -210,7 +210,7 @@ async fn sync(
     store
         .put_list_rows(&list.sessions, Utc::now())
         .map_err(Stop::Store)?;
-    let rows = crate::present::list::merge(Some(&list.sessions), &[], from);
+    let rows = crate::present::list::merge(&list.sessions, &[], from, now);
     tally.start(rows.len());
     for row in rows {
         match sync_one(client, store, &mut pace, &row.session).await {

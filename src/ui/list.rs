@@ -1,7 +1,8 @@
 //! The session list: the week and how current it is in the border, the query line with
 //! its count, a line for what went wrong or why nothing shows, the rows with the matched
-//! letters highlighted, and the "in the chat:" section. Rows, columns and geometry come
-//! from `app::list`/`app::list_rows`; this styles and draws them.
+//! letters highlighted, and the "in the chat:" section. Rows and each cell's text come
+//! from `present::list` (as `g2a-tui list` prints them), the columns, highlights and
+//! geometry from `app::list`/`app::list_rows`; this styles and draws them.
 
 use chrono::{DateTime, Utc};
 use ratatui::layout::{Position, Rect};
@@ -14,10 +15,11 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::{fit, spinner, Theme};
 use crate::app::keymap::{Action, Mode};
 use crate::app::list::{self, ListLine, ListScreen};
-use crate::app::list_rows::{self, Column, ListRow};
+use crate::app::list_rows::{self, Column, Fields};
 use crate::app::state::{age_label, Load};
 use crate::app::wrap;
 use crate::app::App;
+use crate::present::{self, list::ListRow};
 use crate::sanitize::sanitize_line;
 
 const PROMPT: &str = "> ";
@@ -49,7 +51,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &ListScreen, theme: &
     }
     let columns = list_rows::columns(
         width.saturating_sub(GUTTER),
-        l.rows.iter().any(|r| r.stored),
+        l.rows().iter().any(|r| r.stored),
     );
     if list::shows_titles(app) {
         let mut spans = vec![Span::raw(" ".repeat(GUTTER))];
@@ -71,10 +73,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &ListScreen, theme: &
     for (n, line) in all.iter().enumerate().skip(l.scroll).take(height) {
         let on = selected == Some(n);
         let drawn = match *line {
-            ListLine::Row(i) => match l.shown.get(i).and_then(|&r| l.rows.get(r)) {
-                Some(row) => row_line(app, l, row, &columns, &mut matcher, theme),
-                None => Line::raw(""),
-            },
+            ListLine::Row(i) => {
+                let at = l.shown.get(i).copied();
+                match at.and_then(|r| Some((l.rows().get(r)?, l.fields().get(r)?))) {
+                    Some((row, fields)) => {
+                        row_line(app, l, row, fields, &columns, &mut matcher, theme)
+                    }
+                    None => Line::raw(""),
+                }
+            }
             ListLine::ChatHeading => Line::styled("in the chat:", theme.heading),
             ListLine::Hit(i) => match l.chat_hits().get(i) {
                 Some(hit) => hit_line(app, hit, width.saturating_sub(GUTTER), theme),
@@ -156,7 +163,7 @@ pub fn week_label(app: &App, l: &ListScreen) -> String {
 }
 
 fn count_text(l: &ListScreen) -> String {
-    format!("{}/{}", l.shown.len(), l.rows.len())
+    format!("{}/{}", l.shown.len(), l.rows().len())
 }
 
 /// "> query" with the count on the right, as fzf shows it.
@@ -190,9 +197,9 @@ fn message_line(app: &App, l: &ListScreen, theme: &Theme) -> Option<Line<'static
         return Some(Line::styled(format!("⚠ {notice}"), theme.error));
     }
     if let Some(e) = &l.error {
-        let stored = l.rows.iter().filter(|r| r.stored).count();
+        let stored = l.rows().iter().filter(|r| r.stored).count();
         let tail = match l.updated {
-            Some(at) if l.rows.len() > stored => {
+            Some(at) if l.rows().len() > stored => {
                 format!(" · showing the list from {}", age_label(at, app.now))
             }
             _ if stored > 0 => format!(" · showing {stored} stored"),
@@ -209,7 +216,7 @@ fn message_line(app: &App, l: &ListScreen, theme: &Theme) -> Option<Line<'static
             theme.error,
         ));
     }
-    if l.rows.is_empty() {
+    if l.rows().is_empty() {
         return Some(match l.load {
             Load::Loading { .. } | Load::Idle => Line::styled(
                 format!("{} loading the sessions…", spinner(app)),
@@ -255,21 +262,23 @@ fn row_line(
     app: &App,
     l: &ListScreen,
     row: &ListRow,
+    fields: &Fields,
     columns: &[(Column, usize)],
     matcher: &mut nucleo_matcher::Matcher,
     theme: &Theme,
 ) -> Line<'static> {
+    let cells = present::list::cells(row, app.zone, app.wall);
     let mut spans = Vec::new();
     for (n, (col, w)) in columns.iter().enumerate() {
         if n > 0 {
             spans.push(Span::raw(" "));
         }
-        let (text, field) = list_rows::cell(row, *col, app.zone, app.wall);
+        let (text, field) = list_rows::cell(&cells, fields, *col);
         match col {
             Column::Status => {
                 let badge = wrap::truncate(&format!(" {text} "), *w);
                 let rest = w.saturating_sub(wrap::width(&badge));
-                spans.push(Span::styled(badge, theme.badge(row.status)));
+                spans.push(Span::styled(badge, theme.badge(row.kind())));
                 spans.push(Span::raw(" ".repeat(rest)));
             }
             _ => {
@@ -277,17 +286,17 @@ fn row_line(
                     Column::Customer => theme.customer,
                     Column::Expert => theme.technician,
                     Column::Started | Column::Stored => theme.dim,
-                    Column::Duration if row.is_live() => theme.heading,
+                    Column::Duration if row.clock_runs() => theme.heading,
                     _ => theme.value,
                 };
                 let marks = match field {
                     Some(f) if !l.pattern().atoms.is_empty() => {
-                        list_rows::highlights(row, l.pattern(), f, matcher)
+                        list_rows::highlights(fields, l.pattern(), f, matcher)
                     }
                     _ => Vec::new(),
                 };
                 spans.extend(highlighted(
-                    &wrap::truncate(&text, *w),
+                    &wrap::truncate(text, *w),
                     *w,
                     style,
                     &marks,

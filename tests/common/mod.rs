@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use g2a_tui::api::worker::{Request, RequestId};
 use g2a_tui::app::update::{update, Effect, Msg};
 use g2a_tui::app::{App, Context};
 use g2a_tui::timefmt::Zone;
@@ -33,6 +34,16 @@ pub fn app(id: Option<&str>, domain: Option<&str>, size: (u16, u16), now: Instan
         now,
         wall(),
     )
+}
+
+/// The list request among `fx`: its id and window.
+pub fn list_request(fx: &[Effect]) -> (RequestId, DateTime<Utc>, DateTime<Utc>) {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::Fetch(Request::List { id, from, to }) => Some((*id, *from, *to)),
+            _ => None,
+        })
+        .expect("a list request")
 }
 
 pub fn key_event(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
