@@ -59,6 +59,8 @@ pub enum Command {
     Sync(SyncArgs),
     /// Look after the local store: info, prune, clear (no token or network needed)
     Store(StoreArgs),
+    /// Sign in with a GoTo personal access token, see who is signed in, sign out
+    Auth(AuthArgs),
     /// Serve the bundled demo API until Ctrl-C
     DemoServer(DemoServerArgs),
 }
@@ -109,6 +111,36 @@ pub struct SyncArgs {
     #[arg(long, default_value_t = 30, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    #[command(subcommand)]
+    pub command: AuthCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Sign in with a personal access token; asks for what is missing (on a pipe,
+    /// reads the client secret and then the token as two lines)
+    Login(LoginArgs),
+    /// Who is signed in and until when (never a token)
+    Status,
+    /// Remove the stored credentials
+    Logout,
+    /// Print the current access token (refreshed if needed) and only that
+    Token,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The OAuth token endpoint [default: https://authentication.logmeininc.com/oauth/token]
+    #[arg(long, env = "G2A_AUTH_URL", hide_env_values = true, value_name = "URL")]
+    pub auth_url: Option<String>,
+
+    /// The OAuth client id (asked for when missing)
+    #[arg(long, env = "G2A_CLIENT_ID", hide_env_values = true, value_name = "ID")]
+    pub client_id: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -191,6 +223,16 @@ pub struct CommonArgs {
     )]
     pub token: Option<String>,
 
+    /// A command whose standard output is the access token (run without a shell)
+    #[arg(
+        long,
+        env = "G2A_TOKEN_COMMAND",
+        hide_env_values = true,
+        global = true,
+        value_name = "COMMAND"
+    )]
+    pub token_command: Option<String>,
+
     /// How the token is sent: 'Authorization: Bearer T' or 'Authorization: OAuth oauth_token=T'
     #[arg(long, env = "G2A_AUTH_SCHEME", hide_env_values = true, value_enum, default_value_t = AuthSchemeArg::Bearer, global = true)]
     pub auth_scheme: AuthSchemeArg,
@@ -266,6 +308,9 @@ impl CommonArgs {
                 keep_days: self.keep_days,
             },
             offline: self.offline,
+            auth_url: None,
+            client_id: None,
+            token_command: self.token_command.clone(),
         }
     }
 }

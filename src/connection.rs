@@ -5,6 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::api::{ApiError, AuthScheme, Client, ClientConfig};
+use crate::auth::{self, CredentialsFile, Secret, Tokens};
 use crate::demo::{self, DemoServer};
 use crate::store::StoreSettings;
 
@@ -27,6 +28,13 @@ pub struct Settings {
     pub store: StoreSettings,
     /// Read only the store; make no request.
     pub offline: bool,
+    /// The token endpoint `auth login` signs in at (refreshes go to the one that
+    /// issued the stored token).
+    pub auth_url: Option<String>,
+    /// The OAuth client `auth login` signs in with.
+    pub client_id: Option<String>,
+    /// A command whose standard output is the access token (a credential helper).
+    pub token_command: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -41,6 +49,13 @@ impl std::fmt::Debug for Settings {
             .field("utc", &self.utc)
             .field("store", &self.store)
             .field("offline", &self.offline)
+            .field("auth_url", &self.auth_url)
+            .field("client_id", &self.client_id)
+            // A careless helper line may hold the token itself (`echo TOKEN`).
+            .field(
+                "token_command",
+                &self.token_command.as_ref().map(|_| "<set>"),
+            )
             .finish()
     }
 }
@@ -88,12 +103,15 @@ impl Connection {
                 demo: Some(server),
             });
         }
-        let client = Client::new(&ClientConfig {
+        // The base URL is checked before any token is looked for or any helper runs.
+        let config = ClientConfig {
             base_url: settings.base_url.clone(),
-            token: settings.token.clone(),
+            token: None,
             auth_scheme: settings.auth_scheme,
             timeout,
-        })?;
+        };
+        crate::api::client::check_base_url(&config.base_url)?;
+        let client = Client::with_tokens(&config, tokens(settings).await?)?;
         Ok(Connection {
             client,
             system_domain: settings
@@ -103,6 +121,34 @@ impl Connection {
             demo: None,
         })
     }
+}
+
+/// Where the access token comes from, first match wins: `--token` / `G2A_TOKEN`, then
+/// `token_command`, then the stored sign-in (`g2a-tui auth login`). Only the last is
+/// ever refreshed.
+pub async fn tokens(settings: &Settings) -> Result<Tokens, ApiError> {
+    if let Some(token) = settings
+        .token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        return Ok(Tokens::given(Secret::new(token)));
+    }
+    if let Some(command) = settings
+        .token_command
+        .as_deref()
+        .filter(|c| !c.trim().is_empty())
+    {
+        return Ok(Tokens::given(
+            auth::command::run(command, settings.timeout).await?,
+        ));
+    }
+    let file = CredentialsFile::default_location()?;
+    if !file.exists() {
+        return Err(ApiError::NoToken);
+    }
+    Ok(Tokens::stored(file, settings.timeout)?)
 }
 
 fn non_empty(domain: &Option<String>) -> Option<String> {
