@@ -254,7 +254,12 @@ mod tests {
         let a = a.expect("an answer");
         assert_eq!(a.expires_at, now + chrono::Duration::seconds(120));
         assert_eq!(a.refresh_token, None);
-        assert_eq!(a.principal.as_deref(), Some("t@x[2J"));
+        // Untrusted text: no escape sequence reaches the terminal through `auth status`.
+        let principal = a.principal.unwrap_or_default();
+        assert!(
+            principal.starts_with("t@x") && !principal.contains('\u{1b}'),
+            "{principal:?}"
+        );
         let b = Answer::from_value(&serde_json::json!({"access_token": "a"}), now);
         assert_eq!(
             b.map(|b| b.expires_at),

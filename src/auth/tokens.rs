@@ -51,6 +51,9 @@ struct Stored {
     timeout: Duration,
     /// Held across a refresh, so concurrent requests of one process refresh once.
     current: tokio::sync::Mutex<Credentials>,
+    /// The refresh token the endpoint refused, and how: not asked again with it (the
+    /// viewer's three panes would each ask), but a new sign-in on disk is picked up.
+    refused: std::sync::Mutex<Option<(String, AuthError)>>,
 }
 
 impl std::fmt::Debug for Stored {
@@ -75,6 +78,7 @@ impl Tokens {
             file,
             timeout,
             current: tokio::sync::Mutex::new(creds),
+            refused: std::sync::Mutex::new(None),
         }))))
     }
 
@@ -138,15 +142,38 @@ impl Stored {
             *current = on_disk;
             return Ok(Secret::new(&current.access_token));
         }
-        let fresh = TokenEndpoint::new(&on_disk.auth_url, self.timeout)
+        if let Some((_, e)) = self
+            .refused()
+            .as_ref()
+            .filter(|(r, _)| on_disk.refresh_token.as_deref() == Some(r.as_str()))
+        {
+            return Err(e.clone());
+        }
+        let fresh = match TokenEndpoint::new(&on_disk.auth_url, self.timeout)
             .map_err(refresh_failed)?
             .refresh(&on_disk)
             .await
-            .map_err(refresh_failed)?;
+        {
+            Ok(fresh) => fresh,
+            Err(e) => {
+                let e = refresh_failed(e);
+                if let Some(r) = &on_disk.refresh_token {
+                    *self.refused() = Some((r.clone(), e.clone()));
+                }
+                return Err(e);
+            }
+        };
         self.file.save(&fresh)?;
         drop(lock);
         *current = fresh;
         Ok(Secret::new(&current.access_token))
+    }
+}
+
+impl Stored {
+    fn refused(&self) -> std::sync::MutexGuard<'_, Option<(String, AuthError)>> {
+        // A panic elsewhere cannot leave this half-written: it is one assignment.
+        self.refused.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
