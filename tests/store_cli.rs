@@ -47,6 +47,7 @@ fn g2a(dir: &TempDir, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.args(args);
     for var in [
         "G2A_TOKEN",
+        "G2A_TOKEN_COMMAND",
         "G2A_SYSTEM_DOMAIN",
         "G2A_AUTH_SCHEME",
         "G2A_STORE",
@@ -60,7 +61,8 @@ fn g2a(dir: &TempDir, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.env("TZ", "UTC")
         .env("RUST_BACKTRACE", "0")
         .env("G2A_BASE_URL", "http://127.0.0.1:9")
-        .env("XDG_DATA_HOME", dir.path("xdg"));
+        .env("XDG_DATA_HOME", dir.path("xdg"))
+        .env("XDG_CONFIG_HOME", dir.path("xdg-config"));
     for (k, v) in env {
         cmd.env(k, v);
     }
