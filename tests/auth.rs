@@ -669,3 +669,63 @@ async fn logout_removes_the_stored_credentials() {
         stderr(&print)
     );
 }
+
+/// The viewer's worker, `print`, `list` and `sync` hold clones of one client: the three
+/// panes' requests, all rejected at once, cost one refresh and all succeed after it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clones_of_one_client_share_one_refresh() {
+    use g2a_tui::api::{AuthScheme, Client, ClientConfig};
+    use g2a_tui::auth::{CredentialsFile, Tokens};
+    let dir = TempDir::new("shared");
+    let (auth, api) = (MockServer::start().await, MockServer::start().await);
+    refresh_grant()
+        .respond_with(token_answer(ACCESS_2, true).set_delay(std::time::Duration::from_millis(200)))
+        .expect(1)
+        .mount(&auth)
+        .await;
+    Mock::given(method("GET"))
+        .and(header(
+            "authorization",
+            format!("Bearer {ACCESS_1}").as_str(),
+        ))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&api)
+        .await;
+    mount_api(&api).await;
+    Mock::given(method("GET"))
+        .and(path(format!("{API}/systemLinks")))
+        .and(header(
+            "authorization",
+            format!("Bearer {ACCESS_2}").as_str(),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&api)
+        .await;
+    dir.sign_in(ACCESS_1, 3600, &token_url(&auth));
+    let tokens = Tokens::stored(
+        CredentialsFile::new(dir.credentials()),
+        std::time::Duration::from_secs(5),
+    )
+    .expect("signed in");
+    let config = ClientConfig {
+        base_url: api.uri(),
+        token: None,
+        auth_scheme: AuthScheme::Bearer,
+        timeout: std::time::Duration::from_secs(5),
+    };
+    let client = Client::with_tokens(&config, tokens).expect("client");
+    let (a, b, c) = (client.clone(), client.clone(), client.clone());
+    let (session, transcript, links) = tokio::join!(
+        a.session("42"),
+        b.transcript("42"),
+        c.system_links("example.com")
+    );
+    assert!(session.is_ok(), "{session:?}");
+    assert!(transcript.is_ok(), "{transcript:?}");
+    assert!(links.is_ok(), "{links:?}");
+    let shown = format!("{client:?}");
+    for s in SECRETS {
+        assert!(!shown.contains(s), "{s} in {shown}");
+    }
+    assert_eq!(dir.stored()["access_token"], ACCESS_2);
+}

@@ -282,3 +282,73 @@ fn check_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), AuthError>
 fn check_private(_: &Path, _: &std::fs::Metadata) -> Result<(), AuthError> {
     Ok(())
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    fn creds() -> Credentials {
+        Credentials {
+            auth_url: "http://127.0.0.1:9/oauth/token".into(),
+            client_id: "id".into(),
+            client_secret: "secret-abc".into(),
+            access_token: "access-abc".into(),
+            refresh_token: Some("refresh-abc".into()),
+            expires_at: None,
+            principal: Some("erin@example.com".into()),
+        }
+    }
+
+    fn mode(p: &Path) -> u32 {
+        std::fs::metadata(p)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn saved_private_and_read_back_and_a_loose_directory_is_tightened() {
+        let root = std::env::temp_dir().join(format!("g2a-tui-creds-unit-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dir = root.join("g2a-tui");
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let file = CredentialsFile::new(dir.join(FILE_NAME));
+        assert_eq!(file.load(), Ok(None));
+        assert_eq!(file.save(&creds()), Ok(()));
+        assert_eq!(mode(file.path()), 0o600);
+        assert_eq!(mode(&dir), 0o700);
+        assert_eq!(file.load(), Ok(Some(creds())));
+        std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o640))
+            .expect("chmod");
+        assert!(matches!(
+            file.load(),
+            Err(AuthError::TooOpen { mode: 0o640, .. })
+        ));
+        assert_eq!(file.remove(), Ok(true));
+        assert_eq!(file.remove(), Ok(false));
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn debug_never_shows_a_secret() {
+        let shown = format!("{:?}", creds());
+        for s in ["secret-abc", "access-abc", "refresh-abc"] {
+            assert!(!shown.contains(s), "{shown}");
+        }
+        assert!(shown.contains("erin@example.com"));
+    }
+
+    #[test]
+    fn expiry_keeps_a_margin() {
+        let now = Utc::now();
+        let at = |secs| Credentials {
+            expires_at: Some(now + chrono::Duration::seconds(secs)),
+            ..creds()
+        };
+        assert!(at(30).is_expired(now));
+        assert!(!at(600).is_expired(now));
+        assert!(!creds().is_expired(now));
+    }
+}
