@@ -729,3 +729,107 @@ async fn clones_of_one_client_share_one_refresh() {
     }
     assert_eq!(dir.stored()["access_token"], ACCESS_2);
 }
+
+/// On a terminal, `auth login` asks for the client id (echoed), then the secret and the
+/// token without echo: neither ever reaches the screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_terminal_login_asks_and_the_secrets_are_not_echoed() {
+    use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    let dir = TempDir::new("tty");
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(header("authorization", basic().as_str()))
+        .and(body_string(
+            "grant_type=personal_access_token&pat=pat%2B9c%2F1%3D",
+        ))
+        .respond_with(token_answer(ACCESS_1, true))
+        .expect(1)
+        .mount(&auth)
+        .await;
+    let url = token_url(&auth);
+    let pty = native_pty_system()
+        .openpty(PtySize {
+            rows: 24,
+            cols: 100,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .expect("open a pty");
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_g2a-tui"));
+    cmd.args(["auth", "login", "--auth-url", &url]);
+    for var in [
+        "G2A_TOKEN",
+        "G2A_TOKEN_COMMAND",
+        "G2A_CLIENT_ID",
+        "G2A_AUTH_URL",
+        "G2A_CONFIG",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("TERM", "xterm-256color");
+    cmd.env("RUST_BACKTRACE", "0");
+    cmd.env("XDG_DATA_HOME", dir.0.join("data"));
+    cmd.env("XDG_CONFIG_HOME", dir.0.join("config"));
+    let mut child = pty.slave.spawn_command(cmd).expect("spawn g2a-tui");
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().expect("reader");
+    let mut writer = pty.master.take_writer().expect("writer");
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().expect("seen").extend_from_slice(&buf[..n]);
+        }
+    });
+    let text = || String::from_utf8_lossy(&seen.lock().expect("seen")).into_owned();
+    let wait_for = |what: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !text().contains(what) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {what:?} in {:?}",
+                text()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    let mut answer = |line: &str| {
+        writer
+            .write_all(format!("{line}\r").as_bytes())
+            .expect("type");
+        writer.flush().expect("flush");
+    };
+    wait_for("Client id: ");
+    answer(CLIENT_ID);
+    wait_for("Client secret: ");
+    answer(CLIENT_SECRET);
+    wait_for("Personal access token: ");
+    answer(PAT);
+    wait_for("Credentials stored in");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "login did not end: {}",
+            text()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(status.exit_code(), 0, "{}", text());
+    let shown = text();
+    assert!(shown.contains(CLIENT_ID), "{shown}");
+    for s in SECRETS {
+        assert!(!shown.contains(s), "{s} echoed: {shown}");
+    }
+    assert_eq!(dir.stored()["access_token"], ACCESS_1);
+}
