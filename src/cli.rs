@@ -19,7 +19,8 @@ Exit status:
   1  the viewer itself failed (terminal error)
   2  usage error (bad option, missing or invalid session id, bad base URL,
      or the viewer started without a terminal: use `print` for pipes)
-  3  authentication failed (no, invalid or expired token, or access denied)
+  3  authentication failed (no, invalid or expired token, access denied,
+     or a refused refresh: run `g2a-tui auth login` again)
   4  the session was not found
   5  any other API or network failure";
 

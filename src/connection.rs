@@ -144,10 +144,11 @@ pub async fn tokens(settings: &Settings) -> Result<Tokens, ApiError> {
             auth::command::run(command, settings.timeout).await?,
         ));
     }
-    let file = CredentialsFile::default_location()?;
-    if !file.exists() {
-        return Err(ApiError::NoToken);
-    }
+    // Without a data directory there is no sign-in to find: no token, as without a file.
+    let file = match CredentialsFile::default_location() {
+        Ok(file) if file.exists() => file,
+        _ => return Err(ApiError::NoToken),
+    };
     Ok(Tokens::stored(file, settings.timeout)?)
 }
 

@@ -30,13 +30,6 @@ impl TokenEndpoint {
             AuthError::Input(format!("invalid auth URL {:?}: {detail}", excerpt(url, 80)))
         };
         let parsed = reqwest::Url::parse(url.trim()).map_err(|e| bad(&e.to_string()))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(bad("it must start with http:// or https://"));
-        }
-        let mut builder = reqwest::Client::builder()
-            .user_agent(concat!("g2a-tui/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout);
         let loopback = parsed
             .host_str()
             .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
@@ -45,6 +38,17 @@ impl TokenEndpoint {
                     || h.parse::<std::net::IpAddr>()
                         .is_ok_and(|ip| ip.is_loopback())
             });
+        // The client secret and the PAT go in this request: never in clear over a network.
+        match parsed.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            "http" => return Err(bad("it must use https:// (http:// only to this machine)")),
+            _ => return Err(bad("it must start with https://")),
+        }
+        let mut builder = reqwest::Client::builder()
+            .user_agent(concat!("g2a-tui/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(timeout);
         if loopback {
             builder = builder.no_proxy();
         }
@@ -267,6 +271,24 @@ mod tests {
         );
         assert!(Answer::from_value(&serde_json::json!({"access_token": ""}), now).is_none());
         assert!(Answer::from_value(&serde_json::json!([]), now).is_none());
+    }
+
+    #[test]
+    fn secrets_go_only_over_https_or_to_this_machine() {
+        let t = Duration::from_secs(1);
+        assert!(TokenEndpoint::new(DEFAULT_AUTH_URL, t).is_ok());
+        assert!(TokenEndpoint::new("http://127.0.0.1:8080/oauth/token", t).is_ok());
+        assert!(TokenEndpoint::new("http://[::1]:8080/t", t).is_ok());
+        for url in [
+            "http://auth.example.com/oauth/token",
+            "ftp://x/t",
+            "not a url",
+        ] {
+            assert!(
+                matches!(TokenEndpoint::new(url, t), Err(AuthError::Input(_))),
+                "{url}"
+            );
+        }
     }
 
     #[test]
