@@ -137,14 +137,10 @@ impl TokenEndpoint {
             .form(form)
             .send()
             .await
-            .map_err(|e| failed(chain(&e.without_url())))?;
+            .map_err(|e| failed(transport(e)))?;
         let status = response.status();
         let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| failed(chain(&e.without_url())))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| failed(transport(e)))? {
             if body.len() + chunk.len() > MAX_ANSWER_BYTES {
                 return Err(failed("the answer is too large".into()));
             }
@@ -229,6 +225,22 @@ fn shown(url: &reqwest::Url) -> String {
     let _ = url.set_username("");
     let _ = url.set_password(None);
     excerpt(url.as_str(), 200)
+}
+
+/// A failed exchange in a few words: hyper's wrapping of a refused connection only
+/// adds noise to "Connection refused".
+fn transport(e: reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "no answer in time".into();
+    }
+    if e.is_connect() {
+        let mut cause: &dyn std::error::Error = &e;
+        while let Some(next) = cause.source() {
+            cause = next;
+        }
+        return format!("cannot connect: {cause}");
+    }
+    chain(&e.without_url())
 }
 
 fn chain(e: &dyn std::error::Error) -> String {

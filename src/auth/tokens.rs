@@ -156,8 +156,10 @@ impl Stored {
         {
             Ok(fresh) => fresh,
             Err(e) => {
+                // Only the endpoint's "no" is final; a network failure may pass.
+                let refused = matches!(e, AuthError::Refused { .. });
                 let e = refresh_failed(e);
-                if let Some(r) = &on_disk.refresh_token {
+                if let (true, Some(r)) = (refused, &on_disk.refresh_token) {
                     *self.refused() = Some((r.clone(), e.clone()));
                 }
                 return Err(e);
