@@ -833,3 +833,42 @@ async fn on_a_terminal_login_asks_and_the_secrets_are_not_echoed() {
     }
     assert_eq!(dir.stored()["access_token"], ACCESS_1);
 }
+
+/// A user the API refuses whatever the token (no Remote Support seat): the fresh token
+/// it rejects too is the answer, and the viewer's polls do not refresh again each time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_token_rejected_again_is_not_refreshed_on_every_request() {
+    use g2a_tui::api::{ApiError, AuthScheme, Client, ClientConfig};
+    use g2a_tui::auth::{CredentialsFile, Tokens};
+    let dir = TempDir::new("seatless");
+    let (auth, api) = (MockServer::start().await, MockServer::start().await);
+    refresh_grant()
+        .respond_with(token_answer(ACCESS_2, true))
+        .expect(1)
+        .mount(&auth)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&api)
+        .await;
+    dir.sign_in(ACCESS_1, 3600, &token_url(&auth));
+    let tokens = Tokens::stored(
+        CredentialsFile::new(dir.credentials()),
+        std::time::Duration::from_secs(5),
+    )
+    .expect("signed in");
+    let config = ClientConfig {
+        base_url: api.uri(),
+        token: None,
+        auth_scheme: AuthScheme::Bearer,
+        timeout: std::time::Duration::from_secs(5),
+    };
+    let client = Client::with_tokens(&config, tokens).expect("client");
+    for _ in 0..3 {
+        let got = client.session("42").await;
+        assert!(matches!(got, Err(ApiError::Unauthorized { .. })), "{got:?}");
+    }
+    // The first request went out with the old token and once more with the new one.
+    let requests = api.received_requests().await.unwrap_or_default();
+    assert_eq!(requests.len(), 4);
+}

@@ -54,7 +54,13 @@ struct Stored {
     /// The refresh token the endpoint refused, and how: not asked again with it (the
     /// viewer's three panes would each ask), but a new sign-in on disk is picked up.
     refused: std::sync::Mutex<Option<(String, AuthError)>>,
+    /// When this process last got a new token: a token just refreshed that the API
+    /// still rejects (a user without a seat) is not refreshed again on every poll.
+    refreshed_at: std::sync::Mutex<Option<std::time::Instant>>,
 }
+
+/// A token refreshed this recently and rejected again is taken as the answer.
+const REFRESH_AGAIN_AFTER: Duration = Duration::from_secs(60);
 
 impl std::fmt::Debug for Stored {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -79,6 +85,7 @@ impl Tokens {
             timeout,
             current: tokio::sync::Mutex::new(creds),
             refused: std::sync::Mutex::new(None),
+            refreshed_at: std::sync::Mutex::new(None),
         }))))
     }
 
@@ -114,6 +121,9 @@ impl Tokens {
                 // Another request of this process refreshed while this one was out.
                 if creds.access_token != rejected.expose() {
                     return Ok(Some(Secret::new(&creds.access_token)));
+                }
+                if stored.refreshed_recently() {
+                    return Ok(None);
                 }
                 stored.refresh(&mut creds, Some(rejected)).await.map(Some)
             }
@@ -167,12 +177,21 @@ impl Stored {
         };
         self.file.save(&fresh)?;
         drop(lock);
+        *self.refreshed_at.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(std::time::Instant::now());
         *current = fresh;
         Ok(Secret::new(&current.access_token))
     }
 }
 
 impl Stored {
+    fn refreshed_recently(&self) -> bool {
+        self.refreshed_at
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some_and(|at| at.elapsed() < REFRESH_AGAIN_AFTER)
+    }
+
     fn refused(&self) -> std::sync::MutexGuard<'_, Option<(String, AuthError)>> {
         // A panic elsewhere cannot leave this half-written: it is one assignment.
         self.refused.lock().unwrap_or_else(|p| p.into_inner())
