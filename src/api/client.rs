@@ -2,8 +2,9 @@
 //!
 //! Every request goes through [`Client::get_json`], which maps each documented status
 //! to its own [`ApiError`]. The session id is untrusted input and is percent-encoded
-//! as exactly one path segment. The token lives in a sensitive header value, so it is
-//! never printed by `Debug` and never part of an error.
+//! as exactly one path segment. The token comes from [`Tokens`], shared by every clone
+//! (a stored sign-in is refreshed there); it goes out in a sensitive header value, so it
+//! is never printed by `Debug` and never part of an error.
 
 use std::time::Duration;
 
@@ -124,12 +125,6 @@ impl Client {
             max_body: MAX_BODY_BYTES,
             offline: false,
         })
-    }
-
-    /// The token the next request would send (refreshed first if it has expired), for
-    /// `g2a-tui auth token`.
-    pub async fn token(&self) -> Result<Secret, ApiError> {
-        Ok(self.tokens.current().await?)
     }
 
     /// A client for `--offline`: no token, no address, and it never sends a request.
