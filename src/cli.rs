@@ -24,7 +24,8 @@ Exit status:
   1  the viewer itself failed (terminal error)
   2  usage error (bad option, missing or invalid session id, bad base URL,
      or the viewer started without a terminal: use `print` for pipes)
-  3  authentication failed (no, invalid or expired token, or access denied)
+  3  authentication failed (no, invalid or expired token, access denied,
+     or a refused refresh: run `g2a-tui auth login` again)
   4  the session was not found
   5  any other API or network failure";
 
@@ -64,6 +65,8 @@ pub enum Command {
     Sync(SyncArgs),
     /// Look after the local store: info, prune, clear (no token or network needed)
     Store(StoreArgs),
+    /// Sign in with a GoTo personal access token, see who is signed in, sign out
+    Auth(AuthArgs),
     /// Serve the bundled demo API until Ctrl-C
     DemoServer(DemoServerArgs),
     /// Show the effective settings and where each came from; `config init` writes a default file
@@ -139,6 +142,36 @@ pub struct SyncArgs {
     #[arg(long, default_value_t = 30, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub days: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    #[command(subcommand)]
+    pub command: AuthCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Sign in with a personal access token; asks for what is missing (on a pipe,
+    /// reads the client secret and then the token as two lines)
+    Login(LoginArgs),
+    /// Who is signed in and until when (never a token)
+    Status,
+    /// Remove the stored credentials
+    Logout,
+    /// Print the current access token (refreshed if needed) and only that
+    Token,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The OAuth token endpoint [default: https://authentication.logmeininc.com/oauth/token]
+    #[arg(long, env = "G2A_AUTH_URL", hide_env_values = true, value_name = "URL")]
+    pub auth_url: Option<String>,
+
+    /// The OAuth client id (asked for when missing)
+    #[arg(long, env = "G2A_CLIENT_ID", hide_env_values = true, value_name = "ID")]
+    pub client_id: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -230,6 +263,16 @@ pub struct CommonArgs {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
+
+    /// A command whose standard output is the access token (run without a shell)
+    #[arg(
+        long,
+        env = "G2A_TOKEN_COMMAND",
+        hide_env_values = true,
+        global = true,
+        value_name = "COMMAND"
+    )]
+    pub token_command: Option<String>,
 
     /// How the token is sent: 'Authorization: Bearer T' or 'Authorization: OAuth oauth_token=T'
     #[arg(long, env = "G2A_AUTH_SCHEME", hide_env_values = true, value_enum, default_value_t = AuthSchemeArg::Bearer, global = true)]
@@ -438,8 +481,10 @@ impl Parsed {
                 None,
             ),
             token_command: Resolved::pick(
-                env_only("G2A_TOKEN_COMMAND")
-                    .map(|(v, o)| (Some(v.split_whitespace().map(str::to_string).collect()), o)),
+                c.token_command
+                    .clone()
+                    .and_then(|v| self.given("token_command", v))
+                    .map(|(v, o)| (Some(split_command(&v)), o)),
                 file.token_command.clone().map(Some),
                 None,
             ),
@@ -606,6 +651,14 @@ impl From<AuthSchemeArg> for AuthScheme {
             AuthSchemeArg::Oauth => AuthScheme::Oauth,
         }
     }
+}
+
+/// A command line as a credential helper's is written: words, with shell quoting
+/// (`pass show "my token"`), never run through a shell. Unbalanced quotes fall back to
+/// splitting at spaces rather than dropping the setting.
+fn split_command(line: &str) -> Vec<String> {
+    shell_words::split(line)
+        .unwrap_or_else(|_| line.split_whitespace().map(str::to_string).collect())
 }
 
 #[cfg(test)]

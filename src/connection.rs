@@ -5,6 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::api::{ApiError, AuthScheme, Client, ClientConfig};
+use crate::auth::{self, CredentialsFile, Secret, Tokens};
 use crate::demo::{self, DemoServer};
 use crate::store::StoreSettings;
 
@@ -104,12 +105,15 @@ impl Connection {
                 demo: Some(server),
             });
         }
-        let client = Client::new(&ClientConfig {
+        // The base URL is checked before any token is looked for or any helper runs.
+        let config = ClientConfig {
             base_url: settings.base_url.clone(),
-            token: settings.token.clone(),
+            token: None,
             auth_scheme: settings.auth_scheme,
             timeout,
-        })?;
+        };
+        crate::api::client::check_base_url(&config.base_url)?;
+        let client = Client::with_tokens(&config, tokens(settings).await?)?;
         Ok(Connection {
             client,
             system_domain: settings
@@ -119,6 +123,35 @@ impl Connection {
             demo: None,
         })
     }
+}
+
+/// Where the access token comes from, first match wins: `--token` / `G2A_TOKEN`, then
+/// `token_command`, then the stored sign-in (`g2a-tui auth login`). Only the last is
+/// ever refreshed.
+pub async fn tokens(settings: &Settings) -> Result<Tokens, ApiError> {
+    if let Some(token) = settings
+        .token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        return Ok(Tokens::given(Secret::new(token)));
+    }
+    if let Some(command) = settings
+        .token_command
+        .as_deref()
+        .filter(|argv| argv.first().is_some_and(|p| !p.trim().is_empty()))
+    {
+        return Ok(Tokens::given(
+            auth::command::run(command, settings.timeout).await?,
+        ));
+    }
+    // Without a data directory there is no sign-in to find: no token, as without a file.
+    let file = match CredentialsFile::default_location() {
+        Ok(file) if file.exists() => file,
+        _ => return Err(ApiError::NoToken),
+    };
+    Ok(Tokens::stored(file, settings.timeout)?)
 }
 
 fn non_empty(domain: &Option<String>) -> Option<String> {

@@ -109,6 +109,9 @@ fn main() -> ExitCode {
         Some(Command::Sync(ref args)) => {
             runtime.block_on(commands::sync::run(&setup.settings, args))
         }
+        Some(Command::Auth(ref args)) => {
+            runtime.block_on(commands::auth::run(&cli.common.settings(), args))
+        }
         Some(Command::Store(ref args)) => {
             runtime.block_on(commands::store::run(&setup.settings, args))
         }

@@ -35,8 +35,12 @@ fn g2a_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     // Tests never write to the user's own store, nor read the user's config file.
     cmd.env("TZ", "UTC")
         .env("RUST_BACKTRACE", "0")
-        .env("G2A_NO_STORE", "1")
-        .env("XDG_CONFIG_HOME", no_config_dir());
+        .env("G2A_NO_STORE", "1");
+    // Nor read the user's own sign-in or config: both directories are empty.
+    let nowhere = std::env::temp_dir().join(format!("g2a-tui-cli-{}", std::process::id()));
+    cmd.env("XDG_DATA_HOME", nowhere.join("data"))
+        .env("XDG_CONFIG_HOME", nowhere.join("config"))
+        .env_remove("G2A_TOKEN_COMMAND");
     for (k, v) in env {
         cmd.env(k, v);
     }

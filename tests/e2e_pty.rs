@@ -49,11 +49,11 @@ impl Tui {
         cmd.env("RUST_BACKTRACE", "0");
         // Tests never write to the user's own store.
         cmd.env("G2A_NO_STORE", "1");
-        // Nor read the user's config file.
-        cmd.env(
-            "XDG_CONFIG_HOME",
-            std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-config-here"),
-        );
+        // Nor read the user's own sign-in or config: both directories are empty.
+        let nowhere = std::env::temp_dir().join(format!("g2a-tui-pty-{}", std::process::id()));
+        cmd.env("XDG_DATA_HOME", nowhere.join("data"));
+        cmd.env("XDG_CONFIG_HOME", nowhere.join("config"));
+        cmd.env_remove("G2A_TOKEN_COMMAND");
         for var in [
             "G2A_TOKEN",
             "G2A_BASE_URL",

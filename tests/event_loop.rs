@@ -151,6 +151,10 @@ fn harness(server: &MockServer, id: &str, size: (u16, u16)) -> Harness {
         timeout: Duration::from_secs(5),
     })
     .expect("client");
+    harness_with(client, id, size)
+}
+
+fn harness_with(client: Client, id: &str, size: (u16, u16)) -> Harness {
     let (requests, answers) = worker::spawn(client);
     let (keys, key_rx) = mpsc::unbounded_channel();
     let screen = Arc::new(Mutex::new(String::new()));
@@ -549,5 +553,82 @@ async fn a_fetch_that_times_out_shows_the_stored_copy_marked_offline() {
     let (outcome, _) = run_with(h, drive).await;
     assert_eq!(outcome.expect("ends").failure, None);
     assert_eq!(source.close(), None);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A stored sign-in whose token has expired: the worker's three requests share one
+/// refresh, and the session opens as with a fresh token (issue 9).
+#[tokio::test]
+async fn the_viewer_refreshes_an_expired_sign_in_once_and_opens_the_session() {
+    use g2a_tui::auth::{CredentialsFile, Tokens};
+    use wiremock::matchers::{body_string, header};
+    let dir = std::env::temp_dir().join(format!("g2a-tui-loop-auth-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (auth, api) = (MockServer::start().await, MockServer::start().await);
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .and(body_string(
+            "grant_type=refresh_token&refresh_token=loop-refresh",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "loop-fresh", "expires_in": 3600})),
+        )
+        .expect(1)
+        .mount(&auth)
+        .await;
+    // Only the fresh token is let in.
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer loop-stale"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&api)
+        .await;
+    mount_session(&api, "482913657", "Morgan Lee", 3).await;
+    let file = CredentialsFile::new(dir.join("credentials.json"));
+    file.save(&g2a_tui::auth::Credentials {
+        auth_url: format!("{}/oauth/token", auth.uri()),
+        client_id: "loop-client".into(),
+        client_secret: "loop-secret".into(),
+        access_token: "loop-stale".into(),
+        refresh_token: Some("loop-refresh".into()),
+        expires_at: Some(chrono::Utc::now() - chrono::Duration::minutes(5)),
+        principal: None,
+    })
+    .expect("signed in");
+    let tokens = Tokens::stored(file, Duration::from_secs(5)).expect("tokens");
+    let client = Client::with_tokens(
+        &ClientConfig {
+            base_url: api.uri(),
+            token: None,
+            auth_scheme: AuthScheme::Bearer,
+            timeout: Duration::from_secs(5),
+        },
+        tokens,
+    )
+    .expect("client");
+    let h = harness_with(client, "482913657", (100, 30));
+    let drive = |script: Script| async move {
+        let screen = script.wait_for("482913657 says message number 2").await;
+        assert!(screen.contains("Morgan Lee"), "{screen}");
+        assert!(!screen.contains("loop-fresh") && !screen.contains("loop-stale"));
+        script.key(KeyCode::Char('q'));
+    };
+    let (outcome, _) = run_with(h, drive).await;
+    assert!(outcome.is_ok());
+    let sent: Vec<String> = api
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| {
+            r.headers
+                .get("authorization")?
+                .to_str()
+                .ok()
+                .map(String::from)
+        })
+        .collect();
+    assert!(sent.iter().all(|h| h == "Bearer loop-fresh"), "{sent:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }

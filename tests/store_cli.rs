@@ -47,6 +47,7 @@ fn g2a(dir: &TempDir, args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.args(args);
     for var in [
         "G2A_TOKEN",
+        "G2A_TOKEN_COMMAND",
         "G2A_SYSTEM_DOMAIN",
         "G2A_AUTH_SCHEME",
         "G2A_STORE",

@@ -2,8 +2,9 @@
 //!
 //! Every request goes through [`Client::get_json`], which maps each documented status
 //! to its own [`ApiError`]. The session id is untrusted input and is percent-encoded
-//! as exactly one path segment. The token lives in a sensitive header value, so it is
-//! never printed by `Debug` and never part of an error.
+//! as exactly one path segment. The token comes from [`Tokens`], shared by every clone
+//! (a stored sign-in is refreshed there); it goes out in a sensitive header value, so it
+//! is never printed by `Debug` and never part of an error.
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use serde_json::Value;
 
 use super::error::{ApiError, Endpoint};
 use super::model::{Session, SessionList, SystemLinks, Transcript};
+use crate::auth::{Secret, Tokens};
 use crate::sanitize::{excerpt, sanitize_line};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.getgo.com";
@@ -64,8 +66,9 @@ pub struct Client {
     http: reqwest::Client,
     base: Url,
     timeout_secs: u64,
-    /// Kept only to strip it from server text quoted in errors.
-    token: Secret,
+    auth_scheme: AuthScheme,
+    /// Shared by every clone: a refresh by one request serves all the others.
+    tokens: Tokens,
     max_body: usize,
     /// `--offline`: every request fails at once with [`ApiError::Offline`], so no code
     /// path can reach the network.
@@ -76,18 +79,9 @@ pub struct Client {
 /// are about 150 MB of JSON, so this leaves room while stopping a runaway server.
 pub const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
 
-/// A token that `Debug` never prints.
-#[derive(Clone)]
-struct Secret(String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("<hidden>")
-    }
-}
-
 impl Client {
-    /// Fails before any request when there is no token or the base URL is unusable.
+    /// A client with the fixed token of `config`. Fails before any request when there is
+    /// no token or the base URL is unusable.
     pub fn new(config: &ClientConfig) -> Result<Self, ApiError> {
         let token = config
             .token
@@ -95,15 +89,19 @@ impl Client {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::NoToken)?;
+        Self::with_tokens(config, Tokens::given(Secret::new(token)))
+    }
+
+    /// A client whose tokens come from `tokens` (`config.token` is not used).
+    pub fn with_tokens(config: &ClientConfig, tokens: Tokens) -> Result<Self, ApiError> {
+        if let Some(token) = tokens.given_token() {
+            if token.expose().trim().is_empty() {
+                return Err(ApiError::NoToken);
+            }
+            authorization(config.auth_scheme, token)?;
+        }
         let base = parse_base(&config.base_url)?;
-        let value = match config.auth_scheme {
-            AuthScheme::Bearer => format!("Bearer {token}"),
-            AuthScheme::Oauth => format!("OAuth oauth_token={token}"),
-        };
-        let mut auth = HeaderValue::from_str(&value).map_err(|_| ApiError::MalformedToken)?;
-        auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("g2a-tui/", env!("CARGO_PKG_VERSION")))
@@ -122,7 +120,8 @@ impl Client {
             http,
             base,
             timeout_secs: config.timeout.as_secs().max(1),
-            token: Secret(token.to_string()),
+            auth_scheme: config.auth_scheme,
+            tokens,
             max_body: MAX_BODY_BYTES,
             offline: false,
         })
@@ -144,7 +143,8 @@ impl Client {
             http,
             base,
             timeout_secs: 1,
-            token: Secret(String::new()),
+            auth_scheme: AuthScheme::Bearer,
+            tokens: Tokens::given(Secret::new("")),
             max_body: MAX_BODY_BYTES,
             offline: true,
         })
@@ -222,6 +222,8 @@ impl Client {
         })
     }
 
+    /// Sends the request with the current token; when the API rejects a stored sign-in's
+    /// token (401, or 403 InvalidToken), refreshes it and repeats the request once.
     async fn get_json(&self, url: Url, endpoint: Endpoint, id: &str) -> Result<Value, ApiError> {
         if self.offline {
             return Err(ApiError::Offline {
@@ -229,10 +231,30 @@ impl Client {
                 id: id.to_string(),
             });
         }
+        let token = self.tokens.current().await?;
+        match self.get_once(url.clone(), endpoint, id, &token).await {
+            Err(e @ (ApiError::Unauthorized { .. } | ApiError::InvalidToken { .. })) => {
+                match self.tokens.after_rejection(&token).await? {
+                    Some(fresh) => self.get_once(url, endpoint, id, &fresh).await,
+                    None => Err(e),
+                }
+            }
+            other => other,
+        }
+    }
+
+    async fn get_once(
+        &self,
+        url: Url,
+        endpoint: Endpoint,
+        id: &str,
+        token: &Secret,
+    ) -> Result<Value, ApiError> {
         let shown_url = shown_url(&url);
         let response = self
             .http
             .get(url)
+            .header(AUTHORIZATION, authorization(self.auth_scheme, token)?)
             .send()
             .await
             .map_err(|e| self.transport_error(e, endpoint))?;
@@ -241,7 +263,7 @@ impl Client {
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .map(|s| self.excerpt(s, 60))
+            .map(|s| self.excerpt(s, 60, token))
             .unwrap_or_default();
         let retry_after = response
             .headers()
@@ -270,7 +292,7 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
-        let text = || self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS);
+        let text = || self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS, token);
         if status.is_success() {
             // RFC 8259 lets a parser ignore a byte order mark; some servers send one.
             let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
@@ -325,8 +347,11 @@ impl Client {
 
     /// A sanitised, short excerpt of server text with the token cut out: proxies and
     /// debug pages may echo the request's `Authorization` header back.
-    fn excerpt(&self, text: &str, max: usize) -> String {
-        let token = self.token.0.as_str();
+    fn excerpt(&self, text: &str, max: usize, token: &Secret) -> String {
+        let token = token.expose();
+        if token.is_empty() {
+            return excerpt(&sanitize_line(&mask_user_tokens(text)), max);
+        }
         let text = mask_user_tokens(text);
         let clean = sanitize_line(&text.replace(token, "[token]")).replace(token, "[token]");
         excerpt(&clean, max)
@@ -411,6 +436,18 @@ pub fn mask_user_tokens(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The `Authorization` header for `token`, marked sensitive so no `Debug` prints it.
+fn authorization(scheme: AuthScheme, token: &Secret) -> Result<HeaderValue, ApiError> {
+    let token = token.expose().trim();
+    let value = match scheme {
+        AuthScheme::Bearer => format!("Bearer {token}"),
+        AuthScheme::Oauth => format!("OAuth oauth_token={token}"),
+    };
+    let mut value = HeaderValue::from_str(&value).map_err(|_| ApiError::MalformedToken)?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
 /// The innermost cause of an error, one line, sanitised.
 fn root_cause(e: &dyn std::error::Error) -> String {
     let mut cause = e;
@@ -450,6 +487,11 @@ fn is_loopback(url: &Url) -> bool {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Fails as [`Client::new`] would on an unusable base URL.
+pub fn check_base_url(raw: &str) -> Result<(), ApiError> {
+    parse_base(raw).map(|_| ())
 }
 
 fn parse_base(raw: &str) -> Result<Url, ApiError> {

@@ -100,6 +100,9 @@ pub enum ApiError {
     BadShape { endpoint: Endpoint, detail: String },
     #[error("internal error while fetching the {}: {detail}", .endpoint.noun())]
     Internal { endpoint: Endpoint, detail: String },
+    /// Signing in, the credentials file, a refresh or `token_command` failed.
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
     /// `--offline`, and the store has no copy (or there is nothing to store: links, list).
     #[error("{}", offline_text(*.endpoint, .id))]
     Offline { endpoint: Endpoint, id: String },
@@ -151,7 +154,7 @@ impl ApiError {
     /// One line telling the technician what to do about it.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            ApiError::NoToken => "pass --token TOKEN or set G2A_TOKEN to an OAuth access token (or try --demo)".into(),
+            ApiError::NoToken => "run `g2a-tui auth login`, or pass --token TOKEN / set G2A_TOKEN to an OAuth access token (or try --demo)".into(),
             ApiError::MalformedToken => "check the token for stray quotes, spaces or line breaks".into(),
             ApiError::InvalidSessionId(_) => "give the session id or session token as shown in GoToAssist".into(),
             ApiError::InvalidBaseUrl { .. } => "--base-url / G2A_BASE_URL takes the API root, e.g. https://api.getgo.com".into(),
@@ -176,6 +179,7 @@ impl ApiError {
             ApiError::BadShape { .. } => "the API answered in a form this version does not know".into(),
             ApiError::TooLarge { .. } => "check --base-url points at the Remote Support API".into(),
             ApiError::Internal { .. } => "a bug in g2a-tui; fetch again, and report it if it happens again".into(),
+            ApiError::Auth(e) => return e.hint(),
             // The message already says what to do.
             ApiError::Offline { .. } => return None,
         })
@@ -193,6 +197,7 @@ impl ApiError {
                 endpoint: Endpoint::Session | Endpoint::Transcript,
                 ..
             } => ErrorClass::NotFound,
+            ApiError::Auth(e) => e.class(),
             ApiError::Offline {
                 endpoint: Endpoint::Session | Endpoint::Transcript,
                 ..

@@ -1,6 +1,7 @@
-//! The commands that print and exit (`list`, `search`, `sync`, `store …`), and how any
+//! The commands that print and exit (`list`, `search`, `sync`, `store …`, `auth …`), and how any
 //! command turns an outcome into one of the documented exit codes.
 
+pub mod auth;
 pub mod config;
 pub mod list;
 pub mod search;
