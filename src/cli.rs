@@ -611,7 +611,9 @@ impl Effective {
 
 impl CommonArgs {
     /// The options as plain settings without a config file (flags, environment and
-    /// defaults only), for code that knows nothing of clap.
+    /// defaults only). Only the tests of the flags themselves use it: the program goes
+    /// through [`Parsed::resolve`], so the config file is never skipped by mistake.
+    #[cfg(test)]
     pub fn settings(&self) -> Settings {
         Settings {
             demo: self.demo,

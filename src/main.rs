@@ -110,7 +110,7 @@ fn main() -> ExitCode {
             runtime.block_on(commands::sync::run(&setup.settings, args))
         }
         Some(Command::Auth(ref args)) => {
-            runtime.block_on(commands::auth::run(&cli.common.settings(), args))
+            runtime.block_on(commands::auth::run(&setup.settings, args))
         }
         Some(Command::Store(ref args)) => {
             runtime.block_on(commands::store::run(&setup.settings, args))
