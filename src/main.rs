@@ -143,6 +143,9 @@ async fn run_viewer(cli: &Cli, setup: Setup) -> ExitCode {
         );
     }
     let settings = setup.settings;
+    if let Err(code) = commands::offline_needs_store(&settings) {
+        return code;
+    }
     let conn = match Connection::open(&settings).await {
         Ok(c) => c,
         Err(e) => return fail(&e),
@@ -186,6 +189,9 @@ async fn run_print(cli: &Cli, settings: &Settings, args: &PrintArgs) -> ExitCode
             )
         }
     };
+    if let Err(code) = commands::offline_needs_store(settings) {
+        return code;
+    }
     let conn = match Connection::open(settings).await {
         Ok(c) => c,
         Err(e) => return fail(&e),

@@ -136,9 +136,14 @@ fn no_store_writes_nothing() {
     assert!(ok(&env).contains("Tomás Alvarez"));
     assert!(!dir.path("elsewhere").exists(), "--store was written");
     assert!(!dir.path("xdg").exists(), "the default store was written");
-    // And nothing is read: offline then has no copy to show.
+    // And nothing is read: offline then has nothing to read, and says so.
     let offline = g2a(&dir, &["--no-store", "print", "--offline", MAIN], &[]);
-    assert_eq!(offline.status.code(), Some(4), "{}", stderr(&offline));
+    assert_eq!(offline.status.code(), Some(2), "{}", stderr(&offline));
+    assert!(
+        stderr(&offline).contains("turned off"),
+        "{}",
+        stderr(&offline)
+    );
     assert!(!dir.path("xdg").exists());
 }
 
@@ -174,6 +179,42 @@ fn offline_prints_a_stored_session_with_no_server_and_no_token() {
         stderr(&missing).trim(),
         "g2a-tui: #123 is not in the local store; run without --offline to fetch it"
     );
+}
+
+/// `--offline` without a store it can read has nothing to show: a usage error naming why,
+/// before any screen, for the viewer, `print` and `list` alike (never an empty "no sessions").
+#[test]
+fn offline_without_a_usable_store_is_a_usage_error() {
+    let dir = TempDir::new("offline-nostore");
+    let missing = dir.arg("none/store.sqlite3");
+    let bad = dir.path("bad.sqlite3");
+    std::fs::write(&bad, b"not a database").expect("write");
+    let bad = bad.display().to_string();
+    for (args, says) in [
+        (
+            vec!["print", "--offline", "--store", &missing, MAIN],
+            "there is none at",
+        ),
+        (
+            vec!["list", "--offline", "--store", &missing],
+            "there is none at",
+        ),
+        (vec!["list", "--offline", "--no-store"], "turned off"),
+        (vec!["print", "--offline", "--no-store", MAIN], "turned off"),
+        (
+            vec!["list", "--offline", "--store", &bad],
+            "cannot read the local store",
+        ),
+    ] {
+        let out = g2a(&dir, &args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(err.contains("\nhint: "), "{args:?}: {err}");
+        assert_eq!(stdout(&out), "", "{args:?}");
+    }
+    // Nothing was created to report on.
+    assert!(!dir.path("none").exists());
 }
 
 #[test]

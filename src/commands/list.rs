@@ -29,14 +29,10 @@ const MAX_CELL: usize = 32;
 pub async fn run(settings: &Settings, args: &ListArgs) -> ExitCode {
     let now = Utc::now();
     let from = now - TimeDelta::days(args.days.into());
-    let mut store = open_store(&settings.store);
-    if settings.offline && store.is_none() {
-        // Without the store `--offline` has nothing to list: an empty list would be a lie.
-        return super::fail_plain(
-            "--offline reads only the local store, and there is none to read\nhint: drop --no-store, or pass --store PATH to a store `g2a-tui sync` filled",
-            2,
-        );
+    if let Err(code) = super::offline_needs_store(settings) {
+        return code;
     }
+    let mut store = open_store(&settings.store);
     // `--offline` makes no request: the stored sessions are the whole list.
     let api = if settings.offline {
         None

@@ -136,3 +136,37 @@ pub fn stdout_line(text: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
+
+/// `--offline` reads the local store and nothing else: without a usable one there is nothing
+/// to show, and an empty screen or list would read as "no sessions". Checked before anything
+/// starts, so the reason is one line on a clean terminal (usage error, 2).
+pub fn offline_needs_store(settings: &crate::connection::Settings) -> Result<(), ExitCode> {
+    if !settings.offline {
+        return Ok(());
+    }
+    let Some(path) = settings.store.file() else {
+        return Err(fail_plain(
+            "--offline reads only the local store, and it is turned off or has no place\nhint: drop --no-store, or pass --store PATH",
+            2,
+        ));
+    };
+    if !path.exists() {
+        return Err(fail_plain(
+            &format!(
+                "--offline reads only the local store, and there is none at {} yet\nhint: run without --offline (or `g2a-tui sync`) to fill it, or pass --store PATH",
+                path.display()
+            ),
+            2,
+        ));
+    }
+    match crate::store::Store::open(&path) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(fail_plain(
+            &match e.hint() {
+                Some(hint) => format!("--offline cannot read the local store: {e}\nhint: {hint}"),
+                None => format!("--offline cannot read the local store: {e}"),
+            },
+            2,
+        )),
+    }
+}
