@@ -468,6 +468,11 @@ impl Parsed {
             poll_secs: Resolved::pick(self.given("poll", self.cli.poll), file.poll_secs, 5),
             keep_days: Resolved::pick(self.given("keep_days", c.keep_days), file.keep_days, 90),
             store: Resolved::pick(self.given("no_store", !c.no_store), file.store, true),
+            store_path: Resolved::pick(
+                c.store.clone().and_then(|p| self.given("store", Some(p))),
+                None,
+                None,
+            ),
             theme,
             no_color,
             auth_url: Resolved::pick(
@@ -503,6 +508,8 @@ pub struct Effective {
     pub poll_secs: Resolved<u64>,
     pub keep_days: Resolved<u32>,
     pub store: Resolved<bool>,
+    /// `--store PATH` / `G2A_STORE` (not a file key: a config file names no data files).
+    pub store_path: Resolved<Option<PathBuf>>,
     pub theme: Resolved<ThemeName>,
     /// NO_COLOR is set: the theme is mono whatever else says so.
     pub no_color: bool,
@@ -592,6 +599,15 @@ impl Effective {
                 self.keep_days.origin,
             ),
             ("store", self.store.value.to_string(), self.store.origin),
+            (
+                "store_path",
+                self.store_path
+                    .value
+                    .clone()
+                    .or_else(crate::store::default_path)
+                    .map_or_else(|| "(no data directory)".into(), |p| p.display().to_string()),
+                self.store_path.origin,
+            ),
             ("theme", theme, self.theme.origin),
             (
                 "auth_url",

@@ -473,3 +473,20 @@ fn man_is_a_roff_page() {
     assert!(page.starts_with(".TH"), "{}", &page[..page.len().min(200)]);
     assert!(page.contains("g2a\\-tui") || page.contains("g2a-tui"));
 }
+
+/// Where the store is shows with the rest, and where that came from (the trial found
+/// `config` silent on it).
+#[test]
+fn config_shows_the_store_path_and_its_source() {
+    let dir = TempDir::new("storepath");
+    let flag = dir.path("flag.sqlite3").display().to_string();
+    let env = dir.path("env.sqlite3").display().to_string();
+    let by_flag = report(&g2a(&dir, &["config", "--store", &flag], &[]));
+    expect(&by_flag, &[("store_path", &flag, "flag")]);
+    let by_env = report(&g2a(&dir, &["config"], &[("G2A_STORE", &env)]));
+    expect(&by_env, &[("store_path", &env, "environment")]);
+    let default = report(&g2a(&dir, &["config"], &[]));
+    let (path, origin) = default.get("store_path").expect("a store_path row");
+    assert_eq!(origin, "default");
+    assert!(path.ends_with("g2a-tui/store.sqlite3"), "{path}");
+}

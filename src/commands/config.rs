@@ -32,7 +32,8 @@ pub fn show(location: Option<&Location>, effective: &Effective, warnings: &[Stri
             ]
         })
         .collect();
-    out.push_str(&columns(&["KEY", "VALUE", "FROM"], &rows, 60));
+    // Paths and URLs are copied from here: shown whole, never cut.
+    out.push_str(&columns(&["KEY", "VALUE", "FROM"], &rows, usize::MAX));
     if !warnings.is_empty() {
         out.push_str("\nwarnings (ignored, the run goes on):\n");
         for w in warnings {
