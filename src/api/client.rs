@@ -15,7 +15,8 @@ use serde_json::Value;
 
 use super::error::{ApiError, Endpoint};
 use super::model::{Session, SessionList, SystemLinks, Transcript};
-use crate::sanitize::{excerpt, sanitize_line};
+use super::redact;
+use crate::sanitize::excerpt;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.getgo.com";
 const API_PREFIX: &str = "G2A/rest/v1";
@@ -326,10 +327,7 @@ impl Client {
     /// A sanitised, short excerpt of server text with the token cut out: proxies and
     /// debug pages may echo the request's `Authorization` header back.
     fn excerpt(&self, text: &str, max: usize) -> String {
-        let token = self.token.0.as_str();
-        let text = mask_user_tokens(text);
-        let clean = sanitize_line(&text.replace(token, "[token]")).replace(token, "[token]");
-        excerpt(&clean, max)
+        excerpt(&redact::clean(text, &self.token.0), max)
     }
 
     fn transport_error(&self, e: reqwest::Error, endpoint: Endpoint) -> ApiError {
@@ -357,58 +355,6 @@ impl Client {
             }
         }
     }
-}
-
-/// Partner `userToken` values masked in server text quoted in an error: a links
-/// answer cut short by a proxy is not JSON, and its first characters may hold one.
-/// Matches the key in any case, quoted or not, `:` or `=`; the value runs to its
-/// closing quote, or to the next delimiter when unquoted, or to the end when cut.
-pub fn mask_user_tokens(text: &str) -> std::borrow::Cow<'_, str> {
-    const KEY: &str = "usertoken";
-    let lower = text.to_ascii_lowercase();
-    if !lower.contains(KEY) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = 0;
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(KEY) {
-        let key_end = from + found + KEY.len();
-        let bytes = text.as_bytes();
-        let mut i = key_end;
-        let skip = |i: &mut usize, set: &[u8]| {
-            while *i < bytes.len() && set.contains(&bytes[*i]) {
-                *i += 1;
-            }
-        };
-        skip(&mut i, b"\"' \t");
-        if i >= bytes.len() || !matches!(bytes[i], b':' | b'=') {
-            from = key_end;
-            continue;
-        }
-        i += 1;
-        skip(&mut i, b" \t");
-        let quoted = i < bytes.len() && bytes[i] == b'"';
-        if quoted {
-            i += 1;
-        }
-        let start = i;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if (quoted && b == b'"' && bytes[i - 1] != b'\\')
-                || (!quoted && matches!(b, b',' | b'}' | b'&' | b' ' | b'\n' | b';'))
-            {
-                break;
-            }
-            i += 1;
-        }
-        out.push_str(&text[rest..start]);
-        out.push_str("********");
-        rest = i;
-        from = i.max(key_end);
-    }
-    out.push_str(&text[rest..]);
-    std::borrow::Cow::Owned(out)
 }
 
 /// The innermost cause of an error, one line, sanitised.
@@ -530,26 +476,6 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn partner_tokens_are_masked_in_quoted_server_text() {
-        let cut = r#"[{"systemName":"Acme","userToken":"nw-7f3a9c1e-secret","callbackURL":"ht"#;
-        assert_eq!(
-            mask_user_tokens(cut),
-            r#"[{"systemName":"Acme","userToken":"********","callbackURL":"ht"#
-        );
-        let truncated = r#"{"UserToken" : "abc"#;
-        assert_eq!(mask_user_tokens(truncated), r#"{"UserToken" : "********"#);
-        assert_eq!(
-            mask_user_tokens("usertoken=abc&x=1 userToken: q"),
-            "usertoken=********&x=1 userToken: ********"
-        );
-        assert_eq!(mask_user_tokens("no secrets here"), "no secrets here");
-        assert_eq!(
-            mask_user_tokens("userToken is missing"),
-            "userToken is missing"
-        );
-    }
 
     #[test]
     fn session_ids_as_people_paste_them() {

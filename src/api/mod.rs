@@ -4,6 +4,7 @@
 pub mod client;
 pub mod error;
 pub mod model;
+pub mod redact;
 pub mod worker;
 
 pub use client::{normalize_session_id, AuthScheme, Client, ClientConfig, DEFAULT_BASE_URL};
