@@ -415,3 +415,15 @@ async fn json_keeps_big_numbers_and_the_servers_key_order() {
     .expect("join");
     assert!(stdout(&text_out).contains(id), "{}", stdout(&text_out));
 }
+
+/// A session id longer than 1,024 characters is a usage error, said before anything
+/// else (no token is needed to learn it) and without echoing the id.
+#[test]
+fn an_overlong_session_id_is_a_usage_error() {
+    let long = "4".repeat(1025);
+    let out = g2a(&["print", &long]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("1025 characters"), "{err}");
+    assert!(!err.contains(&long[..100]), "the id is not echoed: {err}");
+}

@@ -21,6 +21,11 @@ use crate::sanitize::excerpt;
 pub const DEFAULT_BASE_URL: &str = "https://api.getgo.com";
 const API_PREFIX: &str = "G2A/rest/v1";
 const EXCERPT_CHARS: usize = 120;
+/// An error body is read this far and no further: 120 characters are quoted from it,
+/// and a 500 with a 255 MiB body once took 2.6 GB and 13 s to quote (issue 10).
+pub const ERROR_BODY_BYTES: usize = 64 * 1024;
+/// Longer ids are refused before any request (a usage error): no real one comes near.
+pub const MAX_ID_CHARS: usize = 1024;
 
 /// RFC 3986 unreserved characters stay; everything else (`/`, `?`, `#`, `%`, spaces,
 /// non-ASCII) is encoded, so an id can never change the path or the query.
@@ -253,9 +258,11 @@ impl Client {
             endpoint,
             limit_mib: self.max_body / (1024 * 1024),
         };
-        if response
-            .content_length()
-            .is_some_and(|n| n > self.max_body as u64)
+        let success = status.is_success();
+        if success
+            && response
+                .content_length()
+                .is_some_and(|n| n > self.max_body as u64)
         {
             return Err(too_large());
         }
@@ -266,20 +273,42 @@ impl Client {
             .await
             .map_err(|e| self.transport_error(e, endpoint))?
         {
+            if !success {
+                // Only quoted from: the rest is never read (the connection is dropped).
+                let room = ERROR_BODY_BYTES - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if body.len() == ERROR_BODY_BYTES {
+                    break;
+                }
+                continue;
+            }
             if body.len() + chunk.len() > self.max_body {
                 return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
-        let text = || self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS);
-        if status.is_success() {
+        let text = || {
+            if is_blank(&body) {
+                String::new()
+            } else {
+                self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS)
+            }
+        };
+        if success {
             // RFC 8259 lets a parser ignore a byte order mark; some servers send one.
             let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
-            return serde_json::from_slice(json).map_err(|_| ApiError::NotJson {
-                endpoint,
-                status: status.as_u16(),
-                content_type,
-                excerpt: text(),
+            return serde_json::from_slice(json).map_err(|e| match unreadable(&e) {
+                Some(detail) => ApiError::UnreadableJson {
+                    endpoint,
+                    status: status.as_u16(),
+                    detail,
+                },
+                None => ApiError::NotJson {
+                    endpoint,
+                    status: status.as_u16(),
+                    content_type,
+                    excerpt: text(),
+                },
             });
         }
         Err(match status {
@@ -378,7 +407,28 @@ fn shown_url(url: &Url) -> String {
 /// An empty (or blank) body, or one that parses as JSON (a byte order mark allowed).
 fn is_json_or_empty(body: &[u8]) -> bool {
     let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
-    body.iter().all(u8::is_ascii_whitespace) || serde_json::from_slice::<Value>(body).is_ok()
+    is_blank(body) || serde_json::from_slice::<Value>(body).is_ok()
+}
+
+/// Nothing a reader could see: whitespace of any kind (U+2028 and NBSP too) and
+/// byte order marks. Such a body is "empty", not text to quote.
+fn is_blank(body: &[u8]) -> bool {
+    String::from_utf8_lossy(body)
+        .chars()
+        .all(|c| c.is_whitespace() || c == '\u{feff}')
+}
+
+/// Why well-formed JSON could not be read, when that is the reason: the parser's
+/// nesting limit (128). serde_json names its errors only in their text.
+fn unreadable(e: &serde_json::Error) -> Option<String> {
+    let text = e.to_string();
+    if text.starts_with("recursion limit exceeded") {
+        Some("it nests deeper than 128 levels".into())
+    } else if text.starts_with("number out of range") {
+        Some("it holds a number out of range".into())
+    } else {
+        None
+    }
 }
 
 /// The gateway answers an expired token with `403 {"int_err_code": "InvalidToken", ...}`.
@@ -442,10 +492,16 @@ pub fn normalize_session_id(raw: &str) -> String {
 
 /// The normalised id, refusing the ones no encoding can keep as a segment of their own:
 /// URL parsers resolve `.` and `..` (even encoded as `%2E`) against the path.
-fn check_id(id: &str) -> Result<String, ApiError> {
+pub fn check_id(id: &str) -> Result<String, ApiError> {
     let id = normalize_session_id(id);
     if id.is_empty() {
         return Err(ApiError::InvalidSessionId("the session id is empty".into()));
+    }
+    let chars = id.chars().count();
+    if chars > MAX_ID_CHARS {
+        return Err(ApiError::InvalidSessionId(format!(
+            "the session id is {chars} characters long; at most {MAX_ID_CHARS} are taken"
+        )));
     }
     if id == "." || id == ".." {
         return Err(ApiError::InvalidSessionId(format!(
