@@ -15,6 +15,14 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::{Map, Number, Value};
 
+/// The case count: modest by default, more with `PROPTEST_CASES=N` for a long run.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}
+
 /// Characters that start, carry or end escape sequences, or that the sanitiser
 /// changes, mixed with any character at all.
 fn tricky_char() -> impl Strategy<Value = char> {
@@ -66,7 +74,7 @@ fn without_sequences(s: &str) -> bool {
 }
 
 proptest! {
-    #![proptest_config(Config::with_cases(256))]
+    #![proptest_config(Config::with_cases(cases(256)))]
 
     #[test]
     fn sanitize_is_idempotent_and_leaves_nothing_unsafe(s in tricky_text()) {
@@ -238,7 +246,7 @@ fn in_zone(tz: &str, check: fn()) {
 }
 
 fn decode_any_json_and_bytes() {
-    let mut runner = TestRunner::new(Config::with_cases(96));
+    let mut runner = TestRunner::new(Config::with_cases(cases(96)));
     let result = runner.run(&json_value(), |v| {
         decode_and_show(&v, Zone::Local);
         decode_and_show(&v, Zone::Utc);
@@ -251,7 +259,7 @@ fn decode_any_json_and_bytes() {
     if let Err(e) = result {
         panic!("{e}");
     }
-    let mut runner = TestRunner::new(Config::with_cases(96));
+    let mut runner = TestRunner::new(Config::with_cases(cases(96)));
     // Any byte, but JSON's own often enough that some of it parses.
     let byte = prop_oneof![
         any::<u8>(),
