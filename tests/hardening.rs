@@ -235,3 +235,31 @@ async fn a_session_id_longer_than_1024_characters_is_a_usage_error() {
     let e = client.session(&at_limit).await.expect_err("404");
     assert!(matches!(e, ApiError::NotFound { .. }), "{e:?}");
 }
+
+/// An events answer of numbers keeps only its events, and past the per-answer limit
+/// it is refused with the limit named (issue 10's `[0,0,0,…]`).
+#[tokio::test]
+async fn an_events_answer_keeps_only_events_and_is_capped() {
+    use g2a_tui::api::lean::MAX_ELEMENTS;
+    let zeros = "0,".repeat(100_000);
+    let body = format!(
+        "{{\"events\": [{zeros}{{\"timeStamp\": \"2024-03-05T14:00:00Z\", \"content\": \"hi\"}}, {zeros}0]}}"
+    );
+    let (_server, client) =
+        answering(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+    let t = client.transcript("1").await.expect("decoded");
+    assert_eq!(t.events.len(), 1);
+    assert_eq!(t.raw["events"].as_array().map(Vec::len), Some(1));
+
+    let many = format!(
+        "[{}{{\"content\":\"x\"}}]",
+        "{\"content\":\"x\"},".repeat(MAX_ELEMENTS)
+    );
+    let (_server, client) =
+        answering(ResponseTemplate::new(200).set_body_raw(many, "application/json")).await;
+    let e = client.transcript("1").await.expect_err("over the cap");
+    assert!(
+        matches!(&e, ApiError::UnreadableJson { endpoint: Endpoint::Transcript, detail, .. } if detail.contains("500000")),
+        "{e:?}"
+    );
+}

@@ -182,7 +182,11 @@ impl Client {
     pub async fn transcript(&self, id: &str) -> Result<Transcript, ApiError> {
         let id = check_id(id)?;
         let url = self.url(&format!("sessions/{}/events", segment(&id)))?;
-        match self.get_json(url, Endpoint::Transcript, &id).await {
+        let lean = super::lean::parse_events;
+        match self
+            .get_json_with(url, Endpoint::Transcript, &id, lean)
+            .await
+        {
             Ok(body) => Transcript::from_value(body).map_err(|detail| ApiError::BadShape {
                 endpoint: Endpoint::Transcript,
                 detail,
@@ -229,6 +233,19 @@ impl Client {
     }
 
     async fn get_json(&self, url: Url, endpoint: Endpoint, id: &str) -> Result<Value, ApiError> {
+        self.get_json_with(url, endpoint, id, |b| serde_json::from_slice(b))
+            .await
+    }
+
+    /// [`Client::get_json`] with the body parsed by `parse` (the events answer skips
+    /// what it does not keep: see `api/lean.rs`).
+    async fn get_json_with(
+        &self,
+        url: Url,
+        endpoint: Endpoint,
+        id: &str,
+        parse: fn(&[u8]) -> serde_json::Result<Value>,
+    ) -> Result<Value, ApiError> {
         if self.offline {
             return Err(ApiError::Offline {
                 endpoint,
@@ -297,7 +314,7 @@ impl Client {
         if success {
             // RFC 8259 lets a parser ignore a byte order mark; some servers send one.
             let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
-            return serde_json::from_slice(json).map_err(|e| match unreadable(&e) {
+            return parse(json).map_err(|e| match unreadable(&e) {
                 Some(detail) => ApiError::UnreadableJson {
                     endpoint,
                     status: status.as_u16(),
@@ -426,6 +443,8 @@ fn unreadable(e: &serde_json::Error) -> Option<String> {
         Some("it nests deeper than 128 levels".into())
     } else if text.starts_with("number out of range") {
         Some("it holds a number out of range".into())
+    } else if text.starts_with(super::lean::TOO_MANY) {
+        Some(excerpt(&text, 120))
     } else {
         None
     }

@@ -1,0 +1,254 @@
+//! The events answer decoded without a value tree for what is dropped (issue 10: 255 MiB
+//! of `[0,0,0,…]` once peaked at 4.45 GB, every element a `serde_json::Value`).
+//!
+//! An array at the top, or under a key of the top object, is where events live; its
+//! elements are kept only when they are objects with at least one key. Everything else
+//! in such an array (numbers, strings, nested arrays, `{}`) is skipped as it streams
+//! past. At most [`MAX_ELEMENTS`] are kept per answer; past that the answer is refused
+//! with an error that names the limit. The rest of the body decodes as usual.
+
+use std::fmt;
+
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+/// Events kept from one answer: a day of very busy chat is a few thousand, and each
+/// kept one costs a few hundred bytes, so this bounds memory at about 200 MB.
+pub const MAX_ELEMENTS: usize = 500_000;
+
+/// What the error past [`MAX_ELEMENTS`] starts with (the client recognises it).
+pub const TOO_MANY: &str = "more than";
+
+/// Parses an events answer, keeping only the elements worth keeping (see the module).
+pub fn parse_events(body: &[u8]) -> serde_json::Result<Value> {
+    let mut kept = 0;
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = Top { kept: &mut kept }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// The whole body: arrays filtered, and the values of an object's keys too.
+struct Top<'a> {
+    kept: &'a mut usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Top<'_> {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(TopVisitor {
+            kept: self.kept,
+            filter_objects: true,
+        })
+    }
+}
+
+/// `filter_objects`: an object's values are filtered too (only at the top, so a deep
+/// nesting is never walked by recursion here: the parser's own limit applies to it).
+struct TopVisitor<'a> {
+    kept: &'a mut usize,
+    filter_objects: bool,
+}
+
+impl<'de> Visitor<'de> for TopVisitor<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(element) = seq.next_element_seed(Element)? {
+            if let Some(object) = element {
+                if *self.kept >= MAX_ELEMENTS {
+                    return Err(de::Error::custom(format!(
+                        "{TOO_MANY} {MAX_ELEMENTS} events in one answer"
+                    )));
+                }
+                *self.kept += 1;
+                out.push(Value::Object(object));
+            }
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        if !self.filter_objects {
+            return Value::deserialize(MapAccessDeserializer::new(map));
+        }
+        let mut map = map;
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            // With arbitrary_precision a number arrives as a one-key map under
+            // serde_json's private name; it is no object, so it is read as a number.
+            if key.starts_with("$serde_json::private::") {
+                let digits: String = map.next_value()?;
+                return digits
+                    .parse::<serde_json::Number>()
+                    .map(Value::Number)
+                    .map_err(de::Error::custom);
+            }
+            let value = map.next_value_seed(Field {
+                kept: &mut *self.kept,
+            })?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// The value of one key of the top object: an array is filtered, anything else kept.
+struct Field<'a> {
+    kept: &'a mut usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Field<'_> {
+    type Value = Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(TopVisitor {
+            kept: self.kept,
+            filter_objects: false,
+        })
+    }
+}
+
+/// One element of a filtered array: `Some` for an object with keys, `None` (and
+/// nothing built to last) for anything else.
+struct Element;
+
+impl<'de> DeserializeSeed<'de> for Element {
+    type Value = Option<Map<String, Value>>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(ElementVisitor)
+    }
+}
+
+struct ElementVisitor;
+
+impl<'de> Visitor<'de> for ElementVisitor {
+    type Value = Option<Map<String, Value>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    /// Built whole (an event's fields are what is kept); a number under
+    /// arbitrary_precision comes here too and is dropped at once.
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        match Value::deserialize(MapAccessDeserializer::new(map))? {
+            Value::Object(m) if !m.is_empty() => Ok(Some(m)),
+            _ => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_objects_with_keys_are_kept_in_arrays() {
+        let body = br#"[0, 1.5, "x", null, true, [1, [2]], {}, {"content": "hi", "n": 12345678901234567890123}, 7]"#;
+        let v = parse_events(body).unwrap_or_default();
+        assert_eq!(
+            v,
+            json!([{"content": "hi", "n": 12345678901234567890123u128}])
+        );
+        let s = serde_json::to_string(&v).unwrap_or_default();
+        assert!(s.contains("12345678901234567890123"), "{s}");
+    }
+
+    #[test]
+    fn arrays_under_top_keys_are_filtered_the_rest_kept() {
+        let body = br#"{"sessionId": 123456789012345678901234567890, "events": [0, {"content": "a"}, 0], "meta": {"list": [0, 1]}, "n": 1e+400}"#;
+        let v = parse_events(body).unwrap_or_default();
+        let s = serde_json::to_string(&v).unwrap_or_default();
+        assert_eq!(
+            s,
+            r#"{"sessionId":123456789012345678901234567890,"events":[{"content":"a"}],"meta":{"list":[0,1]},"n":1e+400}"#
+        );
+    }
+
+    #[test]
+    fn scalars_at_the_top_stay_scalars() {
+        assert_eq!(parse_events(b"5").ok(), Some(json!(5)));
+        assert_eq!(parse_events(b"\"x\"").ok(), Some(json!("x")));
+        assert_eq!(parse_events(b"null").ok(), Some(Value::Null));
+        assert!(parse_events(b"[1,").is_err());
+        assert!(parse_events(b"[] x").is_err());
+    }
+
+    #[test]
+    fn more_than_the_limit_is_refused() {
+        let mut body = String::from("[");
+        for _ in 0..=MAX_ELEMENTS {
+            body.push_str("{\"a\":1},");
+        }
+        body.push_str("0]");
+        let e = parse_events(body.as_bytes()).err().map(|e| e.to_string());
+        assert!(
+            e.as_deref().is_some_and(|e| e.starts_with(TOO_MANY)),
+            "{e:?}"
+        );
+        // Exactly the limit is kept (skipped elements do not count).
+        let at = format!("[{}0]", "{\"a\":1},0,".repeat(MAX_ELEMENTS));
+        let v = parse_events(at.as_bytes()).unwrap_or_default();
+        assert_eq!(v.as_array().map(Vec::len), Some(MAX_ELEMENTS));
+    }
+}
