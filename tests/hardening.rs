@@ -263,3 +263,41 @@ async fn an_events_answer_keeps_only_events_and_is_capped() {
         "{e:?}"
     );
 }
+
+/// The links and the session list skip non-objects the same way; their decoders kept
+/// only objects already, so what they show does not change.
+#[tokio::test]
+async fn links_and_list_answers_skip_what_they_do_not_keep() {
+    let zeros = "0,".repeat(50_000);
+    let links =
+        format!("[{zeros}{{\"systemName\": \"Acme\", \"userToken\": \"nw-1\"}}, \"x\", [1]]");
+    let (_server, client) =
+        answering(ResponseTemplate::new(200).set_body_raw(links, "application/json")).await;
+    let l = client.system_links("crm.example.com").await.expect("links");
+    assert_eq!(l.links.len(), 1);
+    assert_eq!(l.links[0].system_name.as_deref(), Some("Acme"));
+    assert_eq!(l.raw.as_array().map(Vec::len), Some(1));
+
+    let list = format!(
+        "{{\"totalNumSessions\": 1, \"sessions\": [{zeros}{{\"sessionId\": 123456789012345678901234567890, \"collaborators\": [\"Ravi\"]}}]}}"
+    );
+    let (_server, client) =
+        answering(ResponseTemplate::new(200).set_body_raw(list, "application/json")).await;
+    let from = chrono::Utc::now() - chrono::TimeDelta::days(7);
+    let list = client
+        .list_sessions("screen_sharing", from, chrono::Utc::now())
+        .await
+        .expect("list");
+    assert_eq!(list.total, Some(1));
+    assert_eq!(list.sessions.len(), 1);
+    let s = &list.sessions[0];
+    assert_eq!(
+        s.session_id.as_deref(),
+        Some("123456789012345678901234567890")
+    );
+    assert_eq!(
+        s.collaborators.len(),
+        1,
+        "strings inside a kept object stay"
+    );
+}

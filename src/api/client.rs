@@ -199,7 +199,10 @@ impl Client {
     pub async fn system_links(&self, domain: &str) -> Result<SystemLinks, ApiError> {
         let mut url = self.url("systemLinks")?;
         url.query_pairs_mut().append_pair("systemDomain", domain);
-        let body = self.get_json(url, Endpoint::Links, domain).await?;
+        let lean = super::lean::parse_events;
+        let body = self
+            .get_json_with(url, Endpoint::Links, domain, lean)
+            .await?;
         SystemLinks::from_value(body).map_err(|detail| ApiError::BadShape {
             endpoint: Endpoint::Links,
             detail,
@@ -218,7 +221,10 @@ impl Client {
             .append_pair("sessionType", session_type)
             .append_pair("fromTime", &from.format(fmt).to_string())
             .append_pair("toTime", &to.format(fmt).to_string());
-        let body = self.get_json(url, Endpoint::SessionList, "").await?;
+        let lean = super::lean::parse_events;
+        let body = self
+            .get_json_with(url, Endpoint::SessionList, "", lean)
+            .await?;
         SessionList::from_value(body).map_err(|detail| ApiError::BadShape {
             endpoint: Endpoint::SessionList,
             detail,
@@ -237,8 +243,8 @@ impl Client {
             .await
     }
 
-    /// [`Client::get_json`] with the body parsed by `parse` (the events answer skips
-    /// what it does not keep: see `api/lean.rs`).
+    /// [`Client::get_json`] with the body parsed by `parse` (the events, links and list
+    /// answers skip what they do not keep: see `api/lean.rs`).
     async fn get_json_with(
         &self,
         url: Url,

@@ -1,5 +1,6 @@
 //! The events answer decoded without a value tree for what is dropped (issue 10: 255 MiB
-//! of `[0,0,0,…]` once peaked at 4.45 GB, every element a `serde_json::Value`).
+//! of `[0,0,0,…]` once peaked at 4.45 GB, every element a `serde_json::Value`); the
+//! partner links and the session list too, whose decoders also keep only objects.
 //!
 //! An array at the top, or under a key of the top object, is where events live; its
 //! elements are kept only when they are objects with at least one key. Everything else
@@ -14,8 +15,8 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// Events kept from one answer: a day of very busy chat is a few thousand, and each
-/// kept one costs a few hundred bytes, so this bounds memory at about 200 MB.
+/// Objects kept from one answer: a day of very busy chat is a few thousand events, and
+/// each kept one costs a few hundred bytes, so this bounds memory at about 200 MB.
 pub const MAX_ELEMENTS: usize = 500_000;
 
 /// What the error past [`MAX_ELEMENTS`] starts with (the client recognises it).
@@ -90,7 +91,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
             if let Some(object) = element {
                 if *self.kept >= MAX_ELEMENTS {
                     return Err(de::Error::custom(format!(
-                        "{TOO_MANY} {MAX_ELEMENTS} events in one answer"
+                        "{TOO_MANY} {MAX_ELEMENTS} elements in one answer"
                     )));
                 }
                 *self.kept += 1;
