@@ -4,8 +4,8 @@
 Usage: cargo build --release && python3 bench/peak_memory.py [MiB] [BIN]
 
 A loopback server answers the session with a small object and the events with MiB
-(default 255) of `[0,0,0,...]`, then, in a second run, the session with a 500 whose
-body is MiB of `x`. Each format is run once per case; the peak resident size (ru_maxrss)
+(default 255) of `[0,0,0,...]`; then the session with `{"collaborators": [0,0,0,...]}`
+(refused past 500,000 elements); then the session with a 500 whose body is MiB of `x`. Each format is run once per case; the peak resident size (ru_maxrss)
 is set against issue 10's target: at most 2x the bytes received plus 50 MiB. The bytes
 received for the 500 are what the client reads of it (64 KiB), not what was offered.
 Not a timed test: a measurement to quote.
@@ -50,6 +50,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         if self.path.endswith("/events") and Handler.mode == "zeros":
             self.send_stream(200, b"[", CHUNK, b"0]")
+        elif self.path.endswith("/sessions/1") and Handler.mode == "collab0":
+            self.send_stream(200, b'{"collaborators": [', CHUNK, b"0]}")
         elif self.path.endswith("/sessions/1") and Handler.mode == "error500":
             self.send_stream(500, b"", b"x" * (1024 * 1024), b"")
         elif self.path.endswith("/sessions/1"):
@@ -85,7 +87,7 @@ def main():
     port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"binary: {os.path.relpath(BIN, ROOT)}; answer size {MIB} MiB")
-    for mode, received in [("zeros", MIB), ("error500", 64 / 1024)]:
+    for mode, received in [("zeros", MIB), ("collab0", MIB), ("error500", 64 / 1024)]:
         Handler.mode = mode
         target = 2 * received + 50
         for fmt in ["json", "text", "markdown", "csv"]:

@@ -170,7 +170,8 @@ impl Client {
     pub async fn session(&self, id: &str) -> Result<Session, ApiError> {
         let id = check_id(id)?;
         let url = self.url(&format!("sessions/{}", segment(&id)))?;
-        let body = self.get_json(url, Endpoint::Session, &id).await?;
+        let lean = super::lean::parse_session;
+        let body = self.get_json(url, Endpoint::Session, &id, lean).await?;
         Session::from_value(body).map_err(|detail| ApiError::BadShape {
             endpoint: Endpoint::Session,
             detail,
@@ -183,10 +184,7 @@ impl Client {
         let id = check_id(id)?;
         let url = self.url(&format!("sessions/{}/events", segment(&id)))?;
         let lean = super::lean::parse_events;
-        match self
-            .get_json_with(url, Endpoint::Transcript, &id, lean)
-            .await
-        {
+        match self.get_json(url, Endpoint::Transcript, &id, lean).await {
             Ok(body) => Transcript::from_value(body).map_err(|detail| ApiError::BadShape {
                 endpoint: Endpoint::Transcript,
                 detail,
@@ -200,9 +198,7 @@ impl Client {
         let mut url = self.url("systemLinks")?;
         url.query_pairs_mut().append_pair("systemDomain", domain);
         let lean = super::lean::parse_events;
-        let body = self
-            .get_json_with(url, Endpoint::Links, domain, lean)
-            .await?;
+        let body = self.get_json(url, Endpoint::Links, domain, lean).await?;
         SystemLinks::from_value(body).map_err(|detail| ApiError::BadShape {
             endpoint: Endpoint::Links,
             detail,
@@ -222,9 +218,7 @@ impl Client {
             .append_pair("fromTime", &from.format(fmt).to_string())
             .append_pair("toTime", &to.format(fmt).to_string());
         let lean = super::lean::parse_events;
-        let body = self
-            .get_json_with(url, Endpoint::SessionList, "", lean)
-            .await?;
+        let body = self.get_json(url, Endpoint::SessionList, "", lean).await?;
         SessionList::from_value(body).map_err(|detail| ApiError::BadShape {
             endpoint: Endpoint::SessionList,
             detail,
@@ -238,14 +232,9 @@ impl Client {
         })
     }
 
-    async fn get_json(&self, url: Url, endpoint: Endpoint, id: &str) -> Result<Value, ApiError> {
-        self.get_json_with(url, endpoint, id, |b| serde_json::from_slice(b))
-            .await
-    }
-
-    /// [`Client::get_json`] with the body parsed by `parse` (the events, links and list
-    /// answers skip what they do not keep: see `api/lean.rs`).
-    async fn get_json_with(
+    /// The body parsed by `parse`: each answer skips what it does not keep and stops at a
+    /// number of elements (see `api/lean.rs`).
+    async fn get_json(
         &self,
         url: Url,
         endpoint: Endpoint,

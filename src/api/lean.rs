@@ -22,11 +22,27 @@ pub const MAX_ELEMENTS: usize = 500_000;
 /// What the error past [`MAX_ELEMENTS`] starts with (the client recognises it).
 pub const TOO_MANY: &str = "more than";
 
-/// Parses an events answer, keeping only the elements worth keeping (see the module).
+/// Parses an events (or links, or list) answer, keeping only the elements worth keeping
+/// (see the module).
 pub fn parse_events(body: &[u8]) -> serde_json::Result<Value> {
+    parse(body, false)
+}
+
+/// Parses a session answer: as [`parse_events`], except that an array under a key of
+/// the top object keeps every element (a collaborator may be a bare name), each
+/// counted against [`MAX_ELEMENTS`].
+pub fn parse_session(body: &[u8]) -> serde_json::Result<Value> {
+    parse(body, true)
+}
+
+fn parse(body: &[u8], keep_field_scalars: bool) -> serde_json::Result<Value> {
     let mut kept = 0;
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = Top { kept: &mut kept }.deserialize(&mut de)?;
+    let value = Top {
+        kept: &mut kept,
+        keep_field_scalars,
+    }
+    .deserialize(&mut de)?;
     de.end()?;
     Ok(value)
 }
@@ -34,6 +50,7 @@ pub fn parse_events(body: &[u8]) -> serde_json::Result<Value> {
 /// The whole body: arrays filtered, and the values of an object's keys too.
 struct Top<'a> {
     kept: &'a mut usize,
+    keep_field_scalars: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Top<'_> {
@@ -42,15 +59,32 @@ impl<'de> DeserializeSeed<'de> for Top<'_> {
         d.deserialize_any(TopVisitor {
             kept: self.kept,
             filter_objects: true,
+            keep_scalars: false,
+            keep_field_scalars: self.keep_field_scalars,
         })
     }
 }
 
 /// `filter_objects`: an object's values are filtered too (only at the top, so a deep
 /// nesting is never walked by recursion here: the parser's own limit applies to it).
+/// `keep_scalars`: an array keeps every element, counted, rather than objects only.
 struct TopVisitor<'a> {
     kept: &'a mut usize,
     filter_objects: bool,
+    keep_scalars: bool,
+    keep_field_scalars: bool,
+}
+
+impl TopVisitor<'_> {
+    fn count<E: de::Error>(&mut self) -> Result<(), E> {
+        if *self.kept >= MAX_ELEMENTS {
+            return Err(E::custom(format!(
+                "{TOO_MANY} {MAX_ELEMENTS} elements in one answer"
+            )));
+        }
+        *self.kept += 1;
+        Ok(())
+    }
 }
 
 impl<'de> Visitor<'de> for TopVisitor<'_> {
@@ -85,16 +119,19 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
         Ok(Value::Null)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::new();
+        if self.keep_scalars {
+            // Counted before it is built, so the limit stops a long array early.
+            while let Some(element) = seq.next_element::<Value>()? {
+                self.count()?;
+                out.push(element);
+            }
+            return Ok(Value::Array(out));
+        }
         while let Some(element) = seq.next_element_seed(Element)? {
             if let Some(object) = element {
-                if *self.kept >= MAX_ELEMENTS {
-                    return Err(de::Error::custom(format!(
-                        "{TOO_MANY} {MAX_ELEMENTS} elements in one answer"
-                    )));
-                }
-                *self.kept += 1;
+                self.count()?;
                 out.push(Value::Object(object));
             }
         }
@@ -119,6 +156,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
             }
             let value = map.next_value_seed(Field {
                 kept: &mut *self.kept,
+                keep_scalars: self.keep_field_scalars,
             })?;
             out.insert(key, value);
         }
@@ -129,6 +167,7 @@ impl<'de> Visitor<'de> for TopVisitor<'_> {
 /// The value of one key of the top object: an array is filtered, anything else kept.
 struct Field<'a> {
     kept: &'a mut usize,
+    keep_scalars: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Field<'_> {
@@ -137,6 +176,8 @@ impl<'de> DeserializeSeed<'de> for Field<'_> {
         d.deserialize_any(TopVisitor {
             kept: self.kept,
             filter_objects: false,
+            keep_scalars: self.keep_scalars,
+            keep_field_scalars: false,
         })
     }
 }
@@ -233,6 +274,26 @@ mod tests {
         assert_eq!(parse_events(b"null").ok(), Some(Value::Null));
         assert!(parse_events(b"[1,").is_err());
         assert!(parse_events(b"[] x").is_err());
+    }
+
+    #[test]
+    fn a_session_keeps_scalars_under_its_keys_counted() {
+        let body = br#"{"collaborators": ["Ravi", {"name": "Mei"}, [1]], "n": 1}"#;
+        let v = parse_session(body).unwrap_or_default();
+        assert_eq!(
+            v,
+            json!({"collaborators": ["Ravi", {"name": "Mei"}, [1]], "n": 1})
+        );
+        assert_eq!(
+            parse_session(b"[0, 0, {\"a\": 1}]").ok(),
+            Some(json!([{"a": 1}]))
+        );
+        let zeros = format!("{{\"collaborators\": [{}0]}}", "0,".repeat(MAX_ELEMENTS));
+        let e = parse_session(zeros.as_bytes()).err().map(|e| e.to_string());
+        assert!(
+            e.as_deref().is_some_and(|e| e.starts_with(TOO_MANY)),
+            "{e:?}"
+        );
     }
 
     #[test]
