@@ -7,7 +7,7 @@
 //! else here reads the clock's zone.
 
 use chrono::{TimeZone, Utc};
-use g2a_tui::api::{Session, SessionList, SystemLinks, Transcript};
+use g2a_tui::api::{lean, Session, SessionList, SystemLinks, Transcript};
 use g2a_tui::present::{self, metrics, transcript_view};
 use g2a_tui::sanitize::{is_unsafe, sanitize, sanitize_line, MARKER};
 use g2a_tui::timefmt::Zone;
@@ -254,6 +254,12 @@ fn decode_any_json_and_bytes() {
         let bytes = serde_json::to_vec(&v).unwrap_or_default();
         let back: Value = serde_json::from_slice(&bytes).unwrap_or_default();
         decode_and_show(&back, Zone::Local);
+        // The client's own body parsers: they read what serde_json reads.
+        for parse in [lean::parse_events, lean::parse_session] {
+            let lean = parse(&bytes);
+            prop_assert!(lean.is_ok(), "{:?}", lean);
+            decode_and_show(&lean.unwrap_or_default(), Zone::Local);
+        }
         Ok(())
     });
     if let Err(e) = result {
@@ -269,6 +275,11 @@ fn decode_any_json_and_bytes() {
     let result = runner.run(&bytes, |b| {
         if let Ok(v) = serde_json::from_slice::<Value>(&b) {
             decode_and_show(&v, Zone::Local);
+        }
+        for parse in [lean::parse_events, lean::parse_session] {
+            if let Ok(v) = parse(&b) {
+                decode_and_show(&v, Zone::Local);
+            }
         }
         Ok(())
     });
