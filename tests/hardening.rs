@@ -264,7 +264,7 @@ async fn an_events_answer_keeps_only_events_and_is_capped() {
         answering(ResponseTemplate::new(200).set_body_raw(many, "application/json")).await;
     let e = client.transcript("1").await.expect_err("over the cap");
     assert!(
-        matches!(&e, ApiError::UnreadableJson { endpoint: Endpoint::Transcript, detail, .. } if detail.contains("500000")),
+        matches!(&e, ApiError::UnreadableJson { endpoint: Endpoint::Transcript, detail, .. } if detail.contains(&MAX_ELEMENTS.to_string())),
         "{e:?}"
     );
 }
