@@ -21,13 +21,16 @@ use crate::ui::theme::ThemeName;
 pub const EXIT_CODES: &str = "\
 Exit status:
   0  success (also when the session has no chat transcript)
-  1  the viewer itself failed (terminal error)
+  1  the viewer itself failed (terminal error), or a `store` command could
+     not use the store
   2  usage error (bad option, missing or invalid session id, bad base URL,
-     or the viewer started without a terminal: use `print` for pipes)
+     --offline without a usable store, or the viewer started without a
+     terminal: use `print` for pipes)
   3  authentication failed (no, invalid or expired token, access denied,
      or a refused refresh: run `g2a-tui auth login` again)
   4  the session was not found
-  5  any other API or network failure";
+  5  any other API or network failure
+  128+N  the viewer was ended by signal N (SIGHUP, SIGINT, SIGQUIT, SIGTERM)";
 
 #[derive(Debug, Parser)]
 #[command(

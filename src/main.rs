@@ -12,6 +12,7 @@ use g2a_tui::connection::{Connection, Settings};
 use g2a_tui::source::Source;
 use g2a_tui::timefmt::Zone;
 use g2a_tui::ui::Theme;
+use g2a_tui::viewer::Outcome;
 use g2a_tui::{demo, print};
 
 /// Everything a run takes from the command line, the environment and the config file.
@@ -170,6 +171,9 @@ async fn run_viewer(cli: &Cli, setup: Setup) -> ExitCode {
     match g2a_tui::viewer::run(conn, opts).await {
         // Quitting while the session had failed to load reports that failure, as
         // `print` would.
+        Ok(Outcome {
+            signal: Some(n), ..
+        }) => ExitCode::from(u8::try_from(128 + n).unwrap_or(1)),
         Ok(outcome) => outcome
             .failure
             .map_or(ExitCode::SUCCESS, |c| ExitCode::from(exit_code(c))),
@@ -189,6 +193,9 @@ async fn run_print(cli: &Cli, settings: &Settings, args: &PrintArgs) -> ExitCode
             )
         }
     };
+    if let Err(e) = g2a_tui::api::client::check_id(&id) {
+        return fail(&e);
+    }
     if let Err(code) = commands::offline_needs_store(settings) {
         return code;
     }

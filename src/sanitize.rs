@@ -189,6 +189,10 @@ struct Open {
     /// This `ESC` ended a string; if a `\` follows, it is that string's terminator
     /// and gets no marker of its own.
     after_string: bool,
+    /// Pictures of the C0 controls vte executed inside it, written when it ends: if
+    /// the text ends first, what followed the `ESC` is shown again as text, and they
+    /// must not appear twice (a property test found `\u{9b}\t` written `\t␛\t`).
+    pending: String,
 }
 
 struct Scanner<'a> {
@@ -258,6 +262,7 @@ impl<'a> Scanner<'a> {
         let string = self.open.as_ref().is_some_and(|o| o.string);
         match c {
             '\u{1b}' | '\u{80}'..='\u{9f}' => {
+                self.flush_pending();
                 if string {
                     // ESC ends a string (vte dispatches the OSC or unhooks the DCS here).
                     let _ = self.step(ESC);
@@ -268,6 +273,7 @@ impl<'a> Scanner<'a> {
                         string: false,
                         csi: false,
                         after_string: true,
+                        pending: String::new(),
                     });
                 } else {
                     // A new ESC abandons the sequence being read.
@@ -281,6 +287,7 @@ impl<'a> Scanner<'a> {
             // Only a string carries text; in a CSI or ESC sequence a non-ASCII character
             // means it was malformed, and what follows is shown rather than swallowed.
             c if !c.is_ascii() && !string => {
+                self.flush_pending();
                 self.out.push(MARKER);
                 self.open = None;
                 self.parser = vte::Parser::new();
@@ -304,7 +311,16 @@ impl<'a> Scanner<'a> {
             string: false,
             csi: false,
             after_string,
+            pending: String::new(),
         });
+    }
+
+    /// Writes the pictures held back by the open sequence, which is ending.
+    fn flush_pending(&mut self) {
+        if let Some(open) = self.open.as_mut() {
+            let pending = std::mem::take(&mut open.pending);
+            self.out.push_str(&pending);
+        }
     }
 
     /// Feeds one byte after the `ESC` of the open sequence and acts on what vte says.
@@ -322,13 +338,16 @@ impl<'a> Scanner<'a> {
         let aborted = ev.executed.iter().any(|&x| x == 0x18 || x == 0x1a);
         if ev.dispatched || aborted || csi_final || !ev.printed.is_empty() {
             let terminator_only = open.after_string && ev.string_terminator;
+            self.out.push_str(&open.pending);
             if !terminator_only {
                 self.out.push(MARKER);
             }
             self.open = None;
-        }
-        for x in ev.executed {
-            self.out.push(picture(x));
+            for x in ev.executed {
+                self.out.push(picture(x));
+            }
+        } else {
+            open.pending.extend(ev.executed.into_iter().map(picture));
         }
         // vte printing means it went back to the ground state on its own.
         for c in ev.printed {
@@ -372,6 +391,14 @@ mod tests {
         assert_eq!(sanitize("a\u{7f}b"), "a\u{2421}b");
         assert_eq!(sanitize("bell\u{7}"), "bell\u{2407}");
         assert_eq!(sanitize("\u{0}"), "\u{2400}");
+    }
+
+    #[test]
+    fn controls_inside_an_unterminated_sequence_are_shown_once_in_order() {
+        assert_eq!(sanitize("\u{9b}\t"), format!("{M}\t"));
+        assert_eq!(sanitize("a\x1b[1\x07;2"), format!("a{M}[1\u{2407};2"));
+        // Ended, the sequence shows the controls it held before its marker, as before.
+        assert_eq!(sanitize("\x1b[\t2Jb"), format!("\t{M}b"));
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //! with a `TestBackend`, scripted keys and wiremock; [`run`] wires up the real ones.
 
 use std::io;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use crossterm::event::{Event, EventStream, KeyEventKind};
@@ -32,6 +34,9 @@ use crate::ui::Theme;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Outcome {
     pub failure: Option<ErrorClass>,
+    /// The signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT) that ended it; the exit status is
+    /// then 128 plus its number, as a shell reports a process the signal killed.
+    pub signal: Option<i32>,
 }
 
 /// What the loop draws on and asks to step aside (Ctrl-Z) or start over (Ctrl-L).
@@ -125,13 +130,18 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
     // Raw mode turns Ctrl-C into a key, but a `kill -INT` or `kill -QUIT` from outside
     // must still leave the terminal clean, as must SIGTERM and SIGHUP.
     let mut signals = Vec::new();
+    let caught = Arc::new(AtomicI32::new(0));
     for kind in [
         SignalKind::terminate(),
         SignalKind::hangup(),
         SignalKind::interrupt(),
         SignalKind::quit(),
     ] {
-        signals.push(SignalStream::new(signal(kind)?));
+        let caught = caught.clone();
+        let stream = SignalStream::new(signal(kind)?).map(move |()| {
+            caught.store(kind.as_raw_value(), Ordering::Relaxed);
+        });
+        signals.push(stream);
     }
     let signals = futures::stream::select_all(signals);
     let guard = TerminalGuard::enter()?;
@@ -174,7 +184,8 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
     // What is queued is written before the process ends (a failed write has nowhere
     // to be shown once the screen is gone).
     let _ = tokio::task::block_in_place(|| source.close());
-    outcome
+    let signal = Some(caught.load(Ordering::Relaxed)).filter(|&n| n != 0);
+    outcome.map(|o| Outcome { signal, ..o })
 }
 
 /// How long a store that cannot be used, or a config warning, is named in the status line.
@@ -262,6 +273,7 @@ where
                 Effect::Quit => {
                     return Ok(Outcome {
                         failure: app.failure(),
+                        signal: None,
                     })
                 }
             }

@@ -325,3 +325,109 @@ fn demo_server_subcommand_serves_until_terminated() {
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(0));
 }
+
+/// `--format json` passes the bodies through losslessly: a 30-digit id, integers past
+/// 64 bits and a decimal past f64's precision keep their digits, and every object keeps
+/// the server's key order (issue 10).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_keeps_big_numbers_and_the_servers_key_order() {
+    use wiremock::matchers::path;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    const SESSION: &str = r#"{"zulu":1,"sessionId":123456789012345678901234567890,"status":"complete","alpha":-98765432109876543210987654321,"ratio":0.10000000000000000555111512312578270211815834045,"nested":{"z":18446744073709551616,"a":1.0,"m":1e+2,"huge":1e+400}}"#;
+    const EVENTS: &str = r#"{"sessionId":123456789012345678901234567890,"events":[{"timeStamp":"2024-03-05T14:00:00Z","seq":99999999999999999999,"participantName":"Max","content":"hi"}]}"#;
+    let server = MockServer::start().await;
+    let id = "123456789012345678901234567890";
+    Mock::given(path(format!("/G2A/rest/v1/sessions/{id}")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(SESSION, "application/json"))
+        .mount(&server)
+        .await;
+    Mock::given(path(format!("/G2A/rest/v1/sessions/{id}/events")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(EVENTS, "application/json"))
+        .mount(&server)
+        .await;
+    let base = server.uri();
+    let out = tokio::task::spawn_blocking(move || {
+        g2a(&[
+            "print",
+            "--base-url",
+            &base,
+            "--token",
+            "t",
+            "--format",
+            "json",
+            id,
+        ])
+    })
+    .await
+    .expect("join");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for exact in [
+        "\"sessionId\": 123456789012345678901234567890",
+        "\"alpha\": -98765432109876543210987654321",
+        "\"ratio\": 0.10000000000000000555111512312578270211815834045",
+        "\"z\": 18446744073709551616",
+        "\"a\": 1.0",
+        "\"m\": 1e+2",
+        "\"huge\": 1e+400",
+        "\"seq\": 99999999999999999999",
+    ] {
+        assert!(text.contains(exact), "{exact} in {text}");
+    }
+    let at = |s: &str| text.find(s).unwrap_or(usize::MAX);
+    let order = [
+        "\"zulu\"",
+        "\"sessionId\"",
+        "\"status\"",
+        "\"alpha\"",
+        "\"ratio\"",
+        "\"nested\"",
+        "\"z\"",
+        "\"a\"",
+        "\"m\"",
+    ];
+    for pair in order.windows(2) {
+        assert!(
+            at(pair[0]) < at(pair[1]),
+            "{} before {}: {text}",
+            pair[0],
+            pair[1]
+        );
+    }
+    let event_keys = [
+        "\"timeStamp\"",
+        "\"seq\"",
+        "\"participantName\"",
+        "\"content\"",
+    ];
+    let events = text.find("\"events\"").unwrap_or(0);
+    let after = |s: &str| text[events..].find(s).unwrap_or(usize::MAX);
+    for pair in event_keys.windows(2) {
+        assert!(
+            after(pair[0]) < after(pair[1]),
+            "{} before {}",
+            pair[0],
+            pair[1]
+        );
+    }
+    // The viewer's fields read the same exact digits.
+    let text_out = tokio::task::spawn_blocking({
+        let base = server.uri();
+        move || g2a(&["print", "--base-url", &base, "--token", "t", id])
+    })
+    .await
+    .expect("join");
+    assert!(stdout(&text_out).contains(id), "{}", stdout(&text_out));
+}
+
+/// A session id longer than 1,024 characters is a usage error, said before anything
+/// else (no token is needed to learn it) and without echoing the id.
+#[test]
+fn an_overlong_session_id_is_a_usage_error() {
+    let long = "4".repeat(1025);
+    let out = g2a(&["print", &long]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("1025 characters"), "{err}");
+    assert!(!err.contains(&long[..100]), "the id is not echoed: {err}");
+}

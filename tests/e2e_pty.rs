@@ -308,7 +308,7 @@ async fn sigterm_exits_cleanly() {
     tui.wait_for("the transcript", |s| s.contains("chat message number 119"));
     tui.signal("TERM");
     let started = Instant::now();
-    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(tui.wait_exit(), 128 + 15, "128 plus SIGTERM's number");
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "exits within a second or so"
@@ -319,11 +319,11 @@ async fn sigterm_exits_cleanly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sighup_and_sigint_exit_cleanly() {
     let server = api(Duration::ZERO).await;
-    for signal in ["HUP", "INT"] {
+    for (signal, number) in [("HUP", 1), ("INT", 2)] {
         let mut tui = start(&server);
         tui.wait_for("the transcript", |s| s.contains("chat message number 119"));
         tui.signal(signal);
-        assert_eq!(tui.wait_exit(), 0, "SIG{signal}");
+        assert_eq!(tui.wait_exit(), 128 + number, "SIG{signal}");
         tui.assert_restored();
     }
 }

@@ -245,7 +245,10 @@ async fn open_page_switch_with_the_prompt_and_quit() {
     let (outcome, frames) = run_with(h, drive).await;
     assert_eq!(
         outcome.expect("the loop ends cleanly"),
-        Outcome { failure: None }
+        Outcome {
+            failure: None,
+            signal: None
+        }
     );
     // Nothing was drawn for nothing: a handful of frames, not one per poll.
     assert!(frames < 60, "{frames} frames");

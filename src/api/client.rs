@@ -16,12 +16,18 @@ use serde_json::Value;
 
 use super::error::{ApiError, Endpoint};
 use super::model::{Session, SessionList, SystemLinks, Transcript};
+use super::redact;
 use crate::auth::{Secret, Tokens};
-use crate::sanitize::{excerpt, sanitize_line};
+use crate::sanitize::excerpt;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.getgo.com";
 const API_PREFIX: &str = "G2A/rest/v1";
 const EXCERPT_CHARS: usize = 120;
+/// An error body is read this far and no further: 120 characters are quoted from it,
+/// and a 500 with a 255 MiB body once took 2.6 GB and 13 s to quote (issue 10).
+pub const ERROR_BODY_BYTES: usize = 64 * 1024;
+/// Longer ids are refused before any request (a usage error): no real one comes near.
+pub const MAX_ID_CHARS: usize = 1024;
 
 /// RFC 3986 unreserved characters stay; everything else (`/`, `?`, `#`, `%`, spaces,
 /// non-ASCII) is encoded, so an id can never change the path or the query.
@@ -164,7 +170,8 @@ impl Client {
     pub async fn session(&self, id: &str) -> Result<Session, ApiError> {
         let id = check_id(id)?;
         let url = self.url(&format!("sessions/{}", segment(&id)))?;
-        let body = self.get_json(url, Endpoint::Session, &id).await?;
+        let lean = super::lean::parse_session;
+        let body = self.get_json(url, Endpoint::Session, &id, lean).await?;
         Session::from_value(body).map_err(|detail| ApiError::BadShape {
             endpoint: Endpoint::Session,
             detail,
@@ -176,7 +183,8 @@ impl Client {
     pub async fn transcript(&self, id: &str) -> Result<Transcript, ApiError> {
         let id = check_id(id)?;
         let url = self.url(&format!("sessions/{}/events", segment(&id)))?;
-        match self.get_json(url, Endpoint::Transcript, &id).await {
+        let lean = super::lean::parse_events;
+        match self.get_json(url, Endpoint::Transcript, &id, lean).await {
             Ok(body) => Transcript::from_value(body).map_err(|detail| ApiError::BadShape {
                 endpoint: Endpoint::Transcript,
                 detail,
@@ -189,7 +197,8 @@ impl Client {
     pub async fn system_links(&self, domain: &str) -> Result<SystemLinks, ApiError> {
         let mut url = self.url("systemLinks")?;
         url.query_pairs_mut().append_pair("systemDomain", domain);
-        let body = self.get_json(url, Endpoint::Links, domain).await?;
+        let lean = super::lean::parse_events;
+        let body = self.get_json(url, Endpoint::Links, domain, lean).await?;
         SystemLinks::from_value(body).map_err(|detail| ApiError::BadShape {
             endpoint: Endpoint::Links,
             detail,
@@ -208,7 +217,8 @@ impl Client {
             .append_pair("sessionType", session_type)
             .append_pair("fromTime", &from.format(fmt).to_string())
             .append_pair("toTime", &to.format(fmt).to_string());
-        let body = self.get_json(url, Endpoint::SessionList, "").await?;
+        let lean = super::lean::parse_events;
+        let body = self.get_json(url, Endpoint::SessionList, "", lean).await?;
         SessionList::from_value(body).map_err(|detail| ApiError::BadShape {
             endpoint: Endpoint::SessionList,
             detail,
@@ -223,8 +233,16 @@ impl Client {
     }
 
     /// Sends the request with the current token; when the API rejects a stored sign-in's
-    /// token (401, or 403 InvalidToken), refreshes it and repeats the request once.
-    async fn get_json(&self, url: Url, endpoint: Endpoint, id: &str) -> Result<Value, ApiError> {
+    /// token (401, or 403 InvalidToken), refreshes it and repeats the request once. The body
+    /// is parsed by `parse`: each answer skips what it does not keep and stops at a number
+    /// of elements (see `api/lean.rs`).
+    async fn get_json(
+        &self,
+        url: Url,
+        endpoint: Endpoint,
+        id: &str,
+        parse: fn(&[u8]) -> serde_json::Result<Value>,
+    ) -> Result<Value, ApiError> {
         if self.offline {
             return Err(ApiError::Offline {
                 endpoint,
@@ -232,10 +250,13 @@ impl Client {
             });
         }
         let token = self.tokens.current().await?;
-        match self.get_once(url.clone(), endpoint, id, &token).await {
+        match self
+            .get_once(url.clone(), endpoint, id, &token, parse)
+            .await
+        {
             Err(e @ (ApiError::Unauthorized { .. } | ApiError::InvalidToken { .. })) => {
                 match self.tokens.after_rejection(&token).await? {
-                    Some(fresh) => self.get_once(url, endpoint, id, &fresh).await,
+                    Some(fresh) => self.get_once(url, endpoint, id, &fresh, parse).await,
                     None => Err(e),
                 }
             }
@@ -249,6 +270,7 @@ impl Client {
         endpoint: Endpoint,
         id: &str,
         token: &Secret,
+        parse: fn(&[u8]) -> serde_json::Result<Value>,
     ) -> Result<Value, ApiError> {
         let shown_url = shown_url(&url);
         let response = self
@@ -274,9 +296,11 @@ impl Client {
             endpoint,
             limit_mib: self.max_body / (1024 * 1024),
         };
-        if response
-            .content_length()
-            .is_some_and(|n| n > self.max_body as u64)
+        let success = status.is_success();
+        if success
+            && response
+                .content_length()
+                .is_some_and(|n| n > self.max_body as u64)
         {
             return Err(too_large());
         }
@@ -287,20 +311,42 @@ impl Client {
             .await
             .map_err(|e| self.transport_error(e, endpoint))?
         {
+            if !success {
+                // Only quoted from: the rest is never read (the connection is dropped).
+                let room = ERROR_BODY_BYTES - body.len();
+                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if body.len() == ERROR_BODY_BYTES {
+                    break;
+                }
+                continue;
+            }
             if body.len() + chunk.len() > self.max_body {
                 return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
-        let text = || self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS, token);
-        if status.is_success() {
+        let text = || {
+            if is_blank(&body) {
+                String::new()
+            } else {
+                self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS, token)
+            }
+        };
+        if success {
             // RFC 8259 lets a parser ignore a byte order mark; some servers send one.
             let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
-            return serde_json::from_slice(json).map_err(|_| ApiError::NotJson {
-                endpoint,
-                status: status.as_u16(),
-                content_type,
-                excerpt: text(),
+            return parse(json).map_err(|e| match unreadable(&e) {
+                Some(detail) => ApiError::UnreadableJson {
+                    endpoint,
+                    status: status.as_u16(),
+                    detail,
+                },
+                None => ApiError::NotJson {
+                    endpoint,
+                    status: status.as_u16(),
+                    content_type,
+                    excerpt: text(),
+                },
             });
         }
         Err(match status {
@@ -348,13 +394,7 @@ impl Client {
     /// A sanitised, short excerpt of server text with the token cut out: proxies and
     /// debug pages may echo the request's `Authorization` header back.
     fn excerpt(&self, text: &str, max: usize, token: &Secret) -> String {
-        let token = token.expose();
-        if token.is_empty() {
-            return excerpt(&sanitize_line(&mask_user_tokens(text)), max);
-        }
-        let text = mask_user_tokens(text);
-        let clean = sanitize_line(&text.replace(token, "[token]")).replace(token, "[token]");
-        excerpt(&clean, max)
+        excerpt(&redact::clean(text, token.expose()), max)
     }
 
     fn transport_error(&self, e: reqwest::Error, endpoint: Endpoint) -> ApiError {
@@ -382,58 +422,6 @@ impl Client {
             }
         }
     }
-}
-
-/// Partner `userToken` values masked in server text quoted in an error: a links
-/// answer cut short by a proxy is not JSON, and its first characters may hold one.
-/// Matches the key in any case, quoted or not, `:` or `=`; the value runs to its
-/// closing quote, or to the next delimiter when unquoted, or to the end when cut.
-pub fn mask_user_tokens(text: &str) -> std::borrow::Cow<'_, str> {
-    const KEY: &str = "usertoken";
-    let lower = text.to_ascii_lowercase();
-    if !lower.contains(KEY) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = 0;
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(KEY) {
-        let key_end = from + found + KEY.len();
-        let bytes = text.as_bytes();
-        let mut i = key_end;
-        let skip = |i: &mut usize, set: &[u8]| {
-            while *i < bytes.len() && set.contains(&bytes[*i]) {
-                *i += 1;
-            }
-        };
-        skip(&mut i, b"\"' \t");
-        if i >= bytes.len() || !matches!(bytes[i], b':' | b'=') {
-            from = key_end;
-            continue;
-        }
-        i += 1;
-        skip(&mut i, b" \t");
-        let quoted = i < bytes.len() && bytes[i] == b'"';
-        if quoted {
-            i += 1;
-        }
-        let start = i;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if (quoted && b == b'"' && bytes[i - 1] != b'\\')
-                || (!quoted && matches!(b, b',' | b'}' | b'&' | b' ' | b'\n' | b';'))
-            {
-                break;
-            }
-            i += 1;
-        }
-        out.push_str(&text[rest..start]);
-        out.push_str("********");
-        rest = i;
-        from = i.max(key_end);
-    }
-    out.push_str(&text[rest..]);
-    std::borrow::Cow::Owned(out)
 }
 
 /// The `Authorization` header for `token`, marked sensitive so no `Debug` prints it.
@@ -469,7 +457,30 @@ fn shown_url(url: &Url) -> String {
 /// An empty (or blank) body, or one that parses as JSON (a byte order mark allowed).
 fn is_json_or_empty(body: &[u8]) -> bool {
     let body = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
-    body.iter().all(u8::is_ascii_whitespace) || serde_json::from_slice::<Value>(body).is_ok()
+    is_blank(body) || serde_json::from_slice::<Value>(body).is_ok()
+}
+
+/// Nothing a reader could see: whitespace of any kind (U+2028 and NBSP too) and
+/// byte order marks. Such a body is "empty", not text to quote.
+fn is_blank(body: &[u8]) -> bool {
+    String::from_utf8_lossy(body)
+        .chars()
+        .all(|c| c.is_whitespace() || c == '\u{feff}')
+}
+
+/// Why well-formed JSON could not be read, when that is the reason: the parser's
+/// nesting limit (128). serde_json names its errors only in their text.
+fn unreadable(e: &serde_json::Error) -> Option<String> {
+    let text = e.to_string();
+    if text.starts_with("recursion limit exceeded") {
+        Some("it nests deeper than 128 levels".into())
+    } else if text.starts_with("number out of range") {
+        Some("it holds a number out of range".into())
+    } else if text.starts_with(super::lean::TOO_MANY) {
+        Some(excerpt(&text, 120))
+    } else {
+        None
+    }
 }
 
 /// The gateway answers an expired token with `403 {"int_err_code": "InvalidToken", ...}`.
@@ -538,10 +549,16 @@ pub fn normalize_session_id(raw: &str) -> String {
 
 /// The normalised id, refusing the ones no encoding can keep as a segment of their own:
 /// URL parsers resolve `.` and `..` (even encoded as `%2E`) against the path.
-fn check_id(id: &str) -> Result<String, ApiError> {
+pub fn check_id(id: &str) -> Result<String, ApiError> {
     let id = normalize_session_id(id);
     if id.is_empty() {
         return Err(ApiError::InvalidSessionId("the session id is empty".into()));
+    }
+    let chars = id.chars().count();
+    if chars > MAX_ID_CHARS {
+        return Err(ApiError::InvalidSessionId(format!(
+            "the session id is {chars} characters long; at most {MAX_ID_CHARS} are taken"
+        )));
     }
     if id == "." || id == ".." {
         return Err(ApiError::InvalidSessionId(format!(
@@ -572,26 +589,6 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn partner_tokens_are_masked_in_quoted_server_text() {
-        let cut = r#"[{"systemName":"Acme","userToken":"nw-7f3a9c1e-secret","callbackURL":"ht"#;
-        assert_eq!(
-            mask_user_tokens(cut),
-            r#"[{"systemName":"Acme","userToken":"********","callbackURL":"ht"#
-        );
-        let truncated = r#"{"UserToken" : "abc"#;
-        assert_eq!(mask_user_tokens(truncated), r#"{"UserToken" : "********"#);
-        assert_eq!(
-            mask_user_tokens("usertoken=abc&x=1 userToken: q"),
-            "usertoken=********&x=1 userToken: ********"
-        );
-        assert_eq!(mask_user_tokens("no secrets here"), "no secrets here");
-        assert_eq!(
-            mask_user_tokens("userToken is missing"),
-            "userToken is missing"
-        );
-    }
 
     #[test]
     fn session_ids_as_people_paste_them() {

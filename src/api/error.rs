@@ -91,6 +91,14 @@ pub enum ApiError {
         content_type: String,
         excerpt: String,
     },
+    /// Well-formed, but past what the parser takes (nested deeper than 128 levels):
+    /// not a proxy's page, so not [`ApiError::NotJson`].
+    #[error("the {} answer (HTTP {status}) is JSON the client cannot read: {detail}", .endpoint.noun())]
+    UnreadableJson {
+        endpoint: Endpoint,
+        status: u16,
+        detail: String,
+    },
     #[error("the {} answer is larger than {limit_mib} MiB", .endpoint.noun())]
     TooLarge {
         endpoint: Endpoint,
@@ -175,7 +183,9 @@ impl ApiError {
             ApiError::Timeout { .. } => "the server did not answer in time; check the network or raise --timeout".into(),
             ApiError::Connect { .. } => "check the network connection and --base-url".into(),
             ApiError::Network { .. } => "check the network connection and try again".into(),
+            ApiError::NotJson { excerpt, .. } if excerpt.is_empty() => "the server sent nothing; try again, and check --base-url if it goes on".into(),
             ApiError::NotJson { .. } => "a proxy or login page may be in the way; check --base-url".into(),
+            ApiError::UnreadableJson { .. } => "the API answered in a form this version does not know".into(),
             ApiError::BadShape { .. } => "the API answered in a form this version does not know".into(),
             ApiError::TooLarge { .. } => "check --base-url points at the Remote Support API".into(),
             ApiError::Internal { .. } => "a bug in g2a-tui; fetch again, and report it if it happens again".into(),
@@ -227,6 +237,7 @@ impl ApiError {
             ApiError::Server { status, .. }
             | ApiError::UnexpectedStatus { status, .. }
             | ApiError::NotJson { status, .. }
+            | ApiError::UnreadableJson { status, .. }
             | ApiError::NotTheApi { status, .. } => Some(*status),
             _ => None,
         }

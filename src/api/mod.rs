@@ -3,7 +3,9 @@
 
 pub mod client;
 pub mod error;
+pub mod lean;
 pub mod model;
+pub mod redact;
 pub mod worker;
 
 pub use client::{normalize_session_id, AuthScheme, Client, ClientConfig, DEFAULT_BASE_URL};

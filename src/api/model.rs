@@ -5,7 +5,9 @@
 //! array, one object or a wrapped array. So bodies are read as `serde_json::Value`
 //! and mapped field by field: a field of the wrong type or a timestamp that does not
 //! parse keeps its raw text instead of failing the whole response. The raw value is
-//! kept too, for `print --format json` ("as received").
+//! kept too, for `print --format json` ("as received"): serde_json's
+//! `arbitrary_precision` and `preserve_order` keep every number's digits and the
+//! server's key order (issue 10), so a 30-digit id is shown as sent everywhere.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
@@ -443,8 +445,8 @@ impl SystemLinks {
                 .map(SystemLink::from_map)
                 .collect(),
             Value::Object(m) if looks_like_link(m) => vec![SystemLink::from_map(m)],
-            // Keys come sorted, so prefer the array that holds link-shaped objects
-            // over, say, an empty `errors` array beside `systemLinks`.
+            // Keys come in the server's order, so prefer the array that holds link-shaped
+            // objects over, say, an empty `errors` array before `systemLinks`.
             Value::Object(m) => m
                 .values()
                 .filter_map(Value::as_array)
