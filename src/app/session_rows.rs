@@ -82,7 +82,10 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
     if let Some(e) = screen.session.stale_error() {
         out.push(stale_banner(e, retry_in(app, screen), width));
     }
-    let fields = present::session::fields(s, app.zone, app.wall);
+    let mut fields = present::session::fields(s, app.zone, app.wall);
+    if let Some(at) = screen.session.stored_at {
+        as_fetched(&mut fields, app.zone, at);
+    }
     // The status, type and id head the pane; the other fields follow as label/value.
     let status = present::find(&fields, label::STATUS);
     let badge = status.map_or_else(|| "unknown".to_string(), |f| f.value.lines().concat());
@@ -237,4 +240,30 @@ pub fn empty_transcript(screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
         None => out = placeholder(&screen.transcript, "transcript", width),
     }
     out
+}
+
+/// A stored copy standing in: a live session's clock would run from the time it was
+/// fetched as if it were still going, so the start says what it was then instead.
+fn as_fetched(
+    fields: &mut [Field],
+    zone: crate::timefmt::Zone,
+    fetched: chrono::DateTime<chrono::Utc>,
+) {
+    let status = present::find(fields, label::STATUS)
+        .map(|f| f.value.lines().concat())
+        .unwrap_or_default();
+    for f in fields.iter_mut().filter(|f| f.label == label::STARTED) {
+        if let Value::Time {
+            span: Some(span), ..
+        } = &mut f.value
+        {
+            *span = format!(
+                "{status} when fetched {} {}",
+                zone.date_time(fetched),
+                zone.suffix(fetched)
+            )
+            .trim_end()
+            .to_string();
+        }
+    }
 }
