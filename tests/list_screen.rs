@@ -755,7 +755,7 @@ fn a_stored_copy_of_an_active_session_is_not_shown_live() {
     let screen = common::screen(&common::draw(&app));
     assert!(!screen.contains("LIVE"), "{screen}");
     assert!(!screen.contains("running for"), "{screen}");
-    assert!(screen.contains("active when fetched"), "{screen}");
+    assert!(screen.contains("active when fetched at"), "{screen}");
     let s = app.session().expect("the session");
     assert!(!s.is_polling(), "a stored copy is not followed");
     let fx = tick(&mut app, Duration::from_secs(60));

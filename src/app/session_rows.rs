@@ -123,7 +123,9 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
     // message is kept by the transcript view; what is left here is O(participants),
     // cheap enough for the once-a-second rebuild of a live session's rows.
     let chat = screen.view.chat_stats(Some(s));
-    let metrics = present::metrics::Metrics::new(s, &chat, app.wall);
+    // A stored copy's "so far" is as of when it was fetched, not a clock still running.
+    let as_of = screen.session.stored_at.unwrap_or(app.wall);
+    let metrics = present::metrics::Metrics::new(s, &chat, as_of);
     if metrics.worth_a_section() {
         out.push(PaneRow::default());
         out.push(PaneRow::new(
@@ -257,13 +259,14 @@ fn as_fetched(
             span: Some(span), ..
         } = &mut f.value
         {
-            *span = format!(
-                "{status} when fetched {} {}",
-                zone.date_time(fetched),
-                zone.suffix(fetched)
-            )
-            .trim_end()
-            .to_string();
+            // The day and time: the pane's title has the full stamp.
+            let when = zone
+                .wall_clock(fetched)
+                .map(|(w, _)| w.format("%m-%d %H:%M").to_string())
+                .unwrap_or_default();
+            *span = format!("{status} when fetched at {when}")
+                .trim_end()
+                .to_string();
         }
     }
 }
