@@ -342,6 +342,21 @@ fn a_stale_list_answer_is_dropped() {
     assert_eq!(list(&app).rows().len(), 1);
 }
 
+/// Enter on a query no row matches: it waits for the chat search (run at once rather
+/// than after the pause), which here finds nothing; the effects of that answer.
+fn enter_then_no_chat(app: &mut App) -> Vec<Effect> {
+    let fx = key(app, KeyCode::Enter);
+    assert!(app.session().is_none(), "no guess before the chats answer");
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch(Request::StoreSearch { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("Enter runs the due chat search at once");
+    answer(app, Answer::StoreHits(id, Ok(Vec::new())))
+}
+
 #[test]
 fn enter_on_a_query_that_matches_nothing_opens_it_as_an_id() {
     let mut app = listed((80, 24), ok(week(), Vec::new()));
@@ -351,7 +366,7 @@ fn enter_on_a_query_that_matches_nothing_opens_it_as_an_id() {
         screen.contains("No session matches. Enter opens"),
         "{screen}"
     );
-    let fx = key(&mut app, KeyCode::Enter);
+    let fx = enter_then_no_chat(&mut app);
     assert!(fx.iter().any(|e| matches!(e,
         Effect::Fetch(Request::Session { session_id, .. }) if session_id == "482999001")));
     assert_eq!(app.session().map(|s| s.id.as_str()), Some("482999001"));
@@ -361,7 +376,7 @@ fn enter_on_a_query_that_matches_nothing_opens_it_as_an_id() {
 fn a_session_that_fails_to_open_from_the_list_returns_there_saying_why() {
     let mut app = listed((100, 24), ok(week(), Vec::new()));
     common::chars(&mut app, "999");
-    let fx = key(&mut app, KeyCode::Enter);
+    let fx = enter_then_no_chat(&mut app);
     let sid = fx
         .iter()
         .find_map(|e| match e {
@@ -693,4 +708,351 @@ fn the_selected_row_reads_on_a_light_background() {
             screen.lines().nth(y as usize).unwrap_or_default()
         );
     }
+}
+
+#[test]
+fn offline_the_list_says_so_neutrally_and_does_not_refresh() {
+    let offline = ListAnswer {
+        api: Err(ApiError::Offline {
+            endpoint: Endpoint::SessionList,
+            id: String::new(),
+        }),
+        stored: week().into_iter().map(stored).collect(),
+    };
+    let mut app = listed((80, 24), offline);
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("offline · stored sessions"), "{screen}");
+    assert!(!screen.contains("failed"), "{screen}");
+    assert!(!screen.contains("retries"), "{screen}");
+    assert!(!screen.contains("not available offline"), "{screen}");
+    assert!(screen.contains("Priya Raman"), "{screen}");
+    // The store does not change by itself: no periodic refresh.
+    let fx = tick(&mut app, Duration::from_secs(30));
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::Fetch(Request::List { .. }))),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn a_stored_copy_of_an_active_session_is_not_shown_live() {
+    use g2a_tui::api::worker::StoredAnswer;
+    let now = Instant::now();
+    let mut app = common::app(Some("482913700"), None, (100, 30), now);
+    app.context.poll = Some(Duration::from_secs(5));
+    let fx = start(&mut app, now);
+    let (sid, tid) = session_ids(&fx);
+    let fetched = common::wall() - TimeDelta::hours(3);
+    answer(
+        &mut app,
+        Answer::Stored(sid, StoredAnswer::Session(week()[1].clone(), fetched)),
+    );
+    answer(
+        &mut app,
+        Answer::Stored(tid, StoredAnswer::Transcript(transcript(3), fetched)),
+    );
+    let screen = common::screen(&common::draw(&app));
+    assert!(!screen.contains("LIVE"), "{screen}");
+    assert!(!screen.contains("running for"), "{screen}");
+    assert!(screen.contains("active when fetched at"), "{screen}");
+    let s = app.session().expect("the session");
+    assert!(!s.is_polling(), "a stored copy is not followed");
+    let fx = tick(&mut app, Duration::from_secs(60));
+    assert!(fx.is_empty(), "{fx:?}");
+}
+
+#[test]
+fn a_chat_hit_names_who_said_the_line_not_the_customer() {
+    let mut app = listed((100, 30), ok(week(), Vec::new()));
+    common::chars(&mut app, "vpn");
+    let fx = tick(&mut app, Duration::from_millis(200));
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch(Request::StoreSearch { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("a store search");
+    let mut found = hits("482913657", 40);
+    found[0].hits[0].participant = Some("Jonas \u{1b}[2JBerg".into());
+    found[0].hits[0].role = Some("expert".into());
+    answer(&mut app, Answer::StoreHits(id, Ok(found)));
+    let screen = common::screen(&common::draw(&app));
+    let line = screen
+        .lines()
+        .find(|l| l.contains("#482913657"))
+        .expect("the hit");
+    assert!(line.contains("Jonas"), "{line}");
+    assert!(line.contains("Berg: the VPN certificate expired"), "{line}");
+    assert!(!line.contains("Morgan Lee"), "{line}");
+    assert!(!line.contains('\u{1b}'), "{line}");
+}
+
+#[test]
+fn enter_before_the_chat_search_ran_acts_on_its_answer() {
+    let mut app = listed((100, 30), ok(week(), Vec::new()));
+    common::chars(&mut app, "vpn");
+    // Enter at once, before the 150 ms pause is over: the search runs now.
+    let fx = key(&mut app, KeyCode::Enter);
+    assert!(app.session().is_none(), "not opened as an id: {fx:?}");
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch(Request::StoreSearch { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("the chat search, at once");
+    // Its hit is what Enter opens, at the message.
+    answer(&mut app, Answer::StoreHits(id, Ok(hits("482913657", 40))));
+    let s = app.session().expect("the hit opened");
+    assert_eq!(s.id, "482913657");
+    assert_eq!(s.search.as_ref().map(|x| x.query()), Some("vpn"));
+}
+
+#[test]
+fn text_that_is_not_an_id_is_never_opened_as_one() {
+    let mut app = listed((80, 24), ok(week(), Vec::new()));
+    common::chars(&mut app, "printer jam");
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("No session matches."), "{screen}");
+    assert!(!screen.contains("as a session id"), "{screen}");
+    let fx = enter_then_no_chat(&mut app);
+    assert!(app.session().is_none(), "{fx:?}");
+    let screen = common::screen(&common::draw(&app));
+    assert!(
+        screen.contains("No session matches “printer jam”"),
+        "{screen}"
+    );
+    // Ids that are not only digits exist; a word with a digit may be one.
+    assert_eq!(
+        g2a_tui::app::list::as_session_id("#SS-87555").as_deref(),
+        Some("SS-87555")
+    );
+    assert_eq!(g2a_tui::app::list::as_session_id("printer"), None);
+    assert_eq!(g2a_tui::app::list::as_session_id(&"1".repeat(65)), None);
+}
+
+#[test]
+fn a_pasted_id_with_blanks_and_a_hash_matches_its_row() {
+    let mut app = listed((80, 24), ok(week(), Vec::new()));
+    update(
+        &mut app,
+        Msg::Paste("#482 913 657".into()),
+        Instant::now(),
+        common::wall(),
+    );
+    let l = list(&app);
+    assert_eq!(l.shown.len(), 1, "{:?}", l.shown);
+    assert_eq!(l.selected_row().map(|r| r.id()), Some("482913657"));
+}
+
+/// The screen on display, as history walks it: a list's query or a session's id.
+fn where_am_i(app: &App) -> String {
+    match &app.screen {
+        Screen::List(l) => format!("list:{}", l.query()),
+        Screen::Session(s) => s.id.clone(),
+        Screen::Prompt(_) => "prompt".into(),
+    }
+}
+
+#[test]
+fn history_walks_exactly_the_screens_visited() {
+    let mut app = listed((100, 30), ok(week(), Vec::new()));
+    common::chars(&mut app, "morgan");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(where_am_i(&app), "482913657");
+    // `s`: the list again as it was left, as a new screen.
+    key(&mut app, KeyCode::Char('s'));
+    assert_eq!(where_am_i(&app), "list:morgan");
+    assert_eq!(list(&app).rows().len(), 6, "the rows come along");
+    key(&mut app, KeyCode::Esc);
+    common::chars(&mut app, "priya");
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('s'));
+    key(&mut app, KeyCode::Esc);
+    common::chars(&mut app, "sven");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(where_am_i(&app), "482913730");
+    let mut walked = Vec::new();
+    for _ in 0..7 {
+        alt(&mut app, KeyCode::Left);
+        walked.push(where_am_i(&app));
+    }
+    assert_eq!(
+        walked,
+        [
+            "list:sven",
+            "482913700",
+            "list:priya",
+            "482913657",
+            "list:morgan",
+            "list:morgan",
+            "list:morgan"
+        ],
+        "back to the very first list, and no further"
+    );
+    let mut walked = Vec::new();
+    for _ in 0..6 {
+        alt(&mut app, KeyCode::Right);
+        walked.push(where_am_i(&app));
+    }
+    assert_eq!(
+        walked,
+        [
+            "482913657",
+            "list:priya",
+            "482913700",
+            "list:sven",
+            "482913730",
+            "482913730"
+        ]
+    );
+}
+
+#[test]
+fn opening_the_session_on_screen_or_next_forward_adds_no_entry() {
+    let mut app = listed((100, 30), ok(week(), Vec::new()));
+    let fx = key(&mut app, KeyCode::Enter);
+    let (sid, _) = session_ids(&fx);
+    let first = where_am_i(&app);
+    answer(&mut app, Answer::Session(sid, Ok(week()[1].clone())));
+    // Back, then Enter on the same row: forward to it, not a second copy.
+    alt(&mut app, KeyCode::Left);
+    let fx = key(&mut app, KeyCode::Enter);
+    assert_eq!(where_am_i(&app), first);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::Fetch(Request::Session { .. }))),
+        "{fx:?}"
+    );
+    assert_eq!((app.history.back.len(), app.history.forward.len()), (1, 0));
+    // `:` and its own id: still the one session, nothing added.
+    key(&mut app, KeyCode::Char(':'));
+    common::chars(&mut app, &first);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(where_am_i(&app), first);
+    assert_eq!((app.history.back.len(), app.history.forward.len()), (1, 0));
+    alt(&mut app, KeyCode::Left);
+    assert_eq!(where_am_i(&app), "list:");
+    alt(&mut app, KeyCode::Left);
+    assert_eq!(where_am_i(&app), "list:", "nothing behind the first list");
+}
+
+/// The screen's text inside the border, lines joined by a space (a wrapped sentence
+/// reads whole again).
+fn joined(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn an_error_and_what_to_do_are_read_whole_at_80_columns() {
+    let mut app = listed((80, 24), ok(week(), Vec::new()));
+    common::chars(&mut app, "999");
+    let fx = enter_then_no_chat(&mut app);
+    let (sid, _) = session_ids(&fx);
+    answer(
+        &mut app,
+        Answer::Session(
+            sid,
+            Err(ApiError::NotFound {
+                endpoint: Endpoint::Session,
+                id: "999".into(),
+            }),
+        ),
+    );
+    let screen = common::screen(&common::draw(&app));
+    assert!(
+        joined(&screen).contains(
+            "check the id; sessions are kept about 30 days after they end, and only for \
+             accounts this user can see"
+        ),
+        "{screen}"
+    );
+    insta::assert_snapshot!(screen);
+
+    let failed = ListAnswer {
+        api: Err(ApiError::Connect {
+            host: "api.getgo.com".into(),
+            detail: "connection refused".into(),
+        }),
+        stored: week().into_iter().map(stored).collect(),
+    };
+    let app = listed((80, 24), failed);
+    let screen = common::screen(&common::draw(&app));
+    let hint = ApiError::Connect {
+        host: "api.getgo.com".into(),
+        detail: "connection refused".into(),
+    }
+    .hint()
+    .unwrap_or_default();
+    let text = joined(&screen);
+    assert!(text.contains("Ctrl-r retries"), "{screen}");
+    assert!(text.contains(&hint), "{hint}\n{screen}");
+}
+
+#[test]
+fn without_colours_the_selected_rows_matches_still_show() {
+    let mut app = listed((100, 24), ok(week(), Vec::new()));
+    common::chars(&mut app, "morgan");
+    let theme = Theme::default().without_colors();
+    let term = common::draw_with(&app, &theme);
+    let buf = term.backend().buffer();
+    let y = (0..buf.area.height)
+        .find(|&y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .contains("> ")
+                && (0..buf.area.width).any(|x| buf[(x, y)].symbol() == "M")
+                && y > 2
+        })
+        .expect("the selected row");
+    let styles: Vec<(String, Modifier)> = (0..buf.area.width)
+        .map(|x| (buf[(x, y)].symbol().to_string(), buf[(x, y)].modifier))
+        .collect();
+    let matched = styles
+        .iter()
+        .filter(|(_, m)| m.contains(Modifier::UNDERLINED))
+        .map(|(s, _)| s.as_str())
+        .collect::<String>();
+    assert_eq!(matched, "Morgan", "{styles:?}");
+    // The rest of the row is the selection's reversed video alone.
+    assert!(styles
+        .iter()
+        .filter(|(s, _)| s == "L")
+        .all(|(_, m)| m.contains(Modifier::REVERSED) && !m.contains(Modifier::UNDERLINED)));
+}
+
+#[test]
+fn the_hints_name_the_list_the_history_and_the_newer_week() {
+    let mut app = listed((120, 30), ok(week(), Vec::new()));
+    ctrl(&mut app, KeyCode::Left);
+    assert_eq!(list(&app).weeks_back, 1);
+    let screen = common::screen(&common::draw(&app));
+    let status = screen.lines().last().unwrap_or_default().to_string();
+    assert!(status.contains("Ctrl-Right newer"), "{status}");
+    let fx = ctrl(&mut app, KeyCode::Right);
+    let (id, _, _) = list_request(&fx);
+    answer(&mut app, Answer::List(id, ok(week(), Vec::new())));
+    key(&mut app, KeyCode::Enter);
+    let screen = common::screen(&common::draw(&app));
+    let status = screen.lines().last().unwrap_or_default().to_string();
+    assert!(status.contains("s list"), "{status}");
+    assert!(status.contains("[] history"), "{status}");
+}
+
+#[test]
+fn no_column_titles_over_no_rows() {
+    let mut app = listed((100, 30), ok(week(), Vec::new()));
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("customer"), "{screen}");
+    common::chars(&mut app, "zzzqqq");
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("No session matches."), "{screen}");
+    assert!(!screen.contains("customer"), "{screen}");
 }

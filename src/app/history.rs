@@ -5,7 +5,7 @@
 //! worker also replaces its requests with the new screen's), so one coming back asks
 //! again for whatever it was still waiting for.
 
-use super::list::{self, ListScreen};
+use super::list;
 use super::prompt::PromptScreen;
 use super::state::{App, Screen};
 use super::update::Effect;
@@ -36,8 +36,39 @@ fn take_current(app: &mut App) -> Option<Screen> {
     }
 }
 
-/// Opens `next` (a new session, or the list) with what was on display kept behind it.
+fn session_id(screen: Option<&Screen>) -> Option<&str> {
+    match screen {
+        Some(Screen::Session(s)) => Some(&s.id),
+        Some(Screen::Prompt(p)) => p.back.as_ref().map(|s| s.id.as_str()),
+        _ => None,
+    }
+}
+
+/// Opens `next` (a new session, or the list) with what was on display kept behind it,
+/// as a browser does; the session on display, or the next one forward, is not opened
+/// twice (a chat hit, which opens at its message, is a new screen).
 pub fn open(app: &mut App, next: Screen, fx: &mut Vec<Effect>) {
+    let new = match next {
+        Screen::Session(new) => new,
+        other => return open_new(app, other, fx),
+    };
+    let id = new.id.as_str();
+    if session_id(Some(&app.screen)) == Some(id) && new.search.is_none() {
+        // The prompt over it gives way to it; a session is not its own history.
+        if let Some(current) = take_current(app) {
+            app.screen = current;
+        }
+        start(app, fx);
+        return;
+    }
+    if new.search.is_none() && session_id(app.history.forward.last()) == Some(id) {
+        go(app, true, fx);
+        return;
+    }
+    open_new(app, Screen::Session(new), fx)
+}
+
+fn open_new(app: &mut App, next: Screen, fx: &mut Vec<Effect>) {
     if let Some(current) = take_current(app) {
         keep_back(app, current);
     }
@@ -97,16 +128,23 @@ pub fn go(app: &mut App, forward: bool, fx: &mut Vec<Effect>) {
     start(app, fx);
 }
 
-/// `s` in a session: the list, as it was left (its query kept), or a new one.
+/// `s` in a session: the list as it was last left (its query kept), as a screen of its
+/// own, so going back walks every screen visited; the list next forward is gone to.
 pub fn to_list(app: &mut App, fx: &mut Vec<Effect>) {
-    let kept = [&mut app.history.back, &mut app.history.forward]
-        .into_iter()
-        .find_map(|stack| {
-            let at = stack.iter().rposition(|s| matches!(s, Screen::List(_)))?;
-            Some(stack.remove(at))
-        });
-    let list = kept.unwrap_or_else(|| Screen::List(Box::new(ListScreen::new())));
-    open(app, list, fx);
+    if matches!(app.history.forward.last(), Some(Screen::List(_))) {
+        go(app, true, fx);
+        return;
+    }
+    let newest = |stack: &[Screen]| {
+        stack.iter().rev().find_map(|s| match s {
+            Screen::List(l) => Some(l.carried()),
+            _ => None,
+        })
+    };
+    let list = newest(&app.history.back)
+        .or_else(|| newest(&app.history.forward))
+        .unwrap_or_default();
+    open_new(app, Screen::List(Box::new(list)), fx);
 }
 
 /// Esc on the list with an empty query: back to the session it came from, or quit

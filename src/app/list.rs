@@ -36,8 +36,10 @@ pub const WEEK: TimeDelta = TimeDelta::days(7);
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChatHit {
     pub session_id: String,
-    /// The customer (or expert) as stored, sanitised; empty when unknown.
+    /// Who said the matching line, sanitised; empty when the store does not know.
     pub who: String,
+    /// The speaker is the customer (the line takes the customer's colour).
+    pub by_customer: bool,
     pub started: Option<DateTime<Utc>>,
     /// The matching line, sanitised, as (text, is a match) parts.
     pub parts: Vec<(String, bool)>,
@@ -60,6 +62,9 @@ pub struct Chat {
     pub problem: Option<String>,
     /// There is no store: the section is not shown.
     pub off: bool,
+    /// Enter was pressed before the search for the query had answered: it acts on the
+    /// answer (a hit opens, else the query as an id) instead of guessing now.
+    pub submit: bool,
 }
 
 impl Default for Chat {
@@ -71,6 +76,7 @@ impl Default for Chat {
             due: None,
             problem: None,
             off: false,
+            submit: false,
         }
     }
 }
@@ -99,6 +105,8 @@ pub struct ListScreen {
     pub updated: Option<Instant>,
     /// The last list call failed (the stored sessions are still shown).
     pub error: Option<ApiError>,
+    /// `--offline`: the rows are the stored sessions, which is no failure to retry.
+    pub offline: bool,
     /// A line about something else that went wrong (a session that could not be opened).
     pub notice: Option<String>,
     /// The selected item: a row of `shown`, then a hit of the chat section.
@@ -129,6 +137,7 @@ impl Default for ListScreen {
             quiet: false,
             updated: None,
             error: None,
+            offline: false,
             notice: None,
             selected: 0,
             scroll: 0,
@@ -167,6 +176,45 @@ impl ListScreen {
         &self.pattern
     }
 
+    /// A new list as this one was left (query, filter, week, rows, chat): `s` opens one
+    /// as a screen of its own, so the one kept in the history stays where it was.
+    pub fn carried(&self) -> ListScreen {
+        let mut l = ListScreen {
+            input: self.input.clone(),
+            status: self.status,
+            weeks_back: self.weeks_back,
+            window: self.window,
+            last_good: self.last_good.clone(),
+            rows: self.rows.clone(),
+            fields: self.fields.clone(),
+            load: match &self.load {
+                // Its answer would go to the other one: this one asks again.
+                Load::Loading { .. } => Load::Idle,
+                other => other.clone(),
+            },
+            updated: self.updated,
+            error: self.error.clone(),
+            offline: self.offline,
+            next_refresh: self.next_refresh,
+            chat: Chat {
+                query: self.chat.query.clone(),
+                hits: self.chat.hits.clone(),
+                problem: self.chat.problem.clone(),
+                off: self.chat.off,
+                ..Chat::default()
+            },
+            ..ListScreen::default()
+        };
+        l.refilter();
+        l.selected = self.selected.min(l.items().saturating_sub(1));
+        l.scroll = self.scroll;
+        if self.chat_pending() {
+            // Marked as waiting, so that coming on screen searches again.
+            l.chat.load = Load::Loading { id: RequestId(0) };
+        }
+        l
+    }
+
     /// The window for `weeks_back` as of `wall`.
     pub fn window_at(&self, wall: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
         let to = wall - WEEK * self.weeks_back as i32;
@@ -179,6 +227,12 @@ impl ListScreen {
 
     pub fn shows_loading(&self) -> bool {
         self.is_loading() && !self.quiet
+    }
+
+    /// The chat search for the query on screen has not answered yet.
+    pub fn chat_pending(&self) -> bool {
+        !self.chat.off
+            && (self.chat.due.is_some() || matches!(self.chat.load, Load::Loading { .. }))
     }
 
     /// Rows and chat hits together: what Up/Down move over.
@@ -273,6 +327,7 @@ impl ListScreen {
 
     /// A new query: the rows are filtered at once, the chat searched after a pause.
     fn query_changed(&mut self, now: Instant) {
+        self.chat.submit = false;
         self.selected = 0;
         self.scroll = 0;
         self.refilter();
@@ -373,27 +428,33 @@ pub fn on_tick(app: &mut App, fx: &mut Vec<Effect>) {
     if l.next_refresh.is_some_and(|at| at <= now) && !l.is_loading() {
         refresh(app, true, fx);
     }
+    if list_mut(app).is_some_and(|l| l.chat.due.is_some_and(|at| at <= now)) {
+        search_chat(app, fx);
+    }
+}
+
+/// Runs the chat search for the query now (the pause after typing is over, or Enter
+/// will not wait for it).
+fn search_chat(app: &mut App, fx: &mut Vec<Effect>) {
     let id = RequestId(app.next_request + 1);
     let Some(l) = list_mut(app) else {
         return;
     };
-    if l.chat.due.is_some_and(|at| at <= now) {
-        l.chat.due = None;
-        let query = crate::store::query::as_you_type(l.query().trim_start());
-        if !query.trim().is_empty() {
-            l.chat.load = Load::Loading { id };
-            app.next_request += 1;
-            fx.push(Effect::Fetch(Request::StoreSearch {
-                id,
-                query,
-                limit: CHAT_LIMIT,
-            }));
-        }
+    l.chat.due = None;
+    let query = crate::store::query::as_you_type(l.query().trim_start());
+    if !query.trim().is_empty() {
+        l.chat.load = Load::Loading { id };
+        app.next_request += 1;
+        fx.push(Effect::Fetch(Request::StoreSearch {
+            id,
+            query,
+            limit: CHAT_LIMIT,
+        }));
     }
 }
 
 /// The list's answers; any other screen's (or a stale one) is dropped.
-pub fn on_answer(app: &mut App, answer: Answer) {
+pub fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
     let (now, wall) = (app.now, app.wall);
     let Some(l) = list_mut(app) else {
         return;
@@ -411,6 +472,12 @@ pub fn on_answer(app: &mut App, answer: Answer) {
                     l.updated = Some(now);
                     l.last_good = Some((l.weeks_back, list.sessions));
                     l.last_good.as_ref().map(|(_, s)| s.as_slice())
+                }
+                Err(ApiError::Offline { .. }) => {
+                    l.offline = true;
+                    l.error = None;
+                    l.load = Load::Loaded { at: now };
+                    None
                 }
                 Err(e) => {
                     l.load = Load::Failed {
@@ -433,7 +500,7 @@ pub fn on_answer(app: &mut App, answer: Answer) {
             ));
             l.window = Some((from, to));
             l.quiet = false;
-            if l.weeks_back == 0 {
+            if l.weeks_back == 0 && !l.offline {
                 l.next_refresh = Some(now + REFRESH_EVERY);
             }
             l.refilter();
@@ -462,6 +529,10 @@ pub fn on_answer(app: &mut App, answer: Answer) {
                 }
             }
             l.clamp();
+            if std::mem::take(&mut l.chat.submit) && l.shown.is_empty() {
+                l.selected = 0;
+                submit(app, fx);
+            }
         }
         _ => return,
     }
@@ -477,15 +548,11 @@ fn chat_hit(g: &SessionHits, query: &str) -> Option<ChatHit> {
         .into_iter()
         .map(|(t, m)| (sanitize_line(&t).into_owned(), m))
         .collect();
-    let who = g
-        .session
-        .as_ref()
-        .and_then(|s| {
-            s.customer_name
-                .clone()
-                .or_else(|| s.customer_email.clone())
-                .or_else(|| s.expert_name.clone())
-        })
+    // The speaker of this line, not the session's customer: a technician's line shown
+    // beside the customer's name reads as the customer's.
+    let who = hit
+        .participant
+        .as_deref()
         .map(|w| sanitize_line(w.trim()).into_owned())
         .unwrap_or_default();
     let started = g
@@ -496,6 +563,7 @@ fn chat_hit(g: &SessionHits, query: &str) -> Option<ChatHit> {
     Some(ChatHit {
         session_id: g.session_id.clone(),
         who,
+        by_customer: hit.role.as_deref() == Some("customer"),
         started,
         find: in_session_query(query, &hit.text, &parts),
         parts,
@@ -551,15 +619,125 @@ pub fn body_height(app: &App) -> usize {
         return 0;
     };
     let h = app.size.1 as usize;
-    let message = usize::from(
-        l.error.is_some() || l.notice.is_some() || l.rows.is_empty() || l.shown.is_empty(),
-    );
-    h.saturating_sub(1 + 2 + 1 + usize::from(shows_titles(app)) + message)
+    let message = message_lines(app, l, inner_width(app)).len();
+    h.saturating_sub(1 + 2 + 1 + usize::from(shows_titles(app, l)) + message)
 }
 
-/// Column titles take a row only where there is room to spare.
-pub fn shows_titles(app: &App) -> bool {
-    app.size.1 >= 16
+/// The list's width inside its border.
+pub fn inner_width(app: &App) -> usize {
+    (app.size.0 as usize).saturating_sub(2)
+}
+
+/// Column titles take a row only where there is room to spare, and only over rows.
+pub fn shows_titles(app: &App, l: &ListScreen) -> bool {
+    app.size.1 >= 16 && !l.shown.is_empty()
+}
+
+/// How the list's message line reads: a problem, a note, or progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Problem,
+    Note,
+    Loading,
+}
+
+/// Lines a message may take: enough for an error and what to do about it at 80 columns.
+pub const MESSAGE_LINES: usize = 3;
+
+/// What went wrong, or why there is nothing to show: the text (sanitised) and its kind.
+pub fn message(app: &App, l: &ListScreen) -> Option<(String, MessageKind)> {
+    let key = |a| app.keymap.key(Mode::List, a).unwrap_or_default();
+    if let Some(notice) = &l.notice {
+        return Some((format!("⚠ {notice}"), MessageKind::Problem));
+    }
+    if let Some(e) = &l.error {
+        let stored = l.rows.iter().filter(|r| r.stored).count();
+        let tail = match l.updated {
+            Some(at) if l.rows.len() > stored => {
+                format!(
+                    " · showing the list from {}",
+                    super::state::age_label(at, app.now)
+                )
+            }
+            _ if stored > 0 => format!(" · showing {stored} stored"),
+            _ => String::new(),
+        };
+        let hint = e.hint().map(|h| format!(" · {h}")).unwrap_or_default();
+        let text = format!("⚠ {e}{tail} · {} retries{hint}", key(Action::Refresh));
+        return Some((sanitize_line(&text).into_owned(), MessageKind::Problem));
+    }
+    if l.rows.is_empty() {
+        return Some(match l.load {
+            Load::Loading { .. } | Load::Idle => {
+                ("loading the sessions…".to_string(), MessageKind::Loading)
+            }
+            _ => (
+                format!(
+                    "No sessions in {}. {} shows the week before.",
+                    match l.weeks_back {
+                        0 => "the last 7 days".to_string(),
+                        _ => week_label(app, l),
+                    },
+                    key(Action::WeekBack)
+                ),
+                MessageKind::Note,
+            ),
+        });
+    }
+    if l.shown.is_empty() {
+        let q = sanitize_line(l.query().trim()).into_owned();
+        let text = if q.is_empty() {
+            format!(
+                "No {} sessions here. {} changes the status filter.",
+                l.status.label(),
+                key(Action::StatusNext)
+            )
+        } else if !l.chat_hits().is_empty() {
+            // Enter opens the selected chat hit then, not the query as an id.
+            "No session’s details match; these chats do:".to_string()
+        } else if as_session_id(l.query()).is_some() {
+            format!(
+                "No session matches. {} opens “{q}” as a session id.",
+                key(Action::Submit)
+            )
+        } else {
+            "No session matches.".to_string()
+        };
+        return Some((text, MessageKind::Note));
+    }
+    None
+}
+
+/// The message wrapped to `width`, at most [`MESSAGE_LINES`] lines (the last cut with
+/// "…" if it still does not fit): an error's hint is what to do, so it is not cut off.
+pub fn message_lines(app: &App, l: &ListScreen, width: usize) -> Vec<String> {
+    let Some((text, _)) = message(app, l) else {
+        return Vec::new();
+    };
+    // The spinner goes before a loading message.
+    let first = width.saturating_sub(2);
+    let mut lines = super::wrap::wrap(&text, first, width);
+    if lines.len() > MESSAGE_LINES {
+        let rest = lines[MESSAGE_LINES - 1..].join(" ");
+        lines.truncate(MESSAGE_LINES - 1);
+        lines.push(super::wrap::truncate(&rest, width));
+    }
+    lines
+}
+
+/// Which week is shown: "last 7 days", else its first and last day.
+pub fn week_label(app: &App, l: &ListScreen) -> String {
+    if l.weeks_back == 0 {
+        return "last 7 days".to_string();
+    }
+    let (from, to) = l.window_at(app.wall);
+    let day = |t: DateTime<Utc>| {
+        app.zone
+            .wall_clock(t)
+            .map(|(w, _)| w.format("%b %d").to_string())
+            .unwrap_or_default()
+    };
+    format!("{} – {}", day(from), day(to))
 }
 
 /// Keeps the selected line in view (after a key, an answer or a resize).
@@ -595,6 +773,9 @@ pub fn on_key(app: &mut App, key: KeyEvent, fx: &mut Vec<Effect>) {
         return;
     };
     l.notice = None;
+    if action != Some(Action::Submit) {
+        l.chat.submit = false;
+    }
     match action {
         Some(Action::LineDown) => move_by(l, 1),
         Some(Action::LineUp) => move_by(l, -1),
@@ -670,14 +851,37 @@ fn submit(app: &mut App, fx: &mut Vec<Effect>) {
         let mut s = SessionScreen::new(hit.session_id.clone());
         s.search = Some(super::search::Search::kept(&hit.find, hit.seq));
         s
-    } else {
-        let id = crate::api::normalize_session_id(l.query());
-        if id.is_empty() {
-            return;
+    } else if l.chat_pending() {
+        // The chats may hold the query: Enter acts once they have answered.
+        l.chat.submit = true;
+        if l.chat.due.is_some() {
+            search_chat(app, fx);
         }
+        return;
+    } else {
+        let Some(id) = as_session_id(l.query()) else {
+            if !l.query().trim().is_empty() {
+                l.notice = Some(format!(
+                    "No session matches “{}”",
+                    sanitize_line(l.query().trim())
+                ));
+            }
+            return;
+        };
         SessionScreen::new(id)
     };
     super::history::open(app, Screen::Session(Box::new(screen)), fx);
+}
+
+/// The query as a session id when it looks like one (ids like `SS-87555` exist, so
+/// not only digits): one word of at most 64 characters with a digit in it.
+pub fn as_session_id(query: &str) -> Option<String> {
+    let id = crate::api::normalize_session_id(query);
+    let ok = !id.is_empty()
+        && id.chars().count() <= 64
+        && !id.chars().any(char::is_whitespace)
+        && id.chars().any(|c| c.is_ascii_digit());
+    ok.then_some(id)
 }
 
 /// A session opened from the list could not be loaded: back to the list, saying why.

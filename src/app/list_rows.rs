@@ -136,6 +136,17 @@ impl StatusFilter {
 /// A query as fzf reads it: words each matched fuzzily anywhere (`'` exact, `^` prefix,
 /// `$` suffix, `!` not), smart case.
 pub fn pattern(query: &str) -> Pattern {
+    // A pasted id (`#482 913 657`) is one id, not three words and a `#`.
+    let t = query.trim();
+    let pasted_id = t.starts_with('#')
+        || (t.contains(char::is_whitespace)
+            && t.chars().all(|c| c.is_ascii_digit() || c.is_whitespace()));
+    let id = crate::api::normalize_session_id(query);
+    let query = if pasted_id && !id.is_empty() {
+        id.as_str()
+    } else {
+        query
+    };
     Pattern::parse(query, CaseMatching::Smart, Normalization::Smart)
 }
 

@@ -82,7 +82,10 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
     if let Some(e) = screen.session.stale_error() {
         out.push(stale_banner(e, retry_in(app, screen), width));
     }
-    let fields = present::session::fields(s, app.zone, app.wall);
+    let mut fields = present::session::fields(s, app.zone, app.wall);
+    if let Some(at) = screen.session.stored_at {
+        as_fetched(&mut fields, app.zone, at);
+    }
     // The status, type and id head the pane; the other fields follow as label/value.
     let status = present::find(&fields, label::STATUS);
     let badge = status.map_or_else(|| "unknown".to_string(), |f| f.value.lines().concat());
@@ -120,7 +123,9 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
     // message is kept by the transcript view; what is left here is O(participants),
     // cheap enough for the once-a-second rebuild of a live session's rows.
     let chat = screen.view.chat_stats(Some(s));
-    let metrics = present::metrics::Metrics::new(s, &chat, app.wall);
+    // A stored copy's "so far" is as of when it was fetched, not a clock still running.
+    let as_of = screen.session.stored_at.unwrap_or(app.wall);
+    let metrics = present::metrics::Metrics::new(s, &chat, as_of);
     if metrics.worth_a_section() {
         out.push(PaneRow::default());
         out.push(PaneRow::new(
@@ -237,4 +242,31 @@ pub fn empty_transcript(screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
         None => out = placeholder(&screen.transcript, "transcript", width),
     }
     out
+}
+
+/// A stored copy standing in: a live session's clock would run from the time it was
+/// fetched as if it were still going, so the start says what it was then instead.
+fn as_fetched(
+    fields: &mut [Field],
+    zone: crate::timefmt::Zone,
+    fetched: chrono::DateTime<chrono::Utc>,
+) {
+    let status = present::find(fields, label::STATUS)
+        .map(|f| f.value.lines().concat())
+        .unwrap_or_default();
+    for f in fields.iter_mut().filter(|f| f.label == label::STARTED) {
+        if let Value::Time {
+            span: Some(span), ..
+        } = &mut f.value
+        {
+            // The day and time: the pane's title has the full stamp.
+            let when = zone
+                .wall_clock(fetched)
+                .map(|(w, _)| w.format("%m-%d %H:%M").to_string())
+                .unwrap_or_default();
+            *span = format!("{status} when fetched at {when}")
+                .trim_end()
+                .to_string();
+        }
+    }
 }

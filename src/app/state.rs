@@ -243,10 +243,13 @@ impl SessionScreen {
         self.poll.next.is_some() || self.session.quiet || self.transcript.quiet
     }
 
+    /// Live as far as is known: a stored copy standing in says only what the session
+    /// was when fetched, so it has no running clock and is not followed.
     pub fn is_live(&self) -> bool {
-        self.session.data.as_ref().is_some_and(|s| {
-            matches!(s.status, Some(Status::Active | Status::Waiting)) && s.ended_at.is_none()
-        })
+        self.session.stored_at.is_none()
+            && self.session.data.as_ref().is_some_and(|s| {
+                matches!(s.status, Some(Status::Active | Status::Waiting)) && s.ended_at.is_none()
+            })
     }
 
     /// The session itself could not be loaded (and nothing older is shown).

@@ -106,7 +106,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
             super::search::advance(app);
             app.dirty = true;
         }
-        Msg::Answer(answer) => on_answer(app, answer),
+        Msg::Answer(answer) => on_answer(app, answer, &mut fx),
         Msg::Opened(Ok(url)) => {
             app.links_menu = None;
             notify(app, format!("Opened {url}"));
@@ -670,9 +670,9 @@ fn reissue<T>(remote: &mut Remote<T>, next: &mut impl FnMut() -> RequestId) -> O
     Some(id)
 }
 
-fn on_answer(app: &mut App, answer: Answer) {
+fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
     if matches!(answer, Answer::List(..) | Answer::StoreHits(..)) {
-        super::list::on_answer(app, answer);
+        super::list::on_answer(app, answer, fx);
         return;
     }
     let now = app.now;

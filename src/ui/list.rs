@@ -4,16 +4,14 @@
 //! from `present::list` (as `g2a-tui list` prints them), the columns, highlights and
 //! geometry from `app::list`/`app::list_rows`; this styles and draws them.
 
-use chrono::{DateTime, Utc};
 use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 use ratatui::Frame;
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{fit, spinner, Theme};
-use crate::app::keymap::{Action, Mode};
 use crate::app::list::{self, ListLine, ListScreen};
 use crate::app::list_rows::{self, Column, Fields};
 use crate::app::state::{age_label, Load};
@@ -46,14 +44,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &ListScreen, theme: &
     }
     let width = inner.width as usize;
     let mut lines = vec![query_line(l, width, theme)];
-    if let Some(message) = message_line(app, l, theme) {
-        lines.push(fit(message, width));
-    }
+    lines.extend(message_lines(app, l, width, theme));
     let columns = list_rows::columns(
         width.saturating_sub(GUTTER),
         l.rows().iter().any(|r| r.stored),
     );
-    if list::shows_titles(app) {
+    if list::shows_titles(app, l) {
         let mut spans = vec![Span::raw(" ".repeat(GUTTER))];
         for (n, (col, w)) in columns.iter().enumerate() {
             if n > 0 {
@@ -72,19 +68,20 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &ListScreen, theme: &
     let mut matcher = list_rows::matcher();
     for (n, line) in all.iter().enumerate().skip(l.scroll).take(height) {
         let on = selected == Some(n);
+        let hl = match_style(on, theme);
         let drawn = match *line {
             ListLine::Row(i) => {
                 let at = l.shown.get(i).copied();
                 match at.and_then(|r| Some((l.rows().get(r)?, l.fields().get(r)?))) {
                     Some((row, fields)) => {
-                        row_line(app, l, row, fields, &columns, &mut matcher, theme)
+                        row_line(app, l, (row, fields), &columns, &mut matcher, hl, theme)
                     }
                     None => Line::raw(""),
                 }
             }
             ListLine::ChatHeading => Line::styled("in the chat:", theme.heading),
             ListLine::Hit(i) => match l.chat_hits().get(i) {
-                Some(hit) => hit_line(app, hit, width.saturating_sub(GUTTER), theme),
+                Some(hit) => hit_line(app, hit, width.saturating_sub(GUTTER), hl, theme),
                 None => Line::raw(""),
             },
             ListLine::ChatNote => {
@@ -123,9 +120,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, l: &ListScreen, theme: &
 fn title(app: &App, l: &ListScreen, theme: &Theme) -> Line<'static> {
     let mut spans = vec![
         Span::styled(" Sessions · ", theme.title_focused),
-        Span::styled(format!("{} ", week_label(app, l)), theme.title_focused),
+        Span::styled(
+            format!("{} ", list::week_label(app, l)),
+            theme.title_focused,
+        ),
     ];
     let state = match &l.load {
+        _ if l.offline => Some(Span::styled("offline · stored sessions ", theme.dim)),
         Load::Loading { .. } if l.quiet => l
             .updated
             .map(|at| Span::styled(format!("↻ updated {} ", age_label(at, app.now)), theme.dim)),
@@ -145,21 +146,6 @@ fn title(app: &App, l: &ListScreen, theme: &Theme) -> Line<'static> {
         spans.push(state);
     }
     Line::from(spans)
-}
-
-/// Which week is shown: "last 7 days", else its first and last day.
-pub fn week_label(app: &App, l: &ListScreen) -> String {
-    if l.weeks_back == 0 {
-        return "last 7 days".to_string();
-    }
-    let (from, to) = l.window_at(app.wall);
-    let day = |t: DateTime<Utc>| {
-        app.zone
-            .wall_clock(t)
-            .map(|(w, _)| w.format("%b %d").to_string())
-            .unwrap_or_default()
-    };
-    format!("{} – {}", day(from), day(to))
 }
 
 fn count_text(l: &ListScreen) -> String {
@@ -190,81 +176,38 @@ fn skip_cols(s: &str, cols: usize) -> &str {
     &s[cut.len()..]
 }
 
-/// What went wrong, or why there is nothing to show.
-fn message_line(app: &App, l: &ListScreen, theme: &Theme) -> Option<Line<'static>> {
-    let key = |a| app.keymap.key(Mode::List, a).unwrap_or_default();
-    if let Some(notice) = &l.notice {
-        return Some(Line::styled(format!("⚠ {notice}"), theme.error));
-    }
-    if let Some(e) = &l.error {
-        let stored = l.rows().iter().filter(|r| r.stored).count();
-        let tail = match l.updated {
-            Some(at) if l.rows().len() > stored => {
-                format!(" · showing the list from {}", age_label(at, app.now))
-            }
-            _ if stored > 0 => format!(" · showing {stored} stored"),
-            _ => String::new(),
-        };
-        // What happened and what to do come before the hint, which a narrow line cuts.
-        let hint = e.hint().map(|h| format!(" · {h}")).unwrap_or_default();
-        return Some(Line::styled(
-            sanitize_line(&format!(
-                "⚠ {e}{tail} · {} retries{hint}",
-                key(Action::Refresh)
-            ))
-            .into_owned(),
-            theme.error,
-        ));
-    }
-    if l.rows().is_empty() {
-        return Some(match l.load {
-            Load::Loading { .. } | Load::Idle => Line::styled(
-                format!("{} loading the sessions…", spinner(app)),
-                theme.spinner,
-            ),
-            _ => Line::styled(
-                format!(
-                    "No sessions in {}. {} shows the week before.",
-                    match l.weeks_back {
-                        0 => "the last 7 days".to_string(),
-                        _ => week_label(app, l),
-                    },
-                    key(Action::WeekBack)
-                ),
-                theme.dim,
-            ),
-        });
-    }
-    if l.shown.is_empty() {
-        let q = sanitize_line(l.query().trim()).into_owned();
-        let text = if q.is_empty() {
-            format!(
-                "No {} sessions here. {} changes the status filter.",
-                l.status.label(),
-                key(Action::StatusNext)
-            )
-        } else if !l.chat_hits().is_empty() {
-            // Enter opens the selected chat hit then, not the query as an id.
-            "No session’s details match; these chats do:".to_string()
-        } else {
-            format!(
-                "No session matches. {} opens “{q}” as a session id.",
-                key(Action::Submit)
-            )
-        };
-        return Some(Line::styled(text, theme.dim));
-    }
-    None
+/// What went wrong, or why there is nothing to show, on as many lines as it takes
+/// (up to three), so an error's hint survives a narrow screen.
+fn message_lines(app: &App, l: &ListScreen, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let Some((_, kind)) = list::message(app, l) else {
+        return Vec::new();
+    };
+    let style = match kind {
+        list::MessageKind::Problem => theme.error,
+        list::MessageKind::Note => theme.dim,
+        list::MessageKind::Loading => theme.spinner,
+    };
+    list::message_lines(app, l, width)
+        .into_iter()
+        .enumerate()
+        .map(|(n, text)| {
+            let text = match kind {
+                list::MessageKind::Loading if n == 0 => format!("{} {text}", spinner(app)),
+                _ => text,
+            };
+            fit(Line::styled(text, style), width)
+        })
+        .collect()
 }
 
 /// A row's cells, a space apart, with the query's letters highlighted.
 fn row_line(
     app: &App,
     l: &ListScreen,
-    row: &ListRow,
-    fields: &Fields,
+    (row, fields): (&ListRow, &Fields),
     columns: &[(Column, usize)],
     matcher: &mut nucleo_matcher::Matcher,
+    hl: Style,
     theme: &Theme,
 ) -> Line<'static> {
     let cells = present::list::cells(row, app.zone, app.wall);
@@ -300,7 +243,7 @@ fn row_line(
                     *w,
                     style,
                     &marks,
-                    theme,
+                    hl,
                 ));
             }
         }
@@ -309,30 +252,21 @@ fn row_line(
 }
 
 /// `text` padded to `w`, the graphemes at `marks` in the match style.
-fn highlighted(
-    text: &str,
-    w: usize,
-    style: Style,
-    marks: &[u32],
-    theme: &Theme,
-) -> Vec<Span<'static>> {
+fn highlighted(text: &str, w: usize, style: Style, marks: &[u32], hl: Style) -> Vec<Span<'static>> {
     let mut spans: Vec<Span<'static>> = Vec::new();
     let mut run = String::new();
     let mut run_on = false;
     for (i, g) in text.graphemes(true).enumerate() {
         let on = g != "…" && marks.binary_search(&(i as u32)).is_ok();
         if on != run_on && !run.is_empty() {
-            let s = if run_on { theme.search_match } else { style };
+            let s = if run_on { hl } else { style };
             spans.push(Span::styled(std::mem::take(&mut run), s));
         }
         run_on = on;
         run.push_str(g);
     }
     if !run.is_empty() {
-        spans.push(Span::styled(
-            run,
-            if run_on { theme.search_match } else { style },
-        ));
+        spans.push(Span::styled(run, if run_on { hl } else { style }));
     }
     let rest = w.saturating_sub(wrap::width(text));
     if rest > 0 {
@@ -341,8 +275,14 @@ fn highlighted(
     spans
 }
 
-/// "#id  customer  …the matching line…" with the store's matches highlighted.
-fn hit_line(app: &App, hit: &list::ChatHit, width: usize, theme: &Theme) -> Line<'static> {
+/// "#id 11-09 speaker: …the matching line…" with the store's matches highlighted.
+fn hit_line(
+    app: &App,
+    hit: &list::ChatHit,
+    width: usize,
+    hl: Style,
+    theme: &Theme,
+) -> Line<'static> {
     let mut spans = vec![Span::styled(
         format!("#{}", sanitize_line(&hit.session_id)),
         theme.value,
@@ -354,20 +294,38 @@ fn hit_line(app: &App, hit: &list::ChatHit, width: usize, theme: &Theme) -> Line
     {
         spans.push(Span::styled(format!(" {day}"), theme.dim));
     }
-    if !hit.who.is_empty() {
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(wrap::truncate(&hit.who, 24), theme.customer));
-    }
-    spans.push(Span::raw("  "));
-    for (text, matched) in &hit.parts {
-        let style = if *matched {
-            theme.search_match
+    if hit.who.is_empty() {
+        spans.push(Span::raw("  "));
+    } else {
+        let style = if hit.by_customer {
+            theme.customer
         } else {
-            theme.value
+            theme.technician
         };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(wrap::truncate(&hit.who, 24), style));
+        spans.push(Span::styled(": ", theme.dim));
+    }
+    for (text, matched) in &hit.parts {
+        let style = if *matched { hl } else { theme.value };
         spans.push(Span::styled(text.clone(), style));
     }
     fit(Line::from(spans), width)
+}
+
+/// The match style; on the selected line, when a match is reversed video as the
+/// selection is (no colours), bold and underlined instead, so it still shows.
+fn match_style(on: bool, theme: &Theme) -> Style {
+    let both_reversed = theme.search_match.add_modifier.contains(Modifier::REVERSED)
+        && theme.cursor.add_modifier.contains(Modifier::REVERSED);
+    if on && both_reversed {
+        theme
+            .search_match
+            .remove_modifier(Modifier::REVERSED)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    } else {
+        theme.search_match
+    }
 }
 
 fn pad(s: &str, w: usize) -> String {

@@ -9,7 +9,7 @@ use ratatui::Frame;
 
 use super::{fit, spinner, Theme};
 use crate::api::error::WithHint;
-use crate::app::keymap::Mode;
+use crate::app::keymap::{Action, Mode};
 use crate::app::{App, Load, Pane, Screen};
 use crate::sanitize::sanitize_line;
 
@@ -109,15 +109,18 @@ fn error_span(app: &App, theme: &Theme) -> Option<Span<'static>> {
 const ESSENTIALS: usize = 18;
 
 /// Which hints survive when the line is short, most needed first.
-const PRIORITY: [&str; 18] = [
+const PRIORITY: [&str; 21] = [
     "help",
     "quit",
     "close",
     "back",
     "clear",
     "open",
+    "list",
     "status",
     "week",
+    "newer",
+    "history",
     "try again",
     "next match",
     "pane",
@@ -129,6 +132,43 @@ const PRIORITY: [&str; 18] = [
     "search",
     "filter",
 ];
+
+/// Hints the keymap's one-word reminders leave out: the way to the list and through
+/// the history from a session, and to a newer week from an older one.
+fn extra_hints(app: &App, mode: Mode) -> Vec<(String, &'static str)> {
+    // The shortest key: `[` reads better than Alt-Left and works where Alt does not.
+    let short = |mode, action| {
+        app.keymap
+            .bindings(mode)
+            .iter()
+            .find(|b| b.action == action)
+            .and_then(|b| {
+                b.keys
+                    .iter()
+                    .map(ToString::to_string)
+                    .min_by_key(String::len)
+            })
+    };
+    let mut out = Vec::new();
+    match (mode, &app.screen) {
+        (Mode::Normal, Screen::Session(_)) => {
+            out.extend(short(mode, Action::OpenList).map(|k| (k, "list")));
+            let history = !app.history.back.is_empty() || !app.history.forward.is_empty();
+            if let (true, Some(b), Some(f)) = (
+                history,
+                short(mode, Action::Back),
+                short(mode, Action::Forward),
+            ) {
+                out.push((format!("{b}{f}"), "history"));
+            }
+        }
+        (Mode::List, Screen::List(l)) if l.weeks_back > 0 => {
+            out.extend(short(mode, Action::WeekForward).map(|k| (k, "newer")));
+        }
+        _ => {}
+    }
+    out
+}
 
 /// Hints for the screen on display that fit in `budget` columns, in keymap order.
 fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
@@ -154,7 +194,7 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
         Screen::List(_) if app.history.back.is_empty() && app.history.forward.is_empty() => "quit",
         _ => "back",
     };
-    let all: Vec<(String, &str)> = app
+    let mut all: Vec<(String, &str)> = app
         .keymap
         .hints(mode)
         .into_iter()
@@ -186,6 +226,7 @@ fn hint_spans(app: &App, budget: usize, theme: &Theme) -> Line<'static> {
             _ => (key, hint),
         })
         .collect();
+    all.extend(extra_hints(app, mode));
     let cost = |(key, hint): &(String, &str)| super::wrap::width(key) + hint.len() + 3;
     let mut keep = Vec::new();
     let mut used = 0;
