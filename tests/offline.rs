@@ -528,3 +528,56 @@ fn a_transcript_changed_at_its_end_writes_only_what_is_new() {
     )
     .expect("the index matches the messages");
 }
+
+/// Under `--offline` the partner links are simply not there: the pane says so plainly,
+/// its title says "offline", and the status line raises no warning (the trial found all
+/// three reading as a failure).
+#[test]
+fn offline_links_read_as_offline_not_as_a_failure() {
+    let now = Instant::now();
+    let mut app = common::app(Some(ID), Some("helpdesk.example"), (120, 40), now);
+    let fx = start(&mut app, now);
+    let (s, t) = request_ids(&fx);
+    let links = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch(Request::Links { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("a links request");
+    feed(
+        &mut app,
+        Answer::Stored(
+            s,
+            StoredAnswer::Session(session("Stored Customer"), stored_at()),
+        ),
+    );
+    feed(
+        &mut app,
+        Answer::Stored(
+            t,
+            StoredAnswer::Transcript(transcript(&["stored hello"]), stored_at()),
+        ),
+    );
+    feed(
+        &mut app,
+        Answer::Links(
+            links,
+            Err(ApiError::Offline {
+                endpoint: Endpoint::Links,
+                id: String::new(),
+            }),
+        ),
+    );
+    let screen = common::screen(&common::draw(&app));
+    assert!(
+        screen.contains("Partner links · offline · helpdesk.example"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("│partner links are not available offline"),
+        "{screen}"
+    );
+    assert!(!screen.contains('⚠'), "{screen}");
+    assert!(!screen.contains("failed"), "{screen}");
+}

@@ -195,6 +195,17 @@ impl ApiError {
         })
     }
 
+    /// `--offline` and the partner links: not a failure, only what offline means.
+    pub fn is_offline_links(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Offline {
+                endpoint: Endpoint::Links,
+                ..
+            }
+        )
+    }
+
     pub fn class(&self) -> ErrorClass {
         match self {
             ApiError::InvalidSessionId(_) | ApiError::InvalidBaseUrl { .. } => ErrorClass::Usage,

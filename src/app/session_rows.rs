@@ -23,8 +23,12 @@ fn placeholder<T>(remote: &Remote<T>, what: &str, width: usize) -> Vec<PaneRow> 
     out
 }
 
-/// One failure, said once, wrapped.
+/// One failure, said once, wrapped. Links under `--offline` are no failure: only the API
+/// has them, and the technician asked not to reach it.
 pub fn failure(out: &mut Vec<PaneRow>, error: &ApiError, width: usize) {
+    if error.is_offline_links() {
+        return sentence(out, &sanitize_line(&error.to_string()), Role::Dim, width);
+    }
     sentence(
         out,
         &format!("⚠ {}", sanitize_line(&error.to_string())),

@@ -182,6 +182,9 @@ pub fn pane_block<T>(
             format!("updated {} ", age_label(*at, app.now)),
             theme.dim,
         )),
+        Load::Failed { error, .. } if error.is_offline_links() => {
+            Some(Span::styled("offline ", theme.dim))
+        }
         Load::Failed { .. } => Some(Span::styled("failed ", theme.error)),
     };
     for state in [state, offline].into_iter().flatten() {

@@ -95,7 +95,7 @@ fn error_span(app: &App, theme: &Theme) -> Option<Span<'static>> {
     let (_, e) = [&s.session.load, &s.transcript.load, &s.links.load]
         .into_iter()
         .filter_map(|l| match l {
-            Load::Failed { error, at } => Some((at, error)),
+            Load::Failed { error, at } if !error.is_offline_links() => Some((at, error)),
             _ => None,
         })
         .max_by_key(|(at, _)| **at)?;
