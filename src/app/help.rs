@@ -41,7 +41,9 @@ pub fn list_rows(keymap: &Keymap) -> Vec<HelpRow> {
 fn list_help(action: super::keymap::Action) -> &'static str {
     use super::keymap::Action;
     match action {
-        Action::Submit => "open the selected session (a query that matches none: open it as an id)",
+        Action::Submit => {
+            "open the selected session or chat line (a session id that matches no row: open it)"
+        }
         Action::Cancel => "clear the query; on an empty one go back to the session (or quit)",
         Action::LineDown => "next row",
         Action::LineUp => "previous row",
