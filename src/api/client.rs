@@ -574,6 +574,11 @@ fn segment(id: &str) -> String {
 
 /// The error and its causes, one line, sanitised (hyper's messages may quote the peer).
 fn error_chain(e: &dyn std::error::Error) -> String {
+    excerpt(&causes(e), 200)
+}
+
+/// The error and each cause not already said, joined with ": ".
+pub(crate) fn causes(e: &dyn std::error::Error) -> String {
     let mut parts = vec![e.to_string()];
     let mut source = e.source();
     while let Some(s) = source {
@@ -583,7 +588,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         }
         source = s.source();
     }
-    excerpt(&parts.join(": "), 200)
+    parts.join(": ")
 }
 
 #[cfg(test)]

@@ -240,20 +240,7 @@ fn transport(e: reqwest::Error) -> String {
         }
         return format!("cannot connect: {cause}");
     }
-    chain(&e.without_url())
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        source = s.source();
-    }
-    parts.join(": ")
+    crate::api::client::causes(&e.without_url())
 }
 
 #[cfg(test)]

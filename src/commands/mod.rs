@@ -104,24 +104,10 @@ pub fn columns(header: &[&str], rows: &[Vec<String>], max: usize) -> String {
     out
 }
 
-/// `s` cut to at most `max` display columns, an ellipsis marking the cut.
+/// `s` cut to at most `max` display columns, an ellipsis marking the cut (the viewer's own
+/// cut, grapheme-aware, so a command and the screen cut alike).
 pub fn clip(s: &str, max: usize) -> String {
-    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-    if s.width() <= max {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw + 1 > max {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out
+    crate::app::wrap::truncate(s, max)
 }
 
 /// One line on stderr. A closed stderr (`2>&1 | head`) is not worth a panic: the exit status
