@@ -15,6 +15,7 @@ use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use crate::api::{AuthScheme, DEFAULT_BASE_URL};
 use crate::config::{FileConfig, Origin, Resolved};
 use crate::connection::{Settings, DEFAULT_AUTH_URL};
+use crate::logging::{self, LogLevel};
 use crate::store::StoreSettings;
 use crate::ui::theme::ThemeName;
 
@@ -327,6 +328,50 @@ pub struct CommonArgs {
     /// Colours: dark, light or mono (NO_COLOR forces mono)
     #[arg(long, env = "G2A_THEME", hide_env_values = true, value_enum, default_value_t = ThemeArg::Dark, global = true)]
     pub theme: ThemeArg,
+
+    /// Write a log (requests, statuses, timings, the store's work; never a token or
+    /// message text) to this file; G2A_LOG may lead with a level: debug:/tmp/g2a.log
+    #[arg(
+        long,
+        env = "G2A_LOG",
+        hide_env_values = true,
+        global = true,
+        value_name = "PATH"
+    )]
+    pub log_file: Option<PathBuf>,
+
+    /// How much --log-file gets: error, warn, info, debug or trace [default: info]
+    #[arg(
+        long,
+        env = "G2A_LOG_LEVEL",
+        hide_env_values = true,
+        value_enum,
+        global = true,
+        value_name = "LEVEL"
+    )]
+    pub log_level: Option<LogLevelArg>,
+}
+
+/// `--log-level` as clap reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevelArg {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl From<LogLevelArg> for LogLevel {
+    fn from(arg: LogLevelArg) -> Self {
+        match arg {
+            LogLevelArg::Error => LogLevel::Error,
+            LogLevelArg::Warn => LogLevel::Warn,
+            LogLevelArg::Info => LogLevel::Info,
+            LogLevelArg::Debug => LogLevel::Debug,
+            LogLevelArg::Trace => LogLevel::Trace,
+        }
+    }
 }
 
 /// `--theme` as clap reads it.
@@ -449,6 +494,7 @@ impl Parsed {
                 origin: Origin::Env,
             };
         }
+        let (log_file, log_level) = self.log(file);
         Effective {
             base_url: Resolved::pick(
                 self.given("base_url", c.base_url.clone()),
@@ -497,7 +543,41 @@ impl Parsed {
                 None,
             ),
             token: c.token.clone().and_then(|t| self.given("token", t)),
+            log_file,
+            log_level,
         }
+    }
+
+    /// The log file and level. A level leading `G2A_LOG` (`debug:/tmp/g2a.log`) belongs
+    /// to that file: it counts when the file is the environment's, under
+    /// `--log-level`/`G2A_LOG_LEVEL`.
+    fn log(&self, file: &FileConfig) -> (Resolved<Option<PathBuf>>, Resolved<LogLevel>) {
+        let c = &self.cli.common;
+        let given = c
+            .log_file
+            .clone()
+            .and_then(|p| self.given("log_file", p))
+            .map(|(path, origin)| match (origin, path.to_str()) {
+                (Origin::Env, Some(raw)) => {
+                    let (level, path) = logging::split_env(raw);
+                    (Some(PathBuf::from(path)), level, origin)
+                }
+                _ => (Some(path), None, origin),
+            });
+        let env_level = given
+            .as_ref()
+            .and_then(|(_, level, _)| level.map(|l| (l, Origin::Env)));
+        let log_file = Resolved::pick(
+            given.map(|(path, _, origin)| (path, origin)),
+            file.log_file.clone().map(Some),
+            None,
+        );
+        let level = c
+            .log_level
+            .and_then(|l| self.given("log_level", LogLevel::from(l)))
+            .or(env_level);
+        let log_level = Resolved::pick(level, file.log_level, LogLevel::default());
+        (log_file, log_level)
     }
 }
 
@@ -521,6 +601,9 @@ pub struct Effective {
     pub token_command: Resolved<Option<Vec<String>>>,
     /// `--token` or `G2A_TOKEN` (never in the file).
     pub token: Option<(String, Origin)>,
+    /// `--log-file` / `G2A_LOG` / `log_file`: nothing is logged without one.
+    pub log_file: Resolved<Option<PathBuf>>,
+    pub log_level: Resolved<LogLevel>,
 }
 
 impl Effective {
@@ -624,6 +707,19 @@ impl Effective {
             ),
             ("token_command", command, self.token_command.origin),
             ("token", token, token_origin),
+            (
+                "log_file",
+                self.log_file.value.as_ref().map_or_else(
+                    || "(none: nothing is logged)".into(),
+                    |p| p.display().to_string(),
+                ),
+                self.log_file.origin,
+            ),
+            (
+                "log_level",
+                self.log_level.value.name().to_string(),
+                self.log_level.origin,
+            ),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod connection;
 pub mod demo;
+pub mod logging;
 pub mod present;
 pub mod print;
 pub mod sanitize;

@@ -84,7 +84,64 @@ fn main() -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let cli = &parsed.cli;
+    // `config` shows the log settings; it does not need (or fail on) the file itself.
+    if !matches!(parsed.cli.command, Some(Command::Config(_))) {
+        if let Err(code) = start_log(&parsed.cli, &setup.effective) {
+            return code;
+        }
+    }
+    let code = run(&parsed.cli, setup);
+    let number = (0..=u8::MAX).find(|&n| ExitCode::from(n) == code);
+    tracing::info!(code = number, "exit");
+    g2a_tui::logging::finish();
+    code
+}
+
+/// Starts writing the log file, if one is set; an unusable one is a usage error.
+fn start_log(cli: &Cli, effective: &Effective) -> Result<(), ExitCode> {
+    let Some(path) = &effective.log_file.value else {
+        return Ok(());
+    };
+    g2a_tui::logging::start(path, effective.log_level.value).map_err(|e| fail_plain(&e, 2))?;
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        command = command_name(cli),
+        pid = std::process::id(),
+        level = effective.log_level.value.name(),
+        "start"
+    );
+    Ok(())
+}
+
+/// The mode being run, as the log names it (never its arguments: one may be a token).
+fn command_name(cli: &Cli) -> &'static str {
+    match cli.command {
+        None => "viewer",
+        Some(Command::Print(_)) => "print",
+        Some(Command::List(_)) => "list",
+        Some(Command::Search(_)) => "search",
+        Some(Command::Sync(_)) => "sync",
+        Some(Command::Store(_)) => "store",
+        Some(Command::Auth(_)) => "auth",
+        Some(Command::DemoServer(_)) => "demo-server",
+        Some(Command::Config(_)) => "config",
+        Some(Command::Completions(_)) => "completions",
+        Some(Command::Man) => "man",
+    }
+}
+
+/// The signals a mode catches itself (it then ends through `main`, which flushes the log).
+fn signals_caught(cli: &Cli) -> &'static [i32] {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    match cli.command {
+        None => &[SIGHUP, SIGINT, SIGTERM],
+        Some(Command::Sync(_)) => &[SIGINT],
+        Some(Command::DemoServer(_)) => &[SIGINT, SIGTERM],
+        _ => &[],
+    }
+}
+
+fn run(cli: &Cli, setup: Setup) -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -93,6 +150,7 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail_plain(&format!("cannot start the async runtime: {e}"), 1),
     };
+    runtime.block_on(async { g2a_tui::logging::flush_on_signals(signals_caught(cli)) });
     match cli.command {
         Some(Command::DemoServer(ref args)) => runtime.block_on(async {
             match demo::serve_until_interrupted(args.addr).await {

@@ -138,7 +138,11 @@ async fn or_stored<T>(
     }
     match fetch.await {
         Ok(value) => Ok(Fetched::fresh(value)),
-        Err(e) if e.is_network() => stand_in(stored.await).ok_or(e),
+        Err(e) if e.is_network() => {
+            let copy = stand_in(stored.await);
+            tracing::info!(error = %e, stored = copy.is_some(), "network failure; the stored copy stands in where there is one");
+            copy.ok_or(e)
+        }
         Err(e) => Err(e),
     }
 }

@@ -17,6 +17,7 @@ use serde_json::Value;
 use super::error::{ApiError, Endpoint};
 use super::model::{Session, SessionList, SystemLinks, Transcript};
 use super::redact;
+use super::request_log::RequestLog;
 use crate::auth::{Secret, Tokens};
 use crate::sanitize::excerpt;
 
@@ -256,7 +257,13 @@ impl Client {
         {
             Err(e @ (ApiError::Unauthorized { .. } | ApiError::InvalidToken { .. })) => {
                 match self.tokens.after_rejection(&token).await? {
-                    Some(fresh) => self.get_once(url, endpoint, id, &fresh, parse).await,
+                    Some(fresh) => {
+                        tracing::info!(
+                            endpoint = endpoint.noun(),
+                            "token rejected; asking again with a fresh one"
+                        );
+                        self.get_once(url, endpoint, id, &fresh, parse).await
+                    }
                     None => Err(e),
                 }
             }
@@ -273,14 +280,16 @@ impl Client {
         parse: fn(&[u8]) -> serde_json::Result<Value>,
     ) -> Result<Value, ApiError> {
         let shown_url = shown_url(&url);
+        let mut log = RequestLog::start(&url, endpoint);
         let response = self
             .http
             .get(url)
             .header(AUTHORIZATION, authorization(self.auth_scheme, token)?)
             .send()
             .await
-            .map_err(|e| self.transport_error(e, endpoint))?;
+            .map_err(|e| log.failed(self.transport_error(e, endpoint)))?;
         let status = response.status();
+        log.answered(status, response.url(), token);
         let content_type = response
             .headers()
             .get(CONTENT_TYPE)
@@ -309,7 +318,7 @@ impl Client {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| self.transport_error(e, endpoint))?
+            .map_err(|e| log.failed(self.transport_error(e, endpoint)))?
         {
             if !success {
                 // Only quoted from: the rest is never read (the connection is dropped).
@@ -325,6 +334,7 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
+        log.read(body.len());
         let text = || {
             if is_blank(&body) {
                 String::new()

@@ -92,6 +92,16 @@ impl Request {
         }
     }
 
+    fn id(&self) -> RequestId {
+        match self {
+            Request::Session { id, .. }
+            | Request::Transcript { id, .. }
+            | Request::Links { id, .. }
+            | Request::List { id, .. }
+            | Request::StoreSearch { id, .. } => *id,
+        }
+    }
+
     fn endpoint(&self) -> Endpoint {
         match self {
             Request::Session { .. } => Endpoint::Session,
@@ -114,6 +124,35 @@ pub enum Answer {
     /// A stored copy standing in for a session or transcript request: the network failed
     /// (connect, timeout, 5xx), or `--offline`. The pane marks it "offline · from …".
     Stored(RequestId, StoredAnswer),
+}
+
+impl Answer {
+    /// One debug line: which request, and whether it failed (with the error, which
+    /// quotes server text only redacted). Never what came back: message text stays out.
+    fn log(&self) {
+        if !tracing::enabled!(tracing::Level::DEBUG) {
+            return;
+        }
+        let (id, kind, error) = match self {
+            Answer::Session(id, r) => (id, "session", r.as_ref().err().map(|e| e.to_string())),
+            Answer::Transcript(id, r) => {
+                (id, "transcript", r.as_ref().err().map(|e| e.to_string()))
+            }
+            Answer::Links(id, r) => (id, "links", r.as_ref().err().map(|e| e.to_string())),
+            Answer::List(id, l) => (id, "list", l.api.as_ref().err().map(|e| e.to_string())),
+            // A search error may quote the query, which may be words from a chat.
+            Answer::StoreHits(id, r) => (
+                id,
+                "store search",
+                r.as_ref().err().map(|_| "failed".to_string()),
+            ),
+            Answer::Stored(id, _) => (id, "stored copy", None),
+        };
+        match error {
+            None => tracing::debug!(request = id.0, answer = kind, "worker answer"),
+            Some(error) => tracing::debug!(request = id.0, answer = kind, %error, "worker answer"),
+        }
+    }
 }
 
 /// What [`Answer::Stored`] holds, with when it was fetched.
@@ -292,7 +331,9 @@ pub fn spawn_with<F: Fetch>(
         let mut in_flight: HashMap<Part, InFlight> = HashMap::new();
         while let Some(req) = req_rx.recv().await {
             let part = req.part();
+            tracing::debug!(request = req.id().0, part = ?part, "worker request");
             if let Some(old) = in_flight.remove(&part) {
+                tracing::debug!(part = ?part, "a newer request replaces the one in flight");
                 old.cancel();
             }
             let fetch = tokio::spawn(fetch(fetcher.clone(), req.clone()));
@@ -311,6 +352,7 @@ pub fn spawn_with<F: Fetch>(
                     Err(e) => unexpected_end(&req, e, meant.load(Ordering::SeqCst)),
                 };
                 if let Some(answer) = answer {
+                    answer.log();
                     // The viewer may be gone (quitting); nothing to do then.
                     let _ = tx.send(answer);
                 }

@@ -149,6 +149,7 @@ impl Stored {
         })?;
         let rejected_again = rejected.is_some_and(|r| r.expose() == on_disk.access_token);
         if !rejected_again && !on_disk.is_expired(Utc::now()) {
+            tracing::debug!("another process had refreshed the access token");
             *current = on_disk;
             return Ok(Secret::new(&current.access_token));
         }
@@ -159,6 +160,10 @@ impl Stored {
         {
             return Err(e.clone());
         }
+        tracing::info!(
+            after_rejection = rejected.is_some(),
+            "refreshing the access token"
+        );
         let fresh = match TokenEndpoint::new(&on_disk.auth_url, self.timeout)
             .map_err(refresh_failed)?
             .refresh(&on_disk)
@@ -166,6 +171,7 @@ impl Stored {
         {
             Ok(fresh) => fresh,
             Err(e) => {
+                tracing::warn!(error = %e, "the token refresh failed");
                 // Only the endpoint's "no" is final; a network failure may pass.
                 let refused = matches!(e, AuthError::Refused { .. });
                 let e = refresh_failed(e);
@@ -177,6 +183,7 @@ impl Stored {
         };
         self.file.save(&fresh)?;
         drop(lock);
+        tracing::info!(expires_at = ?fresh.expires_at, "access token refreshed");
         *self.refreshed_at.lock().unwrap_or_else(|p| p.into_inner()) =
             Some(std::time::Instant::now());
         *current = fresh;

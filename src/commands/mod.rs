@@ -35,6 +35,7 @@ pub fn fail(e: &ApiError) -> ExitCode {
 /// Reports `text` (sanitised) on stderr and returns `code`.
 pub fn fail_plain(text: &str, code: u8) -> ExitCode {
     let clean = crate::sanitize::sanitize(text);
+    tracing::error!(code, text = %crate::sanitize::sanitize_line(text), "failed");
     stderr_line(&format!("g2a-tui: {clean}"));
     ExitCode::from(code)
 }
@@ -56,10 +57,9 @@ pub fn open_store(settings: &crate::store::StoreSettings) -> Option<crate::store
 
 /// One sanitised line on stderr that does not end the command.
 pub fn warn(text: &str) {
-    stderr_line(&format!(
-        "g2a-tui: {}",
-        crate::sanitize::sanitize_line(text)
-    ));
+    let line = crate::sanitize::sanitize_line(text);
+    tracing::warn!(text = %line, "warning");
+    stderr_line(&format!("g2a-tui: {line}"));
 }
 
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error worth a complaint.

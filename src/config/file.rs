@@ -10,6 +10,7 @@ use toml::Spanned;
 use super::{ConfigError, Warning};
 use crate::api::AuthScheme;
 use crate::app::keymap::KeyOverride;
+use crate::logging::LogLevel;
 use crate::ui::theme::{ColorOverride, ThemeName};
 
 /// What the file says; `None` where it says nothing.
@@ -29,6 +30,8 @@ pub struct FileConfig {
     pub client_id: Option<String>,
     /// The program and its arguments (run without a shell).
     pub token_command: Option<Vec<String>>,
+    pub log_file: Option<PathBuf>,
+    pub log_level: Option<LogLevel>,
     pub keys: Vec<KeyOverride>,
     pub colors: Vec<ColorOverride>,
     pub warnings: Vec<Warning>,
@@ -273,6 +276,16 @@ impl FileConfig {
                 "auth_url" => out.auth_url = Some(r.string(name, v)?),
                 "client_id" => out.client_id = Some(r.string(name, v)?),
                 "token_command" => out.token_command = Some(r.command(name, v)?),
+                // `log_file = ""` turns a log off again, as leaving the key out does.
+                "log_file" => {
+                    out.log_file = Some(r.string(name, v)?)
+                        .filter(|p| !p.trim().is_empty())
+                        .map(PathBuf::from)
+                }
+                "log_level" => {
+                    let levels = LogLevel::ALL.map(|l| (l.name(), l));
+                    out.log_level = Some(r.choice(name, v, &levels)?)
+                }
                 "keys" | "colors" => match v.get_ref() {
                     DeValue::Table(t) if name == "keys" => r.keys(t, None, &mut out),
                     DeValue::Table(t) => r.colors(t, "", &mut out),

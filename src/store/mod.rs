@@ -321,6 +321,7 @@ impl Store {
         let conn = Connection::open_with_flags(&path, flags).map_err(|e| classify(&path, e))?;
         let mut store = Store { conn, path };
         store.setup()?;
+        tracing::debug!(path = %store.path.display(), "store opened");
         Ok(store)
     }
 

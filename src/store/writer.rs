@@ -144,6 +144,8 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
     // nothing new costs one UPDATE, not a rewrite of every message and its index entries.
     let mut written: HashMap<String, u64> = HashMap::new();
     while let Ok(job) = jobs.recv() {
+        let started = std::time::Instant::now();
+        let logged = job.log_fields();
         let result = match job {
             Job::Session { id, session, at } => store.put_session(&id, &session, at),
             Job::Transcript { id, transcript, at } => {
@@ -166,16 +168,41 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
                 }
             }
             Job::ListRows { rows, at } => store.put_list_rows(&rows, at).map(|_| ()),
-            Job::Prune(age) => store.prune(age).map(|_| ()),
+            Job::Prune(age) => store
+                .prune(age)
+                .map(|removed| tracing::info!(removed, "store pruned")),
             Job::Flush(done) => {
                 let _ = done.send(());
                 Ok(())
             }
             Job::Close => break,
         };
+        if let Some((job, session, items)) = logged {
+            let ms = started.elapsed().as_millis();
+            match &result {
+                Ok(()) => tracing::debug!(job, session, items, ms, "store write"),
+                Err(e) => tracing::warn!(job, session, items, ms, error = %e, "store write failed"),
+            }
+        }
         if let Err(e) = result {
             record(&failure, e.to_string());
         }
+    }
+}
+
+impl Job {
+    /// What the log says of a job: its kind, the session it is about, how many items
+    /// (messages, list rows) it carries. `None` for the jobs that write nothing.
+    fn log_fields(&self) -> Option<(&'static str, Option<String>, usize)> {
+        Some(match self {
+            Job::Session { id, .. } => ("session", Some(id.clone()), 1),
+            Job::Transcript { id, transcript, .. } => {
+                ("transcript", Some(id.clone()), transcript.events.len())
+            }
+            Job::ListRows { rows, .. } => ("list rows", None, rows.len()),
+            Job::Prune(_) => ("prune", None, 0),
+            Job::Flush(_) | Job::Close => return None,
+        })
     }
 }
 
