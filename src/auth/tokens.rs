@@ -183,7 +183,10 @@ impl Stored {
         };
         self.file.save(&fresh)?;
         drop(lock);
-        tracing::info!(expires_at = ?fresh.expires_at, "access token refreshed");
+        tracing::info!(
+            expires_at = fresh.expires_at.map(|t| t.to_rfc3339()),
+            "access token refreshed"
+        );
         *self.refreshed_at.lock().unwrap_or_else(|p| p.into_inner()) =
             Some(std::time::Instant::now());
         *current = fresh;

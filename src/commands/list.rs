@@ -40,7 +40,9 @@ pub async fn run(settings: &Settings, args: &ListArgs) -> ExitCode {
         Some(fetch(settings, from, now).await)
     };
     if let (Some(Ok(answer)), Some(store)) = (&api, store.as_mut()) {
-        if let Err(e) = store.put_list_rows(&answer.sessions, now) {
+        let rows = answer.sessions.len();
+        let write = || store.put_list_rows(&answer.sessions, now);
+        if let Err(e) = crate::store::write_log::timed("list rows", None, rows, write) {
             warn(&format!("the list was not stored: {e}"));
         }
     }

@@ -21,6 +21,7 @@ use crate::api::worker::SCREEN_SHARING;
 use crate::api::{ApiError, Client, ErrorClass, Session};
 use crate::cli::SyncArgs;
 use crate::connection::{Connection, Settings};
+use crate::store::write_log::timed;
 use crate::store::{Store, StoreError};
 
 /// The least time between the starts of two requests: 5 a second.
@@ -207,9 +208,11 @@ async fn sync(
         .request(client.list_sessions(SCREEN_SHARING, from, now))
         .await
         .map_err(Stop::Api)?;
-    store
-        .put_list_rows(&list.sessions, Utc::now())
-        .map_err(Stop::Store)?;
+    let rows = list.sessions.len();
+    timed("list rows", None, rows, || {
+        store.put_list_rows(&list.sessions, Utc::now())
+    })
+    .map_err(Stop::Store)?;
     let rows = crate::present::list::merge(&list.sessions, &[], from, now);
     tally.start(rows.len());
     for row in rows {
@@ -250,18 +253,21 @@ async fn sync_one(
     }
     if !session_done {
         let session = pace.request(client.session(id)).await.map_err(Stop::Api)?;
-        store
-            .put_session(id, &session, Utc::now())
-            .map_err(Stop::Store)?;
+        timed("session", Some(id), 1, || {
+            store.put_session(id, &session, Utc::now())
+        })
+        .map_err(Stop::Store)?;
     }
     if !transcript_done {
         let transcript = pace
             .request(client.transcript(id))
             .await
             .map_err(Stop::Api)?;
-        store
-            .put_transcript(id, &transcript, Utc::now())
-            .map_err(Stop::Store)?;
+        let messages = transcript.events.len();
+        timed("transcript", Some(id), messages, || {
+            store.put_transcript(id, &transcript, Utc::now())
+        })
+        .map_err(Stop::Store)?;
     }
     Ok(true)
 }

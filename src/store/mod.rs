@@ -8,6 +8,7 @@
 
 pub mod query;
 pub mod schema;
+pub mod write_log;
 pub mod writer;
 
 use std::path::{Path, PathBuf};

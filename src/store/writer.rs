@@ -145,7 +145,10 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
     let mut written: HashMap<String, u64> = HashMap::new();
     while let Ok(job) = jobs.recv() {
         let started = std::time::Instant::now();
-        let logged = job.log_fields();
+        // Its failure is logged at warn: without a log (no subscriber) nothing is kept.
+        let logged = tracing::enabled!(tracing::Level::WARN)
+            .then(|| job.log_fields())
+            .flatten();
         let result = match job {
             Job::Session { id, session, at } => store.put_session(&id, &session, at),
             Job::Transcript { id, transcript, at } => {
@@ -178,11 +181,7 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
             Job::Close => break,
         };
         if let Some((job, session, items)) = logged {
-            let ms = started.elapsed().as_millis();
-            match &result {
-                Ok(()) => tracing::debug!(job, session, items, ms, "store write"),
-                Err(e) => tracing::warn!(job, session, items, ms, error = %e, "store write failed"),
-            }
+            super::write_log::logged(job, session.as_deref(), items, started, &result);
         }
         if let Err(e) = result {
             record(&failure, e.to_string());
