@@ -68,6 +68,8 @@ impl Tui {
             "G2A_AUTH_URL",
             "G2A_CLIENT_ID",
             "G2A_TOKEN_COMMAND",
+            "G2A_LOG",
+            "G2A_LOG_LEVEL",
             "NO_COLOR",
         ] {
             cmd.env_remove(var);
@@ -536,4 +538,42 @@ async fn y_writes_the_picked_message_to_the_clipboard_with_osc52() {
         "no OSC 52 for {text:?}"
     );
     tui.quit_cleanly();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trace_log_is_written_to_its_file_and_never_to_the_screen() {
+    let server = api(Duration::ZERO).await;
+    let log = std::env::temp_dir().join(format!("g2a-tui-pty-log-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let mut args = args(&server);
+    args.extend(["--log-file".into(), log.display().to_string()]);
+    args.extend(["--log-level".into(), "trace".into()]);
+    let mut tui = Tui::start(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    tui.wait_for("all three panes", |s| {
+        s.contains("chat message number 119") && s.contains("Northwind ServiceDesk")
+    });
+    tui.quit_cleanly();
+    let raw = String::from_utf8_lossy(&tui.raw.lock().expect("raw")).into_owned();
+    for marker in ["g2a_tui", " INFO ", " DEBUG ", " TRACE ", "request sent"] {
+        assert!(!raw.contains(marker), "{marker:?} reached the terminal");
+    }
+    let written = std::fs::read_to_string(&log).expect("the log file");
+    let _ = std::fs::remove_file(&log);
+    for needle in [
+        "command=\"viewer\"",
+        "path=/G2A/rest/v1/sessions/777 status=200",
+        "path=/G2A/rest/v1/sessions/777/events status=200",
+        "endpoint=\"partner links\"",
+        "worker request",
+        "worker answer",
+        "exit code=0",
+    ] {
+        assert!(
+            written.contains(needle),
+            "no {needle:?} in the log:\n{written}"
+        );
+    }
+    for secret in [TOKEN, "partner-secret-xyz", "chat message number"] {
+        assert!(!written.contains(secret), "{secret:?} in the log");
+    }
 }
