@@ -106,7 +106,28 @@ pub fn start(path: &Path, level: LogLevel) -> Result<(), String> {
     tracing::subscriber::set_global_default(subscriber)
         .map_err(|_| "logging was already started".to_string())?;
     *GUARD.lock().unwrap_or_else(|p| p.into_inner()) = Some(guard);
+    log_panics();
     Ok(())
+}
+
+/// A panic is logged by where it happened (its message may quote anything, so it is left
+/// to stderr). One on the main thread ends the process without running `main`'s end, so
+/// the log is finished here; a task's panic is caught and answered, and the log goes on.
+fn log_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let thread = std::thread::current();
+        let thread = thread.name().unwrap_or("unnamed");
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        tracing::error!(thread, at, "panic");
+        if thread == "main" {
+            finish();
+        }
+        previous(info);
+    }));
 }
 
 /// Writes what is queued and closes the file; later events go nowhere. Safe to call twice.

@@ -367,11 +367,21 @@ async fn resize_redraws_and_small_terminal_says_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn panic_restores_terminal_and_prints_once() {
     let server = api(Duration::ZERO).await;
-    let args = args(&server);
+    let log = std::env::temp_dir().join(format!("g2a-tui-pty-panic-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let mut args = args(&server);
+    args.extend(["--log-file".into(), log.display().to_string()]);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut tui = Tui::start_with_env(&args, &[("G2A_TUI_TEST_PANIC", "1")]);
     assert_ne!(tui.wait_exit(), 0);
     tui.assert_restored();
+    // The log is finished before the process ends, with where the panic happened.
+    let written = std::fs::read_to_string(&log).unwrap_or_default();
+    let _ = std::fs::remove_file(&log);
+    assert!(
+        written.contains("panic thread=\"main\" at=\"src/viewer.rs:"),
+        "{written}"
+    );
     let raw = String::from_utf8_lossy(&tui.raw.lock().expect("raw")).to_string();
     let after_exit = raw
         .rsplit("\x1b[?1049l")

@@ -28,10 +28,12 @@ pub(crate) struct RequestLog {
 
 impl RequestLog {
     pub(crate) fn start(url: &Url, endpoint: Endpoint) -> RequestLog {
+        // Without a log (no subscriber) the strings are not worth making.
+        let on = tracing::enabled!(tracing::Level::WARN);
         let log = RequestLog {
             endpoint: endpoint.noun(),
-            host: host(url),
-            path: path(url),
+            host: if on { host(url) } else { String::new() },
+            path: if on { path(url) } else { String::new() },
             started: Instant::now(),
             status: None,
             headers_ms: None,
@@ -52,6 +54,9 @@ impl RequestLog {
     pub(crate) fn answered(&mut self, status: StatusCode, answered: &Url, token: &Secret) {
         self.status = Some(status.as_u16());
         self.headers_ms = Some(self.started.elapsed().as_millis());
+        if !tracing::enabled!(tracing::Level::INFO) {
+            return;
+        }
         let (to_host, to_path) = (host(answered), path(answered));
         if to_host != self.host || to_path != self.path {
             tracing::info!(
