@@ -70,7 +70,10 @@ impl Source {
                 }
                 (source, None)
             }
-            Err(e) => (source, Some(e.to_string())),
+            Err(e) => {
+                tracing::warn!(error = %e, "the store cannot be used; going on without it");
+                (source, Some(e.to_string()))
+            }
         }
     }
 

@@ -164,7 +164,11 @@ async fn api() -> MockServer {
         .and(header("authorization", bearer.as_str()))
         .respond_with(
             ResponseTemplate::new(302)
-                .insert_header("location", format!("{API}/moved/42/events").as_str()),
+                // A hostile server may put the token it was sent into the new address.
+                .insert_header(
+                    "location",
+                    format!("{API}/moved/42/events?echo={ACCESS_2}").as_str(),
+                ),
         )
         .mount(&api)
         .await;
@@ -354,7 +358,10 @@ async fn a_trace_log_names_every_request_and_holds_no_secret_and_no_message() {
         &["refreshing the access token"],
         &["access token refreshed", "expires_at"],
         &["token rejected; asking again with a fresh one"],
-        &["redirected", "to_path=/G2A/rest/v1/moved/42/events"],
+        &[
+            "redirected",
+            "to_path=/G2A/rest/v1/moved/42/events?echo=[token]",
+        ],
         &[
             "answer",
             "path=/G2A/rest/v1/sessions/42/events",
