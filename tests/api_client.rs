@@ -21,6 +21,7 @@ fn config(base: &str, token: Option<&str>, scheme: AuthScheme, timeout: Duration
         token: token.map(str::to_string),
         auth_scheme: scheme,
         timeout,
+        ..ClientConfig::default()
     }
 }
 

@@ -149,6 +149,7 @@ fn harness(server: &MockServer, id: &str, size: (u16, u16)) -> Harness {
         token: Some("loop-test-token".into()),
         auth_scheme: AuthScheme::Bearer,
         timeout: Duration::from_secs(5),
+        ..ClientConfig::default()
     })
     .expect("client");
     harness_with(client, id, size)
@@ -433,6 +434,7 @@ async fn the_list_opens_without_an_id_filters_opens_goes_back_and_finds_a_stored
         token: Some("loop-test-token".into()),
         auth_scheme: AuthScheme::Bearer,
         timeout: Duration::from_secs(5),
+        ..ClientConfig::default()
     })
     .expect("client");
     let (requests, answers) = worker::spawn_with(g2a_tui::source::Source::new(client, Some(store)));
@@ -530,6 +532,7 @@ async fn a_fetch_that_times_out_shows_the_stored_copy_marked_offline() {
         token: Some("loop-test-token".into()),
         auth_scheme: AuthScheme::Bearer,
         timeout: Duration::from_millis(300),
+        ..ClientConfig::default()
     })
     .expect("client");
     let settings = StoreSettings {
@@ -606,6 +609,7 @@ async fn the_viewer_refreshes_an_expired_sign_in_once_and_opens_the_session() {
             token: None,
             auth_scheme: AuthScheme::Bearer,
             timeout: Duration::from_secs(5),
+            ..ClientConfig::default()
         },
         tokens,
     )

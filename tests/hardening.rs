@@ -20,6 +20,7 @@ fn client(base: &str, timeout: Duration) -> Client {
         token: Some(TOKEN.to_string()),
         auth_scheme: AuthScheme::Bearer,
         timeout,
+        ..ClientConfig::default()
     })
     .expect("client")
 }
