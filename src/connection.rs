@@ -104,7 +104,7 @@ impl Connection {
                 auth_scheme: settings.auth_scheme,
                 timeout,
                 retry: RetryPolicy::with_retries(settings.retries),
-                allow_insecure_http: false,
+                ..ClientConfig::default()
             })?;
             let system_domain = non_empty(&settings.system_domain)
                 .or_else(|| Some(demo::SYSTEM_DOMAIN.to_string()));
@@ -122,6 +122,7 @@ impl Connection {
             timeout,
             retry: RetryPolicy::with_retries(settings.retries),
             allow_insecure_http: settings.allow_insecure_http,
+            ..ClientConfig::default()
         };
         crate::api::client::check_base_url(&config.base_url, config.allow_insecure_http)?;
         let client = Client::with_tokens(&config, tokens(settings).await?)?;

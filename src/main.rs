@@ -100,9 +100,11 @@ fn main() -> ExitCode {
                 Err(e) => fail_plain(&format!("demo server: {e}"), 1),
             }
         }),
-        Some(Command::Print(ref args)) => runtime.block_on(commands::retries_on_stderr(
-            run_print(cli, &setup.settings, args),
-        )),
+        Some(Command::Print(ref args)) => runtime.block_on(commands::retries_on_stderr(run_print(
+            cli,
+            &setup.settings,
+            args,
+        ))),
         Some(Command::List(ref args)) => runtime.block_on(commands::retries_on_stderr(
             commands::list::run(&setup.settings, args),
         )),

@@ -60,6 +60,9 @@ pub struct ClientConfig {
     pub retry: RetryPolicy,
     /// `--allow-insecure-http`: an `http://` base URL on another machine is taken.
     pub allow_insecure_http: bool,
+    /// At most this long for a connection (and never longer than `timeout`): a server
+    /// that cannot be reached is said so well before a slow one would time out.
+    pub connect_timeout: Duration,
 }
 
 impl Default for ClientConfig {
@@ -71,9 +74,13 @@ impl Default for ClientConfig {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             allow_insecure_http: false,
+            connect_timeout: CONNECT_TIMEOUT,
         }
     }
 }
+
+/// [`ClientConfig::connect_timeout`] unless a test says otherwise.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl std::fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,6 +91,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("connect_timeout", &self.connect_timeout)
             .finish()
     }
 }
@@ -134,7 +142,7 @@ impl Client {
         transport::check_base(&base, config.allow_insecure_http)?;
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let connect_timeout = config.timeout.min(Duration::from_secs(10));
+        let connect_timeout = config.timeout.min(config.connect_timeout);
         // A corporate HTTPS_PROXY must not swallow the loopback demo API (or a local mock).
         let http = transport::builder(&base)
             .user_agent(concat!("g2a-tui/", env!("CARGO_PKG_VERSION")))
@@ -311,9 +319,17 @@ impl Client {
             let limit = deadline
                 .saturating_duration_since(Instant::now())
                 .min(self.timeout);
-            self.get_once(url.clone(), endpoint, id, token, parse, limit, &mut retry_after)
-                .await
-                .map_err(|error| Failure { error, retry_after })
+            self.get_once(
+                url.clone(),
+                endpoint,
+                id,
+                token,
+                parse,
+                limit,
+                &mut retry_after,
+            )
+            .await
+            .map_err(|error| Failure { error, retry_after })
         })
         .await
     }

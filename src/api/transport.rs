@@ -136,7 +136,8 @@ pub async fn get(
         let Some(next) = redirect_target(&response, &url) else {
             return Ok((response, url));
         };
-        let next = next.map_err(|detail| SendError::Refused(ApiError::Redirect { endpoint, detail }))?;
+        let next =
+            next.map_err(|detail| SendError::Refused(ApiError::Redirect { endpoint, detail }))?;
         if url.scheme() == "https" && next.scheme() == "http" {
             return Err(SendError::Refused(ApiError::Redirect {
                 endpoint,
