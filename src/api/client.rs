@@ -489,11 +489,22 @@ impl Client {
         if e.is_connect() {
             // With a proxy in the way every connection goes to it, so a failure to
             // connect is the proxy's, unless the proxy answered and refused the tunnel.
-            if let Some(proxy) = proxy().filter(|_| !causes(&e).contains("tunnel")) {
-                return ApiError::Proxy {
-                    proxy,
-                    detail: root_cause(&e),
+            // With a proxy in the way every connection goes to it: it could not be
+            // reached, or it would not open a tunnel to the server.
+            if let Some(proxy) = proxy() {
+                let chain = causes(&e);
+                let unreachable = !chain.contains("tunnel error")
+                    || chain.contains("failed to create underlying connection");
+                let detail = if unreachable {
+                    root_cause(&e)
+                } else {
+                    format!(
+                        "it would not open a tunnel to {}: {}",
+                        transport::host_port(url),
+                        root_cause(&e)
+                    )
                 };
+                return ApiError::Proxy { proxy, detail };
             }
             if e.is_timeout() {
                 return ApiError::ConnectTimeout {

@@ -136,23 +136,26 @@ pub async fn get(
         let Some(next) = redirect_target(&response, &url) else {
             return Ok((response, url));
         };
-        let next =
-            next.map_err(|detail| SendError::Refused(ApiError::Redirect { endpoint, detail }))?;
-        if url.scheme() == "https" && next.scheme() == "http" {
-            return Err(SendError::Refused(ApiError::Redirect {
-                endpoint,
-                detail: format!(
-                    "from https to {} (the token would travel in clear)",
-                    shown(&next)
-                ),
-            }));
-        }
-        url = next;
+        url = next
+            .and_then(|next| downgrade(&url, next))
+            .map_err(|detail| SendError::Refused(ApiError::Redirect { endpoint, detail }))?;
     }
     Err(SendError::Refused(ApiError::Redirect {
         endpoint,
         detail: format!("more than {MAX_REDIRECTS} times (last to {})", shown(&url)),
     }))
+}
+
+/// `next`, unless it leads from `https` down to `http`: whatever the token, the answer
+/// (a transcript) would travel in clear.
+fn downgrade(from: &Url, next: Url) -> Result<Url, String> {
+    if from.scheme() == "https" && next.scheme() == "http" {
+        return Err(format!(
+            "from https to {} (it would travel in clear)",
+            shown(&next)
+        ));
+    }
+    Ok(next)
 }
 
 /// Where a redirect answer leads, if it is one (`None` for any other answer).
@@ -245,6 +248,37 @@ mod tests {
         ] {
             assert!(!is_loopback(&url(s)), "{s}");
         }
+    }
+
+    #[test]
+    fn a_redirect_from_https_to_http_is_refused() {
+        let from = url("https://api.example.com/G2A/rest/v1/sessions/1");
+        let e = downgrade(&from, url("http://api.example.com/x")).unwrap_err();
+        assert_eq!(
+            e,
+            "from https to http://api.example.com/x (it would travel in clear)"
+        );
+        assert!(downgrade(&from, url("https://other.example.com/x")).is_ok());
+        let plain = url("http://127.0.0.1:9/x");
+        assert!(downgrade(&plain, url("https://api.example.com/x")).is_ok());
+        assert!(downgrade(&plain, url("http://127.0.0.1:10/x")).is_ok());
+    }
+
+    #[test]
+    fn the_token_goes_only_where_it_was_meant_for() {
+        let base = Origin::of(&url("http://127.0.0.1:8080/G2A/rest/v1/sessions/1"));
+        assert!(base == Origin::of(&url("http://127.0.0.1:8080/elsewhere")));
+        assert!(base == Origin::of(&url("HTTP://127.0.0.1:8080/")));
+        for other in [
+            "https://127.0.0.1:8080/",
+            "http://127.0.0.1:8081/",
+            "http://localhost:8080/",
+            "http://127.0.0.1/",
+        ] {
+            assert!(base != Origin::of(&url(other)), "{other}");
+        }
+        let tls = Origin::of(&url("https://api.example.com/"));
+        assert!(tls == Origin::of(&url("https://api.example.com:443/")));
     }
 
     #[test]
