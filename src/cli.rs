@@ -24,9 +24,10 @@ Exit status:
   0  success (also when the session has no chat transcript)
   1  the viewer itself failed (terminal error), or a `store` command could
      not use the store
-  2  usage error (bad option, missing or invalid session id, bad base URL,
-     --offline without a usable store, or the viewer started without a
-     terminal: use `print` for pipes)
+  2  usage error (bad option, missing or invalid session id, bad base URL:
+     also one with a password, or http:// to another machine without
+     --allow-insecure-http; --offline without a usable store, or the viewer
+     started without a terminal: use `print` for pipes)
   3  authentication failed (no, invalid or expired token, access denied,
      or a refused refresh: run `g2a-tui auth login` again)
   4  the session was not found

@@ -357,18 +357,3 @@ async fn errors_after_a_redirect_name_the_host_contacted() {
         "{e:?}"
     );
 }
-
-#[tokio::test]
-async fn a_redirect_loop_ends() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(302).insert_header("Location", "/again"))
-        .mount(&server)
-        .await;
-    let e = client(&server.uri()).session("1").await.expect_err("loop");
-    assert!(
-        matches!(&e, ApiError::Redirect { detail, .. } if detail.starts_with("more than 10 times")),
-        "{e:?}"
-    );
-    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(11));
-}

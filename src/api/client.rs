@@ -448,7 +448,8 @@ impl Client {
             StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed { endpoint },
             StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited {
                 endpoint,
-                retry_after: retry_after.map(retry::ceil_secs),
+                // A date already past asks for no wait: nothing to tell.
+                retry_after: retry_after.filter(|d| !d.is_zero()).map(retry::ceil_secs),
             },
             s if s.is_server_error() => ApiError::Server {
                 endpoint,
@@ -485,13 +486,10 @@ impl Client {
         url: &Url,
         limit: Duration,
     ) -> ApiError {
-        let proxy = || transport::proxy_for(&self.base, url);
         if e.is_connect() {
-            // With a proxy in the way every connection goes to it, so a failure to
-            // connect is the proxy's, unless the proxy answered and refused the tunnel.
             // With a proxy in the way every connection goes to it: it could not be
             // reached, or it would not open a tunnel to the server.
-            if let Some(proxy) = proxy() {
+            if let Some(proxy) = transport::proxy_for(&self.base, url) {
                 let chain = causes(&e);
                 let unreachable = !chain.contains("tunnel error")
                     || chain.contains("failed to create underlying connection");
