@@ -537,3 +537,28 @@ async fn y_writes_the_picked_message_to_the_clipboard_with_osc52() {
     );
     tui.quit_cleanly();
 }
+
+/// `print` on a terminal says each retry on stderr as it waits (issue 10); piped, it does
+/// not (tests/transport.rs).
+#[test]
+fn print_on_a_terminal_says_it_retries() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = closed.local_addr().expect("addr");
+    drop(closed);
+    let base = format!("http://{addr}");
+    let mut tui = Tui::start(&[
+        "print",
+        "482913657",
+        "--base-url",
+        &base,
+        "--token",
+        "pty-token",
+        "--retries",
+        "1",
+    ]);
+    let screen = tui.wait_for("a retry note", |s| {
+        s.contains("g2a-tui: the session: retrying (2/2) in")
+    });
+    assert!(!screen.contains("pty-token"), "{screen}");
+    assert_eq!(tui.wait_exit(), 5);
+}

@@ -357,3 +357,29 @@ async fn errors_after_a_redirect_name_the_host_contacted() {
         "{e:?}"
     );
 }
+
+/// Piped, `print` says nothing of its retries: a script reads only the outcome.
+#[test]
+fn print_piped_keeps_retries_off_stderr() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = closed.local_addr().expect("addr");
+    drop(closed);
+    let base = format!("http://{addr}");
+    let out = g2a(
+        &[
+            "print",
+            "482913657",
+            "--base-url",
+            &base,
+            "--token",
+            TOKEN,
+            "--retries",
+            "1",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains("retrying"), "{err}");
+    assert!(err.contains(&format!("cannot connect to {addr}")), "{err}");
+}
