@@ -12,6 +12,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
+use crate::api::retry::{DEFAULT_RETRIES, MAX_RETRIES};
 use crate::api::{AuthScheme, DEFAULT_BASE_URL};
 use crate::config::{FileConfig, Origin, Resolved};
 use crate::connection::{Settings, DEFAULT_AUTH_URL};
@@ -24,9 +25,10 @@ Exit status:
   0  success (also when the session has no chat transcript)
   1  the viewer itself failed (terminal error), or a `store` command could
      not use the store
-  2  usage error (bad option, missing or invalid session id, bad base URL,
-     --offline without a usable store, or the viewer started without a
-     terminal: use `print` for pipes)
+  2  usage error (bad option, missing or invalid session id, bad base URL:
+     also one with a password, or http:// to another machine without
+     --allow-insecure-http; --offline without a usable store, or the viewer
+     started without a terminal: use `print` for pipes)
   3  authentication failed (no, invalid or expired token, access denied,
      or a refused refresh: run `g2a-tui auth login` again)
   4  the session was not found
@@ -297,6 +299,16 @@ pub struct CommonArgs {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 
+    /// Ask a failed GET again up to N times (connection errors, timeouts, 429, 502-504); 0 turns retries off
+    #[arg(long, env = "G2A_RETRIES", hide_env_values = true, default_value_t = DEFAULT_RETRIES, global = true, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(0..=MAX_RETRIES as i64))]
+    pub retries: u32,
+
+    /// Send the token over plain http:// to a host that is not this machine
+    #[arg(long, env = "G2A_ALLOW_INSECURE_HTTP", global = true, action = ArgAction::SetTrue,
+          value_parser = BoolishValueParser::new(), hide_env_values = true)]
+    pub allow_insecure_http: bool,
+
     /// Show times in UTC instead of the local zone
     #[arg(long, global = true)]
     pub utc: bool,
@@ -514,6 +526,16 @@ impl Parsed {
                 AuthScheme::Bearer,
             ),
             timeout_secs: Resolved::pick(self.given("timeout", c.timeout), file.timeout_secs, 30),
+            retries: Resolved::pick(
+                self.given("retries", c.retries),
+                file.retries,
+                DEFAULT_RETRIES,
+            ),
+            allow_insecure_http: Resolved::pick(
+                self.given("allow_insecure_http", c.allow_insecure_http),
+                file.allow_insecure_http,
+                false,
+            ),
             poll_secs: Resolved::pick(self.given("poll", self.cli.poll), file.poll_secs, 5),
             keep_days: Resolved::pick(self.given("keep_days", c.keep_days), file.keep_days, 90),
             store: Resolved::pick(self.given("no_store", !c.no_store), file.store, true),
@@ -588,6 +610,8 @@ pub struct Effective {
     pub system_domain: Resolved<Option<String>>,
     pub auth_scheme: Resolved<AuthScheme>,
     pub timeout_secs: Resolved<u64>,
+    pub retries: Resolved<u32>,
+    pub allow_insecure_http: Resolved<bool>,
     pub poll_secs: Resolved<u64>,
     pub keep_days: Resolved<u32>,
     pub store: Resolved<bool>,
@@ -617,6 +641,8 @@ impl Effective {
             auth_scheme: self.auth_scheme.value,
             system_domain: self.system_domain.value.clone(),
             timeout: Duration::from_secs(self.timeout_secs.value),
+            retries: self.retries.value,
+            allow_insecure_http: self.allow_insecure_http.value,
             utc: common.utc,
             store: StoreSettings {
                 path: common.store.clone(),
@@ -673,6 +699,16 @@ impl Effective {
                 "timeout_secs",
                 self.timeout_secs.value.to_string(),
                 self.timeout_secs.origin,
+            ),
+            (
+                "retries",
+                self.retries.value.to_string(),
+                self.retries.origin,
+            ),
+            (
+                "allow_insecure_http",
+                self.allow_insecure_http.value.to_string(),
+                self.allow_insecure_http.origin,
             ),
             (
                 "poll_secs",
@@ -737,6 +773,8 @@ impl CommonArgs {
             auth_scheme: self.auth_scheme.into(),
             system_domain: self.system_domain.clone(),
             timeout: Duration::from_secs(self.timeout),
+            retries: self.retries,
+            allow_insecure_http: self.allow_insecure_http,
             utc: self.utc,
             store: StoreSettings {
                 path: self.store.clone(),

@@ -4,6 +4,7 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use crate::api::retry::RetryPolicy;
 use crate::api::{ApiError, AuthScheme, Client, ClientConfig};
 use crate::auth::{self, CredentialsFile, Secret, Tokens};
 use crate::demo::{self, DemoServer};
@@ -22,6 +23,10 @@ pub struct Settings {
     pub system_domain: Option<String>,
     /// Per request.
     pub timeout: Duration,
+    /// `--retries`: further attempts of a GET that failed on the way; 0 turns them off.
+    pub retries: u32,
+    /// `--allow-insecure-http`: an `http://` base URL on another machine is taken.
+    pub allow_insecure_http: bool,
     /// Times in UTC instead of the local zone.
     pub utc: bool,
     /// Where the local store is, and whether to use it.
@@ -48,6 +53,8 @@ impl std::fmt::Debug for Settings {
             .field("auth_scheme", &self.auth_scheme)
             .field("system_domain", &self.system_domain)
             .field("timeout", &self.timeout)
+            .field("retries", &self.retries)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("utc", &self.utc)
             .field("store", &self.store)
             .field("offline", &self.offline)
@@ -96,6 +103,8 @@ impl Connection {
                 token: Some(demo::TOKEN.to_string()),
                 auth_scheme: settings.auth_scheme,
                 timeout,
+                retry: RetryPolicy::with_retries(settings.retries),
+                ..ClientConfig::default()
             })?;
             let system_domain = non_empty(&settings.system_domain)
                 .or_else(|| Some(demo::SYSTEM_DOMAIN.to_string()));
@@ -111,8 +120,11 @@ impl Connection {
             token: None,
             auth_scheme: settings.auth_scheme,
             timeout,
+            retry: RetryPolicy::with_retries(settings.retries),
+            allow_insecure_http: settings.allow_insecure_http,
+            ..ClientConfig::default()
         };
-        crate::api::client::check_base_url(&config.base_url)?;
+        crate::api::client::check_base_url(&config.base_url, config.allow_insecure_http)?;
         let client = Client::with_tokens(&config, tokens(settings).await?)?;
         Ok(Connection {
             client,

@@ -158,10 +158,14 @@ fn run(cli: &Cli, setup: Setup) -> ExitCode {
                 Err(e) => fail_plain(&format!("demo server: {e}"), 1),
             }
         }),
-        Some(Command::Print(ref args)) => runtime.block_on(run_print(cli, &setup.settings, args)),
-        Some(Command::List(ref args)) => {
-            runtime.block_on(commands::list::run(&setup.settings, args))
-        }
+        Some(Command::Print(ref args)) => runtime.block_on(commands::retries_on_stderr(run_print(
+            cli,
+            &setup.settings,
+            args,
+        ))),
+        Some(Command::List(ref args)) => runtime.block_on(commands::retries_on_stderr(
+            commands::list::run(&setup.settings, args),
+        )),
         Some(Command::Search(ref args)) => {
             runtime.block_on(commands::search::run(&setup.settings, args))
         }

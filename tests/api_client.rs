@@ -21,6 +21,9 @@ fn config(base: &str, token: Option<&str>, scheme: AuthScheme, timeout: Duration
         token: token.map(str::to_string),
         auth_scheme: scheme,
         timeout,
+        // One answer per request: retries have their own tests (tests/faults.rs).
+        retry: g2a_tui::api::retry::RetryPolicy::with_retries(0),
+        ..ClientConfig::default()
     }
 }
 
@@ -526,7 +529,7 @@ async fn rate_limited_with_and_without_retry_after() {
         );
         assert_status_error(&e, 429);
     }
-    // An HTTP-date Retry-After is not a number of seconds: no retry_after, no panic.
+    // An HTTP-date Retry-After in the past asks for no wait: none is told.
     let e = error_for(
         Ep::Session,
         ResponseTemplate::new(429).insert_header("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"),
@@ -1458,12 +1461,13 @@ async fn redirect_to_another_host_drops_the_token() {
 }
 
 #[tokio::test]
-async fn redirect_loop_is_a_network_error() {
-    let (_server, client) =
+async fn redirect_loop_is_refused() {
+    let (server, client) =
         answering(ResponseTemplate::new(302).insert_header("Location", "/again")).await;
     let e = checked(client.session("S1").await.expect_err("loop"));
+    assert_eq!(requests(&server).await.len(), 11);
     assert!(
-        matches!(&e, ApiError::Network { endpoint: Endpoint::Session, detail } if !detail.is_empty()),
+        matches!(&e, ApiError::Redirect { endpoint: Endpoint::Session, detail } if detail.starts_with("more than 10 times")),
         "{e:?}"
     );
     assert!(e.hint().is_some());

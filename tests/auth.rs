@@ -712,6 +712,7 @@ async fn clones_of_one_client_share_one_refresh() {
         token: None,
         auth_scheme: AuthScheme::Bearer,
         timeout: std::time::Duration::from_secs(5),
+        ..ClientConfig::default()
     };
     let client = Client::with_tokens(&config, tokens).expect("client");
     let (a, b, c) = (client.clone(), client.clone(), client.clone());
@@ -862,6 +863,7 @@ async fn a_fresh_token_rejected_again_is_not_refreshed_on_every_request() {
         token: None,
         auth_scheme: AuthScheme::Bearer,
         timeout: std::time::Duration::from_secs(5),
+        ..ClientConfig::default()
     };
     let client = Client::with_tokens(&config, tokens).expect("client");
     for _ in 0..3 {

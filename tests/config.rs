@@ -490,3 +490,53 @@ fn config_shows_the_store_path_and_its_source() {
     assert_eq!(origin, "default");
     assert!(path.ends_with("g2a-tui/store.sqlite3"), "{path}");
 }
+
+/// `retries` and `allow_insecure_http` layer as every key does (issue 10).
+#[test]
+fn retries_and_insecure_http_layer_flag_over_environment_over_file() {
+    let dir = TempDir::new("net-layers");
+    let file = dir.write("c.toml", "retries = 2\nallow_insecure_http = true\n");
+    let r = report(&g2a(&dir, &["config"], &[]));
+    expect(
+        &r,
+        &[
+            ("retries", "3", "default"),
+            ("allow_insecure_http", "false", "default"),
+        ],
+    );
+    let r = report(&g2a(&dir, &["--config", &file, "config"], &[]));
+    expect(
+        &r,
+        &[
+            ("retries", "2", "file"),
+            ("allow_insecure_http", "true", "file"),
+        ],
+    );
+    let env = [
+        ("G2A_CONFIG", file.as_str()),
+        ("G2A_RETRIES", "0"),
+        ("G2A_ALLOW_INSECURE_HTTP", "false"),
+    ];
+    let r = report(&g2a(&dir, &["config"], &env));
+    expect(
+        &r,
+        &[
+            ("retries", "0", "environment"),
+            ("allow_insecure_http", "false", "environment"),
+        ],
+    );
+    let r = report(&g2a(
+        &dir,
+        &["--retries", "7", "--allow-insecure-http", "config"],
+        &env,
+    ));
+    expect(
+        &r,
+        &[
+            ("retries", "7", "flag"),
+            ("allow_insecure_http", "true", "flag"),
+        ],
+    );
+    let out = g2a(&dir, &["--retries", "11", "config"], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -26,6 +26,7 @@ fn client_with(server: &DemoServer, token: &str, scheme: AuthScheme) -> Client {
         token: Some(token.to_string()),
         auth_scheme: scheme,
         timeout: Duration::from_secs(10),
+        ..ClientConfig::default()
     })
     .expect("client builds")
 }

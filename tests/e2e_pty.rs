@@ -587,3 +587,28 @@ async fn a_trace_log_is_written_to_its_file_and_never_to_the_screen() {
         assert!(!written.contains(secret), "{secret:?} in the log");
     }
 }
+
+/// `print` on a terminal says each retry on stderr as it waits (issue 10); piped, it does
+/// not (tests/transport.rs).
+#[test]
+fn print_on_a_terminal_says_it_retries() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = closed.local_addr().expect("addr");
+    drop(closed);
+    let base = format!("http://{addr}");
+    let mut tui = Tui::start(&[
+        "print",
+        "482913657",
+        "--base-url",
+        &base,
+        "--token",
+        "pty-token",
+        "--retries",
+        "1",
+    ]);
+    let screen = tui.wait_for("a retry note", |s| {
+        s.contains("g2a-tui: the session: retrying (2/2) in")
+    });
+    assert!(!screen.contains("pty-token"), "{screen}");
+    assert_eq!(tui.wait_exit(), 5);
+}

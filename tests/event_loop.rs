@@ -149,6 +149,7 @@ fn harness(server: &MockServer, id: &str, size: (u16, u16)) -> Harness {
         token: Some("loop-test-token".into()),
         auth_scheme: AuthScheme::Bearer,
         timeout: Duration::from_secs(5),
+        ..ClientConfig::default()
     })
     .expect("client");
     harness_with(client, id, size)
@@ -433,6 +434,7 @@ async fn the_list_opens_without_an_id_filters_opens_goes_back_and_finds_a_stored
         token: Some("loop-test-token".into()),
         auth_scheme: AuthScheme::Bearer,
         timeout: Duration::from_secs(5),
+        ..ClientConfig::default()
     })
     .expect("client");
     let (requests, answers) = worker::spawn_with(g2a_tui::source::Source::new(client, Some(store)));
@@ -530,6 +532,7 @@ async fn a_fetch_that_times_out_shows_the_stored_copy_marked_offline() {
         token: Some("loop-test-token".into()),
         auth_scheme: AuthScheme::Bearer,
         timeout: Duration::from_millis(300),
+        ..ClientConfig::default()
     })
     .expect("client");
     let settings = StoreSettings {
@@ -606,6 +609,7 @@ async fn the_viewer_refreshes_an_expired_sign_in_once_and_opens_the_session() {
             token: None,
             auth_scheme: AuthScheme::Bearer,
             timeout: Duration::from_secs(5),
+            ..ClientConfig::default()
         },
         tokens,
     )
@@ -634,4 +638,42 @@ async fn the_viewer_refreshes_an_expired_sign_in_once_and_opens_the_session() {
         .collect();
     assert!(sent.iter().all(|h| h == "Bearer loop-fresh"), "{sent:?}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A transcript that fails with a 503 is asked again: its pane says so while it waits,
+/// and the answer that follows replaces the note (issue 10).
+#[tokio::test]
+async fn a_retried_fetch_says_retrying_in_the_pane_that_waits() {
+    let id = "482913777";
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/G2A/rest/v1/sessions/{id}/events")))
+        .respond_with(ResponseTemplate::new(503).insert_header("Retry-After", "2"))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    mount_session(&server, id, "Morgan Lee", 3).await;
+    let h = harness(&server, id, (120, 30));
+    let drive = |script: Script| async move {
+        let waiting = script.wait_for("retrying (2/4) in").await;
+        let title = waiting
+            .lines()
+            .find(|l| l.contains("retrying (2/4) in"))
+            .unwrap_or_default();
+        assert!(title.contains("Transcript"), "{waiting}");
+        assert!(
+            waiting.contains("The last try failed; asking again"),
+            "{waiting}"
+        );
+        // The session pane got its answer at once and says nothing of retries.
+        assert_eq!(waiting.matches("retrying").count(), 1, "{waiting}");
+        let done = script
+            .wait_for(&format!("{id} says message number 2"))
+            .await;
+        assert!(!done.contains("retrying"), "{done}");
+        script.key(KeyCode::Char('q'));
+    };
+    let (outcome, _) = run_with(h, drive).await;
+    assert_eq!(outcome.expect("ends").failure, None);
 }

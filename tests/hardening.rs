@@ -20,6 +20,9 @@ fn client(base: &str, timeout: Duration) -> Client {
         token: Some(TOKEN.to_string()),
         auth_scheme: AuthScheme::Bearer,
         timeout,
+        // One answer per request: retries have their own tests (tests/faults.rs).
+        retry: g2a_tui::api::retry::RetryPolicy::with_retries(0),
+        ..ClientConfig::default()
     })
     .expect("client")
 }

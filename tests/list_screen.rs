@@ -1056,3 +1056,29 @@ fn no_column_titles_over_no_rows() {
     assert!(screen.contains("No session matches."), "{screen}");
     assert!(!screen.contains("customer"), "{screen}");
 }
+
+/// The list's call asked again: the title counts down until the answer (issue 10).
+#[test]
+fn a_retried_list_call_says_so_in_the_title() {
+    use g2a_tui::api::retry::Retrying;
+    let now = Instant::now();
+    let mut app = common::app(None, None, (100, 20), now);
+    let fx = start(&mut app, now);
+    let (id, _, _) = list_request(&fx);
+    let note = Retrying {
+        endpoint: Endpoint::SessionList,
+        attempt: 3,
+        attempts: 4,
+        wait: Duration::from_secs(2),
+    };
+    answer(&mut app, Answer::Retrying(RequestId(id.0 + 50), note));
+    let screen = common::screen(&common::draw(&app));
+    assert!(!screen.contains("retrying"), "a stale note: {screen}");
+    answer(&mut app, Answer::Retrying(id, note));
+    let screen = common::screen(&common::draw(&app));
+    let title = screen.lines().next().unwrap_or_default();
+    assert!(title.contains("retrying (3/4) in 2 s"), "{screen}");
+    answer(&mut app, Answer::List(id, ok(week(), Vec::new())));
+    let screen = common::screen(&common::draw(&app));
+    assert!(!screen.contains("retrying"), "{screen}");
+}

@@ -368,6 +368,12 @@ async fn a_trace_log_names_every_request_and_holds_no_secret_and_no_message() {
             "status=200",
         ],
         &["answer", "endpoint=\"partner links\"", "status=503"],
+        &[
+            "retrying",
+            "endpoint=\"partner links\"",
+            "attempt=2",
+            "delay_ms=",
+        ],
         &["answer", "endpoint=\"partner links\"", "status=200"],
         &["answer", "endpoint=\"session list\"", "status=500"],
         &["answer", "endpoint=\"session list\"", "status=200"],

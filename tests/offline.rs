@@ -98,6 +98,7 @@ fn client(server: &MockServer, timeout: Duration) -> Client {
         token: Some("offline-test-token".into()),
         auth_scheme: AuthScheme::Bearer,
         timeout,
+        ..ClientConfig::default()
     })
     .expect("client")
 }

@@ -1259,3 +1259,38 @@ fn a_poll_does_not_flash_a_kept_search_away() {
     assert!(status.contains("/number 3 "), "{status}");
     assert!(!status.contains("searching"), "{status}");
 }
+
+/// A retry note lands on the pane whose request it is, counts down with the clock, and
+/// is gone once the answer comes; one for a stale request is dropped (issue 10).
+#[test]
+fn a_retry_note_counts_down_on_its_pane_and_goes_with_the_answer() {
+    use g2a_tui::api::retry::Retrying;
+    let (mut app, fx, _) = app_at((100, 30));
+    let (s, t, _) = ids(&fx);
+    let note = |attempt| Retrying {
+        endpoint: Endpoint::Transcript,
+        attempt,
+        attempts: 4,
+        wait: Duration::from_secs(3),
+    };
+    answer(&mut app, Answer::Retrying(RequestId(t.0 + 100), note(2)));
+    assert_eq!(scr(&app).transcript.retrying(), None, "a stale note");
+    answer(&mut app, Answer::Retrying(t, note(2)));
+    let now = app.now;
+    let shown = scr(&app).transcript.retrying().map(|n| n.describe(now));
+    assert_eq!(shown.as_deref(), Some("retrying (2/4) in 3 s"));
+    assert_eq!(scr(&app).session.retrying(), None);
+    let later = now + Duration::from_millis(1500);
+    let shown = scr(&app).transcript.retrying().map(|n| n.describe(later));
+    assert_eq!(shown.as_deref(), Some("retrying (2/4) in 2 s"));
+    answer(
+        &mut app,
+        Answer::Transcript(t, Ok(Transcript::none_for_session())),
+    );
+    assert_eq!(scr(&app).transcript.retrying(), None);
+    // The session's own request is told apart.
+    answer(&mut app, Answer::Retrying(s, note(3)));
+    let now = app.now;
+    let shown = scr(&app).session.retrying().map(|n| n.describe(now));
+    assert_eq!(shown.as_deref(), Some("retrying (3/4) in 3 s"));
+}

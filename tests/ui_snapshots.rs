@@ -1035,3 +1035,30 @@ fn a_config_warning_shows_in_the_status_line_of_the_list() {
         "{status}"
     );
 }
+
+/// A transcript asked again after a 503: its title counts down, the session pane is
+/// loaded and says nothing of it (issue 10).
+#[test]
+fn retrying() {
+    use g2a_tui::api::retry::Retrying;
+    for size in SIZES {
+        let (mut app, fx) = new_app(size, None);
+        let (s, t, _) = ids(&fx);
+        feed(&mut app, Answer::Session(s, Ok(session())));
+        feed(
+            &mut app,
+            Answer::Retrying(
+                t,
+                Retrying {
+                    endpoint: Endpoint::Transcript,
+                    attempt: 2,
+                    attempts: 4,
+                    wait: Duration::from_millis(2500),
+                },
+            ),
+        );
+        let screen = draw(&app).backend().to_string();
+        assert!(screen.contains("retrying (2/4) in 3 s"), "{screen}");
+        insta::assert_snapshot!(name("retrying", size), screen);
+    }
+}

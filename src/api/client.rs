@@ -6,11 +6,11 @@
 //! (a stored sign-in is refreshed there); it goes out in a sensitive header value, so it
 //! is never printed by `Debug` and never part of an error.
 
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{DateTime, Utc};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 use serde_json::Value;
 
@@ -18,6 +18,8 @@ use super::error::{ApiError, Endpoint};
 use super::model::{Session, SessionList, SystemLinks, Transcript};
 use super::redact;
 use super::request_log::RequestLog;
+use super::retry::{self, Failure, RetryPolicy};
+use super::transport::{self, SendError};
 use crate::auth::{Secret, Tokens};
 use crate::sanitize::excerpt;
 
@@ -55,7 +57,31 @@ pub struct ClientConfig {
     pub token: Option<String>,
     pub auth_scheme: AuthScheme,
     pub timeout: Duration,
+    /// How a GET that failed on the way (or with 429/502/503/504) is asked again.
+    pub retry: RetryPolicy,
+    /// `--allow-insecure-http`: an `http://` base URL on another machine is taken.
+    pub allow_insecure_http: bool,
+    /// At most this long for a connection (and never longer than `timeout`): a server
+    /// that cannot be reached is said so well before a slow one would time out.
+    pub connect_timeout: Duration,
 }
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            token: None,
+            auth_scheme: AuthScheme::Bearer,
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            allow_insecure_http: false,
+            connect_timeout: CONNECT_TIMEOUT,
+        }
+    }
+}
+
+/// [`ClientConfig::connect_timeout`] unless a test says otherwise.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl std::fmt::Debug for ClientConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -64,6 +90,9 @@ impl std::fmt::Debug for ClientConfig {
             .field("token", &self.token.as_ref().map(|_| "<hidden>"))
             .field("auth_scheme", &self.auth_scheme)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("connect_timeout", &self.connect_timeout)
             .finish()
     }
 }
@@ -72,7 +101,10 @@ impl std::fmt::Debug for ClientConfig {
 pub struct Client {
     http: reqwest::Client,
     base: Url,
-    timeout_secs: u64,
+    timeout: Duration,
+    /// The connect timeout, for "could not connect within 10 s".
+    connect_timeout: Duration,
+    retry: RetryPolicy,
     auth_scheme: AuthScheme,
     /// Shared by every clone: a refresh by one request serves all the others.
     tokens: Tokens,
@@ -108,25 +140,26 @@ impl Client {
             authorization(config.auth_scheme, token)?;
         }
         let base = parse_base(&config.base_url)?;
+        transport::check_base(&base, config.allow_insecure_http)?;
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
-        let mut builder = reqwest::Client::builder()
+        let connect_timeout = config.timeout.min(config.connect_timeout);
+        // A corporate HTTPS_PROXY must not swallow the loopback demo API (or a local mock).
+        let http = transport::builder(&base)
             .user_agent(concat!("g2a-tui/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .timeout(config.timeout);
-        // A corporate HTTPS_PROXY must not swallow the loopback demo API (or a local mock).
-        if is_loopback(&base) {
-            builder = builder.no_proxy();
-        }
-        let http = builder.build().map_err(|e| ApiError::Network {
-            endpoint: Endpoint::Session,
-            detail: error_chain(&e),
-        })?;
+            .connect_timeout(connect_timeout)
+            .build()
+            .map_err(|e| ApiError::Network {
+                endpoint: Endpoint::Session,
+                detail: error_chain(&e),
+            })?;
         Ok(Client {
             http,
             base,
-            timeout_secs: config.timeout.as_secs().max(1),
+            timeout: config.timeout.max(Duration::from_millis(1)),
+            connect_timeout,
+            retry: config.retry,
             auth_scheme: config.auth_scheme,
             tokens,
             max_body: MAX_BODY_BYTES,
@@ -149,7 +182,9 @@ impl Client {
         Ok(Client {
             http,
             base,
-            timeout_secs: 1,
+            timeout: Duration::from_secs(1),
+            connect_timeout: Duration::from_secs(1),
+            retry: RetryPolicy::with_retries(0),
             auth_scheme: AuthScheme::Bearer,
             tokens: Tokens::given(Secret::new("")),
             max_body: MAX_BODY_BYTES,
@@ -236,7 +271,8 @@ impl Client {
     /// Sends the request with the current token; when the API rejects a stored sign-in's
     /// token (401, or 403 InvalidToken), refreshes it and repeats the request once. The body
     /// is parsed by `parse`: each answer skips what it does not keep and stops at a number
-    /// of elements (see `api/lean.rs`).
+    /// of elements (see `api/lean.rs`). Each of the (one or two) requests is retried as
+    /// [`retry`] says, all within one deadline.
     async fn get_json(
         &self,
         url: Url,
@@ -250,9 +286,10 @@ impl Client {
                 id: id.to_string(),
             });
         }
+        let deadline = self.retry.deadline(self.timeout);
         let token = self.tokens.current().await?;
         match self
-            .get_once(url.clone(), endpoint, id, &token, parse)
+            .get_retried(&url, endpoint, id, &token, parse, deadline)
             .await
         {
             Err(e @ (ApiError::Unauthorized { .. } | ApiError::InvalidToken { .. })) => {
@@ -262,7 +299,8 @@ impl Client {
                             endpoint = endpoint.noun(),
                             "token rejected; asking again with a fresh one"
                         );
-                        self.get_once(url, endpoint, id, &fresh, parse).await
+                        self.get_retried(&url, endpoint, id, &fresh, parse, deadline)
+                            .await
                     }
                     None => Err(e),
                 }
@@ -271,6 +309,39 @@ impl Client {
         }
     }
 
+    /// [`Client::get_once`] asked again while [`retry`] says so.
+    async fn get_retried(
+        &self,
+        url: &Url,
+        endpoint: Endpoint,
+        id: &str,
+        token: &Secret,
+        parse: fn(&[u8]) -> serde_json::Result<Value>,
+        deadline: Instant,
+    ) -> Result<Value, ApiError> {
+        retry::run(&self.retry, deadline, endpoint, || async {
+            let mut retry_after = None;
+            let limit = deadline
+                .saturating_duration_since(Instant::now())
+                .min(self.timeout);
+            self.get_once(
+                url.clone(),
+                endpoint,
+                id,
+                token,
+                parse,
+                limit,
+                &mut retry_after,
+            )
+            .await
+            .map_err(|error| Failure { error, retry_after })
+        })
+        .await
+    }
+
+    /// One GET (following redirects) within `limit`; `retry_after` is set to the wait
+    /// the answer asks for, if any.
+    #[allow(clippy::too_many_arguments)] // one caller, each argument named
     async fn get_once(
         &self,
         url: Url,
@@ -278,16 +349,20 @@ impl Client {
         id: &str,
         token: &Secret,
         parse: fn(&[u8]) -> serde_json::Result<Value>,
+        limit: Duration,
+        retry_after: &mut Option<Duration>,
     ) -> Result<Value, ApiError> {
-        let shown_url = shown_url(&url);
+        let auth = authorization(self.auth_scheme, token)?;
         let mut log = RequestLog::start(&url, endpoint);
-        let response = self
-            .http
-            .get(url)
-            .header(AUTHORIZATION, authorization(self.auth_scheme, token)?)
-            .send()
+        let (response, url) = transport::get(&self.http, url, auth, limit, endpoint)
             .await
-            .map_err(|e| log.failed(self.transport_error(e, endpoint)))?;
+            .map_err(|e| log.failed(self.send_error(e, endpoint, limit)))?;
+        let shown_url = shown_url(&url);
+        *retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| retry::parse_retry_after(s, SystemTime::now()));
         let status = response.status();
         log.answered(status, response.url(), token);
         let content_type = response
@@ -296,11 +371,6 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(|s| self.excerpt(s, 60, token))
             .unwrap_or_default();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|s| s.trim().parse().ok());
         let too_large = || ApiError::TooLarge {
             endpoint,
             limit_mib: self.max_body / (1024 * 1024),
@@ -318,7 +388,7 @@ impl Client {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| log.failed(self.transport_error(e, endpoint)))?
+            .map_err(|e| log.failed(self.transport_error(e, endpoint, &url, limit)))?
         {
             if !success {
                 // Only quoted from: the rest is never read (the connection is dropped).
@@ -386,7 +456,8 @@ impl Client {
             StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed { endpoint },
             StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited {
                 endpoint,
-                retry_after,
+                // A date already past asks for no wait: nothing to tell.
+                retry_after: retry_after.filter(|d| !d.is_zero()).map(retry::ceil_secs),
             },
             s if s.is_server_error() => ApiError::Server {
                 endpoint,
@@ -407,23 +478,56 @@ impl Client {
         excerpt(&redact::clean(text, token.expose()), max)
     }
 
-    fn transport_error(&self, e: reqwest::Error, endpoint: Endpoint) -> ApiError {
-        if e.is_timeout() {
-            ApiError::Timeout {
-                endpoint,
-                secs: self.timeout_secs,
+    fn send_error(&self, e: SendError, endpoint: Endpoint, limit: Duration) -> ApiError {
+        match e {
+            SendError::Http { error, url } => self.transport_error(error, endpoint, &url, limit),
+            SendError::Refused(e) => e,
+        }
+    }
+
+    /// What went wrong on the way to `url` (the host actually contacted, after any
+    /// redirect), in the user's terms.
+    fn transport_error(
+        &self,
+        e: reqwest::Error,
+        endpoint: Endpoint,
+        url: &Url,
+        limit: Duration,
+    ) -> ApiError {
+        if e.is_connect() {
+            // With a proxy in the way every connection goes to it: it could not be
+            // reached, or it would not open a tunnel to the server.
+            if let Some(proxy) = transport::proxy_for(&self.base, url) {
+                let chain = causes(&e);
+                let unreachable = !chain.contains("tunnel error")
+                    || chain.contains("failed to create underlying connection");
+                let detail = if unreachable {
+                    root_cause(&e)
+                } else {
+                    format!(
+                        "it would not open a tunnel to {}: {}",
+                        transport::host_port(url),
+                        root_cause(&e)
+                    )
+                };
+                return ApiError::Proxy { proxy, detail };
             }
-        } else if e.is_connect() {
+            if e.is_timeout() {
+                return ApiError::ConnectTimeout {
+                    host: transport::host_port(url),
+                    secs: retry::ceil_secs(self.connect_timeout.min(limit)),
+                };
+            }
             // "Connection refused" or a DNS failure says it all; hyper's wrapping
             // ("error sending request: client error (Connect): ...") only adds noise.
-            let host = self.base.host_str().unwrap_or("the server");
-            let host = match self.base.port_or_known_default() {
-                Some(port) => format!("{host}:{port}"),
-                None => host.to_string(),
-            };
             ApiError::Connect {
-                host: excerpt(&host, 80),
+                host: transport::host_port(url),
                 detail: root_cause(&e),
+            }
+        } else if e.is_timeout() {
+            ApiError::Timeout {
+                endpoint,
+                secs: retry::ceil_secs(limit),
             }
         } else {
             ApiError::Network {
@@ -457,11 +561,7 @@ fn root_cause(e: &dyn std::error::Error) -> String {
 
 /// The request URL for an error message: without user name or password, sanitised.
 fn shown_url(url: &Url) -> String {
-    let mut url = url.clone();
-    // Only fails for URLs that cannot carry credentials, which then carry none.
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    excerpt(url.as_str(), 200)
+    transport::shown(url)
 }
 
 /// An empty (or blank) body, or one that parses as JSON (a byte order mark allowed).
@@ -501,23 +601,14 @@ fn is_invalid_token(body: &[u8]) -> bool {
         .unwrap_or(false)
 }
 
-fn is_loopback(url: &Url) -> bool {
-    let host = url.host_str().unwrap_or_default();
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 /// Fails as [`Client::new`] would on an unusable base URL.
-pub fn check_base_url(raw: &str) -> Result<(), ApiError> {
-    parse_base(raw).map(|_| ())
+pub fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<(), ApiError> {
+    transport::check_base(&parse_base(raw)?, allow_insecure_http)
 }
 
 fn parse_base(raw: &str) -> Result<Url, ApiError> {
     let invalid = |reason: &str| ApiError::InvalidBaseUrl {
-        url: excerpt(raw, 80),
+        url: transport::shown_raw(raw),
         reason: reason.to_string(),
     };
     let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;

@@ -80,8 +80,23 @@ pub enum ApiError {
     },
     #[error("the {} request timed out after {secs}s", .endpoint.noun())]
     Timeout { endpoint: Endpoint, secs: u64 },
+    /// No connection within the connect timeout: the server (or the path to it) is
+    /// down, which is not the slow answer [`ApiError::Timeout`] means.
+    #[error("could not connect to {host} within {secs} s")]
+    ConnectTimeout { host: String, secs: u64 },
     #[error("cannot connect to {host}: {detail}")]
     Connect { host: String, detail: String },
+    /// The proxy from the environment (`HTTPS_PROXY` and the like) could not be reached.
+    #[error("cannot connect to the proxy {proxy}: {detail}")]
+    Proxy { proxy: String, detail: String },
+    /// An `http://` base URL on a host that is not this machine: the token would travel
+    /// in clear.
+    #[error("refusing to send the access token in clear to {url}")]
+    InsecureHttp { url: String },
+    /// A redirect that is not followed: to `http` from `https`, to another kind of
+    /// address, or one too many.
+    #[error("the {} request was redirected {detail}; not followed", .endpoint.noun())]
+    Redirect { endpoint: Endpoint, detail: String },
     #[error("network error on the {}: {detail}", .endpoint.noun())]
     Network { endpoint: Endpoint, detail: String },
     #[error("the {} answer (HTTP {status}) is not JSON: {}", .endpoint.noun(), describe_body(.content_type, .excerpt))]
@@ -182,6 +197,10 @@ impl ApiError {
             ApiError::UnexpectedStatus { .. } => "check --base-url points at the Remote Support API".into(),
             ApiError::Timeout { .. } => "the server did not answer in time; check the network or raise --timeout".into(),
             ApiError::Connect { .. } => "check the network connection and --base-url".into(),
+            ApiError::ConnectTimeout { .. } => "check the network connection and --base-url; a firewall may be dropping the connection".into(),
+            ApiError::Proxy { .. } => "check HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, or add the host to NO_PROXY".into(),
+            ApiError::InsecureHttp { .. } => "use https://, or pass --allow-insecure-http (G2A_ALLOW_INSECURE_HTTP) if the network is trusted".into(),
+            ApiError::Redirect { .. } => "check --base-url: it should name the API root the server answers on itself".into(),
             ApiError::Network { .. } => "check the network connection and try again".into(),
             ApiError::NotJson { excerpt, .. } if excerpt.is_empty() => "the server sent nothing; try again, and check --base-url if it goes on".into(),
             ApiError::NotJson { .. } => "a proxy or login page may be in the way; check --base-url".into(),
@@ -208,7 +227,9 @@ impl ApiError {
 
     pub fn class(&self) -> ErrorClass {
         match self {
-            ApiError::InvalidSessionId(_) | ApiError::InvalidBaseUrl { .. } => ErrorClass::Usage,
+            ApiError::InvalidSessionId(_)
+            | ApiError::InvalidBaseUrl { .. }
+            | ApiError::InsecureHttp { .. } => ErrorClass::Usage,
             ApiError::NoToken
             | ApiError::MalformedToken
             | ApiError::Unauthorized { .. }
@@ -232,7 +253,11 @@ impl ApiError {
     pub fn is_network(&self) -> bool {
         matches!(
             self,
-            ApiError::Connect { .. } | ApiError::Timeout { .. } | ApiError::Network { .. }
+            ApiError::Connect { .. }
+                | ApiError::ConnectTimeout { .. }
+                | ApiError::Proxy { .. }
+                | ApiError::Timeout { .. }
+                | ApiError::Network { .. }
         ) || self.status().is_some_and(|s| s >= 500)
     }
 

@@ -7,6 +7,8 @@ pub mod lean;
 pub mod model;
 pub mod redact;
 mod request_log;
+pub mod retry;
+pub mod transport;
 pub mod worker;
 
 pub use client::{normalize_session_id, AuthScheme, Client, ClientConfig, DEFAULT_BASE_URL};

@@ -14,6 +14,7 @@ use tokio::task::{AbortHandle, JoinError};
 
 use chrono::{DateTime, Utc};
 
+use super::retry::{self, Retrying};
 use super::{ApiError, Client, Endpoint, Session, SessionList, SystemLinks, Transcript};
 use crate::sanitize::excerpt;
 use crate::store::{SessionHits, StoreError, StoredSession};
@@ -63,6 +64,16 @@ pub enum Request {
 }
 
 impl Request {
+    fn id(&self) -> RequestId {
+        match self {
+            Request::Session { id, .. }
+            | Request::Transcript { id, .. }
+            | Request::Links { id, .. }
+            | Request::List { id, .. }
+            | Request::StoreSearch { id, .. } => *id,
+        }
+    }
+
     fn part(&self) -> Part {
         match self {
             Request::Session { .. } => Part::Session,
@@ -92,16 +103,6 @@ impl Request {
         }
     }
 
-    fn id(&self) -> RequestId {
-        match self {
-            Request::Session { id, .. }
-            | Request::Transcript { id, .. }
-            | Request::Links { id, .. }
-            | Request::List { id, .. }
-            | Request::StoreSearch { id, .. } => *id,
-        }
-    }
-
     fn endpoint(&self) -> Endpoint {
         match self {
             Request::Session { .. } => Endpoint::Session,
@@ -124,6 +125,9 @@ pub enum Answer {
     /// A stored copy standing in for a session or transcript request: the network failed
     /// (connect, timeout, 5xx), or `--offline`. The pane marks it "offline · from …".
     Stored(RequestId, StoredAnswer),
+    /// Not an answer yet: the request failed on the way and is asked again after a
+    /// wait (the pane says "retrying (2/4) in 3 s"). Its answer still comes.
+    Retrying(RequestId, Retrying),
 }
 
 impl Answer {
@@ -147,6 +151,8 @@ impl Answer {
                 r.as_ref().err().map(|_| "failed".to_string()),
             ),
             Answer::Stored(id, _) => (id, "stored copy", None),
+            // Logged where the wait is decided (api/retry.rs).
+            Answer::Retrying(..) => return,
         };
         match error {
             None => tracing::debug!(request = id.0, answer = kind, "worker answer"),
@@ -336,7 +342,14 @@ pub fn spawn_with<F: Fetch>(
                 tracing::debug!(part = ?part, "a newer request replaces the one in flight");
                 old.cancel();
             }
-            let fetch = tokio::spawn(fetch(fetcher.clone(), req.clone()));
+            // The fetch's retries are told to the viewer as they happen.
+            let sink: retry::Sink = {
+                let (tx, id) = (ans_tx.clone(), req.id());
+                Arc::new(move |note| {
+                    let _ = tx.send(Answer::Retrying(id, note));
+                })
+            };
+            let fetch = tokio::spawn(retry::reporting(sink, fetch(fetcher.clone(), req.clone())));
             let meant = Arc::new(AtomicBool::new(false));
             in_flight.insert(
                 part,

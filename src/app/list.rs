@@ -15,7 +15,7 @@ use tui_input::{Input, InputRequest};
 
 use super::keymap::{Action, Mode};
 use super::list_rows::{self, Fields, StatusFilter};
-use super::state::{App, Load, Screen, SessionScreen};
+use super::state::{App, Load, RetryNote, Screen, SessionScreen};
 use super::update::Effect;
 use crate::api::worker::{Answer, ListAnswer, Request, RequestId, StoreSearchError};
 use crate::api::ApiError;
@@ -103,6 +103,8 @@ pub struct ListScreen {
     /// The load in flight is the periodic refresh: the rows stay, a small mark says so.
     pub quiet: bool,
     pub updated: Option<Instant>,
+    /// The list call in flight failed on the way and is asked again.
+    pub retry: Option<RetryNote>,
     /// The last list call failed (the stored sessions are still shown).
     pub error: Option<ApiError>,
     /// `--offline`: the rows are the stored sessions, which is no failure to retry.
@@ -136,6 +138,7 @@ impl Default for ListScreen {
             load: Load::Idle,
             quiet: false,
             updated: None,
+            retry: None,
             error: None,
             offline: false,
             notice: None,
@@ -374,7 +377,7 @@ impl ListScreen {
     }
 }
 
-fn list_mut(app: &mut App) -> Option<&mut ListScreen> {
+pub(super) fn list_mut(app: &mut App) -> Option<&mut ListScreen> {
     match &mut app.screen {
         Screen::List(l) => Some(l),
         _ => None,

@@ -16,6 +16,16 @@ const LABEL_COLS: usize = 9;
 fn placeholder<T>(remote: &Remote<T>, what: &str, width: usize) -> Vec<PaneRow> {
     let mut out = Vec::new();
     match &remote.load {
+        // The countdown is the title's; the body says why it waits.
+        Load::Loading { .. } if remote.retrying().is_some() => {
+            out.push(PaneRow::new(format!("Loading {what}…"), Role::Spinner));
+            sentence(
+                &mut out,
+                "The last try failed; asking again (the title counts down).",
+                Role::Dim,
+                width,
+            );
+        }
         Load::Loading { .. } => out.push(PaneRow::new(format!("Loading {what}…"), Role::Spinner)),
         Load::Failed { error, .. } => failure(&mut out, error, width),
         _ => {}

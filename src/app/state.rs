@@ -14,6 +14,7 @@ use super::rows::PaneRow;
 use super::search::Search;
 use super::transcript::TranscriptView;
 use super::viewport::Viewport;
+use crate::api::retry::Retrying;
 use crate::api::worker::RequestId;
 use crate::api::{ApiError, ErrorClass, Session, Status, SystemLinks, Transcript};
 use crate::timefmt::Zone;
@@ -75,6 +76,41 @@ pub struct Remote<T> {
     /// The data is the local store's copy, fetched then: the network failed or
     /// `--offline` (the title says "offline · from …"). A good answer clears it.
     pub stored_at: Option<DateTime<Utc>>,
+    /// The fetch in flight failed on the way and is asked again (the title says so).
+    pub retry: Option<RetryNote>,
+}
+
+/// A request that failed on the way and is asked again at `at`: "retrying (2/4) in 3 s".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryNote {
+    /// The request retried: a note for an older one is not shown.
+    pub id: RequestId,
+    pub attempt: u32,
+    pub attempts: u32,
+    pub at: Instant,
+}
+
+impl RetryNote {
+    pub fn new(id: RequestId, r: &Retrying, now: Instant) -> Self {
+        RetryNote {
+            id,
+            attempt: r.attempt,
+            attempts: r.attempts,
+            at: now + r.wait,
+        }
+    }
+
+    /// "retrying (2/4) in 3 s", counting down to the attempt.
+    pub fn describe(&self, now: Instant) -> String {
+        let secs = crate::api::retry::ceil_secs(self.at.saturating_duration_since(now));
+        format!("retrying ({}/{}) in {secs} s", self.attempt, self.attempts)
+    }
+
+    /// The note for the load in flight, if it is `load`'s.
+    pub fn current<'a>(note: &'a Option<RetryNote>, load: &Load) -> Option<&'a RetryNote> {
+        note.as_ref()
+            .filter(|n| matches!(load, Load::Loading { id } if *id == n.id))
+    }
 }
 
 impl<T> Default for Remote<T> {
@@ -85,6 +121,7 @@ impl<T> Default for Remote<T> {
             quiet: false,
             updated: None,
             stored_at: None,
+            retry: None,
         }
     }
 }
@@ -107,6 +144,11 @@ impl<T> Remote<T> {
     /// Loading in a way the screen shows (a spinner): not a quiet poll.
     pub fn shows_loading(&self) -> bool {
         self.is_loading() && !self.quiet
+    }
+
+    /// The retry under way for the load in flight, if any.
+    pub fn retrying(&self) -> Option<&RetryNote> {
+        RetryNote::current(&self.retry, &self.load)
     }
 
     /// True when `id` is the answer this pane waits for; anything else is stale.

@@ -12,7 +12,8 @@ use super::keymap::{Action, Mode};
 use super::layout::text_area;
 use super::prompt::PromptScreen;
 use super::rows::PaneRow;
-use super::state::{App, Load, Pane, Poll, Remote, Screen, SessionScreen};
+use super::state::{App, Load, Pane, Poll, Remote, RetryNote, Screen, SessionScreen};
+use crate::api::retry::Retrying;
 use crate::api::worker::{Answer, Request, RequestId, StoredAnswer};
 use crate::api::{ApiError, Transcript};
 use crate::timefmt::Zone;
@@ -670,7 +671,36 @@ fn reissue<T>(remote: &mut Remote<T>, next: &mut impl FnMut() -> RequestId) -> O
     Some(id)
 }
 
+/// A request in flight is asked again: the pane that waits for it says so.
+fn on_retrying(app: &mut App, id: RequestId, r: &Retrying) {
+    let note = RetryNote::new(id, r, app.now);
+    if let Some(l) = super::list::list_mut(app) {
+        if l.load == (Load::Loading { id }) {
+            l.retry = Some(note);
+            app.dirty = true;
+        }
+        return;
+    }
+    let Some(s) = app.session_mut() else {
+        return;
+    };
+    if s.session.awaits(id) {
+        s.session.retry = Some(note);
+    } else if s.transcript.awaits(id) {
+        s.transcript.retry = Some(note);
+    } else if s.links.awaits(id) {
+        s.links.retry = Some(note);
+    } else {
+        return;
+    }
+    app.dirty = true;
+}
+
 fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
+    if let Answer::Retrying(id, r) = &answer {
+        on_retrying(app, *id, r);
+        return;
+    }
     if matches!(answer, Answer::List(..) | Answer::StoreHits(..)) {
         super::list::on_answer(app, answer, fx);
         return;
@@ -749,7 +779,9 @@ fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
             }
             land(&mut s.links, result, now, None);
         }
-        Answer::List(..) | Answer::StoreHits(..) | Answer::Stored(..) => return,
+        Answer::List(..) | Answer::StoreHits(..) | Answer::Stored(..) | Answer::Retrying(..) => {
+            return
+        }
     }
     s.generation += 1;
     if !links_answer {

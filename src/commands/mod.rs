@@ -62,6 +62,18 @@ pub fn warn(text: &str) {
     stderr_line(&format!("g2a-tui: {line}"));
 }
 
+/// Runs `fut` with each retry said on stderr ("g2a-tui: the session: retrying (2/4) in
+/// 3 s"), when stderr is a terminal: a script reading stderr gets only the outcome.
+pub async fn retries_on_stderr<F: std::future::Future>(fut: F) -> F::Output {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return fut.await;
+    }
+    let sink: crate::api::retry::Sink =
+        std::sync::Arc::new(|r| warn(&format!("the {}: {r}", r.endpoint.noun())));
+    crate::api::retry::reporting(sink, fut).await
+}
+
 /// Writes `text` to stdout; a closed pipe (`| head`) is not an error worth a complaint.
 pub fn write_stdout(text: &str) -> Result<(), ExitCode> {
     use std::io::Write;

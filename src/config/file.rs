@@ -22,6 +22,8 @@ pub struct FileConfig {
     pub system_domain: Option<String>,
     pub auth_scheme: Option<AuthScheme>,
     pub timeout_secs: Option<u64>,
+    pub retries: Option<u32>,
+    pub allow_insecure_http: Option<bool>,
     pub poll_secs: Option<u64>,
     pub keep_days: Option<u32>,
     pub store: Option<bool>,
@@ -253,6 +255,19 @@ impl FileConfig {
                 }
                 "timeout_secs" => out.timeout_secs = Some(r.integer(name, v, 1..=3600)?),
                 "poll_secs" => out.poll_secs = Some(r.integer(name, v, 0..=3600)?),
+                "retries" => {
+                    let most = u64::from(crate::api::retry::MAX_RETRIES);
+                    // The range fits u32.
+                    out.retries = Some(r.integer(name, v, 0..=most)? as u32)
+                }
+                "allow_insecure_http" => {
+                    out.allow_insecure_http = Some(v.get_ref().as_bool().ok_or_else(|| {
+                        r.error(
+                            v.span(),
+                            "allow_insecure_http must be true or false".to_string(),
+                        )
+                    })?)
+                }
                 "keep_days" => {
                     // The range fits u32.
                     out.keep_days = Some(r.integer(name, v, 1..=36500)? as u32)
@@ -319,7 +334,7 @@ mod tests {
     fn every_key_is_read() {
         let c = parse(
             "base_url = \"http://h\"\nsystem_domain = \"d\"\nauth_scheme = \"oauth\"\n\
-             timeout_secs = 9\npoll_secs = 0\nkeep_days = 12\nstore = false\ntheme = \"light\"\n\
+             timeout_secs = 9\nretries = 0\nallow_insecure_http = true\npoll_secs = 0\nkeep_days = 12\nstore = false\ntheme = \"light\"\n\
              auth_url = \"http://a\"\nclient_id = \"c\"\ntoken_command = [\"pass\", \"show\", \"my token\"]\n\
              [keys]\nquit = [\"x\"]\nsearch = \"/\"\n[keys.list]\nquit = [\"ctrl-q\"]\n\
              [colors]\nkey = \"green\"\n[colors.badge]\nactive = { bg = \"blue\" }\n",
@@ -332,6 +347,7 @@ mod tests {
             (c.timeout_secs, c.poll_secs, c.keep_days),
             (Some(9), Some(0), Some(12))
         );
+        assert_eq!((c.retries, c.allow_insecure_http), (Some(0), Some(true)));
         assert_eq!(c.store, Some(false));
         assert_eq!(c.theme, Some(ThemeName::Light));
         assert_eq!(c.auth_url.as_deref(), Some("http://a"));
@@ -345,11 +361,11 @@ mod tests {
             .iter()
             .map(|k| (k.mode.as_deref(), k.action.as_str(), k.keys.clone(), k.line))
             .collect();
-        assert!(keys.contains(&(None, "quit", vec!["x".to_string()], 13)));
-        assert!(keys.contains(&(None, "search", vec!["/".to_string()], 14)));
-        assert!(keys.contains(&(Some("list"), "quit", vec!["ctrl-q".to_string()], 16)));
+        assert!(keys.contains(&(None, "quit", vec!["x".to_string()], 15)));
+        assert!(keys.contains(&(None, "search", vec!["/".to_string()], 16)));
+        assert!(keys.contains(&(Some("list"), "quit", vec!["ctrl-q".to_string()], 18)));
         let roles: Vec<_> = c.colors.iter().map(|o| (o.role.as_str(), o.line)).collect();
-        assert_eq!(roles, [("key", 18), ("badge.active", 20)]);
+        assert_eq!(roles, [("key", 20), ("badge.active", 22)]);
         assert!(c.warnings.is_empty(), "{:?}", c.warnings);
     }
 
@@ -386,6 +402,8 @@ mod tests {
             "c.toml, line 1: theme must be one of \"dark\", \"light\", \"mono\""
         );
         assert!(parse("store = \"yes\"").is_err());
+        assert!(parse("retries = 11").is_err());
+        assert!(parse("allow_insecure_http = 1").is_err());
         assert!(parse("token_command = []").is_err());
         assert!(parse("keys = 3").is_err());
     }

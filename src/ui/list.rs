@@ -14,7 +14,7 @@ use unicode_segmentation::UnicodeSegmentation;
 use super::{fit, spinner, Theme};
 use crate::app::list::{self, ListLine, ListScreen};
 use crate::app::list_rows::{self, Column, Fields};
-use crate::app::state::{age_label, Load};
+use crate::app::state::{age_label, Load, RetryNote};
 use crate::app::wrap;
 use crate::app::App;
 use crate::present::{self, list::ListRow};
@@ -127,6 +127,14 @@ fn title(app: &App, l: &ListScreen, theme: &Theme) -> Line<'static> {
     ];
     let state = match &l.load {
         _ if l.offline => Some(Span::styled("offline · stored sessions ", theme.dim)),
+        Load::Loading { .. } if RetryNote::current(&l.retry, &l.load).is_some() => {
+            let note = RetryNote::current(&l.retry, &l.load).map(|n| n.describe(app.now));
+            let mark = if l.quiet { "↻" } else { spinner(app) };
+            Some(Span::styled(
+                format!("{mark} {} ", note.unwrap_or_default()),
+                theme.spinner,
+            ))
+        }
         Load::Loading { .. } if l.quiet => l
             .updated
             .map(|at| Span::styled(format!("↻ updated {} ", age_label(at, app.now)), theme.dim)),

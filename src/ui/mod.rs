@@ -167,6 +167,15 @@ pub fn pane_block<T>(
         Load::Loaded { .. } | Load::Loading { .. } if remote.quiet && offline.is_some() => None,
         Load::Loaded { .. } if offline.is_some() => None,
         // A live session's background fetch: the data stays, a small mark says so.
+        // A fetch asked again says so, a background poll's too: the wait may be long.
+        Load::Loading { .. } if remote.retrying().is_some() => {
+            let note = remote.retrying().map(|n| n.describe(app.now));
+            let mark = if remote.quiet { "↻" } else { spinner(app) };
+            Some(Span::styled(
+                format!("{mark} {} ", note.unwrap_or_default()),
+                theme.spinner,
+            ))
+        }
         Load::Loading { .. } if remote.quiet => Some(Span::styled(
             match remote.updated {
                 Some(at) => format!("↻ updated {} ", age_label(at, app.now)),
