@@ -327,6 +327,51 @@ async fn a_refused_login_stores_nothing_and_says_what_to_check() {
     assert!(!dir.credentials().exists());
 }
 
+/// The sign-in request carries the client secret and the PAT: a redirect must not hand
+/// them to the host it names (issue 10).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redirecting_token_endpoint_gets_no_secret_forwarded() {
+    let dir = TempDir::new("redirected");
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "x"})))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    let auth = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/oauth/token", elsewhere.uri())),
+        )
+        .mount(&auth)
+        .await;
+    let url = token_url(&auth);
+    let out = g2a(
+        &dir,
+        &[
+            "auth",
+            "login",
+            "--auth-url",
+            &url,
+            "--client-id",
+            CLIENT_ID,
+        ],
+        &format!("{CLIENT_SECRET}\n{PAT}\n"),
+    )
+    .await;
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("redirect (HTTP 307) to 127.0.0.1") && err.contains("--auth-url"),
+        "{err}"
+    );
+    assert_no_secret(&out, None);
+    assert!(!dir.credentials().exists());
+    elsewhere.verify().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_on_a_pipe_needs_the_client_id_and_both_lines() {
     let dir = TempDir::new("pipe");

@@ -30,14 +30,12 @@ impl TokenEndpoint {
             AuthError::Input(format!("invalid auth URL {:?}: {detail}", excerpt(url, 80)))
         };
         let parsed = reqwest::Url::parse(url.trim()).map_err(|e| bad(&e.to_string()))?;
-        let loopback = parsed
-            .host_str()
-            .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
-            .is_some_and(|h| {
-                h.eq_ignore_ascii_case("localhost")
-                    || h.parse::<std::net::IpAddr>()
-                        .is_ok_and(|ip| ip.is_loopback())
-            });
+        let loopback = crate::api::transport::is_loopback(&parsed);
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(AuthError::Input(
+                "invalid auth URL: it must not carry a user name or password".into(),
+            ));
+        }
         // The client secret and the PAT go in this request: never in clear over a network.
         match parsed.scheme() {
             "https" => {}
@@ -48,7 +46,11 @@ impl TokenEndpoint {
         let mut builder = reqwest::Client::builder()
             .user_agent(concat!("g2a-tui/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout);
+            .timeout(timeout)
+            // The request carries the client secret and the PAT or refresh token: a
+            // redirect would hand them to whoever it names, so none is followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false);
         if loopback {
             builder = builder.no_proxy();
         }
@@ -139,6 +141,19 @@ impl TokenEndpoint {
             .await
             .map_err(|e| failed(transport(e)))?;
         let status = response.status();
+        if status.is_redirection() {
+            let to = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| self.url.join(l).ok())
+                .and_then(|u| u.host_str().map(|h| excerpt(h, 80)))
+                .unwrap_or_else(|| "another address".into());
+            return Err(failed(format!(
+                "answered with a redirect (HTTP {}) to {to}; the secrets are not sent on: give the final address with --auth-url",
+                status.as_u16()
+            )));
+        }
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| failed(transport(e)))? {
             if body.len() + chunk.len() > MAX_ANSWER_BYTES {
@@ -278,8 +293,11 @@ mod tests {
         assert!(TokenEndpoint::new(DEFAULT_AUTH_URL, t).is_ok());
         assert!(TokenEndpoint::new("http://127.0.0.1:8080/oauth/token", t).is_ok());
         assert!(TokenEndpoint::new("http://[::1]:8080/t", t).is_ok());
+        assert!(TokenEndpoint::new("http://localhost.:8080/t", t).is_ok());
+        assert!(TokenEndpoint::new("http://[::ffff:127.0.0.1]:8080/t", t).is_ok());
         for url in [
             "http://auth.example.com/oauth/token",
+            "http://localhost.example.com/oauth/token",
             "ftp://x/t",
             "not a url",
         ] {
@@ -287,6 +305,15 @@ mod tests {
                 matches!(TokenEndpoint::new(url, t), Err(AuthError::Input(_))),
                 "{url}"
             );
+        }
+    }
+
+    #[test]
+    fn a_user_name_or_password_in_the_auth_url_is_refused_unrepeated() {
+        let t = Duration::from_secs(1);
+        match TokenEndpoint::new("https://tech:hunter2@auth.example.com/t", t) {
+            Err(AuthError::Input(m)) => assert!(!m.contains("hunter2") && !m.contains("tech")),
+            other => panic!("{other:?}"),
         }
     }
 
