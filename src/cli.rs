@@ -309,6 +309,16 @@ pub struct CommonArgs {
           value_parser = BoolishValueParser::new(), hide_env_values = true)]
     pub allow_insecure_http: bool,
 
+    /// Trust the CA certificates in this PEM file too (a company's TLS-inspecting proxy)
+    #[arg(
+        long,
+        env = "G2A_CA_FILE",
+        hide_env_values = true,
+        global = true,
+        value_name = "PATH"
+    )]
+    pub ca_file: Option<PathBuf>,
+
     /// Show times in UTC instead of the local zone
     #[arg(long, global = true)]
     pub utc: bool,
@@ -536,6 +546,13 @@ impl Parsed {
                 file.allow_insecure_http,
                 false,
             ),
+            ca_file: Resolved::pick(
+                c.ca_file
+                    .clone()
+                    .and_then(|p| self.given("ca_file", Some(p))),
+                file.ca_file.clone().map(Some),
+                None,
+            ),
             poll_secs: Resolved::pick(self.given("poll", self.cli.poll), file.poll_secs, 5),
             keep_days: Resolved::pick(self.given("keep_days", c.keep_days), file.keep_days, 90),
             store: Resolved::pick(self.given("no_store", !c.no_store), file.store, true),
@@ -612,6 +629,7 @@ pub struct Effective {
     pub timeout_secs: Resolved<u64>,
     pub retries: Resolved<u32>,
     pub allow_insecure_http: Resolved<bool>,
+    pub ca_file: Resolved<Option<PathBuf>>,
     pub poll_secs: Resolved<u64>,
     pub keep_days: Resolved<u32>,
     pub store: Resolved<bool>,
@@ -643,6 +661,7 @@ impl Effective {
             timeout: Duration::from_secs(self.timeout_secs.value),
             retries: self.retries.value,
             allow_insecure_http: self.allow_insecure_http.value,
+            ca_file: self.ca_file.value.clone(),
             utc: common.utc,
             store: StoreSettings {
                 path: common.store.clone(),
@@ -711,6 +730,14 @@ impl Effective {
                 self.allow_insecure_http.origin,
             ),
             (
+                "ca_file",
+                self.ca_file.value.as_ref().map_or_else(
+                    || "(none: the built-in roots)".into(),
+                    |p| p.display().to_string(),
+                ),
+                self.ca_file.origin,
+            ),
+            (
                 "poll_secs",
                 self.poll_secs.value.to_string(),
                 self.poll_secs.origin,
@@ -775,6 +802,7 @@ impl CommonArgs {
             timeout: Duration::from_secs(self.timeout),
             retries: self.retries,
             allow_insecure_http: self.allow_insecure_http,
+            ca_file: self.ca_file.clone(),
             utc: self.utc,
             store: StoreSettings {
                 path: self.store.clone(),

@@ -27,6 +27,8 @@ pub struct Settings {
     pub retries: u32,
     /// `--allow-insecure-http`: an `http://` base URL on another machine is taken.
     pub allow_insecure_http: bool,
+    /// `--ca-file`: CA certificates trusted besides the built-in roots.
+    pub ca_file: Option<std::path::PathBuf>,
     /// Times in UTC instead of the local zone.
     pub utc: bool,
     /// Where the local store is, and whether to use it.
@@ -55,6 +57,7 @@ impl std::fmt::Debug for Settings {
             .field("timeout", &self.timeout)
             .field("retries", &self.retries)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("ca_file", &self.ca_file)
             .field("utc", &self.utc)
             .field("store", &self.store)
             .field("offline", &self.offline)
@@ -122,6 +125,7 @@ impl Connection {
             timeout,
             retry: RetryPolicy::with_retries(settings.retries),
             allow_insecure_http: settings.allow_insecure_http,
+            extra_roots: extra_roots(settings)?,
             ..ClientConfig::default()
         };
         crate::api::client::check_base_url(&config.base_url, config.allow_insecure_http)?;
@@ -163,7 +167,19 @@ pub async fn tokens(settings: &Settings) -> Result<Tokens, ApiError> {
         Ok(file) if file.exists() => file,
         _ => return Err(ApiError::NoToken),
     };
-    Ok(Tokens::stored(file, settings.timeout)?)
+    Ok(Tokens::stored_trusting(
+        file,
+        settings.timeout,
+        extra_roots(settings)?,
+    )?)
+}
+
+/// `--ca-file`'s certificates, or none.
+pub fn extra_roots(settings: &Settings) -> Result<Vec<reqwest::Certificate>, ApiError> {
+    match &settings.ca_file {
+        Some(path) => crate::api::client::read_ca_file(path),
+        None => Ok(Vec::new()),
+    }
 }
 
 fn non_empty(domain: &Option<String>) -> Option<String> {

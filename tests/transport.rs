@@ -383,3 +383,169 @@ fn print_piped_keeps_retries_off_stderr() {
     assert!(!err.contains("retrying"), "{err}");
     assert!(err.contains(&format!("cannot connect to {addr}")), "{err}");
 }
+
+/// The test CA and a server certificate for `localhost` and `127.0.0.1` it signed
+/// (tests/fixtures/tls; the key was made for these tests and protects nothing).
+fn tls_fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/tls")
+        .join(name)
+}
+
+/// An HTTPS server on loopback that answers every request with `answer` (a whole HTTP/1.1
+/// response) and counts the requests it read.
+async fn tls_server(answer: String) -> (u16, Arc<AtomicUsize>) {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_file_iter(tls_fixture("localhost.pem"))
+            .expect("certificate file")
+            .collect::<Result<_, _>>()
+            .expect("certificates");
+    let key = PrivateKeyDer::from_pem_file(tls_fixture("localhost.key")).expect("key");
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .expect("protocols")
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .expect("server config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            let answer = answer.clone();
+            let counter = counter.clone();
+            tokio::spawn(async move {
+                // A client that does not trust the certificate ends here.
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                counter.fetch_add(1, Ordering::SeqCst);
+                let _ = tls.write_all(answer.as_bytes()).await;
+                let _ = tls.shutdown().await;
+            });
+        }
+    });
+    (port, seen)
+}
+
+async fn g2a_async(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        g2a(&args, &[])
+    })
+    .await
+    .expect("the run")
+}
+
+/// A redirect from `https` down to `http` is refused: the token is not sent on, and the
+/// transcript would come back in clear. Run end to end over real TLS (`--ca-file` trusts
+/// the test CA).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_to_http_redirect_is_refused() {
+    let plain = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"sessionId": "42"})))
+        .expect(0)
+        .mount(&plain)
+        .await;
+    let answer = format!(
+        "HTTP/1.1 302 Found\r\nLocation: {}/G2A/rest/v1/sessions/42\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        plain.uri()
+    );
+    let (port, seen) = tls_server(answer).await;
+    let ca = tls_fixture("ca.pem").display().to_string();
+    let out = g2a_async(
+        [
+            "print",
+            "42",
+            "--base-url",
+            &format!("https://localhost:{port}"),
+            "--ca-file",
+            &ca,
+            "--token",
+            TOKEN,
+            "--retries",
+            "0",
+        ]
+        .map(String::from)
+        .to_vec(),
+    )
+    .await;
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(
+        seen.load(Ordering::SeqCst) >= 1,
+        "the https server was asked"
+    );
+    assert!(
+        err.contains("redirected from https to http://127.0.0.1") && err.contains("not followed"),
+        "{err}"
+    );
+    assert!(!err.contains(TOKEN), "{err}");
+    plain.verify().await;
+}
+
+/// A server whose certificate no built-in root signed fails with the certificate named;
+/// `--ca-file` with the right CA gets through; a file that is not PEM is a usage error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ca_file_trusts_a_private_ca_and_a_bad_one_is_a_usage_error() {
+    let body = r#"{"sessionId":"42","status":"Completed"}"#;
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let (port, _) = tls_server(answer).await;
+    let base = format!("https://127.0.0.1:{port}");
+    let run = |extra: Vec<String>| {
+        let mut args: Vec<String> = ["print", "42", "--format", "json", "--base-url", &base]
+            .map(String::from)
+            .to_vec();
+        args.extend([
+            "--token".into(),
+            TOKEN.into(),
+            "--retries".into(),
+            "0".into(),
+        ]);
+        args.extend(extra);
+        g2a_async(args)
+    };
+    let untrusted = run(vec![]).await;
+    let err = stderr(&untrusted);
+    assert_eq!(untrusted.status.code(), Some(5), "{err}");
+    assert!(err.to_lowercase().contains("certificate"), "{err}");
+
+    let ca = tls_fixture("ca.pem").display().to_string();
+    let trusted = run(vec!["--ca-file".into(), ca]).await;
+    assert!(
+        String::from_utf8_lossy(&trusted.stdout).contains("\"sessionId\": \"42\""),
+        "{}\n{}",
+        String::from_utf8_lossy(&trusted.stdout),
+        stderr(&trusted)
+    );
+
+    let not_pem = tls_fixture("../../transport.rs").display().to_string();
+    let bad = run(vec!["--ca-file".into(), not_pem]).await;
+    let err = stderr(&bad);
+    assert_eq!(bad.status.code(), Some(2), "{err}");
+    assert!(err.contains("cannot use the CA file"), "{err}");
+    let missing = run(vec!["--ca-file".into(), "/nonexistent/ca.pem".into()]).await;
+    assert_eq!(missing.status.code(), Some(2), "{}", stderr(&missing));
+}

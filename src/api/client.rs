@@ -64,6 +64,9 @@ pub struct ClientConfig {
     /// At most this long for a connection (and never longer than `timeout`): a server
     /// that cannot be reached is said so well before a slow one would time out.
     pub connect_timeout: Duration,
+    /// `--ca-file`: CA certificates trusted besides the built-in roots (a company's
+    /// TLS-inspecting proxy).
+    pub extra_roots: Vec<reqwest::Certificate>,
 }
 
 impl Default for ClientConfig {
@@ -76,6 +79,7 @@ impl Default for ClientConfig {
             retry: RetryPolicy::default(),
             allow_insecure_http: false,
             connect_timeout: CONNECT_TIMEOUT,
+            extra_roots: Vec::new(),
         }
     }
 }
@@ -93,6 +97,7 @@ impl std::fmt::Debug for ClientConfig {
             .field("retry", &self.retry)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("connect_timeout", &self.connect_timeout)
+            .field("extra_roots", &self.extra_roots.len())
             .finish()
     }
 }
@@ -145,15 +150,17 @@ impl Client {
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         let connect_timeout = config.timeout.min(config.connect_timeout);
         // A corporate HTTPS_PROXY must not swallow the loopback demo API (or a local mock).
-        let http = transport::builder(&base)
+        let mut builder = transport::builder(&base)
             .user_agent(concat!("g2a-tui/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
-            .connect_timeout(connect_timeout)
-            .build()
-            .map_err(|e| ApiError::Network {
-                endpoint: Endpoint::Session,
-                detail: error_chain(&e),
-            })?;
+            .connect_timeout(connect_timeout);
+        for root in &config.extra_roots {
+            builder = builder.add_root_certificate(root.clone());
+        }
+        let http = builder.build().map_err(|e| ApiError::Network {
+            endpoint: Endpoint::Session,
+            detail: error_chain(&e),
+        })?;
         Ok(Client {
             http,
             base,
@@ -602,6 +609,21 @@ fn is_invalid_token(body: &[u8]) -> bool {
 }
 
 /// Fails as [`Client::new`] would on an unusable base URL.
+/// The CA certificates of a PEM file, for [`ClientConfig::extra_roots`].
+pub fn read_ca_file(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, ApiError> {
+    let failed = |detail: String| ApiError::CaFile {
+        path: excerpt(&path.display().to_string(), 200),
+        detail,
+    };
+    let pem = std::fs::read(path).map_err(|e| failed(e.to_string()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|_| failed("it is not a PEM file of certificates".into()))?;
+    if certs.is_empty() {
+        return Err(failed("it holds no certificate".into()));
+    }
+    Ok(certs)
+}
+
 pub fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<(), ApiError> {
     transport::check_base(&parse_base(raw)?, allow_insecure_http)
 }

@@ -42,6 +42,9 @@ pub enum ApiError {
     InvalidSessionId(String),
     #[error("invalid base URL {url:?}: {reason}")]
     InvalidBaseUrl { url: String, reason: String },
+    /// `--ca-file` could not be read or holds no certificate.
+    #[error("cannot use the CA file {path}: {detail}")]
+    CaFile { path: String, detail: String },
     #[error("HTTP 401 Unauthorized on the {}", .endpoint.noun())]
     Unauthorized { endpoint: Endpoint },
     #[error("HTTP 403 Forbidden on the {}: the access token is invalid or expired", .endpoint.noun())]
@@ -181,6 +184,7 @@ impl ApiError {
             ApiError::MalformedToken => "check the token for stray quotes, spaces or line breaks".into(),
             ApiError::InvalidSessionId(_) => "give the session id or session token as shown in GoToAssist".into(),
             ApiError::InvalidBaseUrl { .. } => "--base-url / G2A_BASE_URL takes the API root, e.g. https://api.getgo.com".into(),
+            ApiError::CaFile { .. } => "--ca-file / G2A_CA_FILE takes a PEM file of one or more CA certificates (-----BEGIN CERTIFICATE-----)".into(),
             ApiError::Unauthorized { .. } => "the token is invalid or expired, or this technician has no Remote Support seat; get a new token (they last 60 minutes)".into(),
             ApiError::InvalidToken { .. } => "get a new access token (they last 60 minutes) and pass it with --token or G2A_TOKEN".into(),
             ApiError::Forbidden { .. } => "this user lacks the roles needed to read it; ask an account administrator".into(),
@@ -229,6 +233,7 @@ impl ApiError {
         match self {
             ApiError::InvalidSessionId(_)
             | ApiError::InvalidBaseUrl { .. }
+            | ApiError::CaFile { .. }
             | ApiError::InsecureHttp { .. } => ErrorClass::Usage,
             ApiError::NoToken
             | ApiError::MalformedToken

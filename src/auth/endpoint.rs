@@ -26,6 +26,15 @@ pub struct TokenEndpoint {
 
 impl TokenEndpoint {
     pub fn new(url: &str, timeout: Duration) -> Result<Self, AuthError> {
+        Self::trusting(url, timeout, &[])
+    }
+
+    /// [`TokenEndpoint::new`], trusting `roots` besides the built-in CA certificates.
+    pub fn trusting(
+        url: &str,
+        timeout: Duration,
+        roots: &[reqwest::Certificate],
+    ) -> Result<Self, AuthError> {
         let bad = |detail: &str| {
             AuthError::Input(format!("invalid auth URL {:?}: {detail}", excerpt(url, 80)))
         };
@@ -51,6 +60,9 @@ impl TokenEndpoint {
             // redirect would hand them to whoever it names, so none is followed.
             .redirect(reqwest::redirect::Policy::none())
             .referer(false);
+        for root in roots {
+            builder = builder.add_root_certificate(root.clone());
+        }
         if loopback {
             builder = builder.no_proxy();
         }

@@ -49,6 +49,8 @@ enum Source {
 struct Stored {
     file: CredentialsFile,
     timeout: Duration,
+    /// `--ca-file`'s certificates, trusted by the token endpoint too.
+    roots: Vec<reqwest::Certificate>,
     /// Held across a refresh, so concurrent requests of one process refresh once.
     current: tokio::sync::Mutex<Credentials>,
     /// The refresh token the endpoint refused, and how: not asked again with it (the
@@ -77,12 +79,22 @@ impl Tokens {
 
     /// The sign-in stored in `file`; [`AuthError::NotSignedIn`] when there is none.
     pub fn stored(file: CredentialsFile, timeout: Duration) -> Result<Self, AuthError> {
+        Self::stored_trusting(file, timeout, Vec::new())
+    }
+
+    /// [`Tokens::stored`], its refreshes trusting `roots` besides the built-in ones.
+    pub fn stored_trusting(
+        file: CredentialsFile,
+        timeout: Duration,
+        roots: Vec<reqwest::Certificate>,
+    ) -> Result<Self, AuthError> {
         let creds = file.load()?.ok_or_else(|| AuthError::NotSignedIn {
             path: file.path().display().to_string(),
         })?;
         Ok(Tokens(Source::Stored(Arc::new(Stored {
             file,
             timeout,
+            roots,
             current: tokio::sync::Mutex::new(creds),
             refused: std::sync::Mutex::new(None),
             refreshed_at: std::sync::Mutex::new(None),
@@ -164,7 +176,7 @@ impl Stored {
             after_rejection = rejected.is_some(),
             "refreshing the access token"
         );
-        let fresh = match TokenEndpoint::new(&on_disk.auth_url, self.timeout)
+        let fresh = match TokenEndpoint::trusting(&on_disk.auth_url, self.timeout, &self.roots)
             .map_err(refresh_failed)?
             .refresh(&on_disk)
             .await

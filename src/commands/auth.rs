@@ -32,7 +32,8 @@ async fn login(settings: &Settings, args: &LoginArgs) -> Result<ExitCode, ApiErr
         .or_else(|| Some(settings.auth_url.clone()))
         .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| DEFAULT_AUTH_URL.to_string());
-    let endpoint = TokenEndpoint::new(&url, settings.timeout)?;
+    let roots = crate::connection::extra_roots(settings)?;
+    let endpoint = TokenEndpoint::trusting(&url, settings.timeout, &roots)?;
     let client_id = args
         .client_id
         .clone()

@@ -24,6 +24,7 @@ pub struct FileConfig {
     pub timeout_secs: Option<u64>,
     pub retries: Option<u32>,
     pub allow_insecure_http: Option<bool>,
+    pub ca_file: Option<PathBuf>,
     pub poll_secs: Option<u64>,
     pub keep_days: Option<u32>,
     pub store: Option<bool>,
@@ -292,6 +293,12 @@ impl FileConfig {
                 "client_id" => out.client_id = Some(r.string(name, v)?),
                 "token_command" => out.token_command = Some(r.command(name, v)?),
                 // `log_file = ""` turns a log off again, as leaving the key out does.
+                // `ca_file = ""` trusts only the built-in roots, as leaving the key out does.
+                "ca_file" => {
+                    out.ca_file = Some(r.string(name, v)?)
+                        .filter(|p| !p.trim().is_empty())
+                        .map(PathBuf::from)
+                }
                 "log_file" => {
                     out.log_file = Some(r.string(name, v)?)
                         .filter(|p| !p.trim().is_empty())
