@@ -111,6 +111,23 @@ pub fn body_bytes(n: u64) -> Vec<u8> {
     out
 }
 
+/// The same messages as the body, as the client's events, for benchmarks that
+/// want a realistic transcript without the HTTP round trip.
+pub fn events(n: u64) -> Vec<crate::api::Event> {
+    let mut gen = Generator::new(n);
+    (0..n)
+        .map(|k| {
+            gen.next = k;
+            let (at, who, content) = gen.next_event();
+            crate::api::Event {
+                time: Some(crate::api::Timestamp::parse(&at)),
+                participant: Some(who.to_string()),
+                content,
+            }
+        })
+        .collect()
+}
+
 /// Writes the events one chunk at a time, then the closing brackets.
 struct Generator {
     n: u64,
@@ -149,12 +166,18 @@ impl Generator {
         Some(Ok(Bytes::from(out)))
     }
 
-    fn event(&mut self, out: &mut Vec<u8>) {
+    /// The next message's time, participant and content.
+    fn next_event(&mut self) -> (String, &'static str, String) {
         let k = i64::try_from(self.next).unwrap_or(0);
         let at = start() + TimeDelta::seconds(STEP * k + self.rng.below(STEP as u64) as i64);
         let (who, content) = self.message();
+        (stamp(at), who, content)
+    }
+
+    fn event(&mut self, out: &mut Vec<u8>) {
+        let (at, who, content) = self.next_event();
         out.extend_from_slice(b"{\"timeStamp\":\"");
-        out.extend_from_slice(stamp(at).as_bytes());
+        out.extend_from_slice(at.as_bytes());
         out.extend_from_slice(b"\",\"participantName\":");
         push_json_string(out, who);
         out.extend_from_slice(b",\"content\":");
@@ -188,7 +211,10 @@ impl Generator {
             1 => format!("{COLLABORATOR} joined the session"),
             2 => format!("{COLLABORATOR} left the session"),
             3 => "Screen sharing started".into(),
-            4 => format!("File transfer completed: log-{}.zip", self.rng.below(10_000)),
+            4 => format!(
+                "File transfer completed: log-{}.zip",
+                self.rng.below(10_000)
+            ),
             _ => format!("Remote control requested by {EXPERT}"),
         }
     }
@@ -245,17 +271,81 @@ impl Rng {
 }
 
 const WORDS: [&str; 64] = [
-    "the", "printer", "driver", "update", "failed", "again", "after", "restart", "could", "you",
-    "please", "open", "settings", "and", "check", "whether", "network", "adapter", "shows", "error",
-    "0x80070643", "I", "see", "it", "now", "thanks", "let", "me", "take", "control", "of", "screen",
-    "for", "a", "moment", "while", "we", "reinstall", "package", "KB-5034441", "VPN", "client",
-    "keeps", "disconnecting", "every", "few", "minutes", "when", "laptop", "sleeps", "Outlook",
-    "profile", "is", "corrupted", "so", "I'll", "rebuild", "it", "from", "scratch", "okay,", "sure.",
-    "done!", "rebooting…",
+    "the",
+    "printer",
+    "driver",
+    "update",
+    "failed",
+    "again",
+    "after",
+    "restart",
+    "could",
+    "you",
+    "please",
+    "open",
+    "settings",
+    "and",
+    "check",
+    "whether",
+    "network",
+    "adapter",
+    "shows",
+    "error",
+    "0x80070643",
+    "I",
+    "see",
+    "it",
+    "now",
+    "thanks",
+    "let",
+    "me",
+    "take",
+    "control",
+    "of",
+    "screen",
+    "for",
+    "a",
+    "moment",
+    "while",
+    "we",
+    "reinstall",
+    "package",
+    "KB-5034441",
+    "VPN",
+    "client",
+    "keeps",
+    "disconnecting",
+    "every",
+    "few",
+    "minutes",
+    "when",
+    "laptop",
+    "sleeps",
+    "Outlook",
+    "profile",
+    "is",
+    "corrupted",
+    "so",
+    "I'll",
+    "rebuild",
+    "it",
+    "from",
+    "scratch",
+    "okay,",
+    "sure.",
+    "done!",
+    "rebooting…",
 ];
 
 const CJK: [&str; 8] = [
-    "打印机", "无法连接", "网络", "重新启动", "ありがとう", "設定を確認", "서버", "오류가 발생",
+    "打印机",
+    "无法连接",
+    "网络",
+    "重新启动",
+    "ありがとう",
+    "設定を確認",
+    "서버",
+    "오류가 발생",
 ];
 
 const EMOJI: [&str; 6] = ["👍", "🙂", "🎉", "⚠️", "🖨️", "💻"];
@@ -269,7 +359,14 @@ mod tests {
         assert_eq!(requested("482913657"), None);
         assert_eq!(requested("huge-100000"), Some(Some(100_000)));
         assert_eq!(requested("huge-5000000"), Some(Some(5_000_000)));
-        for bad in ["huge-0", "huge-5000001", "huge-007", "huge-+5", "huge-", "huge-1e6"] {
+        for bad in [
+            "huge-0",
+            "huge-5000001",
+            "huge-007",
+            "huge-+5",
+            "huge-",
+            "huge-1e6",
+        ] {
             assert_eq!(requested(bad), Some(None), "{bad}");
         }
     }
@@ -282,16 +379,33 @@ mod tests {
         let events = v["events"].as_array().expect("events");
         assert_eq!(events.len(), 3_000);
         assert_eq!(v["sessionId"], "huge-3000");
-        let times: Vec<&str> = events.iter().filter_map(|e| e["timeStamp"].as_str()).collect();
+        let times: Vec<&str> = events
+            .iter()
+            .filter_map(|e| e["timeStamp"].as_str())
+            .collect();
         assert_eq!(times.len(), 3_000);
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "times advance");
         assert!(times[2_999] < v["endTime"].as_str().unwrap_or_default());
-        let content: Vec<&str> = events.iter().filter_map(|e| e["content"].as_str()).collect();
-        assert!(content.iter().all(|c| (1..=400).contains(&c.chars().count())));
+        let content: Vec<&str> = events
+            .iter()
+            .filter_map(|e| e["content"].as_str())
+            .collect();
+        assert!(content
+            .iter()
+            .all(|c| (1..=400).contains(&c.chars().count())));
         assert!(content.iter().any(|c| c.contains('\n')));
-        assert!(content.iter().any(|c| c.contains("打印机") || c.contains("서버")));
+        assert!(content
+            .iter()
+            .any(|c| c.contains("打印机") || c.contains("서버")));
         assert!(content.iter().any(|c| c.contains('👍') || c.contains('🙂')));
-        assert!(content.iter().any(|c| c.starts_with("Remote control transferred to")));
+        assert!(content
+            .iter()
+            .any(|c| c.starts_with("Remote control transferred to")));
+        let same: Vec<String> = super::events(3_000)
+            .into_iter()
+            .map(|e| e.content)
+            .collect();
+        assert_eq!(same, content);
         let who: std::collections::HashSet<&str> = events
             .iter()
             .filter_map(|e| e["participantName"].as_str())

@@ -113,11 +113,7 @@ async fn events(
     let id = decoded(id);
     match id.as_deref().and_then(huge::requested) {
         Some(Some(n)) => {
-            return (
-                [(header::CONTENT_TYPE, "application/json")],
-                huge::body(n),
-            )
-                .into_response()
+            return ([(header::CONTENT_TYPE, "application/json")], huge::body(n)).into_response()
         }
         Some(None) => return error(StatusCode::NOT_FOUND, "not_found", &huge::refusal()),
         None => {}

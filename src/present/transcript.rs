@@ -763,7 +763,12 @@ mod tests {
             None,
         );
         let m = &msgs[0];
-        for s in [m.raw_time.as_deref().unwrap_or_default(), m.clock(), &m.who, &m.text] {
+        for s in [
+            m.raw_time.as_deref().unwrap_or_default(),
+            m.clock(),
+            &m.who,
+            &m.text,
+        ] {
             assert!(!s.chars().any(is_unsafe), "{s:?}");
         }
         assert!(!m.who.contains('\n'));

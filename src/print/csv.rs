@@ -54,12 +54,7 @@ fn write(msgs: &[Message]) -> Result<String, Box<dyn std::error::Error>> {
         .from_writer(Vec::new());
     w.write_record(HEADER)?;
     for m in msgs {
-        w.write_record([
-            time(m).as_str(),
-            &m.who,
-            m.speaker.key(),
-            &m.text,
-        ])?;
+        w.write_record([time(m).as_str(), &m.who, m.speaker.key(), &m.text])?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     Ok(String::from_utf8(bytes)?)
