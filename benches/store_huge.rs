@@ -76,7 +76,11 @@ fn main() {
                 std::thread::sleep(Duration::from_millis(20));
             }
             times.sort();
-            (worst, times.get(times.len() / 2).copied(), times.len())
+            (
+                worst,
+                times.get(times.len() / 2).copied().unwrap_or_default(),
+                times.len(),
+            )
         })
     };
     let t0 = Instant::now();

@@ -453,7 +453,10 @@ async fn stops_when_dropped() {
 async fn huge_sessions_are_generated_to_size_and_streamed() {
     let server = server().await;
     let c = client(&server);
-    let t = c.transcript("huge-20000").await.expect("generated transcript");
+    let t = c
+        .transcript("huge-20000")
+        .await
+        .expect("generated transcript");
     assert_eq!(t.events.len(), 20_000);
     let s = c.session("huge-20000").await.expect("its session");
     assert_eq!(s.status, Some(Status::Complete));
