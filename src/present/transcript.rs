@@ -738,6 +738,43 @@ mod tests {
     }
 
     #[test]
+    fn names_are_shared_and_clocks_match_the_zone() {
+        let events: Vec<Event> = (0..50)
+            .map(|i| {
+                ev(
+                    Some(&format!("2024-03-05T23:59:{:02}.5+01:00", i)),
+                    Some(if i % 2 == 0 {
+                        " Dana\u{1b}[31m "
+                    } else {
+                        "Tomás"
+                    }),
+                    "x",
+                )
+            })
+            .collect();
+        for zone in [Zone::Utc, Zone::Local] {
+            let msgs = messages(&events, zone, None);
+            // One allocation per distinct participant, sanitised once.
+            assert!(Arc::ptr_eq(&msgs[0].who, &msgs[48].who));
+            assert!(Arc::ptr_eq(&msgs[1].who, &msgs[49].who));
+            assert_eq!(&*msgs[0].who, line(" Dana\u{1b}[31m "));
+            assert!(!msgs[0].who.contains('\u{1b}'));
+            for (m, e) in msgs.iter().zip(&events) {
+                let t = e.time.as_ref().and_then(|t| t.at).expect("parsed");
+                assert_eq!(m.clock(), zone.time(t));
+            }
+        }
+        // Past the table's size names are still right, only no longer shared.
+        let mut names = Names::default();
+        for i in 0..Names::MAX + 10 {
+            assert_eq!(&*names.name(&format!("p{i}")), format!("p{i}"));
+        }
+        assert_eq!(names.by_raw.len(), Names::MAX);
+        assert!(Arc::ptr_eq(&names.name("p0"), &names.name("p0")));
+        assert_eq!(&*names.name(""), "");
+    }
+
+    #[test]
     fn classify_again_when_the_session_arrives() {
         let events = [
             ev(None, Some("Dana Whitfield"), "Hi"),
