@@ -10,6 +10,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use g2a_tui::api::worker::{Answer, Request};
 use g2a_tui::api::{Event, Session, Status, Timestamp, Transcript};
+use g2a_tui::app::transcript::Anchor;
 use g2a_tui::app::update::{start, update, Effect, Msg};
 use g2a_tui::app::{App, Context};
 use g2a_tui::timefmt::Zone;
@@ -45,12 +46,17 @@ fn events(n: usize) -> Vec<Event> {
 }
 
 fn loaded(n: usize) -> App {
+    loaded_with(events(n), (160, 48))
+}
+
+/// An app on session "1" at `size` with `events` as its transcript, following the newest.
+fn loaded_with(events: Vec<Event>, size: (u16, u16)) -> App {
     let now = Instant::now();
     let mut app = App::new(
         Some("1".into()),
         Context::default(),
         Zone::Utc,
-        (160, 48),
+        size,
         now,
         Utc::now(),
     );
@@ -63,7 +69,7 @@ fn loaded(n: usize) -> App {
         })
         .expect("transcript request");
     let t = Transcript {
-        events: events(n),
+        events,
         ..Default::default()
     };
     update(
@@ -248,9 +254,96 @@ fn metrics(c: &mut Criterion) {
     });
 }
 
+/// Where a scale bench puts the reader: the first message, the middle one, or the
+/// newest (following the tail, as a transcript opens).
+#[derive(Clone, Copy)]
+enum Place {
+    Top,
+    Middle,
+    End,
+}
+
+impl Place {
+    fn name(self) -> &'static str {
+        match self {
+            Place::Top => "top",
+            Place::Middle => "middle",
+            Place::End => "end",
+        }
+    }
+
+    fn go(self, app: &mut App) {
+        let Some(s) = app.session_mut() else { return };
+        let n = s.view.entries.len();
+        match self {
+            Place::Top => s.view.anchor = Some(Anchor { entry: 0, row: 0 }),
+            Place::Middle => {
+                s.view.anchor = Some(Anchor {
+                    entry: n / 2,
+                    row: 0,
+                })
+            }
+            Place::End => s.view.follow(),
+        }
+    }
+}
+
+/// Issue 11: a frame of the whole screen at 200x60 with 10^3 to 10^6 realistic messages
+/// (the demo API's `huge-<N>` transcripts) at the top, the middle and the end, and a
+/// key press (`j`, PageDown, `G`) from the middle followed by its frame. Target: <= 1 ms
+/// a frame, flat in the number of messages and the position.
+fn scale(c: &mut Criterion) {
+    let theme = Theme::default();
+    let mut term = Terminal::new(TestBackend::new(200, 60)).expect("backend");
+    let mut group = c.benchmark_group("scale");
+    group.sample_size(20);
+    for n in [1_000u64, 10_000, 100_000, 1_000_000] {
+        let mut app = loaded_with(g2a_tui::demo::huge::events(n), (200, 60));
+        for place in [Place::Top, Place::Middle, Place::End] {
+            place.go(&mut app);
+            term.draw(|f| g2a_tui::ui::render(f, &app, &theme))
+                .expect("draw");
+            group.bench_function(format!("frame_{}_{n}", place.name()), |b| {
+                b.iter(|| {
+                    term.draw(|f| g2a_tui::ui::render(f, black_box(&app), &theme))
+                        .expect("draw");
+                })
+            });
+        }
+        for (name, code) in [
+            ("j", KeyCode::Char('j')),
+            ("page_down", KeyCode::PageDown),
+            ("G", KeyCode::Char('G')),
+        ] {
+            group.bench_function(format!("key_{name}_and_frame_{n}"), |b| {
+                b.iter_custom(|iters| {
+                    let mut spent = std::time::Duration::ZERO;
+                    for _ in 0..iters {
+                        Place::Middle.go(&mut app);
+                        let t0 = Instant::now();
+                        let shift = matches!(code, KeyCode::Char(c) if c.is_ascii_uppercase());
+                        let mods = if shift {
+                            KeyModifiers::SHIFT
+                        } else {
+                            KeyModifiers::NONE
+                        };
+                        let (now, wall) = (app.now, app.wall);
+                        update(&mut app, Msg::Key(KeyEvent::new(code, mods)), now, wall);
+                        term.draw(|f| g2a_tui::ui::render(f, &app, &theme))
+                            .expect("draw");
+                        spent += t0.elapsed();
+                    }
+                    spent
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench, notes, metrics
+    targets = bench, notes, metrics, scale
 }
 criterion_main!(benches);

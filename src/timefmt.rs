@@ -32,6 +32,18 @@ impl Zone {
         self.format(t, "%H:%M:%S")
     }
 
+    /// `HH:MM:SS` here as eight ASCII bytes: what [`Zone::time`] writes, without
+    /// an allocation (a transcript holds one per message).
+    pub fn hms(self, t: DateTime<Utc>) -> [u8; 8] {
+        use chrono::Timelike;
+        let wall = self.wall_clock_or_utc(t);
+        let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+        let [h0, h1] = two(wall.hour());
+        let [m0, m1] = two(wall.minute());
+        let [s0, s1] = two(wall.second());
+        [h0, h1, b':', m0, m1, b':', s0, s1]
+    }
+
     /// The calendar day a time falls on here, for date separators (the UTC day when
     /// the time cannot be shown in the local zone).
     pub fn day(self, t: DateTime<Utc>) -> NaiveDate {

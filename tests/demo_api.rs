@@ -449,3 +449,41 @@ async fn stops_when_dropped() {
     }
     assert!(refused, "still answering after drop");
 }
+
+#[tokio::test]
+async fn huge_sessions_are_generated_to_size_and_streamed() {
+    let server = server().await;
+    let c = client(&server);
+    let t = c
+        .transcript("huge-20000")
+        .await
+        .expect("generated transcript");
+    assert_eq!(t.events.len(), 20_000);
+    let s = c.session("huge-20000").await.expect("its session");
+    assert_eq!(s.status, Some(Status::Complete));
+    assert_eq!(s.expert_name.as_deref(), Some("Dana Whitfield"));
+    assert_eq!(s.collaborators.len(), 1);
+    // The same bytes every time, sent in chunks rather than with a length.
+    let http = reqwest::Client::new();
+    let get = || async {
+        http.get(api(&server, "sessions/huge-20000/events"))
+            .bearer_auth(demo::TOKEN)
+            .send()
+            .await
+            .expect("request")
+    };
+    let first = get().await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.content_length(), None);
+    let a = first.bytes().await.expect("body");
+    let b = get().await.bytes().await.expect("body");
+    assert_eq!(a, b);
+    assert_eq!(a, g2a_tui::demo::huge::body_bytes(20_000));
+    // Past the cap, zero and other spellings name no session.
+    for id in ["huge-5000001", "huge-0", "huge-020"] {
+        let err = c.session(id).await.expect_err(id);
+        assert!(matches!(err, ApiError::NotFound { .. }), "{id}: {err:?}");
+        let t = c.transcript(id).await.expect("404 is no transcript");
+        assert!(t.events.is_empty(), "{id}");
+    }
+}

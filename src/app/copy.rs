@@ -14,8 +14,8 @@ pub const MAX_COPY_BYTES: usize = 1024 * 1024;
 /// One message as a line of text, as it reads on screen: time, speaker, words.
 pub fn message_text(e: &Entry) -> String {
     match e.speaker {
-        Speaker::System => format!("{} {} {}", e.clock, e.speaker.mark(), e.text),
-        _ => format!("{} {} {}: {}", e.clock, e.speaker.mark(), e.who, e.text),
+        Speaker::System => format!("{} {} {}", e.clock(), e.speaker.mark(), e.text),
+        _ => format!("{} {} {}: {}", e.clock(), e.speaker.mark(), e.who, e.text),
     }
 }
 
@@ -123,20 +123,20 @@ pub fn export_markdown(app: &App, s: &SessionScreen) -> Option<String> {
 /// A held message as the API event it came from (its text already sanitised, which
 /// sanitising again leaves as it is).
 fn event_of(e: &Entry) -> Event {
-    let time = match (e.time, e.raw_time.is_empty()) {
+    let time = match (e.time, &e.raw_time) {
         (Some(at), _) => Some(Timestamp {
             raw: at.to_rfc3339(),
             at: Some(at),
         }),
-        (None, false) => Some(Timestamp {
-            raw: e.raw_time.clone(),
+        (None, Some(raw)) => Some(Timestamp {
+            raw: raw.to_string(),
             at: None,
         }),
-        (None, true) => None,
+        (None, None) => None,
     };
     Event {
         time,
-        participant: (!e.who.is_empty()).then(|| e.who.clone()),
-        content: e.text.clone(),
+        participant: (!e.who.is_empty()).then(|| e.who.to_string()),
+        content: e.text.to_string(),
     }
 }

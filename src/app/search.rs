@@ -199,7 +199,7 @@ impl Search {
             let i = self.scanned;
             let e = &view.entries[i];
             let shown = filter.keeps(e.speaker);
-            for (field, hay) in [(Field::Who, &e.who), (Field::Text, &e.text)] {
+            for (field, hay) in [(Field::Who, &*e.who), (Field::Text, &*e.text)] {
                 let matches = &mut self.matches;
                 let hits = &mut self.hits;
                 let keep = self.keep;

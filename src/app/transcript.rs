@@ -108,10 +108,7 @@ impl TranscriptView {
     /// worked out again, once, and the rows re-wrapped as they come into view.
     pub fn rezone(&mut self, zone: Zone) {
         for m in &mut self.entries {
-            if let Some(t) = m.time {
-                m.clock = zone.time(t);
-                m.day = Some(zone.day(t));
-            }
+            m.rezone(zone);
         }
         crate::present::transcript::mark_days(&mut self.entries);
         self.cache.borrow_mut().rows.clear();
@@ -520,14 +517,14 @@ mod tests {
         v.set_events(&events(53), Zone::Utc, None);
         assert_eq!(v.entries.len(), 53);
         assert_eq!(v.cache.borrow().rows.len(), cached, "old rows kept");
-        assert_eq!(v.entries[52].text, "message 52");
+        assert_eq!(&*v.entries[52].text, "message 52");
         // A day change in the tail still gets its date line; none repeats.
         assert!(!v.entries[50].opens_day);
         // A transcript that changed (not grown) is rebuilt.
         let mut changed = events(53);
         changed[0].content = "edited".into();
         v.set_events(&changed, Zone::Utc, None);
-        assert_eq!(v.entries[0].text, "edited");
+        assert_eq!(&*v.entries[0].text, "edited");
         assert_eq!(v.cache.borrow().rows.len(), 0);
     }
 

@@ -2,6 +2,7 @@
 //! with the real routes, statuses and shapes, so `--demo` runs the real client path.
 
 mod data;
+pub mod huge;
 mod server;
 
 use std::io::Write;

@@ -14,6 +14,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::data::DemoData;
+use super::huge;
 use super::TOKEN;
 use crate::api::model::parse_time;
 
@@ -93,7 +94,13 @@ async fn session(
     State(data): State<Arc<DemoData>>,
     id: Result<Path<String>, PathRejection>,
 ) -> Response {
-    match decoded(id).and_then(|id| data.session(&id)) {
+    let id = decoded(id);
+    match id.as_deref().and_then(huge::requested) {
+        Some(Some(n)) => return Json(huge::session(n)).into_response(),
+        Some(None) => return error(StatusCode::NOT_FOUND, "not_found", &huge::refusal()),
+        None => {}
+    }
+    match id.and_then(|id| data.session(&id)) {
         Some(s) => Json(s).into_response(),
         None => error(StatusCode::NOT_FOUND, "not_found", "no such session"),
     }
@@ -103,7 +110,15 @@ async fn events(
     State(data): State<Arc<DemoData>>,
     id: Result<Path<String>, PathRejection>,
 ) -> Response {
-    match decoded(id).and_then(|id| data.transcript(&id)) {
+    let id = decoded(id);
+    match id.as_deref().and_then(huge::requested) {
+        Some(Some(n)) => {
+            return ([(header::CONTENT_TYPE, "application/json")], huge::body(n)).into_response()
+        }
+        Some(None) => return error(StatusCode::NOT_FOUND, "not_found", &huge::refusal()),
+        None => {}
+    }
+    match id.and_then(|id| data.transcript(&id)) {
         Some(t) => Json(t).into_response(),
         None => error(
             StatusCode::NOT_FOUND,

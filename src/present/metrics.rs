@@ -189,9 +189,9 @@ fn tallies(session: Option<&Session>, messages: &[Message]) -> Vec<Tally> {
     let mut last: Option<(&str, Speaker, usize)> = None;
     for m in messages.iter().filter(|m| m.speaker != Speaker::System) {
         let slot = match last {
-            Some((who, speaker, slot)) if who == m.who && speaker == m.speaker => slot,
+            Some((who, speaker, slot)) if who == &*m.who && speaker == m.speaker => slot,
             _ => {
-                let slot = *by_who.entry((&m.who, m.speaker)).or_insert_with(|| {
+                let slot = *by_who.entry((&*m.who, m.speaker)).or_insert_with(|| {
                     let key = match m.speaker {
                         Speaker::Expert => Key::Expert,
                         Speaker::Customer => Key::Customer,
@@ -199,14 +199,14 @@ fn tallies(session: Option<&Session>, messages: &[Message]) -> Vec<Tally> {
                     };
                     *by_key.entry(key).or_insert_with(|| {
                         out.push(Tally {
-                            name: m.who.clone(),
+                            name: m.who.to_string(),
                             speaker: m.speaker,
                             count: 0,
                         });
                         out.len() - 1
                     })
                 });
-                last = Some((&m.who, m.speaker, slot));
+                last = Some((&*m.who, m.speaker, slot));
                 slot
             }
         };
@@ -423,8 +423,8 @@ mod tests {
     fn msg(secs: Option<i64>, who: &str, speaker: Speaker) -> Message {
         Message {
             time: secs.map(at),
-            raw_time: String::new(),
-            clock: String::new(),
+            raw_time: None,
+            hms: Default::default(),
             day: None,
             opens_day: false,
             who: who.into(),

@@ -9,6 +9,7 @@
 //! [`Speaker::System`] lines. A customer's own words never do.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -91,24 +92,44 @@ impl Speaker {
 /// Shown in the time column of a message that carries no timestamp at all.
 pub const NO_TIME: &str = "--:--:--";
 
-/// One transcript message, sanitised once.
+/// A participant's name as messages hold it: shared, so a million messages from
+/// three people hold three names (see [`Names`]).
+pub type Name = Arc<str>;
+
+/// `HH:MM:SS` in the zone, as eight ASCII bytes, for a message whose time parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Clock([u8; 8]);
+
+impl Clock {
+    pub fn new(zone: Zone, t: DateTime<Utc>) -> Self {
+        Clock(zone.hms(t))
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Always ASCII digits and colons (or zeros when never set).
+        std::str::from_utf8(&self.0).unwrap_or(NO_TIME)
+    }
+}
+
+/// One transcript message, sanitised once, kept small: a transcript may hold a
+/// million of them (about 80 bytes each plus the text).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
     /// When it was sent, if the timestamp parsed.
     pub time: Option<DateTime<Utc>>,
-    /// The sanitised timestamp text when it did not parse; empty otherwise.
-    pub raw_time: String,
-    /// `HH:MM:SS` in the zone, else `raw_time`, else [`NO_TIME`].
-    pub clock: String,
+    /// The sanitised timestamp text when there was one and it did not parse.
+    pub raw_time: Option<Box<str>>,
+    /// `time` as `HH:MM:SS` in the zone; meaningless without `time` (see [`Message::clock`]).
+    pub hms: Clock,
     /// The calendar day in the zone, when the time parsed.
     pub day: Option<NaiveDate>,
     /// True on the first message of each day: the one to put a date line
     /// ([`day_label`]) before. A message without a date never opens a day.
     pub opens_day: bool,
     /// The participant: sanitised, one line, trimmed; empty when there is none.
-    pub who: String,
+    pub who: Name,
     /// The content: sanitised, line breaks kept, trailing whitespace dropped.
-    pub text: String,
+    pub text: Box<str>,
     pub speaker: Speaker,
 }
 
@@ -116,17 +137,17 @@ impl Message {
     /// The message with a provisional speaker ([`Speaker::System`] without a
     /// participant, else [`Speaker::Other`]); [`classify`] decides the rest.
     pub fn from_event(e: &Event, zone: Zone) -> Self {
+        Self::from_event_in(e, zone, &mut Names::default())
+    }
+
+    /// [`Message::from_event`] with the participant's name shared through `names`.
+    pub fn from_event_in(e: &Event, zone: Zone, names: &mut Names) -> Self {
         let time = e.time.as_ref().and_then(|t| t.at);
         let raw_time = match (&e.time, time) {
-            (Some(ts), None) => line(&ts.raw),
-            _ => String::new(),
+            (Some(ts), None) => Some(line(&ts.raw).into_boxed_str()).filter(|r| !r.is_empty()),
+            _ => None,
         };
-        let clock = match time {
-            Some(t) => zone.time(t),
-            None if !raw_time.is_empty() => raw_time.clone(),
-            None => NO_TIME.to_string(),
-        };
-        let who = e.participant.as_deref().map(line).unwrap_or_default();
+        let who = names.name(e.participant.as_deref().unwrap_or_default());
         let speaker = if who.is_empty() {
             Speaker::System
         } else {
@@ -135,13 +156,59 @@ impl Message {
         Message {
             time,
             raw_time,
-            clock,
+            hms: time.map(|t| Clock::new(zone, t)).unwrap_or_default(),
             day: time.map(|t| zone.day(t)),
             opens_day: false,
             who,
-            text: block(&e.content),
+            text: block(&e.content).into_boxed_str(),
             speaker,
         }
+    }
+
+    /// `HH:MM:SS` in the zone, else the unparsed timestamp, else [`NO_TIME`].
+    pub fn clock(&self) -> &str {
+        match (self.time, &self.raw_time) {
+            (Some(_), _) => self.hms.as_str(),
+            (None, Some(raw)) => raw,
+            (None, None) => NO_TIME,
+        }
+    }
+
+    /// Times and days again in another zone.
+    pub fn rezone(&mut self, zone: Zone) {
+        if let Some(t) = self.time {
+            self.hms = Clock::new(zone, t);
+            self.day = Some(zone.day(t));
+        }
+    }
+}
+
+/// Participant names, sanitised once each and shared by every message that names
+/// them. Keyed by the name as the server sent it.
+#[derive(Debug, Default)]
+pub struct Names {
+    by_raw: HashMap<Box<str>, Name>,
+    empty: Option<Name>,
+}
+
+impl Names {
+    /// Past this many distinct names (a hostile or odd transcript) further names are
+    /// not remembered, so the table cannot grow with the transcript.
+    const MAX: usize = 4_096;
+
+    /// The sanitised, trimmed, one-line name for `raw`, shared when seen before.
+    pub fn name(&mut self, raw: &str) -> Name {
+        if raw.is_empty() {
+            return self.empty.get_or_insert_with(|| Arc::from("")).clone();
+        }
+        if let Some(n) = self.by_raw.get(raw) {
+            return n.clone();
+        }
+        let n: Name = Arc::from(line(raw));
+        if self.by_raw.len() < Self::MAX {
+            self.by_raw.insert(raw.into(), n.clone());
+        }
+        n
     }
 }
 
@@ -153,9 +220,10 @@ pub fn day_label(d: NaiveDate) -> String {
 /// The transcript's messages: dated in `zone`, days marked, speakers classified
 /// against `session` (`None` when it could not be fetched).
 pub fn messages(events: &[Event], zone: Zone, session: Option<&Session>) -> Vec<Message> {
+    let mut names = Names::default();
     let mut out: Vec<Message> = events
         .iter()
-        .map(|e| Message::from_event(e, zone))
+        .map(|e| Message::from_event_in(e, zone, &mut names))
         .collect();
     mark_days(&mut out);
     classify(&mut out, session);
@@ -178,13 +246,13 @@ pub fn mark_days(messages: &mut [Message]) {
 /// arrives after the transcript. Each distinct participant is matched once.
 pub fn classify(messages: &mut [Message], session: Option<&Session>) {
     let people = People::new(session);
-    let mut seen: HashMap<String, Speaker> = HashMap::new();
+    let mut seen: HashMap<Name, Speaker> = HashMap::new();
     for m in messages {
         if is_platform(&m.who) {
             m.speaker = Speaker::System;
             continue;
         }
-        let person = match seen.get(&m.who) {
+        let person = match seen.get(&*m.who) {
             Some(p) => *p,
             None => {
                 let p = people.person(&m.who);
@@ -647,7 +715,7 @@ mod tests {
         );
         let got: Vec<(&str, &str, &str, Speaker)> = msgs
             .iter()
-            .map(|m| (m.clock.as_str(), m.who.as_str(), m.text.as_str(), m.speaker))
+            .map(|m| (m.clock(), &*m.who, &*m.text, m.speaker))
             .collect();
         assert_eq!(
             got,
@@ -663,10 +731,47 @@ mod tests {
                 (NO_TIME, "Ravi Patel", "hi", Speaker::Collaborator),
             ]
         );
-        assert_eq!(msgs[2].raw_time, "garbage");
+        assert_eq!(msgs[2].raw_time.as_deref(), Some("garbage"));
         assert_eq!(msgs[2].time, None);
-        assert_eq!(msgs[1].raw_time, "");
+        assert_eq!(msgs[1].raw_time, None);
         assert!(msgs[1].time.is_some());
+    }
+
+    #[test]
+    fn names_are_shared_and_clocks_match_the_zone() {
+        let events: Vec<Event> = (0..50)
+            .map(|i| {
+                ev(
+                    Some(&format!("2024-03-05T23:59:{:02}.5+01:00", i)),
+                    Some(if i % 2 == 0 {
+                        " Dana\u{1b}[31m "
+                    } else {
+                        "Tomás"
+                    }),
+                    "x",
+                )
+            })
+            .collect();
+        for zone in [Zone::Utc, Zone::Local] {
+            let msgs = messages(&events, zone, None);
+            // One allocation per distinct participant, sanitised once.
+            assert!(Arc::ptr_eq(&msgs[0].who, &msgs[48].who));
+            assert!(Arc::ptr_eq(&msgs[1].who, &msgs[49].who));
+            assert_eq!(&*msgs[0].who, line(" Dana\u{1b}[31m "));
+            assert!(!msgs[0].who.contains('\u{1b}'));
+            for (m, e) in msgs.iter().zip(&events) {
+                let t = e.time.as_ref().and_then(|t| t.at).expect("parsed");
+                assert_eq!(m.clock(), zone.time(t));
+            }
+        }
+        // Past the table's size names are still right, only no longer shared.
+        let mut names = Names::default();
+        for i in 0..Names::MAX + 10 {
+            assert_eq!(&*names.name(&format!("p{i}")), format!("p{i}"));
+        }
+        assert_eq!(names.by_raw.len(), Names::MAX);
+        assert!(Arc::ptr_eq(&names.name("p0"), &names.name("p0")));
+        assert_eq!(&*names.name(""), "");
     }
 
     #[test]
@@ -695,7 +800,12 @@ mod tests {
             None,
         );
         let m = &msgs[0];
-        for s in [&m.raw_time, &m.clock, &m.who, &m.text] {
+        for s in [
+            m.raw_time.as_deref().unwrap_or_default(),
+            m.clock(),
+            &m.who,
+            &m.text,
+        ] {
             assert!(!s.chars().any(is_unsafe), "{s:?}");
         }
         assert!(!m.who.contains('\n'));

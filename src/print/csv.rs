@@ -44,7 +44,7 @@ pub fn render(report: &Report) -> String {
 fn time(m: &Message) -> String {
     match m.time {
         Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),
-        None => m.raw_time.clone(),
+        None => m.raw_time.as_deref().unwrap_or_default().to_string(),
     }
 }
 
@@ -54,12 +54,7 @@ fn write(msgs: &[Message]) -> Result<String, Box<dyn std::error::Error>> {
         .from_writer(Vec::new());
     w.write_record(HEADER)?;
     for m in msgs {
-        w.write_record([
-            time(m).as_str(),
-            m.who.as_str(),
-            m.speaker.key(),
-            m.text.as_str(),
-        ])?;
+        w.write_record([time(m).as_str(), &m.who, m.speaker.key(), &m.text])?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     Ok(String::from_utf8(bytes)?)
@@ -91,7 +86,7 @@ mod tests {
         );
         assert_eq!(time(&msg("yesterday")), "yesterday");
         let mut none = msg("x");
-        none.raw_time.clear();
+        none.raw_time = None;
         assert_eq!(time(&none), "");
     }
 

@@ -197,7 +197,7 @@ pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> Strin
                 };
                 let content = block(&m.text, "  ");
                 let sep = if content.is_empty() { "" } else { " " };
-                out.line(&format!("- {}{who}{sep}{content}", escape(&m.clock)));
+                out.line(&format!("- {}{who}{sep}{content}", escape(m.clock())));
             }
             out.line("");
         }

@@ -53,8 +53,8 @@ impl Out {
     /// under the first, measured in columns so CJK names still line them up.
     fn message(&mut self, m: &Message) {
         let prefix = match m.speaker {
-            Speaker::System => format!("{} {} ", m.clock, m.speaker.mark()),
-            _ => format!("{} {} {}: ", m.clock, m.speaker.mark(), m.who),
+            Speaker::System => format!("{} {} ", m.clock(), m.speaker.mark()),
+            _ => format!("{} {} {}: ", m.clock(), m.speaker.mark(), m.who),
         };
         let pad = " ".repeat(prefix.width());
         let mut lines = m.text.lines();

@@ -89,6 +89,15 @@ pub enum Outcome {
 /// opening a fresh store cannot both run a migration, and a failed one leaves the old version.
 pub fn migrate(conn: &mut Connection, migrations: &[&str]) -> rusqlite::Result<Outcome> {
     let target = migrations.len() as u32;
+    // Up to date (every open but the first after an upgrade): no write lock, so a viewer
+    // opens the store while another process spends seconds storing a huge transcript.
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current == target && target > 0 {
+        return Ok(Outcome::Migrated {
+            from: current,
+            to: target,
+        });
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > target {

@@ -196,7 +196,7 @@ fn clock(e: &Entry, since: Option<DateTime<Utc>>) -> String {
                 format!("{sign}{:02}:{:02}", s / 60, s % 60)
             }
         }
-        _ => e.clock.clone(),
+        _ => e.clock().to_string(),
     }
 }
 

@@ -1,0 +1,418 @@
+//! Generated transcripts of any size for scale tests: session `huge-<N>` has N
+//! messages, the same ones every time (seeded by N). The body is generated as it is
+//! sent, a chunk of messages at a time, so serving a million messages (about 250 MB
+//! of JSON) costs the server a few kilobytes, not the body.
+
+use std::convert::Infallible;
+
+use axum::body::{Body, Bytes};
+use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
+use serde_json::{json, Value};
+
+/// The largest N served: enough for any scale test, small enough that a typo does
+/// not ask the server for a terabyte.
+pub const MAX_MESSAGES: u64 = 5_000_000;
+/// What the id starts with.
+pub const PREFIX: &str = "huge-";
+
+/// Messages per chunk of the body: about 250 KB.
+const CHUNK: u64 = 1_000;
+/// Message k is sent `STEP * k` seconds (plus up to STEP - 1) after the start, so times
+/// advance, days turn over, and the end time is known before the first message.
+const STEP: i64 = 4;
+
+const EXPERT: &str = "Dana Whitfield";
+const EXPERT_EMAIL: &str = "dana.whitfield@northwind.example";
+const CUSTOMER: &str = "Tomás Alvarez";
+const CUSTOMER_EMAIL: &str = "tomas.alvarez@contoso.example";
+const COLLABORATOR: &str = "Ravi Patel";
+const COLLABORATOR_EMAIL: &str = "ravi.patel@northwind.example";
+
+/// What an id asks for: `None` when it is not a `huge-` id at all (another session),
+/// `Some(None)` when it is one but names no servable size.
+pub fn requested(id: &str) -> Option<Option<u64>> {
+    let digits = id.strip_prefix(PREFIX)?;
+    // One spelling per size: no sign, no leading zero.
+    let n = digits
+        .parse::<u64>()
+        .ok()
+        .filter(|n| n.to_string() == digits && (1..=MAX_MESSAGES).contains(n));
+    Some(n)
+}
+
+/// Why a `huge-` id was refused, for the 404's message.
+pub fn refusal() -> String {
+    format!("no such session: huge-<N> takes N from 1 to {MAX_MESSAGES}")
+}
+
+fn start() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_709_625_600, 0).unwrap_or_default() // 2024-03-05T08:00:00Z
+}
+
+fn end(n: u64) -> DateTime<Utc> {
+    let n = i64::try_from(n).unwrap_or(i64::MAX / STEP / 2);
+    start() + TimeDelta::seconds(STEP * (n + 1))
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The session object for `huge-<n>`: a completed session with an expert, a
+/// collaborator and a customer, spanning the transcript's times.
+pub fn session(n: u64) -> Value {
+    json!({
+        "sessionId": format!("{PREFIX}{n}"),
+        "sessionType": "screen_sharing",
+        "status": "complete",
+        "accountKey": 7_000_123,
+        "accountName": "Northwind Support",
+        "expertName": EXPERT,
+        "expertEmail": EXPERT_EMAIL,
+        "expertUserKey": 88_001,
+        "customerName": CUSTOMER,
+        "customerEmail": CUSTOMER_EMAIL,
+        "collaborators": [{"name": COLLABORATOR, "email": COLLABORATOR_EMAIL}],
+        "startedAt": stamp(start()),
+        "customerJoinedAt": stamp(start()),
+        "endedAt": stamp(end(n)),
+        "notes": format!("Generated transcript of {n} messages for scale tests."),
+    })
+}
+
+/// The transcript body for `huge-<n>`, streamed.
+pub fn body(n: u64) -> Body {
+    let head = format!(
+        "{{\"sessionId\":\"{PREFIX}{n}\",\"startTime\":\"{}\",\"endTime\":\"{}\",\"events\":[",
+        stamp(start()),
+        stamp(end(n))
+    );
+    let mut gen = Generator::new(n);
+    let chunks = futures::stream::iter(std::iter::from_fn(move || gen.next_chunk()));
+    let all = futures::stream::StreamExt::chain(
+        futures::stream::iter([Ok::<Bytes, Infallible>(Bytes::from(head))]),
+        chunks,
+    );
+    Body::from_stream(all)
+}
+
+/// The whole body at once, for tests and benchmarks that want the bytes.
+pub fn body_bytes(n: u64) -> Vec<u8> {
+    let mut out = format!(
+        "{{\"sessionId\":\"{PREFIX}{n}\",\"startTime\":\"{}\",\"endTime\":\"{}\",\"events\":[",
+        stamp(start()),
+        stamp(end(n))
+    )
+    .into_bytes();
+    let mut gen = Generator::new(n);
+    while let Some(Ok(chunk)) = gen.next_chunk() {
+        out.extend_from_slice(&chunk);
+    }
+    out
+}
+
+/// The same messages as the body, as the client's events, for benchmarks that
+/// want a realistic transcript without the HTTP round trip.
+pub fn events(n: u64) -> Vec<crate::api::Event> {
+    let mut gen = Generator::new(n);
+    (0..n)
+        .map(|k| {
+            gen.next = k;
+            let (at, who, content) = gen.next_event();
+            crate::api::Event {
+                time: Some(crate::api::Timestamp::parse(&at)),
+                participant: Some(who.to_string()),
+                content,
+            }
+        })
+        .collect()
+}
+
+/// Writes the events one chunk at a time, then the closing brackets.
+struct Generator {
+    n: u64,
+    next: u64,
+    rng: Rng,
+    done: bool,
+}
+
+impl Generator {
+    fn new(n: u64) -> Self {
+        Generator {
+            n,
+            next: 0,
+            rng: Rng(n ^ 0x9e37_79b9_7f4a_7c15),
+            done: false,
+        }
+    }
+
+    fn next_chunk(&mut self) -> Option<Result<Bytes, Infallible>> {
+        if self.done {
+            return None;
+        }
+        let mut out = Vec::with_capacity(300 * CHUNK as usize);
+        let stop = (self.next + CHUNK).min(self.n);
+        while self.next < stop {
+            if self.next > 0 {
+                out.push(b',');
+            }
+            self.event(&mut out);
+            self.next += 1;
+        }
+        if self.next == self.n {
+            out.extend_from_slice(b"]}");
+            self.done = true;
+        }
+        Some(Ok(Bytes::from(out)))
+    }
+
+    /// The next message's time, participant and content.
+    fn next_event(&mut self) -> (String, &'static str, String) {
+        let k = i64::try_from(self.next).unwrap_or(0);
+        let at = start() + TimeDelta::seconds(STEP * k + self.rng.below(STEP as u64) as i64);
+        let (who, content) = self.message();
+        (stamp(at), who, content)
+    }
+
+    fn event(&mut self, out: &mut Vec<u8>) {
+        let (at, who, content) = self.next_event();
+        out.extend_from_slice(b"{\"timeStamp\":\"");
+        out.extend_from_slice(at.as_bytes());
+        out.extend_from_slice(b"\",\"participantName\":");
+        push_json_string(out, who);
+        out.extend_from_slice(b",\"content\":");
+        push_json_string(out, &content);
+        out.push(b'}');
+    }
+
+    /// Who speaks and what: mostly the customer and the expert, sometimes the
+    /// collaborator, and now and then a line the platform writes.
+    fn message(&mut self) -> (&'static str, String) {
+        let roll = self.rng.below(100);
+        if roll < 4 {
+            return (EXPERT, self.system_line());
+        }
+        let who = match roll {
+            4..=45 => CUSTOMER,
+            46..=87 => EXPERT,
+            _ => COLLABORATOR,
+        };
+        (who, self.prose())
+    }
+
+    fn system_line(&mut self) -> String {
+        let other = if self.rng.below(2) == 0 {
+            COLLABORATOR
+        } else {
+            EXPERT
+        };
+        match self.rng.below(6) {
+            0 => format!("Remote control transferred to {other}"),
+            1 => format!("{COLLABORATOR} joined the session"),
+            2 => format!("{COLLABORATOR} left the session"),
+            3 => "Screen sharing started".into(),
+            4 => format!(
+                "File transfer completed: log-{}.zip",
+                self.rng.below(10_000)
+            ),
+            _ => format!("Remote control requested by {EXPERT}"),
+        }
+    }
+
+    /// 20 to 400 characters (most of them short), sometimes over several lines,
+    /// sometimes with CJK or emoji.
+    fn prose(&mut self) -> String {
+        let r = self.rng.below(1_000) as usize;
+        let target = 20 + r * r * 380 / 1_000_000;
+        let multi = self.rng.below(10) == 0;
+        let wide = self.rng.below(12);
+        let mut s = String::with_capacity(target + 16);
+        while s.chars().count() < target {
+            if !s.is_empty() {
+                let brk = multi && self.rng.below(5) == 0;
+                s.push(if brk { '\n' } else { ' ' });
+            }
+            let word = match wide {
+                0 => CJK[self.rng.below(CJK.len() as u64) as usize],
+                1 if self.rng.below(6) == 0 => EMOJI[self.rng.below(EMOJI.len() as u64) as usize],
+                _ => WORDS[self.rng.below(WORDS.len() as u64) as usize],
+            };
+            s.push_str(word);
+        }
+        // Cut at the target, on a character boundary, and never leave a line ending in a space.
+        let cut = s.char_indices().nth(target).map_or(s.len(), |(i, _)| i);
+        s.truncate(cut);
+        let trimmed = s.trim_end().len();
+        s.truncate(trimmed);
+        s
+    }
+}
+
+fn push_json_string(out: &mut Vec<u8>, s: &str) {
+    // Writing a string into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// splitmix64: small, fast, and the same on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+const WORDS: [&str; 64] = [
+    "the",
+    "printer",
+    "driver",
+    "update",
+    "failed",
+    "again",
+    "after",
+    "restart",
+    "could",
+    "you",
+    "please",
+    "open",
+    "settings",
+    "and",
+    "check",
+    "whether",
+    "network",
+    "adapter",
+    "shows",
+    "error",
+    "0x80070643",
+    "I",
+    "see",
+    "it",
+    "now",
+    "thanks",
+    "let",
+    "me",
+    "take",
+    "control",
+    "of",
+    "screen",
+    "for",
+    "a",
+    "moment",
+    "while",
+    "we",
+    "reinstall",
+    "package",
+    "KB-5034441",
+    "VPN",
+    "client",
+    "keeps",
+    "disconnecting",
+    "every",
+    "few",
+    "minutes",
+    "when",
+    "laptop",
+    "sleeps",
+    "Outlook",
+    "profile",
+    "is",
+    "corrupted",
+    "so",
+    "I'll",
+    "rebuild",
+    "it",
+    "from",
+    "scratch",
+    "okay,",
+    "sure.",
+    "done!",
+    "rebooting…",
+];
+
+const CJK: [&str; 8] = [
+    "打印机",
+    "无法连接",
+    "网络",
+    "重新启动",
+    "ありがとう",
+    "設定を確認",
+    "서버",
+    "오류가 발생",
+];
+
+const EMOJI: [&str; 6] = ["👍", "🙂", "🎉", "⚠️", "🖨️", "💻"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_name_sizes_once() {
+        assert_eq!(requested("482913657"), None);
+        assert_eq!(requested("huge-100000"), Some(Some(100_000)));
+        assert_eq!(requested("huge-5000000"), Some(Some(5_000_000)));
+        for bad in [
+            "huge-0",
+            "huge-5000001",
+            "huge-007",
+            "huge-+5",
+            "huge-",
+            "huge-1e6",
+        ] {
+            assert_eq!(requested(bad), Some(None), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_body_is_the_transcript_asked_for_and_the_same_every_time() {
+        let bytes = body_bytes(3_000);
+        assert_eq!(bytes, body_bytes(3_000));
+        let v: Value = serde_json::from_slice(&bytes).expect("valid JSON");
+        let events = v["events"].as_array().expect("events");
+        assert_eq!(events.len(), 3_000);
+        assert_eq!(v["sessionId"], "huge-3000");
+        let times: Vec<&str> = events
+            .iter()
+            .filter_map(|e| e["timeStamp"].as_str())
+            .collect();
+        assert_eq!(times.len(), 3_000);
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "times advance");
+        assert!(times[2_999] < v["endTime"].as_str().unwrap_or_default());
+        let content: Vec<&str> = events
+            .iter()
+            .filter_map(|e| e["content"].as_str())
+            .collect();
+        assert!(content
+            .iter()
+            .all(|c| (1..=400).contains(&c.chars().count())));
+        assert!(content.iter().any(|c| c.contains('\n')));
+        assert!(content
+            .iter()
+            .any(|c| c.contains("打印机") || c.contains("서버")));
+        assert!(content.iter().any(|c| c.contains('👍') || c.contains('🙂')));
+        assert!(content
+            .iter()
+            .any(|c| c.starts_with("Remote control transferred to")));
+        let same: Vec<String> = super::events(3_000)
+            .into_iter()
+            .map(|e| e.content)
+            .collect();
+        assert_eq!(same, content);
+        let who: std::collections::HashSet<&str> = events
+            .iter()
+            .filter_map(|e| e["participantName"].as_str())
+            .collect();
+        assert_eq!(who.len(), 3);
+        // About 250 bytes a message, as the scale targets assume.
+        let per = bytes.len() / 3_000;
+        assert!((150..=350).contains(&per), "{per} bytes a message");
+    }
+}
