@@ -6,6 +6,7 @@ pub mod error;
 pub mod lean;
 pub mod model;
 pub mod redact;
+pub mod stream;
 pub mod worker;
 
 pub use client::{normalize_session_id, AuthScheme, Client, ClientConfig, DEFAULT_BASE_URL};
