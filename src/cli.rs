@@ -296,6 +296,11 @@ pub struct CommonArgs {
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
 
+    /// Largest answer taken, in MiB (default 1024 for a transcript, 256 for the rest)
+    #[arg(long, env = "G2A_MAX_BODY_MB", hide_env_values = true, global = true, value_name = "MIB",
+          value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub max_body_mb: Option<u64>,
+
     /// Show times in UTC instead of the local zone
     #[arg(long, global = true)]
     pub utc: bool,
@@ -468,6 +473,12 @@ impl Parsed {
                 AuthScheme::Bearer,
             ),
             timeout_secs: Resolved::pick(self.given("timeout", c.timeout), file.timeout_secs, 30),
+            max_body_mb: Resolved::pick(
+                c.max_body_mb
+                    .and_then(|m| self.given("max_body_mb", Some(m))),
+                file.max_body_mb.map(Some),
+                None,
+            ),
             poll_secs: Resolved::pick(self.given("poll", self.cli.poll), file.poll_secs, 5),
             keep_days: Resolved::pick(self.given("keep_days", c.keep_days), file.keep_days, 90),
             store: Resolved::pick(self.given("no_store", !c.no_store), file.store, true),
@@ -508,6 +519,8 @@ pub struct Effective {
     pub system_domain: Resolved<Option<String>>,
     pub auth_scheme: Resolved<AuthScheme>,
     pub timeout_secs: Resolved<u64>,
+    /// `--max-body-mb`: `None` keeps each answer's default.
+    pub max_body_mb: Resolved<Option<u64>>,
     pub poll_secs: Resolved<u64>,
     pub keep_days: Resolved<u32>,
     pub store: Resolved<bool>,
@@ -534,6 +547,7 @@ impl Effective {
             auth_scheme: self.auth_scheme.value,
             system_domain: self.system_domain.value.clone(),
             timeout: Duration::from_secs(self.timeout_secs.value),
+            max_body_mb: self.max_body_mb.value,
             utc: common.utc,
             store: StoreSettings {
                 path: common.store.clone(),
@@ -592,6 +606,14 @@ impl Effective {
                 self.timeout_secs.origin,
             ),
             (
+                "max_body_mb",
+                self.max_body_mb.value.map_or_else(
+                    || "1024 for a transcript, 256 for the rest".to_string(),
+                    |m| m.to_string(),
+                ),
+                self.max_body_mb.origin,
+            ),
+            (
                 "poll_secs",
                 self.poll_secs.value.to_string(),
                 self.poll_secs.origin,
@@ -641,6 +663,7 @@ impl CommonArgs {
             auth_scheme: self.auth_scheme.into(),
             system_domain: self.system_domain.clone(),
             timeout: Duration::from_secs(self.timeout),
+            max_body_mb: self.max_body_mb,
             utc: self.utc,
             store: StoreSettings {
                 path: self.store.clone(),

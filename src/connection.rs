@@ -22,6 +22,8 @@ pub struct Settings {
     pub system_domain: Option<String>,
     /// Per request.
     pub timeout: Duration,
+    /// `--max-body-mb`: the largest answer taken; `None` keeps each answer's default.
+    pub max_body_mb: Option<u64>,
     /// Times in UTC instead of the local zone.
     pub utc: bool,
     /// Where the local store is, and whether to use it.
@@ -48,6 +50,7 @@ impl std::fmt::Debug for Settings {
             .field("auth_scheme", &self.auth_scheme)
             .field("system_domain", &self.system_domain)
             .field("timeout", &self.timeout)
+            .field("max_body_mb", &self.max_body_mb)
             .field("utc", &self.utc)
             .field("store", &self.store)
             .field("offline", &self.offline)
@@ -67,6 +70,18 @@ pub struct Connection {
     pub client: Client,
     pub system_domain: Option<String>,
     pub demo: Option<DemoServer>,
+}
+
+/// The client with `--max-body-mb`, when given.
+fn with_limit(client: Client, settings: &Settings) -> Client {
+    match settings.max_body_mb {
+        Some(mib) => client.with_max_body(
+            usize::try_from(mib)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(1024 * 1024),
+        ),
+        None => client,
+    }
 }
 
 impl Connection {
@@ -97,6 +112,7 @@ impl Connection {
                 auth_scheme: settings.auth_scheme,
                 timeout,
             })?;
+            let client = with_limit(client, settings);
             let system_domain = non_empty(&settings.system_domain)
                 .or_else(|| Some(demo::SYSTEM_DOMAIN.to_string()));
             return Ok(Connection {
@@ -114,6 +130,7 @@ impl Connection {
         };
         crate::api::client::check_base_url(&config.base_url)?;
         let client = Client::with_tokens(&config, tokens(settings).await?)?;
+        let client = with_limit(client, settings);
         Ok(Connection {
             client,
             system_domain: settings

@@ -163,7 +163,7 @@ fn batches_assemble_the_transcript() {
         let mut got = Vec::new();
         let mut batches = 0;
         {
-            let pending = stream::Pending::new(Box::new(|b: Vec<_>, restart| {
+            let pending = stream::Pending::new(Box::new(|b: Vec<_>, restart, _| {
                 if restart {
                     got.clear();
                 }

@@ -75,7 +75,8 @@ pub struct Client {
     auth_scheme: AuthScheme,
     /// Shared by every clone: a refresh by one request serves all the others.
     tokens: Tokens,
-    max_body: usize,
+    /// `--max-body-mb`; `None` takes each answer's default (see [`Client::limit`]).
+    max_body: Option<usize>,
     /// `--offline`: every request fails at once with [`ApiError::Offline`], so no code
     /// path can reach the network.
     offline: bool,
@@ -84,6 +85,16 @@ pub struct Client {
 /// Larger answers are refused rather than read into memory: a million chat messages
 /// are about 150 MB of JSON, so this leaves room while stopping a runaway server.
 pub const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+/// A transcript is decoded as it streams and only its events are kept, so it may be
+/// larger: a million realistic messages are about 250 MB.
+pub const MAX_TRANSCRIPT_BYTES: usize = 1024 * 1024 * 1024;
+
+/// A success answer whose body is still to be read.
+pub(super) struct Opened {
+    pub response: reqwest::Response,
+    pub status: u16,
+    pub content_type: String,
+}
 
 impl Client {
     /// A client with the fixed token of `config`. Fails before any request when there is
@@ -128,7 +139,7 @@ impl Client {
             timeout_secs: config.timeout.as_secs().max(1),
             auth_scheme: config.auth_scheme,
             tokens,
-            max_body: MAX_BODY_BYTES,
+            max_body: None,
             offline: false,
         })
     }
@@ -151,7 +162,7 @@ impl Client {
             timeout_secs: 1,
             auth_scheme: AuthScheme::Bearer,
             tokens: Tokens::given(Secret::new("")),
-            max_body: MAX_BODY_BYTES,
+            max_body: None,
             offline: true,
         })
     }
@@ -163,7 +174,7 @@ impl Client {
 
     /// The same client with another answer size limit (tests use a small one).
     pub fn with_max_body(mut self, bytes: usize) -> Self {
-        self.max_body = bytes;
+        self.max_body = Some(bytes);
         self
     }
 
@@ -180,7 +191,10 @@ impl Client {
 
     /// A 404 here is normal ("this session has no chat transcript") and comes back as
     /// an empty transcript that says so.
-    pub async fn transcript(&self, id: &str) -> Result<Transcript, ApiError> {
+    /// The transcript with its body as received (`raw`), decoded the old way: for
+    /// `print --format json`, which writes the body. The element limit of
+    /// `api/lean.rs` applies; [`Client::transcript`] streams instead.
+    pub async fn transcript_raw(&self, id: &str) -> Result<Transcript, ApiError> {
         let id = check_id(id)?;
         let url = self.url(&format!("sessions/{}/events", segment(&id)))?;
         let lean = super::lean::parse_events;
@@ -225,7 +239,7 @@ impl Client {
         })
     }
 
-    fn url(&self, path: &str) -> Result<Url, ApiError> {
+    pub(super) fn url(&self, path: &str) -> Result<Url, ApiError> {
         let base = self.base.as_str().trim_end_matches('/');
         Url::parse(&format!("{base}/{API_PREFIX}/{path}")).map_err(|e| {
             ApiError::InvalidSessionId(format!("the session id does not form a valid URL: {e}"))
@@ -264,6 +278,35 @@ impl Client {
         }
     }
 
+    /// As [`Client::get_json`], up to a success answer whose body is still to be read
+    /// (the streaming path, `api/fetch.rs`); the token it went out with comes along.
+    pub(super) async fn open(
+        &self,
+        url: Url,
+        endpoint: Endpoint,
+        id: &str,
+    ) -> Result<(Opened, Secret), ApiError> {
+        if self.offline {
+            return Err(ApiError::Offline {
+                endpoint,
+                id: id.to_string(),
+            });
+        }
+        let token = self.tokens.current().await?;
+        match self.send_once(url.clone(), endpoint, id, &token).await {
+            Err(e @ (ApiError::Unauthorized { .. } | ApiError::InvalidToken { .. })) => {
+                match self.tokens.after_rejection(&token).await? {
+                    Some(fresh) => {
+                        let opened = self.send_once(url, endpoint, id, &fresh).await?;
+                        Ok((opened, fresh))
+                    }
+                    None => Err(e),
+                }
+            }
+            other => other.map(|o| (o, token)),
+        }
+    }
+
     async fn get_once(
         &self,
         url: Url,
@@ -272,6 +315,85 @@ impl Client {
         token: &Secret,
         parse: fn(&[u8]) -> serde_json::Result<Value>,
     ) -> Result<Value, ApiError> {
+        let opened = self.send_once(url, endpoint, id, token).await?;
+        let limit = self.limit(endpoint);
+        let mut body = Vec::new();
+        let Opened {
+            mut response,
+            status,
+            content_type,
+            ..
+        } = opened;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(e, endpoint))?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(self.too_large(endpoint));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        // RFC 8259 lets a parser ignore a byte order mark; some servers send one.
+        let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
+        parse(json)
+            .map_err(|e| self.json_error(&e, (endpoint, status, &content_type), &body, token))
+    }
+
+    /// The error for a body `parse` could not read: `head` is its start (or all of it).
+    pub(super) fn json_error(
+        &self,
+        e: &serde_json::Error,
+        (endpoint, status, content_type): (Endpoint, u16, &str),
+        head: &[u8],
+        token: &Secret,
+    ) -> ApiError {
+        match unreadable(e) {
+            Some(detail) => ApiError::UnreadableJson {
+                endpoint,
+                status,
+                detail,
+            },
+            None => ApiError::NotJson {
+                endpoint,
+                status,
+                content_type: content_type.to_string(),
+                excerpt: if is_blank(head) {
+                    String::new()
+                } else {
+                    self.excerpt(&String::from_utf8_lossy(head), EXCERPT_CHARS, token)
+                },
+            },
+        }
+    }
+
+    /// The answer size limit for `endpoint`: `--max-body-mb` when given, else 1 GiB for
+    /// a transcript (a million messages are about 250 MB) and [`MAX_BODY_BYTES`] for
+    /// the rest.
+    pub(super) fn limit(&self, endpoint: Endpoint) -> usize {
+        match (self.max_body, endpoint) {
+            (Some(bytes), _) => bytes,
+            (None, Endpoint::Transcript) => MAX_TRANSCRIPT_BYTES,
+            (None, _) => MAX_BODY_BYTES,
+        }
+    }
+
+    pub(super) fn too_large(&self, endpoint: Endpoint) -> ApiError {
+        ApiError::TooLarge {
+            endpoint,
+            limit_mib: self.limit(endpoint) / (1024 * 1024),
+        }
+    }
+
+    /// Sends the request; a success comes back with its body unread (and one whose
+    /// Content-Length is past the limit is refused), any other status as its error.
+    pub(super) async fn send_once(
+        &self,
+        url: Url,
+        endpoint: Endpoint,
+        id: &str,
+        token: &Secret,
+    ) -> Result<Opened, ApiError> {
         let shown_url = shown_url(&url);
         let response = self
             .http
@@ -292,17 +414,18 @@ impl Client {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|s| s.trim().parse().ok());
-        let too_large = || ApiError::TooLarge {
-            endpoint,
-            limit_mib: self.max_body / (1024 * 1024),
-        };
-        let success = status.is_success();
-        if success
-            && response
+        if status.is_success() {
+            if response
                 .content_length()
-                .is_some_and(|n| n > self.max_body as u64)
-        {
-            return Err(too_large());
+                .is_some_and(|n| n > self.limit(endpoint) as u64)
+            {
+                return Err(self.too_large(endpoint));
+            }
+            return Ok(Opened {
+                response,
+                status: status.as_u16(),
+                content_type,
+            });
         }
         let mut body = Vec::new();
         let mut response = response;
@@ -311,19 +434,12 @@ impl Client {
             .await
             .map_err(|e| self.transport_error(e, endpoint))?
         {
-            if !success {
-                // Only quoted from: the rest is never read (the connection is dropped).
-                let room = ERROR_BODY_BYTES - body.len();
-                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                if body.len() == ERROR_BODY_BYTES {
-                    break;
-                }
-                continue;
+            // Only quoted from: the rest is never read (the connection is dropped).
+            let room = ERROR_BODY_BYTES - body.len();
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if body.len() == ERROR_BODY_BYTES {
+                break;
             }
-            if body.len() + chunk.len() > self.max_body {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
         }
         let text = || {
             if is_blank(&body) {
@@ -332,23 +448,6 @@ impl Client {
                 self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS, token)
             }
         };
-        if success {
-            // RFC 8259 lets a parser ignore a byte order mark; some servers send one.
-            let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
-            return parse(json).map_err(|e| match unreadable(&e) {
-                Some(detail) => ApiError::UnreadableJson {
-                    endpoint,
-                    status: status.as_u16(),
-                    detail,
-                },
-                None => ApiError::NotJson {
-                    endpoint,
-                    status: status.as_u16(),
-                    content_type,
-                    excerpt: text(),
-                },
-            });
-        }
         Err(match status {
             StatusCode::UNAUTHORIZED => ApiError::Unauthorized { endpoint },
             StatusCode::FORBIDDEN if is_invalid_token(&body) => ApiError::InvalidToken { endpoint },
@@ -393,11 +492,11 @@ impl Client {
 
     /// A sanitised, short excerpt of server text with the token cut out: proxies and
     /// debug pages may echo the request's `Authorization` header back.
-    fn excerpt(&self, text: &str, max: usize, token: &Secret) -> String {
+    pub(super) fn excerpt(&self, text: &str, max: usize, token: &Secret) -> String {
         excerpt(&redact::clean(text, token.expose()), max)
     }
 
-    fn transport_error(&self, e: reqwest::Error, endpoint: Endpoint) -> ApiError {
+    pub(super) fn transport_error(&self, e: reqwest::Error, endpoint: Endpoint) -> ApiError {
         if e.is_timeout() {
             ApiError::Timeout {
                 endpoint,
@@ -568,7 +667,7 @@ pub fn check_id(id: &str) -> Result<String, ApiError> {
     Ok(id)
 }
 
-fn segment(id: &str) -> String {
+pub(super) fn segment(id: &str) -> String {
     utf8_percent_encode(id, SEGMENT).to_string()
 }
 

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod error;
+pub mod fetch;
 pub mod lean;
 pub mod model;
 pub mod redact;

@@ -40,9 +40,9 @@ const BATCH: usize = 4096;
 /// A batch goes out at least this often while events arrive (a frame at 60 Hz).
 const BATCH_EVERY: Duration = Duration::from_millis(16);
 
-/// Where decoded events go: `(events, restart)`. `restart` means "drop every event
+/// Where decoded events go: `(events, restart, events so far)`. `restart` means "drop every event
 /// sent before; these start the transcript over".
-pub type Out<'a> = dyn FnMut(Vec<Event>, bool) + 'a;
+pub type Out<'a> = dyn FnMut(Vec<Event>, bool, usize) + 'a;
 
 /// What the body says besides its events.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -123,7 +123,7 @@ impl<'a> Pending<'a> {
             return;
         }
         let batch = std::mem::take(&mut self.buf);
-        (self.out)(batch, std::mem::take(&mut self.restart));
+        (self.out)(batch, std::mem::take(&mut self.restart), self.sent);
         self.since = Instant::now();
     }
 
@@ -146,7 +146,7 @@ pub fn flush(shared: &Shared<'_>) {
 pub fn decode_slice(body: &[u8], cap: usize) -> Result<Transcript, DecodeError> {
     let events = RefCell::new(Vec::new());
     let head = {
-        let pending = Pending::new(Box::new(|batch: Vec<Event>, restart| {
+        let pending = Pending::new(Box::new(|batch: Vec<Event>, restart, _| {
             let mut all = events.borrow_mut();
             if restart {
                 all.clear();

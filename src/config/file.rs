@@ -21,6 +21,7 @@ pub struct FileConfig {
     pub system_domain: Option<String>,
     pub auth_scheme: Option<AuthScheme>,
     pub timeout_secs: Option<u64>,
+    pub max_body_mb: Option<u64>,
     pub poll_secs: Option<u64>,
     pub keep_days: Option<u32>,
     pub store: Option<bool>,
@@ -249,6 +250,7 @@ impl FileConfig {
                     )?)
                 }
                 "timeout_secs" => out.timeout_secs = Some(r.integer(name, v, 1..=3600)?),
+                "max_body_mb" => out.max_body_mb = Some(r.integer(name, v, 1..=65536)?),
                 "poll_secs" => out.poll_secs = Some(r.integer(name, v, 0..=3600)?),
                 "keep_days" => {
                     // The range fits u32.
