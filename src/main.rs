@@ -208,7 +208,8 @@ async fn run_print(cli: &Cli, settings: &Settings, args: &PrintArgs) -> ExitCode
     if let Some(why) = store_problem {
         commands::warn(&format!("{why}; going on without it"));
     }
-    let fetched = print::fetch(&source, &id, conn.system_domain.as_deref()).await;
+    let json = print::Format::from(args.format) == print::Format::Json;
+    let fetched = print::fetch(&source, &id, conn.system_domain.as_deref(), json).await;
     // Written before the process ends; a write that failed is worth a line, not a failure.
     if let Some(why) = tokio::task::block_in_place(|| source.close()) {
         commands::warn(&format!("not stored: {why}"));

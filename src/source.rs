@@ -114,6 +114,35 @@ impl Source {
             .flatten()
     }
 
+    /// The transcript with its body as received, for `print --format json` (see
+    /// [`Client::transcript_raw`]), or the stored copy where it cannot be fetched.
+    pub async fn transcript_raw_or_stored(
+        &self,
+        id: &str,
+    ) -> Result<Fetched<Transcript>, ApiError> {
+        let fetch = async {
+            let transcript = self.client.transcript_raw(id).await?;
+            if let Some(w) = &self.writer {
+                w.put_transcript(
+                    &normalize_session_id(id),
+                    for_store(&transcript),
+                    Utc::now(),
+                );
+            }
+            Ok(transcript)
+        };
+        let stored = async {
+            self.stored_transcript(id)
+                .await
+                .map(|t| (t.transcript, t.fetched_at))
+        };
+        let offline = ApiError::Offline {
+            endpoint: Endpoint::Transcript,
+            id: normalize_session_id(id),
+        };
+        or_stored(self.offline, fetch, stored, offline).await
+    }
+
     /// Writes what is queued and stops the writer; the first write that failed, if any.
     pub fn close(&self) -> Option<String> {
         self.writer.as_ref().and_then(Writer::close)

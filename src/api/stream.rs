@@ -175,9 +175,10 @@ pub fn decode<R: io::Read>(
     };
     let top = TopSeed { state: &mut state }
         .deserialize(&mut de)
-        .map_err(DecodeError::Json)?;
-    de.end().map_err(DecodeError::Json)?;
+        .and_then(|top| de.end().map(|()| top));
+    // What was decoded is shown, also before a cut.
     flush(pending);
+    let top = top.map_err(DecodeError::Json)?;
     match top {
         Top::Head(head) => Ok(head),
         Top::Scalar(kind) => Err(DecodeError::Shape(format!(

@@ -119,7 +119,8 @@ impl TranscriptView {
         count_unseen: bool,
     ) {
         let held = self.entries.len();
-        let mut keep = held.max(start).min(start + events.len());
+        let covered = held.max(start).min(start + events.len());
+        let mut keep = held;
         let same = |view: &Self, i: usize| {
             let (Some(h), Some(e)) = (view.entries.get(i), events.get(i - start)) else {
                 return false;
@@ -129,7 +130,7 @@ impl TranscriptView {
                 == (&h.time, &h.raw_time, &h.who, &h.text)
         };
         for i in [start, held.saturating_sub(1)] {
-            if i >= start && i < keep && !same(self, i) {
+            if i >= start && i < covered && !same(self, i) {
                 keep = i;
                 break;
             }
@@ -143,11 +144,16 @@ impl TranscriptView {
                 self.anchor = None;
             }
         }
-        let from = self.entries.len();
-        if from < start {
+        // Held entries cover the batch up to here; a gap (none is sent) adds nothing.
+        let Some(new) = self
+            .entries
+            .len()
+            .checked_sub(start)
+            .and_then(|skip| events.get(skip..))
+        else {
             return;
-        }
-        self.append_events(&events[from - start..], zone, session, count_unseen);
+        };
+        self.append_events(new, zone, session, count_unseen);
     }
 
     /// Entries that end the stream at `total`: what a shorter answer no longer holds
