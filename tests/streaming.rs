@@ -30,7 +30,11 @@ fn event_json(i: usize) -> String {
         r#"{{"timeStamp":"2026-11-20T14:{:02}:{:02}Z","content":"message {i} with some text","participantName":"{}"}}"#,
         i / 60 % 60,
         i % 60,
-        if i % 2 == 0 { "Dana" } else { "Morgan" }
+        if i.is_multiple_of(2) {
+            "Dana"
+        } else {
+            "Morgan"
+        }
     )
 }
 
@@ -230,7 +234,14 @@ fn events(from: usize, n: usize) -> Vec<Event> {
                 i / 60 % 60,
                 i % 60
             ))),
-            participant: Some(if i % 2 == 0 { "Dana" } else { "Morgan" }.into()),
+            participant: Some(
+                if i.is_multiple_of(2) {
+                    "Dana"
+                } else {
+                    "Morgan"
+                }
+                .into(),
+            ),
             content: format!("message number {i}"),
         })
         .collect()
