@@ -9,6 +9,7 @@
 mod csv;
 mod json;
 mod markdown;
+pub mod stream;
 mod text;
 
 use chrono::{DateTime, Utc};
