@@ -362,3 +362,60 @@ fn a_live_refetch_streamed_again_appends_only_what_is_new() {
     feed(&mut app, Answer::Transcript(id, Ok(Transcript::default())));
     assert_eq!(app.session().map(|s| s.view.entries.len()), Some(30));
 }
+
+/// The worker sends the batches as answers of their own, then the transcript's own
+/// answer without events: assembled, they are the whole transcript.
+#[tokio::test]
+async fn the_worker_answers_with_batches_then_the_transcript() {
+    let n = 30_000;
+    let text = body(n);
+    let parts: Vec<Vec<u8>> = text
+        .as_bytes()
+        .chunks(256 << 10)
+        .map(<[u8]>::to_vec)
+        .collect();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
+    let base = raw_server(head.to_string(), parts, Duration::from_millis(20)).await;
+    let (tx, mut rx) = g2a_tui::api::worker::spawn(client(&base));
+    let id = RequestId(7);
+    tx.send(Request::Transcript {
+        id,
+        session_id: "1".into(),
+    })
+    .expect("worker listens");
+    let mut got = Vec::new();
+    let mut batches = 0;
+    let done = loop {
+        match tokio::time::timeout(Duration::from_secs(30), rx.recv()).await {
+            Ok(Some(Answer::TranscriptProgress {
+                id: of,
+                events,
+                restart,
+                messages,
+                ..
+            })) => {
+                assert_eq!(of, id);
+                if restart {
+                    got.clear();
+                }
+                got.extend(events);
+                assert_eq!(messages, got.len());
+                batches += 1;
+            }
+            Ok(Some(Answer::Transcript(of, result))) => {
+                assert_eq!(of, id);
+                break result;
+            }
+            other => panic!("{other:?}"),
+        }
+    };
+    let t = done.expect("transcript");
+    assert!(t.events.is_empty(), "the events came in batches");
+    assert_eq!(t.session_id.as_deref(), Some("1"));
+    assert!(batches > 1, "{batches} batches");
+    assert_eq!(got.len(), n);
+    assert_eq!(
+        got[n - 1].content,
+        format!("message {} with some text", n - 1)
+    );
+}
