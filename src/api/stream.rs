@@ -165,6 +165,9 @@ pub fn decode<R: io::Read>(
     cap: usize,
     pending: &Shared<'_>,
 ) -> Result<Head, DecodeError> {
+    // serde_json reads a `Read` a byte at a time; std reads those from a `BufReader`'s
+    // buffer without a call each.
+    let reader = io::BufReader::with_capacity(64 * 1024, reader);
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut state = State {
         cap,
