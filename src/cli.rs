@@ -319,6 +319,11 @@ pub struct CommonArgs {
     )]
     pub ca_file: Option<PathBuf>,
 
+    /// Largest answer taken, in MiB (default 1024 for a transcript, 256 for the rest)
+    #[arg(long, env = "G2A_MAX_BODY_MB", hide_env_values = true, global = true, value_name = "MIB",
+          value_parser = clap::value_parser!(u64).range(1..=65536))]
+    pub max_body_mb: Option<u64>,
+
     /// Show times in UTC instead of the local zone
     #[arg(long, global = true)]
     pub utc: bool,
@@ -553,6 +558,12 @@ impl Parsed {
                 file.ca_file.clone().map(Some),
                 None,
             ),
+            max_body_mb: Resolved::pick(
+                c.max_body_mb
+                    .and_then(|m| self.given("max_body_mb", Some(m))),
+                file.max_body_mb.map(Some),
+                None,
+            ),
             poll_secs: Resolved::pick(self.given("poll", self.cli.poll), file.poll_secs, 5),
             keep_days: Resolved::pick(self.given("keep_days", c.keep_days), file.keep_days, 90),
             store: Resolved::pick(self.given("no_store", !c.no_store), file.store, true),
@@ -630,6 +641,8 @@ pub struct Effective {
     pub retries: Resolved<u32>,
     pub allow_insecure_http: Resolved<bool>,
     pub ca_file: Resolved<Option<PathBuf>>,
+    /// `--max-body-mb`: `None` keeps each answer's default.
+    pub max_body_mb: Resolved<Option<u64>>,
     pub poll_secs: Resolved<u64>,
     pub keep_days: Resolved<u32>,
     pub store: Resolved<bool>,
@@ -662,6 +675,7 @@ impl Effective {
             retries: self.retries.value,
             allow_insecure_http: self.allow_insecure_http.value,
             ca_file: self.ca_file.value.clone(),
+            max_body_mb: self.max_body_mb.value,
             utc: common.utc,
             store: StoreSettings {
                 path: common.store.clone(),
@@ -738,6 +752,14 @@ impl Effective {
                 self.ca_file.origin,
             ),
             (
+                "max_body_mb",
+                self.max_body_mb.value.map_or_else(
+                    || "1024 for a transcript, 256 for the rest".to_string(),
+                    |m| m.to_string(),
+                ),
+                self.max_body_mb.origin,
+            ),
+            (
                 "poll_secs",
                 self.poll_secs.value.to_string(),
                 self.poll_secs.origin,
@@ -803,6 +825,7 @@ impl CommonArgs {
             retries: self.retries,
             allow_insecure_http: self.allow_insecure_http,
             ca_file: self.ca_file.clone(),
+            max_body_mb: self.max_body_mb,
             utc: self.utc,
             store: StoreSettings {
                 path: self.store.clone(),

@@ -29,6 +29,8 @@ pub struct Settings {
     pub allow_insecure_http: bool,
     /// `--ca-file`: CA certificates trusted besides the built-in roots.
     pub ca_file: Option<std::path::PathBuf>,
+    /// `--max-body-mb`: the largest answer taken; `None` keeps each answer's default.
+    pub max_body_mb: Option<u64>,
     /// Times in UTC instead of the local zone.
     pub utc: bool,
     /// Where the local store is, and whether to use it.
@@ -58,6 +60,7 @@ impl std::fmt::Debug for Settings {
             .field("retries", &self.retries)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("ca_file", &self.ca_file)
+            .field("max_body_mb", &self.max_body_mb)
             .field("utc", &self.utc)
             .field("store", &self.store)
             .field("offline", &self.offline)
@@ -77,6 +80,18 @@ pub struct Connection {
     pub client: Client,
     pub system_domain: Option<String>,
     pub demo: Option<DemoServer>,
+}
+
+/// The client with `--max-body-mb`, when given.
+fn with_limit(client: Client, settings: &Settings) -> Client {
+    match settings.max_body_mb {
+        Some(mib) => client.with_max_body(
+            usize::try_from(mib)
+                .unwrap_or(usize::MAX)
+                .saturating_mul(1024 * 1024),
+        ),
+        None => client,
+    }
 }
 
 impl Connection {
@@ -109,6 +124,7 @@ impl Connection {
                 retry: RetryPolicy::with_retries(settings.retries),
                 ..ClientConfig::default()
             })?;
+            let client = with_limit(client, settings);
             let system_domain = non_empty(&settings.system_domain)
                 .or_else(|| Some(demo::SYSTEM_DOMAIN.to_string()));
             return Ok(Connection {
@@ -130,6 +146,7 @@ impl Connection {
         };
         crate::api::client::check_base_url(&config.base_url, config.allow_insecure_http)?;
         let client = Client::with_tokens(&config, tokens(settings).await?)?;
+        let client = with_limit(client, settings);
         Ok(Connection {
             client,
             system_domain: settings

@@ -243,6 +243,24 @@ async fn run_viewer(cli: &Cli, setup: Setup) -> ExitCode {
     }
 }
 
+/// Written before the process ends; a write that failed is worth a line, not a failure.
+fn close_store(source: &Source) {
+    if let Some(why) = tokio::task::block_in_place(|| source.close()) {
+        commands::warn(&format!("not stored: {why}"));
+    }
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not worth a complaint, any
+/// other failure is the exit status.
+fn write_out(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Option<ExitCode> {
+    let mut stdout = std::io::stdout().lock();
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => None,
+        Err(e) => Some(fail_plain(&format!("cannot write output: {e}"), 1)),
+    }
+}
+
 async fn run_print(cli: &Cli, settings: &Settings, args: &PrintArgs) -> ExitCode {
     // A missing id is a usage error whatever else is wrong, so it is checked first.
     let id = match args.session_id.clone().or_else(|| cli.session_id.clone()) {
@@ -270,39 +288,53 @@ async fn run_print(cli: &Cli, settings: &Settings, args: &PrintArgs) -> ExitCode
     if let Some(why) = store_problem {
         commands::warn(&format!("{why}; going on without it"));
     }
-    let fetched = print::fetch(&source, &id, conn.system_domain.as_deref()).await;
-    // Written before the process ends; a write that failed is worth a line, not a failure.
-    if let Some(why) = tokio::task::block_in_place(|| source.close()) {
-        commands::warn(&format!("not stored: {why}"));
-    }
     let zone = if settings.utc { Zone::Utc } else { Zone::Local };
-    let report = match fetched {
-        Ok(r) => r,
-        Err(e) => return fail(&e),
-    };
-    for (part, at) in &report.stored {
-        commands::warn(&format!(
-            "offline · the {part} as stored at {} {}",
-            zone.date_time(*at),
-            zone.suffix(*at)
-        ));
-    }
-    let report = report.report;
     let opts = print::PrintOptions {
         format: args.format.into(),
         zone,
         reveal_secrets: args.reveal_secrets,
     };
-    let out = print::render(&report, &opts, chrono::Utc::now());
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(out.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        // A closed pipe (`| head`) is not worth a complaint.
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return fail_plain(&format!("cannot write output: {e}"), 1);
+    let (report, stored) = if opts.format == print::Format::Json {
+        let fetched = print::fetch(&source, &id, conn.system_domain.as_deref(), true).await;
+        close_store(&source);
+        let fetched = match fetched {
+            Ok(r) => r,
+            Err(e) => return fail(&e),
+        };
+        let out = print::render(&fetched.report, &opts, chrono::Utc::now());
+        if let Some(code) = write_out(|w| w.write_all(out.as_bytes())) {
+            return code;
         }
+        (fetched.report, fetched.stored)
+    } else {
+        // Text, markdown and CSV write each message as it is decoded.
+        let mut stdout = std::io::stdout().lock();
+        let printed = print::stream::print(
+            &source,
+            &id,
+            conn.system_domain.as_deref(),
+            &opts,
+            &mut stdout,
+        )
+        .await;
+        close_store(&source);
+        match printed {
+            Ok(p) => (p.report, p.stored),
+            Err(print::stream::PrintError::Api(e)) => return fail(&e),
+            Err(print::stream::PrintError::Write(e)) => {
+                if let Some(code) = write_out(|_| Err(e)) {
+                    return code;
+                }
+                return ExitCode::SUCCESS;
+            }
+        }
+    };
+    for (part, at) in &stored {
+        commands::warn(&format!(
+            "offline · the {part} as stored at {} {}",
+            zone.date_time(*at),
+            zone.suffix(*at)
+        ));
     }
     // The document holds what could be fetched; a part that failed still sets the status.
     match report.first_error() {

@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use crate::api::fetch::Progress;
 use crate::api::worker::{Fetch, Fetched, ListAnswer, StoreSearchError, SCREEN_SHARING};
 use crate::api::{
-    normalize_session_id, ApiError, Client, Endpoint, Session, SystemLinks, Transcript,
+    normalize_session_id, ApiError, Client, Endpoint, Event, Session, SystemLinks, Transcript,
 };
 use crate::store::writer::Writer;
 use crate::store::{SessionHits, Store, StoreSettings, StoredSession, StoredTranscript};
@@ -116,6 +117,35 @@ impl Source {
             .flatten()
     }
 
+    /// The transcript with its body as received, for `print --format json` (see
+    /// [`Client::transcript_raw`]), or the stored copy where it cannot be fetched.
+    pub async fn transcript_raw_or_stored(
+        &self,
+        id: &str,
+    ) -> Result<Fetched<Transcript>, ApiError> {
+        let fetch = async {
+            let transcript = self.client.transcript_raw(id).await?;
+            if let Some(w) = &self.writer {
+                w.put_transcript(
+                    &normalize_session_id(id),
+                    for_store(&transcript),
+                    Utc::now(),
+                );
+            }
+            Ok(transcript)
+        };
+        let stored = async {
+            self.stored_transcript(id)
+                .await
+                .map(|t| (t.transcript, t.fetched_at))
+        };
+        let offline = ApiError::Offline {
+            endpoint: Endpoint::Transcript,
+            id: normalize_session_id(id),
+        };
+        or_stored(self.offline, fetch, stored, offline).await
+    }
+
     /// Writes what is queued and stops the writer; the first write that failed, if any.
     pub fn close(&self) -> Option<String> {
         self.writer.as_ref().and_then(Writer::close)
@@ -197,6 +227,53 @@ impl Fetch for Source {
             id: normalize_session_id(id),
         };
         or_stored(self.offline, self.session(id), stored, offline).await
+    }
+
+    /// As [`Fetch::transcript_or_stored`], the events going to `progress` as they are
+    /// decoded; the writer gets them all once the answer is complete.
+    async fn transcript_streamed(
+        &self,
+        id: &str,
+        mut progress: impl FnMut(Progress) + Send + 'static,
+    ) -> Result<Fetched<Transcript>, ApiError> {
+        if self.offline {
+            return self.transcript_or_stored(id).await;
+        }
+        let kept: Option<Arc<Mutex<Vec<Event>>>> = self.writer.as_ref().map(|_| Arc::default());
+        let sink = kept.clone();
+        let streamed = self
+            .client
+            .transcript_stream(id, move |p: Progress| {
+                if let Some(Ok(mut all)) = sink.as_ref().map(|k| k.lock()) {
+                    if p.restart {
+                        all.clear();
+                    }
+                    all.extend(p.events.iter().cloned());
+                }
+                progress(p)
+            })
+            .await;
+        match streamed {
+            Ok(t) => {
+                if let (Some(w), Some(kept)) = (&self.writer, kept) {
+                    let events = kept.lock().map(|mut e| std::mem::take(&mut *e));
+                    let whole = Transcript {
+                        events: events.unwrap_or_default(),
+                        ..for_store(&t)
+                    };
+                    w.put_transcript(&normalize_session_id(id), whole, Utc::now());
+                }
+                Ok(Fetched::fresh(t))
+            }
+            Err(e) if e.is_network() => match self.stored_transcript(id).await {
+                Some(copy) => Ok(Fetched {
+                    value: copy.transcript,
+                    stored_at: Some(copy.fetched_at),
+                }),
+                None => Err(e),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     async fn transcript_or_stored(&self, id: &str) -> Result<Fetched<Transcript>, ApiError> {

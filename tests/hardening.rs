@@ -257,6 +257,8 @@ async fn an_events_answer_keeps_only_events_and_is_capped() {
         answering(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
     let t = client.transcript("1").await.expect("decoded");
     assert_eq!(t.events.len(), 1);
+    let t = client.transcript_raw("1").await.expect("decoded");
+    assert_eq!(t.events.len(), 1);
     assert_eq!(t.raw["events"].as_array().map(Vec::len), Some(1));
 
     let many = format!(
@@ -265,7 +267,9 @@ async fn an_events_answer_keeps_only_events_and_is_capped() {
     );
     let (_server, client) =
         answering(ResponseTemplate::new(200).set_body_raw(many, "application/json")).await;
-    let e = client.transcript("1").await.expect_err("over the cap");
+    // The body kept whole (`print --format json`) is capped here; the streamed
+    // transcript at `stream::MAX_EVENTS` (tests/stream_decode.rs).
+    let e = client.transcript_raw("1").await.expect_err("over the cap");
     assert!(
         matches!(&e, ApiError::UnreadableJson { endpoint: Endpoint::Transcript, detail, .. } if detail.contains(&MAX_ELEMENTS.to_string())),
         "{e:?}"

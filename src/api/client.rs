@@ -113,7 +113,8 @@ pub struct Client {
     auth_scheme: AuthScheme,
     /// Shared by every clone: a refresh by one request serves all the others.
     tokens: Tokens,
-    max_body: usize,
+    /// `--max-body-mb`; `None` takes each answer's default (see [`Client::limit`]).
+    max_body: Option<usize>,
     /// `--offline`: every request fails at once with [`ApiError::Offline`], so no code
     /// path can reach the network.
     offline: bool,
@@ -122,6 +123,22 @@ pub struct Client {
 /// Larger answers are refused rather than read into memory: a million chat messages
 /// are about 150 MB of JSON, so this leaves room while stopping a runaway server.
 pub const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+/// A transcript is decoded as it streams and only its events are kept, so it may be
+/// larger: a million realistic messages are about 250 MB.
+pub const MAX_TRANSCRIPT_BYTES: usize = 1024 * 1024 * 1024;
+
+/// A success answer whose body is still to be read.
+pub(super) struct Opened {
+    pub response: reqwest::Response,
+    pub status: u16,
+    pub content_type: String,
+    /// Where the answer came from (after any redirect), for errors while the body is read.
+    pub url: Url,
+    /// The time this request was given, for the same.
+    pub limit: Duration,
+    /// Its log line, written when the body has been read (or not).
+    pub log: RequestLog,
+}
 
 impl Client {
     /// A client with the fixed token of `config`. Fails before any request when there is
@@ -169,7 +186,7 @@ impl Client {
             retry: config.retry,
             auth_scheme: config.auth_scheme,
             tokens,
-            max_body: MAX_BODY_BYTES,
+            max_body: None,
             offline: false,
         })
     }
@@ -194,7 +211,7 @@ impl Client {
             retry: RetryPolicy::with_retries(0),
             auth_scheme: AuthScheme::Bearer,
             tokens: Tokens::given(Secret::new("")),
-            max_body: MAX_BODY_BYTES,
+            max_body: None,
             offline: true,
         })
     }
@@ -206,7 +223,7 @@ impl Client {
 
     /// The same client with another answer size limit (tests use a small one).
     pub fn with_max_body(mut self, bytes: usize) -> Self {
-        self.max_body = bytes;
+        self.max_body = Some(bytes);
         self
     }
 
@@ -223,7 +240,10 @@ impl Client {
 
     /// A 404 here is normal ("this session has no chat transcript") and comes back as
     /// an empty transcript that says so.
-    pub async fn transcript(&self, id: &str) -> Result<Transcript, ApiError> {
+    /// The transcript with its body as received (`raw`), decoded the old way: for
+    /// `print --format json`, which writes the body. The element limit of
+    /// `api/lean.rs` applies; [`Client::transcript`] streams instead.
+    pub async fn transcript_raw(&self, id: &str) -> Result<Transcript, ApiError> {
         let id = check_id(id)?;
         let url = self.url(&format!("sessions/{}/events", segment(&id)))?;
         let lean = super::lean::parse_events;
@@ -268,7 +288,7 @@ impl Client {
         })
     }
 
-    fn url(&self, path: &str) -> Result<Url, ApiError> {
+    pub(super) fn url(&self, path: &str) -> Result<Url, ApiError> {
         let base = self.base.as_str().trim_end_matches('/');
         Url::parse(&format!("{base}/{API_PREFIX}/{path}")).map_err(|e| {
             ApiError::InvalidSessionId(format!("the session id does not form a valid URL: {e}"))
@@ -316,6 +336,68 @@ impl Client {
         }
     }
 
+    /// As [`Client::get_json`], up to a success answer whose body is still to be read
+    /// (the streaming path, `api/fetch.rs`); the token it went out with comes along.
+    /// Retried as [`Client::get_json`] is, until the answer's head has come in: a body
+    /// broken half-way is not asked again (what arrived is already shown).
+    pub(super) async fn open(
+        &self,
+        url: Url,
+        endpoint: Endpoint,
+        id: &str,
+    ) -> Result<(Opened, Secret), ApiError> {
+        if self.offline {
+            return Err(ApiError::Offline {
+                endpoint,
+                id: id.to_string(),
+            });
+        }
+        let deadline = self.retry.deadline(self.timeout);
+        let token = self.tokens.current().await?;
+        match self
+            .open_retried(&url, endpoint, id, &token, deadline)
+            .await
+        {
+            Err(e @ (ApiError::Unauthorized { .. } | ApiError::InvalidToken { .. })) => {
+                match self.tokens.after_rejection(&token).await? {
+                    Some(fresh) => {
+                        tracing::info!(
+                            endpoint = endpoint.noun(),
+                            "token rejected; asking again with a fresh one"
+                        );
+                        let opened = self
+                            .open_retried(&url, endpoint, id, &fresh, deadline)
+                            .await?;
+                        Ok((opened, fresh))
+                    }
+                    None => Err(e),
+                }
+            }
+            other => other.map(|o| (o, token)),
+        }
+    }
+
+    /// [`Client::send_once`] asked again while [`retry`] says so.
+    async fn open_retried(
+        &self,
+        url: &Url,
+        endpoint: Endpoint,
+        id: &str,
+        token: &Secret,
+        deadline: Instant,
+    ) -> Result<Opened, ApiError> {
+        retry::run(&self.retry, deadline, endpoint, || async {
+            let mut retry_after = None;
+            let limit = deadline
+                .saturating_duration_since(Instant::now())
+                .min(self.timeout);
+            self.send_once(url.clone(), endpoint, id, token, limit, &mut retry_after)
+                .await
+                .map_err(|error| Failure { error, retry_after })
+        })
+        .await
+    }
+
     /// [`Client::get_once`] asked again while [`retry`] says so.
     async fn get_retried(
         &self,
@@ -346,8 +428,8 @@ impl Client {
         .await
     }
 
-    /// One GET (following redirects) within `limit`; `retry_after` is set to the wait
-    /// the answer asks for, if any.
+    /// One GET (following redirects) within `limit`, its body read whole and parsed;
+    /// `retry_after` is set to the wait the answer asks for, if any.
     #[allow(clippy::too_many_arguments)] // one caller, each argument named
     async fn get_once(
         &self,
@@ -359,6 +441,92 @@ impl Client {
         limit: Duration,
         retry_after: &mut Option<Duration>,
     ) -> Result<Value, ApiError> {
+        let Opened {
+            mut response,
+            status,
+            content_type,
+            url,
+            limit,
+            mut log,
+        } = self
+            .send_once(url, endpoint, id, token, limit, retry_after)
+            .await?;
+        let max = self.limit(endpoint);
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| log.failed(self.transport_error(e, endpoint, &url, limit)))?
+        {
+            if body.len() + chunk.len() > max {
+                return Err(log.failed(self.too_large(endpoint)));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        log.read(body.len());
+        // RFC 8259 lets a parser ignore a byte order mark; some servers send one.
+        let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
+        parse(json)
+            .map_err(|e| self.json_error(&e, (endpoint, status, &content_type), &body, token))
+    }
+
+    /// The error for a body `parse` could not read: `head` is its start (or all of it).
+    pub(super) fn json_error(
+        &self,
+        e: &serde_json::Error,
+        (endpoint, status, content_type): (Endpoint, u16, &str),
+        head: &[u8],
+        token: &Secret,
+    ) -> ApiError {
+        match unreadable(e) {
+            Some(detail) => ApiError::UnreadableJson {
+                endpoint,
+                status,
+                detail,
+            },
+            None => ApiError::NotJson {
+                endpoint,
+                status,
+                content_type: content_type.to_string(),
+                excerpt: if is_blank(head) {
+                    String::new()
+                } else {
+                    self.excerpt(&String::from_utf8_lossy(head), EXCERPT_CHARS, token)
+                },
+            },
+        }
+    }
+
+    /// The answer size limit for `endpoint`: `--max-body-mb` when given, else 1 GiB for
+    /// a transcript (a million messages are about 250 MB) and [`MAX_BODY_BYTES`] for
+    /// the rest.
+    pub(super) fn limit(&self, endpoint: Endpoint) -> usize {
+        match (self.max_body, endpoint) {
+            (Some(bytes), _) => bytes,
+            (None, Endpoint::Transcript) => MAX_TRANSCRIPT_BYTES,
+            (None, _) => MAX_BODY_BYTES,
+        }
+    }
+
+    pub(super) fn too_large(&self, endpoint: Endpoint) -> ApiError {
+        ApiError::TooLarge {
+            endpoint,
+            limit_mib: self.limit(endpoint) / (1024 * 1024),
+        }
+    }
+
+    /// One GET (following redirects) within `limit`: a success comes back with its body
+    /// unread (and one whose Content-Length is past the limit is refused), any other
+    /// status as its error; `retry_after` is set to the wait the answer asks for, if any.
+    pub(super) async fn send_once(
+        &self,
+        url: Url,
+        endpoint: Endpoint,
+        id: &str,
+        token: &Secret,
+        limit: Duration,
+        retry_after: &mut Option<Duration>,
+    ) -> Result<Opened, ApiError> {
         let auth = authorization(self.auth_scheme, token)?;
         let mut log = RequestLog::start(&url, endpoint);
         let (response, url) = transport::get(&self.http, url, auth, limit, endpoint)
@@ -378,17 +546,21 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(|s| self.excerpt(s, 60, token))
             .unwrap_or_default();
-        let too_large = || ApiError::TooLarge {
-            endpoint,
-            limit_mib: self.max_body / (1024 * 1024),
-        };
-        let success = status.is_success();
-        if success
-            && response
+        if status.is_success() {
+            if response
                 .content_length()
-                .is_some_and(|n| n > self.max_body as u64)
-        {
-            return Err(too_large());
+                .is_some_and(|n| n > self.limit(endpoint) as u64)
+            {
+                return Err(log.failed(self.too_large(endpoint)));
+            }
+            return Ok(Opened {
+                response,
+                status: status.as_u16(),
+                content_type,
+                url,
+                limit,
+                log,
+            });
         }
         let mut body = Vec::new();
         let mut response = response;
@@ -397,19 +569,12 @@ impl Client {
             .await
             .map_err(|e| log.failed(self.transport_error(e, endpoint, &url, limit)))?
         {
-            if !success {
-                // Only quoted from: the rest is never read (the connection is dropped).
-                let room = ERROR_BODY_BYTES - body.len();
-                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                if body.len() == ERROR_BODY_BYTES {
-                    break;
-                }
-                continue;
+            // Only quoted from: the rest is never read (the connection is dropped).
+            let room = ERROR_BODY_BYTES - body.len();
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if body.len() == ERROR_BODY_BYTES {
+                break;
             }
-            if body.len() + chunk.len() > self.max_body {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
         }
         log.read(body.len());
         let text = || {
@@ -419,23 +584,6 @@ impl Client {
                 self.excerpt(&String::from_utf8_lossy(&body), EXCERPT_CHARS, token)
             }
         };
-        if success {
-            // RFC 8259 lets a parser ignore a byte order mark; some servers send one.
-            let json = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&body);
-            return parse(json).map_err(|e| match unreadable(&e) {
-                Some(detail) => ApiError::UnreadableJson {
-                    endpoint,
-                    status: status.as_u16(),
-                    detail,
-                },
-                None => ApiError::NotJson {
-                    endpoint,
-                    status: status.as_u16(),
-                    content_type,
-                    excerpt: text(),
-                },
-            });
-        }
         Err(match status {
             StatusCode::UNAUTHORIZED => ApiError::Unauthorized { endpoint },
             StatusCode::FORBIDDEN if is_invalid_token(&body) => ApiError::InvalidToken { endpoint },
@@ -464,7 +612,9 @@ impl Client {
             StatusCode::TOO_MANY_REQUESTS => ApiError::RateLimited {
                 endpoint,
                 // A date already past asks for no wait: nothing to tell.
-                retry_after: retry_after.filter(|d| !d.is_zero()).map(retry::ceil_secs),
+                retry_after: (*retry_after)
+                    .filter(|d| !d.is_zero())
+                    .map(retry::ceil_secs),
             },
             s if s.is_server_error() => ApiError::Server {
                 endpoint,
@@ -481,7 +631,7 @@ impl Client {
 
     /// A sanitised, short excerpt of server text with the token cut out: proxies and
     /// debug pages may echo the request's `Authorization` header back.
-    fn excerpt(&self, text: &str, max: usize, token: &Secret) -> String {
+    pub(super) fn excerpt(&self, text: &str, max: usize, token: &Secret) -> String {
         excerpt(&redact::clean(text, token.expose()), max)
     }
 
@@ -494,7 +644,7 @@ impl Client {
 
     /// What went wrong on the way to `url` (the host actually contacted, after any
     /// redirect), in the user's terms.
-    fn transport_error(
+    pub(super) fn transport_error(
         &self,
         e: reqwest::Error,
         endpoint: Endpoint,
@@ -691,7 +841,7 @@ pub fn check_id(id: &str) -> Result<String, ApiError> {
     Ok(id)
 }
 
-fn segment(id: &str) -> String {
+pub(super) fn segment(id: &str) -> String {
     utf8_percent_encode(id, SEGMENT).to_string()
 }
 

@@ -117,11 +117,15 @@ pub enum ApiError {
         status: u16,
         detail: String,
     },
-    #[error("the {} answer is larger than {limit_mib} MiB", .endpoint.noun())]
+    #[error("the {} answer is larger than {limit_mib} MiB (--max-body-mb)", .endpoint.noun())]
     TooLarge {
         endpoint: Endpoint,
         limit_mib: usize,
     },
+    /// The body ended (or the connection broke) before the JSON did; what arrived
+    /// before the cut is kept where it can be shown.
+    #[error("the {} answer was cut off after {messages} messages", .endpoint.noun())]
+    Truncated { endpoint: Endpoint, messages: usize },
     #[error("the {} answer has an unexpected shape: {detail}", .endpoint.noun())]
     BadShape { endpoint: Endpoint, detail: String },
     #[error("internal error while fetching the {}: {detail}", .endpoint.noun())]
@@ -210,7 +214,8 @@ impl ApiError {
             ApiError::NotJson { .. } => "a proxy or login page may be in the way; check --base-url".into(),
             ApiError::UnreadableJson { .. } => "the API answered in a form this version does not know".into(),
             ApiError::BadShape { .. } => "the API answered in a form this version does not know".into(),
-            ApiError::TooLarge { .. } => "check --base-url points at the Remote Support API".into(),
+            ApiError::TooLarge { .. } => "check --base-url points at the Remote Support API, or raise --max-body-mb".into(),
+            ApiError::Truncated { .. } => "the connection broke while the answer arrived; fetch again".into(),
             ApiError::Internal { .. } => "a bug in g2a-tui; fetch again, and report it if it happens again".into(),
             ApiError::Auth(e) => return e.hint(),
             // The message already says what to do.

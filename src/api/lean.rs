@@ -186,7 +186,7 @@ impl<'de> DeserializeSeed<'de> for Field<'_> {
 
 /// One element of a filtered array: `Some` for an object with keys, `None` (and
 /// nothing built to last) for anything else.
-struct Element;
+pub(crate) struct Element;
 
 impl<'de> DeserializeSeed<'de> for Element {
     type Value = Option<Map<String, Value>>;

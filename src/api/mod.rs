@@ -3,11 +3,13 @@
 
 pub mod client;
 pub mod error;
+pub mod fetch;
 pub mod lean;
 pub mod model;
 pub mod redact;
 mod request_log;
 pub mod retry;
+pub mod stream;
 pub mod transport;
 pub mod worker;
 

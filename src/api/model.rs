@@ -343,7 +343,7 @@ impl Transcript {
 }
 
 impl Event {
-    fn from_value(v: &Value) -> Option<Self> {
+    pub(crate) fn from_value(v: &Value) -> Option<Self> {
         let m = v.as_object()?;
         Some(Event {
             time: time_field(m, "timeStamp")
@@ -358,7 +358,7 @@ impl Event {
 }
 
 /// The documented event keys, and the spellings `Event::from_value` also accepts.
-const EVENT_KEYS: [&str; 7] = [
+pub(crate) const EVENT_KEYS: [&str; 7] = [
     "timeStamp",
     "content",
     "participantName",
@@ -368,7 +368,7 @@ const EVENT_KEYS: [&str; 7] = [
     "participant",
 ];
 
-fn looks_like_event(m: &Map<String, Value>) -> bool {
+pub(crate) fn looks_like_event(m: &Map<String, Value>) -> bool {
     EVENT_KEYS.iter().any(|k| m.contains_key(*k))
 }
 
@@ -512,7 +512,7 @@ impl SessionList {
 }
 
 /// A field as text whatever its JSON type; `None` when missing, null or empty.
-fn str_field(m: &Map<String, Value>, key: &str) -> Option<String> {
+pub(crate) fn str_field(m: &Map<String, Value>, key: &str) -> Option<String> {
     match m.get(key)? {
         Value::Null => None,
         Value::String(s) if s.is_empty() => None,
@@ -524,7 +524,7 @@ fn first_str(m: &Map<String, Value>, keys: &[&str]) -> Option<String> {
     keys.iter().find_map(|k| str_field(m, k))
 }
 
-fn time_field(m: &Map<String, Value>, key: &str) -> Option<Timestamp> {
+pub(crate) fn time_field(m: &Map<String, Value>, key: &str) -> Option<Timestamp> {
     str_field(m, key).map(|s| Timestamp::parse(&s))
 }
 

@@ -14,8 +14,9 @@ use tokio::task::{AbortHandle, JoinError};
 
 use chrono::{DateTime, Utc};
 
+use super::fetch::Progress;
 use super::retry::{self, Retrying};
-use super::{ApiError, Client, Endpoint, Session, SessionList, SystemLinks, Transcript};
+use super::{ApiError, Client, Endpoint, Event, Session, SessionList, SystemLinks, Transcript};
 use crate::sanitize::excerpt;
 use crate::store::{SessionHits, StoreError, StoredSession};
 
@@ -118,6 +119,18 @@ impl Request {
 #[derive(Debug)]
 pub enum Answer {
     Session(RequestId, Result<Session, ApiError>),
+    /// The transcript as it arrives (issue 11): these events follow those of the
+    /// request's batches before (or with `restart`, replace them). The request's
+    /// [`Answer::Transcript`] ends it; after batches that answer holds no events.
+    TranscriptProgress {
+        id: RequestId,
+        events: Vec<Event>,
+        restart: bool,
+        /// Events so far, these included.
+        messages: usize,
+        /// Bytes of the body received so far.
+        bytes: u64,
+    },
     Transcript(RequestId, Result<Transcript, ApiError>),
     Links(RequestId, Result<SystemLinks, ApiError>),
     List(RequestId, ListAnswer),
@@ -151,8 +164,8 @@ impl Answer {
                 r.as_ref().err().map(|_| "failed".to_string()),
             ),
             Answer::Stored(id, _) => (id, "stored copy", None),
-            // Logged where the wait is decided (api/retry.rs).
-            Answer::Retrying(..) => return,
+            // Logged where the wait is decided (api/retry.rs), and per request.
+            Answer::Retrying(..) | Answer::TranscriptProgress { .. } => return,
         };
         match error {
             None => tracing::debug!(request = id.0, answer = kind, "worker answer"),
@@ -240,6 +253,16 @@ pub trait Fetch: Clone + Send + Sync + 'static {
         let fetch = self.transcript(id);
         async move { fetch.await.map(Fetched::fresh) }
     }
+    /// The transcript or a stored copy, its events sent to `progress` in batches as
+    /// they arrive; the answer then holds none. Stand-ins fetch it whole.
+    fn transcript_streamed(
+        &self,
+        id: &str,
+        progress: impl FnMut(Progress) + Send + 'static,
+    ) -> impl Future<Output = Result<Fetched<Transcript>, ApiError>> + Send {
+        drop(progress);
+        self.transcript_or_stored(id)
+    }
     /// Stand-ins without a list answer that they have none.
     fn list(
         &self,
@@ -282,6 +305,16 @@ impl Fetch for Client {
         domain: &str,
     ) -> impl Future<Output = Result<SystemLinks, ApiError>> + Send {
         Client::system_links(self, domain)
+    }
+
+    async fn transcript_streamed(
+        &self,
+        id: &str,
+        progress: impl FnMut(Progress) + Send + 'static,
+    ) -> Result<Fetched<Transcript>, ApiError> {
+        self.transcript_stream(id, progress)
+            .await
+            .map(Fetched::fresh)
     }
 
     async fn list(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> ListAnswer {
@@ -349,7 +382,10 @@ pub fn spawn_with<F: Fetch>(
                     let _ = tx.send(Answer::Retrying(id, note));
                 })
             };
-            let fetch = tokio::spawn(retry::reporting(sink, fetch(fetcher.clone(), req.clone())));
+            let fetch = tokio::spawn(retry::reporting(
+                sink,
+                fetch(fetcher.clone(), req.clone(), ans_tx.clone()),
+            ));
             let meant = Arc::new(AtomicBool::new(false));
             in_flight.insert(
                 part,
@@ -378,7 +414,7 @@ pub fn spawn_with<F: Fetch>(
     (req_tx, ans_rx)
 }
 
-async fn fetch<F: Fetch>(fetcher: F, req: Request) -> Answer {
+async fn fetch<F: Fetch>(fetcher: F, req: Request, tx: mpsc::UnboundedSender<Answer>) -> Answer {
     match req {
         Request::Session { id, session_id } => match fetcher.session_or_stored(&session_id).await {
             Ok(Fetched {
@@ -388,7 +424,17 @@ async fn fetch<F: Fetch>(fetcher: F, req: Request) -> Answer {
             result => Answer::Session(id, result.map(|f| f.value)),
         },
         Request::Transcript { id, session_id } => {
-            match fetcher.transcript_or_stored(&session_id).await {
+            let progress = move |p: Progress| {
+                // The viewer may be gone (quitting); nothing to do then.
+                let _ = tx.send(Answer::TranscriptProgress {
+                    id,
+                    events: p.events,
+                    restart: p.restart,
+                    messages: p.messages,
+                    bytes: p.bytes,
+                });
+            };
+            match fetcher.transcript_streamed(&session_id, progress).await {
                 Ok(Fetched {
                     value,
                     stored_at: Some(at),

@@ -82,6 +82,25 @@ impl Shown {
     }
 }
 
+impl Shown {
+    /// Entries from `from` on were added: the ones the filter keeps join the list
+    /// (O(added)), so a transcript arriving in batches is not filtered again whole.
+    pub fn append(&mut self, entries: &[Entry], from: usize) {
+        let filter = self.filter;
+        if let Some(list) = self.list.as_mut() {
+            list.retain(|&i| i < from);
+            list.extend(
+                entries
+                    .iter()
+                    .enumerate()
+                    .skip(from)
+                    .filter(|(_, e)| filter.keeps(e.speaker))
+                    .map(|(i, _)| i),
+            );
+        }
+    }
+}
+
 impl TranscriptView {
     pub fn filter(&self) -> Filter {
         self.shown.filter()

@@ -206,7 +206,47 @@ pub struct SessionScreen {
     /// Bumped whenever what the session or links pane shows changes.
     pub generation: u64,
     pub poll: Poll,
+    /// The transcript answer arriving in batches, while it does.
+    pub streaming: Option<Streaming>,
     pub(super) rows: RefCell<RowMemo>,
+}
+
+/// A transcript answer arriving in batches (issue 11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Streaming {
+    pub id: RequestId,
+    /// Events of this answer so far.
+    pub messages: usize,
+    /// Bytes of its body so far.
+    pub bytes: u64,
+    /// Where a first load put the reader (the top): a reader still there when it
+    /// completes is taken to the newest message, as after a whole answer.
+    pub parked: Option<Option<super::transcript::Anchor>>,
+}
+
+impl Streaming {
+    /// "340,000 messages · 42 MB", for the pane's title.
+    pub fn label(&self) -> String {
+        let mb = self.bytes / 1_000_000;
+        format!(
+            "{} messages · {} MB",
+            grouped(self.messages as u64),
+            grouped(mb)
+        )
+    }
+}
+
+/// 1234567 as "1,234,567".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Live follow: when the next background fetch is due, and how many in a row failed
@@ -265,6 +305,7 @@ impl SessionScreen {
             search: None,
             generation: 0,
             poll: Poll::default(),
+            streaming: None,
             rows: RefCell::default(),
         }
     }

@@ -104,6 +104,98 @@ impl TranscriptView {
         }
     }
 
+    /// A batch of a transcript arriving in batches (issue 11): `events` are the
+    /// answer's events from index `start` on. Where the entries held already cover
+    /// them (a live session fetched again) they are skipped, the first and the last
+    /// held entry checked as [`TranscriptView::set_events`] checks them; from a
+    /// difference on, and past what is held, they are prepared and appended, and
+    /// only those. `count_unseen`: new entries below a reader scrolled away are news.
+    pub fn stream_batch(
+        &mut self,
+        start: usize,
+        events: &[Event],
+        zone: Zone,
+        session: Option<&Session>,
+        count_unseen: bool,
+    ) {
+        let held = self.entries.len();
+        let covered = held.max(start).min(start + events.len());
+        let mut keep = held;
+        let same = |view: &Self, i: usize| {
+            let (Some(h), Some(e)) = (view.entries.get(i), events.get(i - start)) else {
+                return false;
+            };
+            let fresh = Entry::from_event(e, zone);
+            (&fresh.time, &fresh.raw_time, &fresh.who, &fresh.text)
+                == (&h.time, &h.raw_time, &h.who, &h.text)
+        };
+        for i in [start, held.saturating_sub(1)] {
+            if i >= start && i < covered && !same(self, i) {
+                keep = i;
+                break;
+            }
+        }
+        if keep < held {
+            // The answer differs from what is held from here on.
+            self.entries.truncate(keep.max(start));
+            self.cache.borrow_mut().rows.clear();
+            self.refilter();
+            if self.anchor.is_some_and(|a| a.entry >= self.entries.len()) {
+                self.anchor = None;
+            }
+        }
+        // Held entries cover the batch up to here; a gap (none is sent) adds nothing.
+        let Some(new) = self
+            .entries
+            .len()
+            .checked_sub(start)
+            .and_then(|skip| events.get(skip..))
+        else {
+            return;
+        };
+        self.append_events(new, zone, session, count_unseen);
+    }
+
+    /// Entries that end the stream at `total`: what a shorter answer no longer holds
+    /// is dropped.
+    pub fn truncate_to(&mut self, total: usize) {
+        if self.entries.len() > total {
+            self.entries.truncate(total);
+            self.cache.borrow_mut().rows.clear();
+            *self.stats.get_mut() = None;
+            self.refilter();
+            if self.anchor.is_some_and(|a| a.entry >= total) {
+                self.anchor = None;
+            }
+        }
+    }
+
+    /// Prepares `events` and adds them after the entries held: O(events), whatever
+    /// is held already.
+    pub fn append_events(
+        &mut self,
+        events: &[Event],
+        zone: Zone,
+        session: Option<&Session>,
+        count_unseen: bool,
+    ) {
+        if events.is_empty() {
+            return;
+        }
+        let old = self.entries.len();
+        let mut tail = messages(events, zone, session);
+        let mut last = self.entries.iter().rev().find_map(|m| m.day);
+        for m in &mut tail {
+            m.opens_day = m.day.is_some() && m.day != last;
+            last = m.day.or(last);
+        }
+        self.entries.extend(tail);
+        self.shown.append(&self.entries, old);
+        if count_unseen && self.anchor.is_some() {
+            self.unseen += self.shown_len().saturating_sub(self.shown_before(old));
+        }
+    }
+
     /// Times and date lines in another zone (`t`): the clock strings and days are
     /// worked out again, once, and the rows re-wrapped as they come into view.
     pub fn rezone(&mut self, zone: Zone) {

@@ -12,7 +12,7 @@ use super::keymap::{Action, Mode};
 use super::layout::text_area;
 use super::prompt::PromptScreen;
 use super::rows::PaneRow;
-use super::state::{App, Load, Pane, Poll, Remote, RetryNote, Screen, SessionScreen};
+use super::state::{App, Load, Pane, Poll, Remote, RetryNote, Screen, SessionScreen, Streaming};
 use crate::api::retry::Retrying;
 use crate::api::worker::{Answer, Request, RequestId, StoredAnswer};
 use crate::api::{ApiError, Transcript};
@@ -711,6 +711,22 @@ fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
     let Some(s) = app.session_mut() else {
         return;
     };
+    if let Answer::TranscriptProgress {
+        id,
+        events,
+        restart,
+        messages,
+        bytes,
+    } = answer
+    {
+        if s.transcript.awaits(id) {
+            on_batch(s, id, &events, restart, (messages, bytes), zone);
+            settle(app);
+            super::search::advance(app);
+            app.dirty = true;
+        }
+        return;
+    }
     let mut failed_session = None;
     let links_answer = matches!(answer, Answer::Links(..));
     // A stored copy lands as a good answer would, remembering when it was fetched.
@@ -752,9 +768,30 @@ fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
             if !s.transcript.awaits(id) {
                 return;
             }
+            let streamed = s
+                .streaming
+                .take()
+                .filter(|st| st.id == id && stored_at.is_none());
+            if let (Some(st), Err(_)) = (&streamed, &result) {
+                // Cut off: what arrived stays on screen, the error above it.
+                if s.transcript.data.is_none() && st.messages > 0 {
+                    s.transcript.data = Some(Transcript::default());
+                }
+            }
             let result = result.map(|t| {
-                s.view.set_events(&t.events, zone, s.session.data.as_ref());
-                super::search::entries_changed(s, true);
+                match streamed {
+                    Some(st) => {
+                        s.view.truncate_to(st.messages);
+                        if st.parked.is_some_and(|at| s.view.anchor == at) {
+                            s.view.anchor = None;
+                            s.view.unseen = 0;
+                        }
+                    }
+                    None => {
+                        s.view.set_events(&t.events, zone, s.session.data.as_ref());
+                        super::search::entries_changed(s, true);
+                    }
+                }
                 // The events now live in the view; keep only what describes them.
                 Transcript {
                     events: Vec::new(),
@@ -779,9 +816,11 @@ fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
             }
             land(&mut s.links, result, now, None);
         }
-        Answer::List(..) | Answer::StoreHits(..) | Answer::Stored(..) | Answer::Retrying(..) => {
-            return
-        }
+        Answer::List(..)
+        | Answer::StoreHits(..)
+        | Answer::Stored(..)
+        | Answer::Retrying(..)
+        | Answer::TranscriptProgress { .. } => return,
     }
     s.generation += 1;
     if !links_answer {
@@ -811,6 +850,51 @@ fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
         }
     }
     app.dirty = true;
+}
+
+/// A batch of the transcript answer `id` (see [`Answer::TranscriptProgress`]).
+fn on_batch(
+    s: &mut SessionScreen,
+    id: RequestId,
+    events: &[crate::api::Event],
+    restart: bool,
+    (messages, bytes): (usize, u64),
+    zone: crate::timefmt::Zone,
+) {
+    let first_load = s.transcript.data.is_none();
+    let st = match s.streaming.as_mut() {
+        Some(st) if st.id == id => st,
+        _ => {
+            // A first load shows the top while the rest arrives.
+            let parked = (first_load && s.view.entries.is_empty()).then(|| {
+                s.view.anchor = Some(super::transcript::Anchor { entry: 0, row: 0 });
+                s.view.anchor
+            });
+            s.streaming.insert(Streaming {
+                id,
+                messages: 0,
+                bytes: 0,
+                parked,
+            })
+        }
+    };
+    let start = if restart { 0 } else { st.messages };
+    st.messages = messages;
+    st.bytes = bytes;
+    let count_unseen = st.parked.is_none();
+    if restart {
+        let parked = st.parked;
+        s.view.truncate_to(0);
+        if let Some(at) = parked {
+            s.view.anchor = at;
+        }
+        super::search::entries_changed(s, true);
+    }
+    s.view
+        .stream_batch(start, events, zone, s.session.data.as_ref(), count_unseen);
+    if !s.focus_chosen && !s.view.entries.is_empty() {
+        s.focus = Pane::Transcript;
+    }
 }
 
 /// Whether two answers for a session name the same expert, collaborators and customer.

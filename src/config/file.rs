@@ -25,6 +25,7 @@ pub struct FileConfig {
     pub retries: Option<u32>,
     pub allow_insecure_http: Option<bool>,
     pub ca_file: Option<PathBuf>,
+    pub max_body_mb: Option<u64>,
     pub poll_secs: Option<u64>,
     pub keep_days: Option<u32>,
     pub store: Option<bool>,
@@ -255,6 +256,7 @@ impl FileConfig {
                     )?)
                 }
                 "timeout_secs" => out.timeout_secs = Some(r.integer(name, v, 1..=3600)?),
+                "max_body_mb" => out.max_body_mb = Some(r.integer(name, v, 1..=65536)?),
                 "poll_secs" => out.poll_secs = Some(r.integer(name, v, 0..=3600)?),
                 "retries" => {
                     let most = u64::from(crate::api::retry::MAX_RETRIES);

@@ -181,13 +181,18 @@ fn norm(s: &str) -> String {
         .to_lowercase()
 }
 
-fn tallies(session: Option<&Session>, messages: &[Message]) -> Vec<Tally> {
+/// `messages`: each with how many messages it stands for (one, or a count kept by
+/// [`ChatStatsBuilder`]).
+fn tallies<'m>(
+    session: Option<&Session>,
+    messages: impl Iterator<Item = (&'m Message, usize)>,
+) -> Vec<Tally> {
     let mut out: Vec<Tally> = Vec::new();
     let mut by_key: HashMap<Key, usize> = HashMap::new();
     // Each spelling is normalised once; runs by one writer skip even the lookup.
     let mut by_who: HashMap<(&str, Speaker), usize> = HashMap::new();
     let mut last: Option<(&str, Speaker, usize)> = None;
-    for m in messages.iter().filter(|m| m.speaker != Speaker::System) {
+    for (m, n) in messages.filter(|(m, _)| m.speaker != Speaker::System) {
         let slot = match last {
             Some((who, speaker, slot)) if who == &*m.who && speaker == m.speaker => slot,
             _ => {
@@ -211,7 +216,7 @@ fn tallies(session: Option<&Session>, messages: &[Message]) -> Vec<Tally> {
             }
         };
         if let Some(t) = out.get_mut(slot) {
-            t.count += 1;
+            t.count += n;
         }
     }
     // The session's own spelling of its expert and customer, when it has one.
@@ -259,7 +264,7 @@ impl ChatStats {
             walk.step(at, side);
         }
         ChatStats {
-            tallies: tallies(session, messages),
+            tallies: tallies(session, messages.iter().map(|m| (m, 1))),
             customer_messages: walk.customer_messages,
             first_response: walk.first_response,
             longest_wait: walk.longest_wait,
@@ -311,6 +316,53 @@ impl Metrics {
     /// `print` and the session pane leave it out.
     pub fn worth_a_section(&self) -> bool {
         self.after_join.is_some() || self.customer_waited.is_some() || !self.messages.is_empty()
+    }
+}
+
+/// [`ChatStats::of`] read a message at a time, for `print` writing a transcript as it
+/// streams: it keeps 16 bytes a message and one message per participant, not the
+/// messages.
+#[derive(Debug, Default)]
+pub struct ChatStatsBuilder {
+    timeline: Vec<(DateTime<Utc>, Side)>,
+    /// One message per participant spelling and speaker, with its count, in order of
+    /// first appearance.
+    people: Vec<(Message, usize)>,
+    index: HashMap<(super::transcript::Name, Speaker), usize>,
+}
+
+impl ChatStatsBuilder {
+    pub fn add(&mut self, m: &Message) {
+        if let (Some(at), Some(side)) = (m.time, side(m.speaker)) {
+            self.timeline.push((at, side));
+        }
+        if m.speaker == Speaker::System {
+            return;
+        }
+        let next = self.people.len();
+        let i = *self.index.entry((m.who.clone(), m.speaker)).or_insert(next);
+        match self.people.get_mut(i) {
+            Some((_, n)) => *n += 1,
+            None => self.people.push((m.clone(), 1)),
+        }
+    }
+
+    pub fn finish(mut self, session: Option<&Session>) -> ChatStats {
+        if !self.timeline.is_sorted_by_key(|(at, _)| *at) {
+            self.timeline.sort_by_key(|(at, _)| *at);
+        }
+        let mut walk = Walk::default();
+        for (at, side) in self.timeline {
+            walk.step(at, side);
+        }
+        ChatStats {
+            tallies: tallies(session, self.people.iter().map(|(m, n)| (m, *n))),
+            customer_messages: walk.customer_messages,
+            first_response: walk.first_response,
+            longest_wait: walk.longest_wait,
+            unanswered: walk.unanswered,
+            open_since: walk.open_since,
+        }
     }
 }
 

@@ -41,6 +41,22 @@ pub fn render(report: &Report) -> String {
 }
 
 /// ISO 8601 UTC, the fraction only when there is one; else the unparsed text.
+/// The header line, for a transcript written as it streams.
+pub fn streamed_header() -> String {
+    write(&[]).unwrap_or_default()
+}
+
+/// One message's row, as [`render`] writes it.
+pub fn streamed_row(m: &Message) -> String {
+    let Ok(all) = write(std::slice::from_ref(m)) else {
+        return String::new();
+    };
+    // The header is the first line, and has no field with a line break.
+    all.split_once("\r\n")
+        .map(|(_, row)| row.to_string())
+        .unwrap_or_default()
+}
+
 fn time(m: &Message) -> String {
     match m.time {
         Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),

@@ -161,48 +161,62 @@ fn sentence_md(s: &str) -> String {
 
 pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
     let mut out = Out::default();
-    out.para(&format!(
-        "# Session {}",
-        escape(&present::session_id(&report.session, None))
-    ));
-    out.para("## Details");
-    out.fields(&session_fields(&report.session, opts.zone, now));
-
+    head(&mut out, report, opts, now);
     let transcript = report.transcript_view(opts.zone);
     let metrics = report.metrics(messages_of(&transcript), now);
-    if metrics.worth_a_section() {
-        out.para(&format!("## {}", metrics::HEADING));
-        out.fields(&metrics::fields(&metrics));
-    }
+    metrics_section(&mut out, &metrics);
 
     out.para("## Transcript");
     match transcript {
         TranscriptView::Empty(s) => out.para(&sentence_md(s)),
         TranscriptView::Failed(p) => out.problem(&p),
         TranscriptView::Messages(msgs) => {
-            let mut in_list = false;
-            for m in msgs {
-                if let Some(day) = m.day.filter(|_| m.opens_day) {
-                    if in_list {
-                        out.line("");
-                    }
-                    out.para(&format!("### {}", escape(&day_label(day))));
-                }
-                in_list = true;
-                // People are named in bold; a line the platform wrote carries the
-                // same mark as in the viewer and the text output instead.
-                let who = match m.speaker {
-                    Speaker::System => format!(" {}", m.speaker.mark()),
-                    _ => format!(" **{}:**", escape(&m.who)),
-                };
-                let content = block(&m.text, "  ");
-                let sep = if content.is_empty() { "" } else { " " };
-                out.line(&format!("- {}{who}{sep}{content}", escape(m.clock())));
+            for (i, m) in msgs.iter().enumerate() {
+                list_item(&mut out, m, i > 0);
             }
             out.line("");
         }
     }
+    links_section(&mut out, report, opts);
+    finish(out)
+}
 
+fn head(out: &mut Out, report: &Report, opts: &PrintOptions, now: DateTime<Utc>) {
+    out.para(&format!(
+        "# Session {}",
+        escape(&present::session_id(&report.session, None))
+    ));
+    out.para("## Details");
+    out.fields(&session_fields(&report.session, opts.zone, now));
+}
+
+fn metrics_section(out: &mut Out, metrics: &metrics::Metrics) {
+    if metrics.worth_a_section() {
+        out.para(&format!("## {}", metrics::HEADING));
+        out.fields(&metrics::fields(metrics));
+    }
+}
+
+/// One message as a list item; `in_list`: a message came before it.
+fn list_item(out: &mut Out, m: &crate::present::Message, in_list: bool) {
+    if let Some(day) = m.day.filter(|_| m.opens_day) {
+        if in_list {
+            out.line("");
+        }
+        out.para(&format!("### {}", escape(&day_label(day))));
+    }
+    // People are named in bold; a line the platform wrote carries the
+    // same mark as in the viewer and the text output instead.
+    let who = match m.speaker {
+        Speaker::System => format!(" {}", m.speaker.mark()),
+        _ => format!(" **{}:**", escape(&m.who)),
+    };
+    let content = block(&m.text, "  ");
+    let sep = if content.is_empty() { "" } else { " " };
+    out.line(&format!("- {}{who}{sep}{content}", escape(m.clock())));
+}
+
+fn links_section(out: &mut Out, report: &Report, opts: &PrintOptions) {
     out.para("## Partner links");
     let view = report.links_view(opts.reveal_secrets);
     match &view {
@@ -224,11 +238,46 @@ pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> Strin
         }
         LinksView::NoDomain | LinksView::Empty { .. } => {}
     }
-    // One final newline, not the blank line every block leaves behind.
+}
+
+/// One final newline, not the blank line every block leaves behind.
+fn finish(mut out: Out) -> String {
     let trimmed = out.0.trim_end().len();
     out.0.truncate(trimmed);
     out.0.push('\n');
     out.0
+}
+
+/// The document in three parts for a transcript written as it streams (see
+/// `print/stream.rs` and the text format's parts).
+pub fn streamed_head(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
+    let mut out = Out::default();
+    head(&mut out, report, opts, now);
+    out.para("## Transcript");
+    out.0
+}
+
+/// `in_list`: a message came before it.
+pub fn streamed_message(m: &crate::present::Message, in_list: bool) -> String {
+    let mut out = Out::default();
+    list_item(&mut out, m, in_list);
+    out.0
+}
+
+pub fn streamed_tail(
+    report: &Report,
+    opts: &PrintOptions,
+    metrics: &metrics::Metrics,
+    problem: Option<&Problem>,
+) -> String {
+    let mut out = Out::default();
+    out.line("");
+    if let Some(p) = problem {
+        out.problem(p);
+    }
+    metrics_section(&mut out, metrics);
+    links_section(&mut out, report, opts);
+    finish(out)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 mod csv;
 mod json;
 mod markdown;
+pub mod stream;
 mod text;
 
 use chrono::{DateTime, Utc};
@@ -137,7 +138,13 @@ pub struct Fetched {
 /// Fetches the three parts concurrently, each good answer stored and a stored copy
 /// standing in where the network fails (see [`Source`]). Only a failure of the session
 /// itself fails the whole report; the transcript and links carry their own outcome.
-pub async fn fetch(source: &Source, id: &str, domain: Option<&str>) -> Result<Fetched, ApiError> {
+/// `raw`: the transcript's body as received is wanted (`--format json`).
+pub async fn fetch(
+    source: &Source,
+    id: &str,
+    domain: Option<&str>,
+    raw: bool,
+) -> Result<Fetched, ApiError> {
     let links = async {
         match domain {
             None => LinksOutcome::NoDomain,
@@ -153,11 +160,15 @@ pub async fn fetch(source: &Source, id: &str, domain: Option<&str>) -> Result<Fe
             },
         }
     };
-    let (session, transcript, links) = tokio::join!(
-        source.session_or_stored(id),
-        source.transcript_or_stored(id),
-        links
-    );
+    let transcript = async {
+        if raw {
+            source.transcript_raw_or_stored(id).await
+        } else {
+            source.transcript_or_stored(id).await
+        }
+    };
+    let (session, transcript, links) =
+        tokio::join!(source.session_or_stored(id), transcript, links);
     let session = session?;
     let mut stored = Vec::new();
     if let Some(at) = session.stored_at {

@@ -77,19 +77,10 @@ fn legend(msgs: &[Message]) -> String {
 
 pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
     let mut out = Out::default();
-    out.heading(
-        &format!("Session {}", present::session_id(&report.session, None)),
-        '=',
-    );
-    out.fields("", &session_fields(&report.session, opts.zone, now));
-
+    head(&mut out, report, opts, now);
     let transcript = report.transcript_view(opts.zone);
     let metrics = report.metrics(messages_of(&transcript), now);
-    if metrics.worth_a_section() {
-        out.blank();
-        out.heading(metrics::HEADING, '-');
-        out.fields("", &metrics::fields(&metrics));
-    }
+    metrics_section(&mut out, &metrics);
 
     out.blank();
     out.heading("Transcript", '-');
@@ -99,14 +90,38 @@ pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> Strin
         TranscriptView::Messages(msgs) => {
             out.line(&legend(&msgs));
             for m in &msgs {
-                if let Some(day) = m.day.filter(|_| m.opens_day) {
-                    out.line(&format!("-- {} --", day_label(day)));
-                }
-                out.message(m);
+                dated_message(&mut out, m);
             }
         }
     }
+    links_section(&mut out, report, opts);
+    out.0
+}
 
+fn head(out: &mut Out, report: &Report, opts: &PrintOptions, now: DateTime<Utc>) {
+    out.heading(
+        &format!("Session {}", present::session_id(&report.session, None)),
+        '=',
+    );
+    out.fields("", &session_fields(&report.session, opts.zone, now));
+}
+
+fn metrics_section(out: &mut Out, metrics: &metrics::Metrics) {
+    if metrics.worth_a_section() {
+        out.blank();
+        out.heading(metrics::HEADING, '-');
+        out.fields("", &metrics::fields(metrics));
+    }
+}
+
+fn dated_message(out: &mut Out, m: &Message) {
+    if let Some(day) = m.day.filter(|_| m.opens_day) {
+        out.line(&format!("-- {} --", day_label(day)));
+    }
+    out.message(m);
+}
+
+fn links_section(out: &mut Out, report: &Report, opts: &PrintOptions) {
     out.blank();
     let view = report.links_view(opts.reveal_secrets);
     match &view {
@@ -131,5 +146,42 @@ pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> Strin
         }
         LinksView::NoDomain | LinksView::Empty { .. } => {}
     }
+}
+
+/// The document in three parts for a transcript written as it streams (see
+/// `print/stream.rs`): the session and the transcript's heading with every mark in
+/// the legend (who speaks is not known yet); each message; then what the transcript
+/// ended with, the metrics (which need every message) and the links.
+pub fn streamed_head(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
+    let mut out = Out::default();
+    head(&mut out, report, opts, now);
+    out.blank();
+    out.heading("Transcript", '-');
+    let all: Vec<String> = Speaker::ALL
+        .iter()
+        .map(|s| format!("{} {}", s.mark(), s.describe()))
+        .collect();
+    out.line(&format!("Marks: {}", all.join(", ")));
+    out.0
+}
+
+pub fn streamed_message(m: &Message) -> String {
+    let mut out = Out::default();
+    dated_message(&mut out, m);
+    out.0
+}
+
+pub fn streamed_tail(
+    report: &Report,
+    opts: &PrintOptions,
+    metrics: &metrics::Metrics,
+    problem: Option<&Problem>,
+) -> String {
+    let mut out = Out::default();
+    if let Some(p) = problem {
+        out.problem(p);
+    }
+    metrics_section(&mut out, metrics);
+    links_section(&mut out, report, opts);
     out.0
 }

@@ -32,7 +32,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     } else {
         app.zone.label(app.wall)
     };
-    // The clock and the position come first: a narrow title cuts the counts, not them.
+    // The clock and the position come first: a narrow title cuts the counts, not them;
+    // while a transcript streams in, how far it got comes before them.
+    let streaming = s
+        .streaming
+        .filter(|_| s.transcript.shows_loading())
+        .map(|st| st.label());
     let extra = (count > 0).then(|| match s.view.filter().label() {
         Some(filter) => format!(
             "· {clock}{position} · {filter} · {} of {count} messages",
@@ -40,6 +45,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
         ),
         None => format!("· {clock}{position} · {count} messages"),
     });
+    let extra = match (streaming, extra) {
+        (Some(st), Some(_)) => Some(format!("· {st} · {clock}{position}")),
+        (Some(st), None) => Some(format!("· {st}")),
+        (None, extra) => extra,
+    };
     let block = pane_block(
         app,
         s,

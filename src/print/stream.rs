@@ -1,0 +1,259 @@
+//! `print` of a transcript as it streams (issue 11): text, markdown and CSV write each
+//! message as soon as it is decoded, so a million messages print in constant memory
+//! and the first lines appear before the body has fully arrived.
+//!
+//! A transcript of at most [`BUFFERED`] messages is printed exactly as before (the
+//! metrics, which need every message, before it; the legend naming only the marks
+//! used). A longer one is written as it comes: the legend names every mark, and the
+//! metrics section follows the transcript, read as it passed ([`ChatStatsBuilder`]).
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use tokio::sync::mpsc;
+
+use super::{csv, markdown, text, Format, LinksOutcome, PrintOptions, Report};
+use crate::api::fetch::Progress;
+use crate::api::worker::{Fetch, Fetched};
+use crate::api::{ApiError, Event, Session, Transcript};
+use crate::present::metrics::{ChatStatsBuilder, Metrics};
+use crate::present::{messages, Message, Problem};
+use crate::source::Source;
+use crate::timefmt::Zone;
+
+/// Messages held before printing starts; a shorter transcript prints as a whole.
+pub const BUFFERED: usize = 10_000;
+
+/// What was printed: the report's parts for the exit status (the transcript without
+/// its events), and which came from the store.
+#[derive(Debug)]
+pub struct Printed {
+    pub report: Report,
+    pub stored: Vec<(&'static str, DateTime<Utc>)>,
+}
+
+/// Why nothing more could be printed.
+#[derive(Debug)]
+pub enum PrintError {
+    /// The session itself failed: nothing was written.
+    Api(ApiError),
+    /// Writing failed (a closed pipe among others).
+    Write(io::Error),
+}
+
+/// Fetches session `id` and prints it to `out` in `opts.format` (not JSON), the
+/// transcript written as it streams.
+pub async fn print(
+    source: &Source,
+    id: &str,
+    domain: Option<&str>,
+    opts: &PrintOptions,
+    out: &mut dyn Write,
+) -> Result<Printed, PrintError> {
+    // The transcript starts at once; its batches wait in the channel for the session.
+    let (tx, mut rx) = mpsc::unbounded_channel::<Progress>();
+    let transcript = {
+        let (source, id) = (source.clone(), id.to_string());
+        tokio::spawn(async move {
+            let send = move |p: Progress| {
+                let _ = tx.send(p);
+            };
+            source.transcript_streamed(&id, send).await
+        })
+    };
+    let links = async {
+        match domain {
+            None => LinksOutcome::NoDomain,
+            Some(d) => match source.client.system_links(d).await {
+                Ok(links) => LinksOutcome::Loaded {
+                    domain: d.to_string(),
+                    links,
+                },
+                Err(error) => LinksOutcome::Failed {
+                    domain: d.to_string(),
+                    error,
+                },
+            },
+        }
+    };
+    let (session, links) = tokio::join!(source.session_or_stored(id), links);
+    let session = match session {
+        Ok(s) => s,
+        Err(e) => {
+            transcript.abort();
+            return Err(PrintError::Api(e));
+        }
+    };
+    let mut stored = Vec::new();
+    if let Some(at) = session.stored_at {
+        stored.push(("session", at));
+    }
+    let session = session.value;
+    let now = Utc::now();
+    let zone = match opts.format {
+        Format::Csv => Zone::Utc,
+        _ => opts.zone,
+    };
+
+    // Held until there are more than BUFFERED, or the answer is complete.
+    let mut held: Vec<Event> = Vec::new();
+    let mut writer: Option<Streamed> = None;
+    while let Some(p) = rx.recv().await {
+        match writer.as_mut() {
+            None => {
+                if p.restart {
+                    held.clear();
+                }
+                held.extend(p.events);
+                if held.len() > BUFFERED {
+                    let mut w = Streamed::start(&session, opts, zone, now, out)?;
+                    w.write(&std::mem::take(&mut held), &session, out)?;
+                    writer = Some(w);
+                }
+            }
+            // A restart after printing began (an answer whose events array is
+            // decided by a later key) cannot take back what is written.
+            Some(w) => w.write(&p.events, &session, out)?,
+        }
+    }
+    let result = match transcript.await {
+        Ok(r) => r,
+        Err(e) => Err(ApiError::Internal {
+            endpoint: crate::api::Endpoint::Transcript,
+            detail: format!("the transcript fetch stopped: {e}"),
+        }),
+    };
+    let result = result.map(|Fetched { value, stored_at }| {
+        if let Some(at) = stored_at {
+            stored.push(("chat transcript", at));
+        }
+        value
+    });
+    match writer {
+        None => {
+            // Short: printed whole, as before. A stored copy brings its own events.
+            let result = result.map(|mut t: Transcript| {
+                if t.events.is_empty() {
+                    t.events = held;
+                }
+                t
+            });
+            let report = Report {
+                session,
+                transcript: result,
+                links,
+            };
+            let doc = super::render(&report, opts, now);
+            out.write_all(doc.as_bytes()).map_err(PrintError::Write)?;
+            out.flush().map_err(PrintError::Write)?;
+            Ok(Printed { report, stored })
+        }
+        Some(mut w) => {
+            let result = result.map(|mut t: Transcript| {
+                // A stored copy standing in after a failure: what was not printed yet.
+                let rest = t.events.get(w.written..).unwrap_or_default().to_vec();
+                t.events = Vec::new();
+                (t, rest)
+            });
+            let result = match result {
+                Ok((t, rest)) => {
+                    w.write(&rest, &session, out)?;
+                    Ok(t)
+                }
+                Err(e) => Err(e),
+            };
+            let report = Report {
+                session,
+                transcript: result,
+                links,
+            };
+            w.finish(&report, opts, now, out)?;
+            Ok(Printed { report, stored })
+        }
+    }
+}
+
+/// A transcript being written as it streams.
+struct Streamed {
+    format: Format,
+    zone: Zone,
+    written: usize,
+    last_day: Option<NaiveDate>,
+    stats: ChatStatsBuilder,
+}
+
+impl Streamed {
+    fn start(
+        session: &Session,
+        opts: &PrintOptions,
+        zone: Zone,
+        now: DateTime<Utc>,
+        out: &mut dyn Write,
+    ) -> Result<Self, PrintError> {
+        // The head needs the session (and links, which are only written at the end).
+        let report = Report {
+            session: session.clone(),
+            transcript: Ok(Transcript::default()),
+            links: LinksOutcome::NoDomain,
+        };
+        let head = match opts.format {
+            Format::Text => text::streamed_head(&report, opts, now),
+            Format::Markdown => markdown::streamed_head(&report, opts, now),
+            Format::Csv | Format::Json => csv::streamed_header(),
+        };
+        out.write_all(head.as_bytes()).map_err(PrintError::Write)?;
+        Ok(Streamed {
+            format: opts.format,
+            zone,
+            written: 0,
+            last_day: None,
+            stats: ChatStatsBuilder::default(),
+        })
+    }
+
+    fn write(
+        &mut self,
+        events: &[Event],
+        session: &Session,
+        out: &mut dyn Write,
+    ) -> Result<(), PrintError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut msgs: Vec<Message> = messages(events, self.zone, Some(session));
+        let mut buf = String::new();
+        for m in &mut msgs {
+            // Days continue across batches.
+            m.opens_day = m.day.is_some() && m.day != self.last_day;
+            self.last_day = m.day.or(self.last_day);
+            self.stats.add(m);
+            buf.push_str(&match self.format {
+                Format::Text => text::streamed_message(m),
+                Format::Markdown => markdown::streamed_message(m, self.written > 0),
+                Format::Csv | Format::Json => csv::streamed_row(m),
+            });
+            self.written += 1;
+        }
+        out.write_all(buf.as_bytes()).map_err(PrintError::Write)?;
+        out.flush().map_err(PrintError::Write)
+    }
+
+    fn finish(
+        self,
+        report: &Report,
+        opts: &PrintOptions,
+        now: DateTime<Utc>,
+        out: &mut dyn Write,
+    ) -> Result<(), PrintError> {
+        let problem = report.transcript.as_ref().err().map(Problem::new);
+        let chat = self.stats.finish(Some(&report.session));
+        let metrics = Metrics::new(&report.session, &chat, now);
+        let tail = match self.format {
+            Format::Text => text::streamed_tail(report, opts, &metrics, problem.as_ref()),
+            Format::Markdown => markdown::streamed_tail(report, opts, &metrics, problem.as_ref()),
+            Format::Csv | Format::Json => String::new(),
+        };
+        out.write_all(tail.as_bytes()).map_err(PrintError::Write)?;
+        out.flush().map_err(PrintError::Write)
+    }
+}
