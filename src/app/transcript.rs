@@ -63,6 +63,8 @@ pub struct TranscriptView {
     /// transcript and speaker change (and again if entries were added behind
     /// [`TranscriptView::set_events`]'s back).
     stats: RefCell<Option<(usize, Rc<ChatStats>)>>,
+    /// A transcript is streaming in (see [`TranscriptView::chat_stats`]).
+    pub growing: bool,
 }
 
 #[derive(Debug, Default)]
@@ -236,6 +238,12 @@ impl TranscriptView {
         let mut memo = self.stats.borrow_mut();
         match memo.as_ref() {
             Some((len, stats)) if *len == self.entries.len() => Rc::clone(stats),
+            // While a transcript streams in, each batch would read every message
+            // again: the figures are read anew only when the count has doubled (so
+            // O(messages) in all), and once more when it is complete.
+            Some((len, stats)) if self.growing && self.entries.len() < len.saturating_mul(2) => {
+                Rc::clone(stats)
+            }
             _ => {
                 let stats = Rc::new(ChatStats::of(session, &self.entries));
                 *memo = Some((self.entries.len(), Rc::clone(&stats)));

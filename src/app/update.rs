@@ -772,6 +772,7 @@ fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
                 .streaming
                 .take()
                 .filter(|st| st.id == id && stored_at.is_none());
+            s.view.growing = false;
             if let (Some(st), Err(_)) = (&streamed, &result) {
                 // Cut off: what arrived stays on screen, the error above it.
                 if s.transcript.data.is_none() && st.messages > 0 {
@@ -878,6 +879,7 @@ fn on_batch(
             })
         }
     };
+    s.view.growing = true;
     let start = if restart { 0 } else { st.messages };
     st.messages = messages;
     st.bytes = bytes;

@@ -23,6 +23,8 @@ use crate::timefmt::Zone;
 
 /// Messages held before printing starts; a shorter transcript prints as a whole.
 pub const BUFFERED: usize = 10_000;
+/// Batches on their way to the terminal, at most.
+const BATCHES: usize = 4;
 
 /// What was printed: the report's parts for the exit status (the transcript without
 /// its events), and which came from the store.
@@ -51,12 +53,15 @@ pub async fn print(
     out: &mut dyn Write,
 ) -> Result<Printed, PrintError> {
     // The transcript starts at once; its batches wait in the channel for the session.
-    let (tx, mut rx) = mpsc::unbounded_channel::<Progress>();
+    // The channel is short and the decoder's thread waits on it, so a decoder faster
+    // than the terminal holds back the network instead of filling memory.
+    let (tx, mut rx) = mpsc::channel::<Progress>(BATCHES);
     let transcript = {
         let (source, id) = (source.clone(), id.to_string());
         tokio::spawn(async move {
+            // Called on the decoder's blocking thread, never on the runtime's.
             let send = move |p: Progress| {
-                let _ = tx.send(p);
+                let _ = tx.blocking_send(p);
             };
             source.transcript_streamed(&id, send).await
         })
