@@ -239,7 +239,10 @@ impl Fetch for Source {
         if self.offline {
             return self.transcript_or_stored(id).await;
         }
-        let kept: Option<Arc<Mutex<Vec<Event>>>> = self.writer.as_ref().map(|_| Arc::default());
+        // The batches themselves, shared with the viewer: by the end it has made its
+        // messages from most of them and let go, so they are moved, not copied.
+        type Batches = Arc<Mutex<Vec<Arc<Vec<Event>>>>>;
+        let kept: Option<Batches> = self.writer.as_ref().map(|_| Arc::default());
         let sink = kept.clone();
         let streamed = self
             .client
@@ -248,7 +251,7 @@ impl Fetch for Source {
                     if p.restart {
                         all.clear();
                     }
-                    all.extend(p.events.iter().cloned());
+                    all.push(Arc::clone(&p.events));
                 }
                 progress(p)
             })
@@ -256,9 +259,13 @@ impl Fetch for Source {
         match streamed {
             Ok(t) => {
                 if let (Some(w), Some(kept)) = (&self.writer, kept) {
-                    let events = kept.lock().map(|mut e| std::mem::take(&mut *e));
+                    let batches = kept.lock().map(|mut b| std::mem::take(&mut *b));
+                    let mut events = Vec::new();
+                    for batch in batches.unwrap_or_default() {
+                        events.extend(Arc::unwrap_or_clone(batch));
+                    }
                     let whole = Transcript {
-                        events: events.unwrap_or_default(),
+                        events,
                         ..for_store(&t)
                     };
                     w.put_transcript(&normalize_session_id(id), whole, Utc::now());

@@ -267,7 +267,7 @@ fn transcript_id(fx: &[Effect]) -> RequestId {
 fn progress(id: RequestId, events: Vec<Event>, messages: usize, bytes: u64) -> Answer {
     Answer::TranscriptProgress {
         id,
-        events,
+        events: std::sync::Arc::new(events),
         restart: false,
         messages,
         bytes,
@@ -400,7 +400,7 @@ async fn the_worker_answers_with_batches_then_the_transcript() {
                 if restart {
                     got.clear();
                 }
-                got.extend(events);
+                got.extend(events.iter().cloned());
                 assert_eq!(messages, got.len());
                 batches += 1;
             }

@@ -20,7 +20,9 @@ use super::stream::{self, DecodeError, Head, Pending};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
     /// Events after those of the batches before (or, with `restart`, instead of them).
-    pub events: Vec<Event>,
+    /// Shared: the viewer prepares its messages from a batch while the store's copy of
+    /// the transcript holds the same events, not a clone (issue 11: memory).
+    pub events: Arc<Vec<Event>>,
     /// Drop every event of the batches before: these start the transcript over.
     pub restart: bool,
     /// Events in the transcript so far, these included.
@@ -46,7 +48,7 @@ impl Client {
                     if p.restart {
                         all.clear();
                     }
-                    all.extend(p.events);
+                    all.extend(Arc::unwrap_or_clone(p.events));
                 }
             })
             .await?;
@@ -91,7 +93,7 @@ impl Client {
             tokio::task::spawn_blocking(move || {
                 let pending = Pending::new(Box::new(move |events, restart, messages| {
                     progress(Progress {
-                        events,
+                        events: Arc::new(events),
                         restart,
                         messages,
                         bytes: received.load(Ordering::Relaxed),

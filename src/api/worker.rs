@@ -124,7 +124,7 @@ pub enum Answer {
     /// [`Answer::Transcript`] ends it; after batches that answer holds no events.
     TranscriptProgress {
         id: RequestId,
-        events: Vec<Event>,
+        events: Arc<Vec<Event>>,
         restart: bool,
         /// Events so far, these included.
         messages: usize,

@@ -109,7 +109,7 @@ pub async fn print(
                 if p.restart {
                     held.clear();
                 }
-                held.extend(p.events);
+                held.extend(std::sync::Arc::unwrap_or_clone(p.events));
                 if held.len() > BUFFERED {
                     let mut w = Streamed::start(&session, opts, zone, now, out)?;
                     w.write(&std::mem::take(&mut held), &session, out)?;
