@@ -295,11 +295,9 @@ impl Client {
         })
     }
 
-    /// Sends the request with the current token; when the API rejects a stored sign-in's
-    /// token (401, or 403 InvalidToken), refreshes it and repeats the request once. The body
-    /// is parsed by `parse`: each answer skips what it does not keep and stops at a number
-    /// of elements (see `api/lean.rs`). Each of the (one or two) requests is retried as
-    /// [`retry`] says, all within one deadline.
+    /// Sends the request with the current token and parses its body with `parse`: each
+    /// answer skips what it does not keep and stops at a number of elements (see
+    /// `api/lean.rs`). Retried and refreshed as [`Client::authorised`] says.
     async fn get_json(
         &self,
         url: Url,
@@ -307,45 +305,54 @@ impl Client {
         id: &str,
         parse: fn(&[u8]) -> serde_json::Result<Value>,
     ) -> Result<Value, ApiError> {
-        if self.offline {
-            return Err(ApiError::Offline {
-                endpoint,
-                id: id.to_string(),
-            });
-        }
-        let deadline = self.retry.deadline(self.timeout);
-        let token = self.tokens.current().await?;
-        match self
-            .get_retried(&url, endpoint, id, &token, parse, deadline)
-            .await
-        {
-            Err(e @ (ApiError::Unauthorized { .. } | ApiError::InvalidToken { .. })) => {
-                match self.tokens.after_rejection(&token).await? {
-                    Some(fresh) => {
-                        tracing::info!(
-                            endpoint = endpoint.noun(),
-                            "token rejected; asking again with a fresh one"
-                        );
-                        self.get_retried(&url, endpoint, id, &fresh, parse, deadline)
-                            .await
-                    }
-                    None => Err(e),
-                }
+        let once = |token: Secret, limit: Duration| {
+            let url = url.clone();
+            async move {
+                let mut retry_after = None;
+                self.get_once(url, endpoint, id, &token, parse, limit, &mut retry_after)
+                    .await
+                    .map_err(|error| Failure { error, retry_after })
             }
-            other => other,
-        }
+        };
+        self.authorised(endpoint, id, once).await.map(|(v, _)| v)
     }
 
     /// As [`Client::get_json`], up to a success answer whose body is still to be read
     /// (the streaming path, `api/fetch.rs`); the token it went out with comes along.
-    /// Retried as [`Client::get_json`] is, until the answer's head has come in: a body
-    /// broken half-way is not asked again (what arrived is already shown).
+    /// Retried until the answer's head has come in: a body broken half-way is not asked
+    /// again (what arrived is already shown).
     pub(super) async fn open(
         &self,
         url: Url,
         endpoint: Endpoint,
         id: &str,
     ) -> Result<(Opened, Secret), ApiError> {
+        let once = |token: Secret, limit: Duration| {
+            let url = url.clone();
+            async move {
+                let mut retry_after = None;
+                self.send_once(url, endpoint, id, &token, limit, &mut retry_after)
+                    .await
+                    .map_err(|error| Failure { error, retry_after })
+            }
+        };
+        self.authorised(endpoint, id, once).await
+    }
+
+    /// Runs `once` (one request with a token, within a time limit) with the current
+    /// token, asked again as [`retry`] says; when the API rejects a stored sign-in's
+    /// token (401, or 403 InvalidToken), refreshes it and does it all once more, every
+    /// try within one deadline. The token that succeeded comes back with the answer.
+    async fn authorised<T, F, Fut>(
+        &self,
+        endpoint: Endpoint,
+        id: &str,
+        once: F,
+    ) -> Result<(T, Secret), ApiError>
+    where
+        F: Fn(Secret, Duration) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Failure>>,
+    {
         if self.offline {
             return Err(ApiError::Offline {
                 endpoint,
@@ -353,11 +360,17 @@ impl Client {
             });
         }
         let deadline = self.retry.deadline(self.timeout);
+        let retried = |token: Secret| {
+            let once = &once;
+            retry::run(&self.retry, deadline, endpoint, move || {
+                let limit = deadline
+                    .saturating_duration_since(Instant::now())
+                    .min(self.timeout);
+                once(token.clone(), limit)
+            })
+        };
         let token = self.tokens.current().await?;
-        match self
-            .open_retried(&url, endpoint, id, &token, deadline)
-            .await
-        {
+        match retried(token.clone()).await {
             Err(e @ (ApiError::Unauthorized { .. } | ApiError::InvalidToken { .. })) => {
                 match self.tokens.after_rejection(&token).await? {
                     Some(fresh) => {
@@ -365,67 +378,13 @@ impl Client {
                             endpoint = endpoint.noun(),
                             "token rejected; asking again with a fresh one"
                         );
-                        let opened = self
-                            .open_retried(&url, endpoint, id, &fresh, deadline)
-                            .await?;
-                        Ok((opened, fresh))
+                        retried(fresh.clone()).await.map(|v| (v, fresh))
                     }
                     None => Err(e),
                 }
             }
-            other => other.map(|o| (o, token)),
+            other => other.map(|v| (v, token)),
         }
-    }
-
-    /// [`Client::send_once`] asked again while [`retry`] says so.
-    async fn open_retried(
-        &self,
-        url: &Url,
-        endpoint: Endpoint,
-        id: &str,
-        token: &Secret,
-        deadline: Instant,
-    ) -> Result<Opened, ApiError> {
-        retry::run(&self.retry, deadline, endpoint, || async {
-            let mut retry_after = None;
-            let limit = deadline
-                .saturating_duration_since(Instant::now())
-                .min(self.timeout);
-            self.send_once(url.clone(), endpoint, id, token, limit, &mut retry_after)
-                .await
-                .map_err(|error| Failure { error, retry_after })
-        })
-        .await
-    }
-
-    /// [`Client::get_once`] asked again while [`retry`] says so.
-    async fn get_retried(
-        &self,
-        url: &Url,
-        endpoint: Endpoint,
-        id: &str,
-        token: &Secret,
-        parse: fn(&[u8]) -> serde_json::Result<Value>,
-        deadline: Instant,
-    ) -> Result<Value, ApiError> {
-        retry::run(&self.retry, deadline, endpoint, || async {
-            let mut retry_after = None;
-            let limit = deadline
-                .saturating_duration_since(Instant::now())
-                .min(self.timeout);
-            self.get_once(
-                url.clone(),
-                endpoint,
-                id,
-                token,
-                parse,
-                limit,
-                &mut retry_after,
-            )
-            .await
-            .map_err(|error| Failure { error, retry_after })
-        })
-        .await
     }
 
     /// One GET (following redirects) within `limit`, its body read whole and parsed;
