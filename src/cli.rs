@@ -294,7 +294,7 @@ pub struct CommonArgs {
     )]
     pub system_domain: Option<String>,
 
-    /// Per-request timeout in seconds
+    /// Seconds an answer may take to begin, and the longest pause while it arrives
     #[arg(long, env = "G2A_TIMEOUT", hide_env_values = true, default_value_t = 30, global = true, value_name = "SECONDS",
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,

@@ -318,6 +318,52 @@ async fn a_stalled_body_times_out() {
     server.abort();
 }
 
+/// A big answer that keeps arriving is read to its end however long it takes: the
+/// timeout is for the answer to begin and for a pause in its body, not for the whole
+/// (a million messages over a slow link once failed after 30 s with 100,000 read).
+#[tokio::test]
+async fn a_body_that_keeps_arriving_outlasts_the_timeout() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(async move {
+        let Ok((mut sock, _)) = listener.accept().await else {
+            return;
+        };
+        let mut request = [0u8; 4096];
+        let _ = sock.read(&mut request).await;
+        let pieces = [
+            r#"{"sessionId":"1","#,
+            r#""status":"#,
+            r#""Completed","#,
+            r#""notes":"#,
+            r#""slow"}"#,
+        ];
+        let body_len: usize = pieces.iter().map(|p| p.len()).sum();
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {body_len}\r\n\r\n"
+        );
+        let _ = sock.write_all(head.as_bytes()).await;
+        for piece in pieces {
+            tokio::time::sleep(Duration::from_millis(450)).await;
+            let _ = sock.write_all(piece.as_bytes()).await;
+            let _ = sock.flush().await;
+        }
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    });
+    let c = client(&format!("http://{addr}"), Duration::from_secs(1), fast(0));
+    let started = Instant::now();
+    let session = c.session("1").await.expect("read to its end");
+    assert!(
+        started.elapsed() > Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(session.session_id.as_deref(), Some("1"));
+    server.abort();
+}
+
 /// A listener whose queue is full drops the handshake: no connection within the
 /// connect timeout, said as such rather than as a slow answer.
 #[tokio::test]

@@ -170,7 +170,10 @@ impl Client {
         let mut builder = transport::builder(&base)
             .user_agent(concat!("g2a-tui/", env!("CARGO_PKG_VERSION")))
             .default_headers(headers)
-            .connect_timeout(connect_timeout);
+            .connect_timeout(connect_timeout)
+            // A body that stops arriving for this long is given up; one that keeps
+            // coming is read to its end, however long (a million messages).
+            .read_timeout(config.timeout.max(Duration::from_millis(1)));
         for root in &config.extra_roots {
             builder = builder.add_root_certificate(root.clone());
         }
@@ -598,6 +601,10 @@ impl Client {
         match e {
             SendError::Http { error, url } => self.transport_error(error, endpoint, &url, limit),
             SendError::Refused(e) => e,
+            SendError::TimedOut => ApiError::Timeout {
+                endpoint,
+                secs: retry::ceil_secs(limit),
+            },
         }
     }
 

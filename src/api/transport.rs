@@ -110,6 +110,8 @@ pub enum SendError {
     Http { error: reqwest::Error, url: Url },
     /// A redirect not followed.
     Refused(ApiError),
+    /// No answer (its status line) within the time given.
+    TimedOut,
 }
 
 /// GETs `url` with `authorization`, following redirects by hand: the header goes only to
@@ -125,14 +127,19 @@ pub async fn get(
     let origin = Origin::of(&url);
     let mut url = url;
     for _ in 0..=MAX_REDIRECTS {
-        let mut request = http.get(url.clone()).timeout(timeout);
+        // Only the wait for the answer to begin is timed here: a big body that keeps
+        // arriving may take longer (the client's read timeout stops one that stalls).
+        let mut request = http.get(url.clone());
         if Origin::of(&url) == origin {
             request = request.header(AUTHORIZATION, authorization.clone());
         }
-        let response = request.send().await.map_err(|error| SendError::Http {
-            error,
-            url: url.clone(),
-        })?;
+        let response = tokio::time::timeout(timeout, request.send())
+            .await
+            .map_err(|_| SendError::TimedOut)?
+            .map_err(|error| SendError::Http {
+                error,
+                url: url.clone(),
+            })?;
         let Some(next) = redirect_target(&response, &url) else {
             return Ok((response, url));
         };
