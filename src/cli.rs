@@ -719,7 +719,7 @@ impl Effective {
         vec![
             (
                 "base_url",
-                self.base_url.value.clone(),
+                shown_base_url(&self.base_url.value),
                 self.base_url.origin,
             ),
             (
@@ -933,5 +933,17 @@ mod tests {
         assert_eq!(s.map(|s| s.system_domain.as_deref()), Ok(Some("d")));
         assert_eq!(s.map(|s| s.timeout), Ok(Duration::from_secs(7)));
         assert_eq!(s.map(|s| s.utc), Ok(false));
+    }
+}
+
+/// The base URL for `g2a-tui config`: a user name or password in it (which the client
+/// refuses) is not shown.
+fn shown_base_url(raw: &str) -> String {
+    match reqwest::Url::parse(raw.trim()) {
+        Ok(url) if !url.username().is_empty() || url.password().is_some() => format!(
+            "{} (user name and password hidden)",
+            crate::api::transport::shown(&url)
+        ),
+        _ => raw.to_string(),
     }
 }

@@ -248,6 +248,23 @@ fn every_key_layers_flag_over_environment_over_file_over_default() {
 }
 
 /// A global flag after the subcommand counts as a flag too.
+/// A password in the base URL (refused by the client) is not shown by `config` either.
+#[test]
+fn config_hides_a_password_in_the_base_url() {
+    let dir = TempDir::new("userinfo");
+    let out = g2a(
+        &dir,
+        &["config"],
+        &[("G2A_BASE_URL", "https://bob:hunter2@api.getgo.com")],
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("https://api.getgo.com/ (user name and password hidden)"),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2") && !text.contains("bob"), "{text}");
+}
+
 #[test]
 fn a_flag_after_the_subcommand_is_a_flag() {
     let dir = TempDir::new("after");
