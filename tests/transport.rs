@@ -530,7 +530,11 @@ async fn ca_file_trusts_a_private_ca_and_a_bad_one_is_a_usage_error() {
     let untrusted = run(vec![]).await;
     let err = stderr(&untrusted);
     assert_eq!(untrusted.status.code(), Some(5), "{err}");
-    assert!(err.to_lowercase().contains("certificate"), "{err}");
+    assert!(err.contains("its certificate is not trusted"), "{err}");
+    assert!(
+        err.contains("hint: behind a company proxy") && err.contains("--ca-file"),
+        "{err}"
+    );
 
     let ca = tls_fixture("ca.pem").display().to_string();
     let trusted = run(vec!["--ca-file".into(), ca]).await;

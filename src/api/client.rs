@@ -641,6 +641,12 @@ impl Client {
                     secs: retry::ceil_secs(self.connect_timeout.min(limit)),
                 };
             }
+            if causes(&e).contains("certificate") {
+                return ApiError::Certificate {
+                    host: transport::host_port(url),
+                    detail: root_cause(&e),
+                };
+            }
             // "Connection refused" or a DNS failure says it all; hyper's wrapping
             // ("error sending request: client error (Connect): ...") only adds noise.
             ApiError::Connect {

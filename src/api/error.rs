@@ -89,6 +89,9 @@ pub enum ApiError {
     ConnectTimeout { host: String, secs: u64 },
     #[error("cannot connect to {host}: {detail}")]
     Connect { host: String, detail: String },
+    /// The server's TLS certificate is not trusted (not asked again: it will not change).
+    #[error("cannot connect to {host}: its certificate is not trusted ({detail})")]
+    Certificate { host: String, detail: String },
     /// The proxy from the environment (`HTTPS_PROXY` and the like) could not be reached.
     #[error("cannot connect to the proxy {proxy}: {detail}")]
     Proxy { proxy: String, detail: String },
@@ -205,6 +208,7 @@ impl ApiError {
             ApiError::UnexpectedStatus { .. } => "check --base-url points at the Remote Support API".into(),
             ApiError::Timeout { .. } => "the server did not answer in time; check the network or raise --timeout".into(),
             ApiError::Connect { .. } => "check the network connection and --base-url".into(),
+            ApiError::Certificate { .. } => "behind a company proxy that inspects TLS, pass its CA certificate with --ca-file PATH (G2A_CA_FILE); otherwise check --base-url".into(),
             ApiError::ConnectTimeout { .. } => "check the network connection and --base-url; a firewall may be dropping the connection".into(),
             ApiError::Proxy { .. } => "check HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, or add the host to NO_PROXY".into(),
             ApiError::InsecureHttp { .. } => "use https://, or pass --allow-insecure-http (G2A_ALLOW_INSECURE_HTTP) if the network is trusted".into(),
