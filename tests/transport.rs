@@ -293,6 +293,36 @@ async fn a_redirect_to_another_port_drops_the_token() {
     assert!(!asked_second[0].headers.contains_key("referer"));
 }
 
+/// The other server, not sent the token, refuses: that says nothing about the token, so
+/// the error names the redirect rather than telling the user to sign in again.
+#[tokio::test]
+async fn a_refusal_from_a_server_redirected_to_names_the_redirect() {
+    let first = MockServer::start().await;
+    let second = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("Location", format!("{}/moved/1", second.uri()).as_str()),
+        )
+        .mount(&first)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&second)
+        .await;
+    let e = client(&first.uri())
+        .session("1")
+        .await
+        .expect_err("refused");
+    let port = second.address().port();
+    assert!(matches!(e, ApiError::Redirect { .. }), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains(&format!("to 127.0.0.1:{port} (another server, where the token is not sent), which answered HTTP 401")),
+        "{e}"
+    );
+}
+
 #[tokio::test]
 async fn a_redirect_on_the_same_server_keeps_the_token_and_sends_no_referer() {
     let server = MockServer::start().await;

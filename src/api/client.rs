@@ -491,16 +491,31 @@ impl Client {
     ) -> Result<Opened, ApiError> {
         let auth = authorization(self.auth_scheme, token)?;
         let mut log = RequestLog::start(&url, endpoint);
+        let asked = url.clone();
         let (response, url) = transport::get(&self.http, url, auth, limit, endpoint)
             .await
             .map_err(|e| log.failed(self.send_error(e, endpoint, limit)))?;
+        let status = response.status();
+        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+            && !transport::same_origin(&asked, &url)
+        {
+            // The token was (rightly) not sent there: its refusal says nothing about it.
+            log.answered(status, response.url(), token);
+            return Err(log.failed(ApiError::Redirect {
+                endpoint,
+                detail: format!(
+                    "to {} (another server, where the token is not sent), which answered HTTP {}",
+                    transport::host_port(&url),
+                    status.as_u16()
+                ),
+            }));
+        }
         let shown_url = shown_url(&url);
         *retry_after = response
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|s| retry::parse_retry_after(s, SystemTime::now()));
-        let status = response.status();
         log.answered(status, response.url(), token);
         let content_type = response
             .headers()

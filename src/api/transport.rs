@@ -187,6 +187,11 @@ fn redirect_target(response: &Response, from: &Url) -> Option<Result<Url, String
     })
 }
 
+/// Whether `a` and `b` share scheme, host and port: a token for one goes to the other.
+pub fn same_origin(a: &Url, b: &Url) -> bool {
+    Origin::of(a) == Origin::of(b)
+}
+
 /// Scheme, host and port: where a token may be sent.
 #[derive(PartialEq, Eq)]
 struct Origin {
