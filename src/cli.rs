@@ -867,6 +867,18 @@ fn split_command(line: &str) -> Vec<String> {
         .unwrap_or_else(|_| line.split_whitespace().map(str::to_string).collect())
 }
 
+/// The base URL for `g2a-tui config`: a user name or password in it (which the client
+/// refuses) is not shown.
+fn shown_base_url(raw: &str) -> String {
+    match reqwest::Url::parse(raw.trim()) {
+        Ok(url) if !url.username().is_empty() || url.password().is_some() => format!(
+            "{} (user name and password hidden)",
+            crate::api::transport::shown(&url)
+        ),
+        _ => raw.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -933,17 +945,5 @@ mod tests {
         assert_eq!(s.map(|s| s.system_domain.as_deref()), Ok(Some("d")));
         assert_eq!(s.map(|s| s.timeout), Ok(Duration::from_secs(7)));
         assert_eq!(s.map(|s| s.utc), Ok(false));
-    }
-}
-
-/// The base URL for `g2a-tui config`: a user name or password in it (which the client
-/// refuses) is not shown.
-fn shown_base_url(raw: &str) -> String {
-    match reqwest::Url::parse(raw.trim()) {
-        Ok(url) if !url.username().is_empty() || url.password().is_some() => format!(
-            "{} (user name and password hidden)",
-            crate::api::transport::shown(&url)
-        ),
-        _ => raw.to_string(),
     }
 }

@@ -337,6 +337,61 @@ fn a_reader_who_moved_stays_and_a_cut_keeps_what_arrived() {
     assert!(screen.contains("cut off after 1000 messages"), "{screen}");
 }
 
+/// An export is attached to tickets: while the transcript streams in it is refused
+/// (not written as "no chat transcript"), and one cut off says it is incomplete.
+#[test]
+fn export_waits_for_a_streaming_transcript_and_marks_a_cut_one() {
+    use crossterm::event::KeyCode;
+    let now = std::time::Instant::now();
+    let mut app = common::app(Some("482913657"), None, (100, 30), now);
+    let fx = start(&mut app, now);
+    let session_id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch(Request::Session { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("a session request");
+    let session = g2a_tui::api::Session::from_value(serde_json::json!({
+        "sessionId": "482913657", "status": "Completed",
+        "startedAt": "2026-11-20T14:00:00Z"
+    }))
+    .expect("a session");
+    feed(&mut app, Answer::Session(session_id, Ok(session)));
+    let id = transcript_id(&fx);
+    feed(&mut app, progress(id, events(0, 2_500), 2_500, 250_000));
+    let fx = common::key(&mut app, KeyCode::Char('e'));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Export { .. })),
+        "{fx:?}"
+    );
+    let screen = common::screen(&common::draw(&app));
+    assert!(
+        screen.contains("still loading (2,500 messages so far)"),
+        "{screen}"
+    );
+
+    let err = ApiError::Truncated {
+        endpoint: g2a_tui::api::Endpoint::Transcript,
+        messages: 2_500,
+    };
+    feed(&mut app, Answer::Transcript(id, Err(err)));
+    let fx = common::key(&mut app, KeyCode::Char('e'));
+    let contents = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Export { contents, .. } => Some(contents.clone()),
+            _ => None,
+        })
+        .expect("exported");
+    assert!(contents.contains("message number 2499"), "{contents}");
+    assert!(!contents.contains("No chat transcript"), "{contents}");
+    assert!(
+        contents.contains("**Transcript incomplete:** 2,500 messages shown; the chat transcript answer was cut off after 2500 messages"),
+        "{contents}"
+    );
+}
+
 #[test]
 fn a_live_refetch_streamed_again_appends_only_what_is_new() {
     let now = std::time::Instant::now();

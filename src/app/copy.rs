@@ -2,7 +2,7 @@
 //! clipboard, the whole transcript as text, and a markdown export. Pure: the event loop
 //! does the writing (OSC 52 to the terminal, a file in the current directory).
 
-use super::state::{App, Pane, SessionScreen};
+use super::state::{App, Load, Pane, SessionScreen};
 use super::transcript::{Entry, Speaker};
 use crate::api::{Event, Timestamp, Transcript};
 use crate::print::{self, Format, LinksOutcome, PrintOptions, Report};
@@ -98,6 +98,11 @@ pub fn export_markdown(app: &App, s: &SessionScreen) -> Option<String> {
             events: s.view.entries.iter().map(event_of).collect(),
             ..t.clone()
         }),
+        // A load that failed part-way keeps what arrived.
+        None if !s.view.entries.is_empty() => Ok(Transcript {
+            events: s.view.entries.iter().map(event_of).collect(),
+            ..Transcript::default()
+        }),
         None => Ok(Transcript::none_for_session()),
     };
     let links = match (&app.context.system_domain, &s.links.data) {
@@ -117,7 +122,17 @@ pub fn export_markdown(app: &App, s: &SessionScreen) -> Option<String> {
         zone: app.zone,
         reveal_secrets: false,
     };
-    Some(print::render(&report, &opts, app.wall))
+    let mut text = print::render(&report, &opts, app.wall);
+    // Messages held under a failed load (a body cut off, the size limit) are only part
+    // of the transcript: the file says so, as the pane does.
+    if let (Load::Failed { error, .. }, false) = (&s.transcript.load, s.view.entries.is_empty()) {
+        text.push_str(&format!(
+            "\n> **Transcript incomplete:** {} messages shown; {}.\n",
+            super::state::grouped(s.view.entries.len() as u64),
+            crate::sanitize::sanitize_line(&error.to_string())
+        ));
+    }
+    Some(text)
 }
 
 /// A held message as the API event it came from (its text already sanitised, which

@@ -311,6 +311,15 @@ fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 (Some(Effect::Copy(text)), notice)
             }
         }
+        // A file is attached to tickets: half a transcript must not pass for all of it.
+        _ if s.streaming.is_some() => {
+            let so_far = s.streaming.as_ref().map_or(0, |st| st.messages);
+            let notice = format!(
+                "Not exported: the transcript is still loading ({} messages so far); export it when it is in",
+                super::state::grouped(so_far as u64)
+            );
+            (None, notice)
+        }
         _ => match copy::export_markdown(app, s) {
             Some(contents) => {
                 let name = copy::export_name(app, s);
