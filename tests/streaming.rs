@@ -334,7 +334,10 @@ fn a_reader_who_moved_stays_and_a_cut_keeps_what_arrived() {
     assert_eq!(s.view.entries.len(), 1000);
     assert_eq!(s.view.anchor, at, "the reader stays where they went");
     let screen = common::screen(&common::draw(&app));
-    assert!(screen.contains("cut off after 1000 messages"), "{screen}");
+    assert!(
+        screen.contains("only the first 1,000 messages: the answer was cut off"),
+        "{screen}"
+    );
 }
 
 /// An export is attached to tickets: while the transcript streams in it is refused

@@ -51,6 +51,20 @@ pub fn failure(out: &mut Vec<PaneRow>, error: &ApiError, width: usize) {
 /// live session is fetched again by itself. The countdown comes first so a narrow
 /// pane keeps it.
 pub fn stale_banner(error: &ApiError, retry_in: Option<u64>, width: usize) -> PaneRow {
+    // An answer that stopped part-way is no failed refresh: what is shown is its start.
+    let partial = match error {
+        ApiError::Truncated { messages, .. } => Some(format!(
+            "⚠ only the first {} messages: the answer was cut off",
+            super::state::grouped(*messages as u64)
+        )),
+        ApiError::TooLarge { limit_mib, .. } => Some(format!(
+            "⚠ only the first part: the answer is larger than {limit_mib} MiB (--max-body-mb)"
+        )),
+        _ => None,
+    };
+    if let Some(text) = partial {
+        return PaneRow::new(super::wrap::truncate(&text, width), Role::Error);
+    }
     let text = match retry_in {
         Some(secs) => format!(
             "⚠ retrying in {secs} s · refresh failed: {}",

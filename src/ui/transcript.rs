@@ -13,6 +13,7 @@ use super::search::Highlight;
 use super::{pane_block, row_line, Theme};
 use crate::app::keymap::{Action, Mode};
 use crate::app::session_rows::{empty_transcript, retry_in, stale_banner};
+use crate::app::state::grouped;
 use crate::app::transcript::{display_name, Entry, Row, Speaker, TIME_COLS};
 use crate::app::wrap;
 use crate::app::{App, Pane, SessionScreen};
@@ -38,12 +39,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
         .streaming
         .filter(|_| s.transcript.shows_loading())
         .map(|st| st.label());
+    let total = grouped(count as u64);
     let extra = (count > 0).then(|| match s.view.filter().label() {
         Some(filter) => format!(
-            "· {clock}{position} · {filter} · {} of {count} messages",
-            s.view.shown_len()
+            "· {clock}{position} · {filter} · {} of {total} messages",
+            grouped(s.view.shown_len() as u64)
         ),
-        None => format!("· {clock}{position} · {count} messages"),
+        None => format!("· {clock}{position} · {total} messages"),
     });
     let extra = match (streaming, extra) {
         (Some(st), Some(_)) => Some(format!("· {st} · {clock}{position}")),
