@@ -340,6 +340,15 @@ fn a_reader_who_moved_stays_and_a_cut_keeps_what_arrived() {
     );
 }
 
+/// The session pane's rows as text, at 80 columns.
+fn session_text(app: &App) -> String {
+    let s = app.session().expect("session screen");
+    app.session_rows(s, 80)
+        .iter()
+        .map(|r| r.spans.iter().map(|(t, _)| t.as_str()).collect::<String>() + "\n")
+        .collect()
+}
+
 /// An export is attached to tickets: while the transcript streams in it is refused
 /// (not written as "no chat transcript"), and one cut off says it is incomplete.
 #[test]
@@ -373,6 +382,8 @@ fn export_waits_for_a_streaming_transcript_and_marks_a_cut_one() {
         screen.contains("still loading (2,500 messages so far)"),
         "{screen}"
     );
+    // The metrics are read from what arrived, and say so until the load ends.
+    assert!(session_text(&app).contains("Metrics (so far"));
 
     let err = ApiError::Truncated {
         endpoint: g2a_tui::api::Endpoint::Transcript,
@@ -388,6 +399,11 @@ fn export_waits_for_a_streaming_transcript_and_marks_a_cut_one() {
         })
         .expect("exported");
     assert!(contents.contains("message number 2499"), "{contents}");
+    let text = session_text(&app);
+    assert!(
+        text.contains("Metrics") && !text.contains("Metrics (so far"),
+        "{text}"
+    );
     assert!(!contents.contains("No chat transcript"), "{contents}");
     assert!(
         contents.contains("**Transcript incomplete:** 2,500 messages shown; the chat transcript answer was cut off after 2500 messages"),

@@ -156,8 +156,17 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
     let metrics = present::metrics::Metrics::new(s, &chat, as_of);
     if metrics.worth_a_section() {
         out.push(PaneRow::default());
+        // Read from the messages that have arrived: not the session's figures yet.
+        let heading = if screen.streaming.is_some() {
+            format!(
+                "{} (so far: the transcript is loading)",
+                present::metrics::HEADING
+            )
+        } else {
+            present::metrics::HEADING.to_string()
+        };
         out.push(PaneRow::new(
-            super::wrap::truncate(present::metrics::HEADING, width),
+            super::wrap::truncate(&heading, width),
             Role::Heading,
         ));
         let fields = present::metrics::fields(&metrics);

@@ -236,18 +236,7 @@ impl Streaming {
     }
 }
 
-/// 1234567 as "1,234,567".
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::present::grouped;
 
 /// Live follow: when the next background fetch is due, and how many in a row failed
 /// (each failure doubles the wait, up to [`MAX_BACKOFF`]).

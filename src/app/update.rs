@@ -315,7 +315,7 @@ fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
         _ if s.streaming.is_some() => {
             let so_far = s.streaming.as_ref().map_or(0, |st| st.messages);
             let notice = format!(
-                "Not exported: the transcript is still loading ({} messages so far); export it when it is in",
+                "Not exported: the transcript is still loading ({} messages so far)",
                 super::state::grouped(so_far as u64)
             );
             (None, notice)

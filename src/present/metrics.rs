@@ -377,7 +377,7 @@ fn tally_text(tallies: &[Tally]) -> String {
     let mut parts: Vec<String> = tallies
         .iter()
         .take(NAMED)
-        .map(|t| format!("{} {}", t.name, t.count))
+        .map(|t| format!("{} {}", t.name, super::grouped(t.count as u64)))
         .collect();
     let rest = tallies.get(NAMED..).unwrap_or_default();
     if !rest.is_empty() {
