@@ -340,13 +340,44 @@ fn a_reader_who_moved_stays_and_a_cut_keeps_what_arrived() {
     );
 }
 
-/// The session pane's rows as text, at 80 columns.
-fn session_text(app: &App) -> String {
+/// The session pane's rows as text, at `width` columns.
+fn session_text_at(app: &App, width: usize) -> String {
     let s = app.session().expect("session screen");
-    app.session_rows(s, 80)
+    app.session_rows(s, width)
         .iter()
         .map(|r| r.spans.iter().map(|(t, _)| t.as_str()).collect::<String>() + "\n")
         .collect()
+}
+
+/// A narrow session pane drops the type before it cuts the id, and a cut id ends in
+/// "…": `#48291371` would read as another session.
+#[test]
+fn a_narrow_pane_never_shows_a_shorter_id() {
+    let now = std::time::Instant::now();
+    let mut app = common::app(Some("482913657"), None, (100, 30), now);
+    let fx = start(&mut app, now);
+    let session_id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch(Request::Session { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("a session request");
+    let session = g2a_tui::api::Session::from_value(serde_json::json!({
+        "sessionId": "482913657", "status": "Abandoned", "sessionType": "screen sharing"
+    }))
+    .expect("a session");
+    feed(&mut app, Answer::Session(session_id, Ok(session)));
+    let head = |w: usize| {
+        session_text_at(&app, w)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(head(60), " ABANDONED   screen sharing  #482913657");
+    assert_eq!(head(36), " ABANDONED   #482913657");
+    assert_eq!(head(20), " ABANDONED   #48291…");
 }
 
 /// An export is attached to tickets: while the transcript streams in it is refused
@@ -383,7 +414,7 @@ fn export_waits_for_a_streaming_transcript_and_marks_a_cut_one() {
         "{screen}"
     );
     // The metrics are read from what arrived, and say so until the load ends.
-    assert!(session_text(&app).contains("Metrics (so far"));
+    assert!(session_text_at(&app, 80).contains("Metrics (so far"));
 
     let err = ApiError::Truncated {
         endpoint: g2a_tui::api::Endpoint::Transcript,
@@ -399,7 +430,7 @@ fn export_waits_for_a_streaming_transcript_and_marks_a_cut_one() {
         })
         .expect("exported");
     assert!(contents.contains("message number 2499"), "{contents}");
-    let text = session_text(&app);
+    let text = session_text_at(&app, 80);
     assert!(
         text.contains("Metrics") && !text.contains("Metrics (so far"),
         "{text}"

@@ -121,12 +121,21 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
         Some(present::Role::Status(k)) => k,
         _ => StatusKind::Unknown,
     };
-    let mut head = vec![(format!(" {} ", badge.to_uppercase()), Role::Badge(kind))];
-    if let Some(t) = present::find(&fields, label::TYPE) {
-        head.push((format!("  {}", t.value.lines().concat()), Role::Dim));
-    }
+    let badge_text = format!(" {} ", badge.to_uppercase());
     let id = present::session::session_id(s, Some(&screen.id));
-    head.push((format!("  #{id}"), Role::Plain));
+    let id_text = format!("  #{id}");
+    let used = super::wrap::width(&badge_text) + super::wrap::width(&id_text);
+    let mut head = vec![(badge_text, Role::Badge(kind))];
+    // A narrow pane drops the type before it cuts the id, and an id cut says so: a
+    // shorter id would read as another session.
+    if let Some(t) = present::find(&fields, label::TYPE) {
+        let type_text = format!("  {}", t.value.lines().concat());
+        if used + super::wrap::width(&type_text) <= width {
+            head.push((type_text, Role::Dim));
+        }
+    }
+    let room = width.saturating_sub(super::wrap::width(&head[0].0));
+    head.push((super::wrap::truncate(&id_text, room), Role::Plain));
     // The head row copies as the session id.
     out.push(PaneRow {
         spans: head,
