@@ -612,3 +612,40 @@ fn print_on_a_terminal_says_it_retries() {
     assert!(!screen.contains("pty-token"), "{screen}");
     assert_eq!(tui.wait_exit(), 5);
 }
+
+/// The transcript streams in a task of its own; its retries are said on the terminal
+/// too, not only the session's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn print_on_a_terminal_says_the_transcripts_retries() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/G2A/rest/v1/sessions/777"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(session_body()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/G2A/rest/v1/sessions/777/events"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/G2A/rest/v1/sessions/777/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(events_body(3)))
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let mut tui = Tui::start(&[
+        "print",
+        "777",
+        "--base-url",
+        &uri,
+        "--token",
+        TOKEN,
+        "--no-store",
+    ]);
+    tui.wait_for("the transcript's retry note", |s| {
+        s.contains("g2a-tui: the chat transcript: retrying (2/4) in")
+    });
+    assert_eq!(tui.wait_exit(), 0);
+}

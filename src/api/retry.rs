@@ -110,6 +110,11 @@ pub async fn reporting<F: Future>(sink: Sink, fut: F) -> F::Output {
     SINK.scope(sink, fut).await
 }
 
+/// The sink this task reports to, to pass on to a task it spawns.
+pub fn current_sink() -> Option<Sink> {
+    SINK.try_with(Arc::clone).ok()
+}
+
 fn report(note: Retrying) {
     // Outside `reporting` nobody listens.
     let _ = SINK.try_with(|sink| sink(note));

@@ -58,12 +58,18 @@ pub async fn print(
     let (tx, mut rx) = mpsc::channel::<Progress>(BATCHES);
     let transcript = {
         let (source, id) = (source.clone(), id.to_string());
+        // The transcript's retries are told where the session's are (stderr on a terminal).
+        let sink = crate::api::retry::current_sink();
         tokio::spawn(async move {
             // Called on the decoder's blocking thread, never on the runtime's.
             let send = move |p: Progress| {
                 let _ = tx.blocking_send(p);
             };
-            source.transcript_streamed(&id, send).await
+            let fetch = source.transcript_streamed(&id, send);
+            match sink {
+                Some(sink) => crate::api::retry::reporting(sink, fetch).await,
+                None => fetch.await,
+            }
         })
     };
     let links = async {
