@@ -202,7 +202,10 @@ impl ApiError {
             ApiError::BadRequest { endpoint: Endpoint::Links, .. } => "the system domain is missing or unknown: pass --system-domain DOMAIN or set G2A_SYSTEM_DOMAIN".into(),
             ApiError::BadRequest { .. } => "the request is missing a required parameter, or the portal has not been created for this account".into(),
             ApiError::MethodNotAllowed { .. } => "the server refused a GET here; check --base-url points at the Remote Support API".into(),
-            ApiError::RateLimited { retry_after: Some(s), .. } => format!("about 10 requests per second are allowed; retry in {s}s"),
+            ApiError::RateLimited { retry_after: Some(s), .. } => format!(
+                "the server asks to wait {} before the next request",
+                crate::timefmt::duration(chrono::TimeDelta::seconds(i64::try_from(*s).unwrap_or(i64::MAX / 1000)))
+            ),
             ApiError::RateLimited { .. } => "about 10 requests per second are allowed; wait a moment and refresh".into(),
             ApiError::Server { .. } => "the GoToAssist service failed; try again later".into(),
             ApiError::UnexpectedStatus { .. } => "check --base-url points at the Remote Support API".into(),
