@@ -70,6 +70,8 @@ impl LogLevel {
 /// level name (so `C:\logs\g2a.log` and `./a:b.log` are paths).
 pub fn split_env(value: &str) -> (Option<LogLevel>, &str) {
     match value.split_once(':') {
+        // `debug:` names a level and no file: said as such, not taken as a file "debug:".
+        Some((level, "")) if LogLevel::parse(level).is_some() => (LogLevel::parse(level), ""),
         Some((level, path)) if !path.is_empty() => match LogLevel::parse(level) {
             Some(level) => (Some(level), path),
             None => (None, value),
@@ -87,6 +89,9 @@ static GUARD: Mutex<Option<WorkerGuard>> = Mutex::new(None);
 /// Opens `path` (created 0600, appended to) and sends this process's events there from
 /// now on. The error is one line naming the file.
 pub fn start(path: &Path, level: LogLevel) -> Result<(), String> {
+    if path.as_os_str().is_empty() {
+        return Err("no log file named (G2A_LOG gives a level but no path)".into());
+    }
     let file = open(path).map_err(|e| {
         format!(
             "cannot write the log file {}: {}",
@@ -226,7 +231,10 @@ mod tests {
         assert_eq!(split_env("/tmp/g2a.log"), (None, "/tmp/g2a.log"));
         assert_eq!(split_env("C:\\logs\\g2a.log"), (None, "C:\\logs\\g2a.log"));
         assert_eq!(split_env("./a:b.log"), (None, "./a:b.log"));
-        assert_eq!(split_env("info:"), (None, "info:"));
+        assert_eq!(split_env("info:"), (Some(LogLevel::Info), ""));
+        assert!(
+            start(Path::new(""), LogLevel::Info).is_err_and(|e| e.contains("no log file named"))
+        );
     }
 
     #[test]

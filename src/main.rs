@@ -102,7 +102,10 @@ fn start_log(cli: &Cli, effective: &Effective) -> Result<(), ExitCode> {
     let Some(path) = &effective.log_file.value else {
         return Ok(());
     };
-    g2a_tui::logging::start(path, effective.log_level.value).map_err(|e| fail_plain(&e, 2))?;
+    g2a_tui::logging::start(path, effective.log_level.value).map_err(|e| {
+        let hint = "hint: --log-file PATH (or G2A_LOG=PATH, G2A_LOG=debug:PATH) names a file in a directory you can write";
+        fail_plain(&format!("{e}\n{hint}"), 2)
+    })?;
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         command = command_name(cli),

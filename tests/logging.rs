@@ -419,10 +419,14 @@ async fn a_log_file_that_cannot_be_written_is_a_usage_error_in_one_line() {
             let out = g2a(&dir, &args, &env).await;
             let err = text(&out.stderr);
             assert_eq!(out.status.code(), Some(2), "{path}: {err}");
-            assert_eq!(err.lines().count(), 1, "one line: {err}");
+            assert_eq!(err.lines().count(), 2, "the reason and a hint: {err}");
             assert!(
                 err.starts_with(&format!("g2a-tui: cannot write the log file {path}: "))
                     && err.contains(why),
+                "{err}"
+            );
+            assert!(
+                err.lines().nth(1).is_some_and(|h| h.starts_with("hint: ")),
                 "{err}"
             );
             assert!(out.stdout.is_empty());
