@@ -353,14 +353,15 @@ pub fn write_new(dir: &std::path::Path, name: &str, contents: &str) -> Result<St
     use std::io::Write;
     let path = dir.join(name);
     let path = path.as_path();
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| match e.kind() {
-            io::ErrorKind::AlreadyExists => format!("{name} already exists (not overwritten)"),
-            _ => format!("cannot create {name}: {e}"),
-        })?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    // A customer's chat: readable by this user only, as the store is.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        io::ErrorKind::AlreadyExists => format!("{name} already exists (not overwritten)"),
+        _ => format!("cannot create {name}: {e}"),
+    })?;
     file.write_all(contents.as_bytes())
         .map_err(|e| format!("cannot write {name}: {e}"))?;
     let shown = std::path::absolute(path)

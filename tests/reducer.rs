@@ -1090,6 +1090,15 @@ fn e_exports_markdown_named_from_the_session() {
     );
     let kept = std::fs::read_to_string(dir.join(&name)).expect("read back");
     assert_eq!(kept, contents, "the first export is untouched");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join(&name))
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "a customer's chat, for this user only");
+    }
     let _ = std::fs::remove_dir_all(&dir);
     // The reducer says what happened.
     let (now, wall) = (app.now, app.wall);
