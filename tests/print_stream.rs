@@ -171,9 +171,9 @@ async fn print_writes_messages_before_the_body_has_arrived() {
     let metrics = text.find("\nMetrics").expect("metrics heading");
     assert!(metrics > transcript);
     assert!(
-        text.contains("Dana 20000, Morgan 20000"),
+        text.contains("Dana 20,000, Morgan 20,000"),
         "{}",
-        &text[metrics..metrics + 600]
+        &text[metrics..(metrics + 600).min(text.len())]
     );
 }
 
