@@ -377,7 +377,8 @@ async fn a_body_cut_off_ends_the_document_validly_and_fails() {
     let base = server(body, cut).await;
     let out = g2a(&["print", "--format", "json", "42"], &base).await;
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    // The API error's status, as for the other formats; the error on stderr.
+    assert_eq!(out.status.code(), Some(5), "{stderr}");
     assert!(stderr.contains("cut off"), "{stderr}");
     let doc: Value = serde_json::from_slice(&out.stdout).expect("valid JSON though cut");
     let status = doc["transcriptStatus"].as_str().unwrap_or_default();
