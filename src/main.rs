@@ -297,29 +297,15 @@ async fn run_print(cli: &Cli, settings: &Settings, args: &PrintArgs) -> ExitCode
         zone,
         reveal_secrets: args.reveal_secrets,
     };
-    let (report, stored) = if opts.format == print::Format::Json {
-        let fetched = print::fetch(&source, &id, conn.system_domain.as_deref(), true).await;
-        close_store(&source);
-        let fetched = match fetched {
-            Ok(r) => r,
-            Err(e) => return fail(&e),
-        };
-        let out = print::render(&fetched.report, &opts, chrono::Utc::now());
-        if let Some(code) = write_out(|w| w.write_all(out.as_bytes())) {
-            return code;
-        }
-        (fetched.report, fetched.stored)
-    } else {
-        // Text, markdown and CSV write each message as it is decoded.
+    let (report, stored) = {
+        // Each format writes the transcript as it is decoded (JSON: as it arrives).
         let mut stdout = std::io::stdout().lock();
-        let printed = print::stream::print(
-            &source,
-            &id,
-            conn.system_domain.as_deref(),
-            &opts,
-            &mut stdout,
-        )
-        .await;
+        let domain = conn.system_domain.as_deref();
+        let printed = if opts.format == print::Format::Json {
+            print::json_stream::print(&source, &id, domain, &opts, &mut stdout).await
+        } else {
+            print::stream::print(&source, &id, domain, &opts, &mut stdout).await
+        };
         close_store(&source);
         match printed {
             Ok(p) => (p.report, p.stored),

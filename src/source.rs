@@ -117,33 +117,49 @@ impl Source {
             .flatten()
     }
 
-    /// The transcript with its body as received, for `print --format json` (see
-    /// [`Client::transcript_raw`]), or the stored copy where it cannot be fetched.
-    pub async fn transcript_raw_or_stored(
+    /// The transcript fetched as [`Client::transcript_stream_tapped`] does (the body's
+    /// chunks also to `tap`), every event kept for the writer once the answer is
+    /// complete. No stored copy stands in: the caller knows whether it still can.
+    pub async fn transcript_tapped(
         &self,
         id: &str,
-    ) -> Result<Fetched<Transcript>, ApiError> {
-        let fetch = async {
-            let transcript = self.client.transcript_raw(id).await?;
-            if let Some(w) = &self.writer {
-                w.put_transcript(
-                    &normalize_session_id(id),
-                    for_store(&transcript),
-                    Utc::now(),
-                );
+        mut progress: impl FnMut(Progress) + Send + 'static,
+        tap: Option<tokio::sync::mpsc::Sender<bytes::Bytes>>,
+    ) -> Result<Transcript, ApiError> {
+        // The batches themselves, shared with the viewer: by the end it has made its
+        // messages from most of them and let go, so they are moved, not copied.
+        type Batches = Arc<Mutex<Vec<Arc<Vec<Event>>>>>;
+        let kept: Option<Batches> = self.writer.as_ref().map(|_| Arc::default());
+        let sink = kept.clone();
+        let t = self
+            .client
+            .transcript_stream_tapped(
+                id,
+                move |p: Progress| {
+                    if let Some(Ok(mut all)) = sink.as_ref().map(|k| k.lock()) {
+                        if p.restart {
+                            all.clear();
+                        }
+                        all.push(Arc::clone(&p.events));
+                    }
+                    progress(p)
+                },
+                tap,
+            )
+            .await?;
+        if let (Some(w), Some(kept)) = (&self.writer, kept) {
+            let batches = kept.lock().map(|mut b| std::mem::take(&mut *b));
+            let mut events = Vec::new();
+            for batch in batches.unwrap_or_default() {
+                events.extend(Arc::unwrap_or_clone(batch));
             }
-            Ok(transcript)
-        };
-        let stored = async {
-            self.stored_transcript(id)
-                .await
-                .map(|t| (t.transcript, t.fetched_at))
-        };
-        let offline = ApiError::Offline {
-            endpoint: Endpoint::Transcript,
-            id: normalize_session_id(id),
-        };
-        or_stored(self.offline, fetch, stored, offline).await
+            let whole = Transcript {
+                events,
+                ..for_store(&t)
+            };
+            w.put_transcript(&normalize_session_id(id), whole, Utc::now());
+        }
+        Ok(t)
     }
 
     /// Writes what is queued and stops the writer; the first write that failed, if any.
@@ -234,44 +250,13 @@ impl Fetch for Source {
     async fn transcript_streamed(
         &self,
         id: &str,
-        mut progress: impl FnMut(Progress) + Send + 'static,
+        progress: impl FnMut(Progress) + Send + 'static,
     ) -> Result<Fetched<Transcript>, ApiError> {
         if self.offline {
             return self.transcript_or_stored(id).await;
         }
-        // The batches themselves, shared with the viewer: by the end it has made its
-        // messages from most of them and let go, so they are moved, not copied.
-        type Batches = Arc<Mutex<Vec<Arc<Vec<Event>>>>>;
-        let kept: Option<Batches> = self.writer.as_ref().map(|_| Arc::default());
-        let sink = kept.clone();
-        let streamed = self
-            .client
-            .transcript_stream(id, move |p: Progress| {
-                if let Some(Ok(mut all)) = sink.as_ref().map(|k| k.lock()) {
-                    if p.restart {
-                        all.clear();
-                    }
-                    all.push(Arc::clone(&p.events));
-                }
-                progress(p)
-            })
-            .await;
-        match streamed {
-            Ok(t) => {
-                if let (Some(w), Some(kept)) = (&self.writer, kept) {
-                    let batches = kept.lock().map(|mut b| std::mem::take(&mut *b));
-                    let mut events = Vec::new();
-                    for batch in batches.unwrap_or_default() {
-                        events.extend(Arc::unwrap_or_clone(batch));
-                    }
-                    let whole = Transcript {
-                        events,
-                        ..for_store(&t)
-                    };
-                    w.put_transcript(&normalize_session_id(id), whole, Utc::now());
-                }
-                Ok(Fetched::fresh(t))
-            }
+        match self.transcript_tapped(id, progress, None).await {
+            Ok(t) => Ok(Fetched::fresh(t)),
             Err(e) if e.is_network() => match self.stored_transcript(id).await {
                 Some(copy) => Ok(Fetched {
                     value: copy.transcript,

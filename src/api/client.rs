@@ -15,7 +15,7 @@ use reqwest::{StatusCode, Url};
 use serde_json::Value;
 
 use super::error::{ApiError, Endpoint};
-use super::model::{Session, SessionList, SystemLinks, Transcript};
+use super::model::{Session, SessionList, SystemLinks};
 use super::redact;
 use super::request_log::RequestLog;
 use super::retry::{self, Failure, RetryPolicy};
@@ -239,25 +239,6 @@ impl Client {
             endpoint: Endpoint::Session,
             detail,
         })
-    }
-
-    /// A 404 here is normal ("this session has no chat transcript") and comes back as
-    /// an empty transcript that says so.
-    /// The transcript with its body as received (`raw`), decoded the old way: for
-    /// `print --format json`, which writes the body. The element limit of
-    /// `api/lean.rs` applies; [`Client::transcript`] streams instead.
-    pub async fn transcript_raw(&self, id: &str) -> Result<Transcript, ApiError> {
-        let id = check_id(id)?;
-        let url = self.url(&format!("sessions/{}/events", segment(&id)))?;
-        let lean = super::lean::parse_events;
-        match self.get_json(url, Endpoint::Transcript, &id, lean).await {
-            Ok(body) => Transcript::from_value(body).map_err(|detail| ApiError::BadShape {
-                endpoint: Endpoint::Transcript,
-                detail,
-            }),
-            Err(ApiError::NotFound { .. }) => Ok(Transcript::none_for_session()),
-            Err(e) => Err(e),
-        }
     }
 
     pub async fn system_links(&self, domain: &str) -> Result<SystemLinks, ApiError> {

@@ -68,6 +68,19 @@ impl Client {
         id: &str,
         progress: impl FnMut(Progress) + Send + 'static,
     ) -> Result<Transcript, ApiError> {
+        self.transcript_stream_tapped(id, progress, None).await
+    }
+
+    /// As [`Client::transcript_stream`], each chunk of the body (a byte order mark
+    /// included) also going to `tap` as it arrives: `print --format json` passes the
+    /// body through from there. The tap holds back the network as the decoder does;
+    /// when it closes, reading stops.
+    pub async fn transcript_stream_tapped(
+        &self,
+        id: &str,
+        progress: impl FnMut(Progress) + Send + 'static,
+        tap: Option<mpsc::Sender<Bytes>>,
+    ) -> Result<Transcript, ApiError> {
         let id = check_id(id)?;
         let url = self.url(&format!("sessions/{}/events", segment(&id)))?;
         let endpoint = Endpoint::Transcript;
@@ -123,9 +136,16 @@ impl Client {
                     if total > limit {
                         break Err(self.too_large(endpoint));
                     }
+                    let tapped = chunk.clone();
                     if tx.send(Ok(chunk)).await.is_err() {
                         // The decoder stopped (an error it reports): nothing more to read.
                         break Ok(());
+                    }
+                    if let Some(tap) = &tap {
+                        if tap.send(tapped).await.is_err() {
+                            // Its reader stopped (and says why): nothing more to read.
+                            break Ok(());
+                        }
                     }
                 }
                 Ok(None) => break Ok(()),

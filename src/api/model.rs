@@ -5,7 +5,8 @@
 //! array, one object or a wrapped array. So bodies are read as `serde_json::Value`
 //! and mapped field by field: a field of the wrong type or a timestamp that does not
 //! parse keeps its raw text instead of failing the whole response. The raw value is
-//! kept too, for `print --format json` ("as received"): serde_json's
+//! kept too, for `print --format json` ("as received"; a fetched transcript's body is
+//! passed through as it streams instead, `print/passthrough.rs`): serde_json's
 //! `arbitrary_precision` and `preserve_order` keep every number's digits and the
 //! server's key order (issue 10), so a 30-digit id is shown as sent everywhere.
 

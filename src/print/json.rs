@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::{LinksOutcome, PrintOptions, Report, MASK};
 use crate::api::model::TranscriptAbsence;
+use crate::api::ApiError;
 use crate::present::messages;
 use crate::present::metrics::Metrics;
 use crate::sanitize::{is_unsafe, sanitize_line};
@@ -78,6 +79,34 @@ impl From<Metrics> for MetricsDoc {
             unanswered_messages: m.unanswered,
             oldest_unanswered_waiting_seconds: secs(m.waiting_now),
         }
+    }
+}
+
+/// `transcriptStatus` / `linksStatus` for a part that failed.
+pub(super) fn error_status(e: &ApiError) -> String {
+    format!("error: {}", sanitize_line(&e.to_string()))
+}
+
+/// The `metrics` part.
+pub(super) fn metrics_doc(m: Metrics) -> impl Serialize {
+    MetricsDoc::from(m)
+}
+
+/// A body as written: a copy, partner tokens masked unless `reveal_secrets`.
+pub(super) fn prepare(raw: &Value, opts: &PrintOptions) -> Value {
+    let mut v = raw.clone();
+    if !opts.reveal_secrets {
+        mask_tokens(&mut v);
+    }
+    v
+}
+
+/// The `links` and `linksStatus` parts.
+pub(super) fn links_part(links: &LinksOutcome, opts: &PrintOptions) -> (Value, String) {
+    match links {
+        LinksOutcome::NoDomain => (Value::Null, "no domain".to_string()),
+        LinksOutcome::Loaded { links, .. } => (prepare(&links.raw, opts), "ok".to_string()),
+        LinksOutcome::Failed { error, .. } => (Value::Null, error_status(error)),
     }
 }
 
@@ -225,6 +254,62 @@ impl Formatter for SafeFormatter {
 
     fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
         self.inner.end_object_value(w)
+    }
+}
+
+/// The same formatter borrowed, so that its indentation carries on from one value
+/// written to the next (see `passthrough::Doc`).
+impl Formatter for &mut SafeFormatter {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        (**self).write_string_fragment(w, fragment)
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        (**self).begin_array(w)
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        (**self).end_array(w)
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        (**self).begin_array_value(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        (**self).end_array_value(w)
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        (**self).begin_object(w)
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        (**self).end_object(w)
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        (**self).begin_object_key(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        (**self).begin_object_value(w)
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
+        (**self).end_object_value(w)
     }
 }
 

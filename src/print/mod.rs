@@ -4,21 +4,22 @@
 //! The text, markdown and CSV writers render [`crate::present`], the presentation
 //! model the viewer shares, so none can disagree with another (or with the viewer)
 //! about what a session says or forget to sanitise; `json` works on the raw bodies
-//! instead, so it can stay lossless.
+//! instead, so it can stay lossless (the transcript's passed through as it streams:
+//! `json_stream.rs`).
 
 mod csv;
 mod json;
+pub mod json_stream;
 mod markdown;
+pub mod passthrough;
 pub mod stream;
 mod text;
 
 use chrono::{DateTime, Utc};
 
-use crate::api::worker::Fetch;
 use crate::api::{ApiError, Session, SystemLinks, Transcript};
 use crate::present::metrics::Metrics;
 use crate::present::{self, LinksView, TranscriptView};
-use crate::source::Source;
 use crate::timefmt::Zone;
 
 /// The output formats. The command line maps its own option type into this, so
@@ -83,7 +84,7 @@ fn messages_of(view: &TranscriptView) -> &[present::Message] {
 
 /// What a masked secret shows instead of its value.
 pub use crate::present::MASK;
-pub use json::to_safe_string;
+pub use json::{mask_tokens, to_safe_string};
 
 impl Report {
     /// The transcript section, its speakers classified against the session.
@@ -125,64 +126,4 @@ impl Report {
             _ => None,
         }
     }
-}
-
-/// A report, and which of its parts are the local store's copies (with when each was
-/// fetched): the network failed for them, or `--offline`.
-#[derive(Debug)]
-pub struct Fetched {
-    pub report: Report,
-    pub stored: Vec<(&'static str, DateTime<Utc>)>,
-}
-
-/// Fetches the three parts concurrently, each good answer stored and a stored copy
-/// standing in where the network fails (see [`Source`]). Only a failure of the session
-/// itself fails the whole report; the transcript and links carry their own outcome.
-/// `raw`: the transcript's body as received is wanted (`--format json`).
-pub async fn fetch(
-    source: &Source,
-    id: &str,
-    domain: Option<&str>,
-    raw: bool,
-) -> Result<Fetched, ApiError> {
-    let links = async {
-        match domain {
-            None => LinksOutcome::NoDomain,
-            Some(d) => match source.client.system_links(d).await {
-                Ok(links) => LinksOutcome::Loaded {
-                    domain: d.to_string(),
-                    links,
-                },
-                Err(error) => LinksOutcome::Failed {
-                    domain: d.to_string(),
-                    error,
-                },
-            },
-        }
-    };
-    let transcript = async {
-        if raw {
-            source.transcript_raw_or_stored(id).await
-        } else {
-            source.transcript_or_stored(id).await
-        }
-    };
-    let (session, transcript, links) =
-        tokio::join!(source.session_or_stored(id), transcript, links);
-    let session = session?;
-    let mut stored = Vec::new();
-    if let Some(at) = session.stored_at {
-        stored.push(("session", at));
-    }
-    if let Ok(Some(at)) = transcript.as_ref().map(|t| t.stored_at) {
-        stored.push(("chat transcript", at));
-    }
-    Ok(Fetched {
-        report: Report {
-            session: session.value,
-            transcript: transcript.map(|t| t.value),
-            links,
-        },
-        stored,
-    })
 }
