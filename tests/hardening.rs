@@ -311,3 +311,29 @@ async fn links_and_list_answers_skip_what_they_do_not_keep() {
         "strings inside a kept object stay"
     );
 }
+
+/// Past the element cap the error says so in a technician's words, without the parser's
+/// line and column, and the hint fits the endpoint.
+#[tokio::test]
+async fn an_answer_past_the_element_cap_says_so_plainly() {
+    use g2a_tui::api::lean::MAX_ELEMENTS;
+    let many = format!(
+        "{{\"sessionId\": \"1\", \"collaborators\": [{}\"x\"]}}",
+        "\"x\",".repeat(MAX_ELEMENTS)
+    );
+    let (_server, client) =
+        answering(ResponseTemplate::new(200).set_body_raw(many, "application/json")).await;
+    let e = client.session("1").await.expect_err("past the cap");
+    let text = e.to_string();
+    assert!(
+        text.ends_with(&format!(
+            "it holds more than {MAX_ELEMENTS} elements in one answer, more than g2a-tui keeps"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("column"), "{text}");
+    assert_eq!(
+        e.hint().as_deref(),
+        Some("no answer of this API holds that many: check --base-url")
+    );
+}

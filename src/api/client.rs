@@ -712,7 +712,13 @@ fn unreadable(e: &serde_json::Error) -> Option<String> {
     } else if text.starts_with("number out of range") {
         Some("it holds a number out of range".into())
     } else if text.starts_with(super::lean::TOO_MANY) {
-        Some(excerpt(&text, 120))
+        // "more than 2000000 elements in one answer at line 1 column 24621315": where
+        // it stopped says nothing to a technician.
+        let what = text.split(" at line ").next().unwrap_or(&text);
+        Some(format!(
+            "it holds {}, more than g2a-tui keeps",
+            excerpt(what, 100)
+        ))
     } else {
         None
     }

@@ -219,6 +219,8 @@ impl ApiError {
             ApiError::Network { .. } => "check the network connection and try again".into(),
             ApiError::NotJson { excerpt, .. } if excerpt.is_empty() => "the server sent nothing; try again, and check --base-url if it goes on".into(),
             ApiError::NotJson { .. } => "a proxy or login page may be in the way; check --base-url".into(),
+            ApiError::UnreadableJson { endpoint: Endpoint::Transcript, detail, .. } if detail.contains("more than g2a-tui keeps") => "`g2a-tui print ID --format json > FILE` writes a transcript this large whole (it is passed through, not kept)".into(),
+            ApiError::UnreadableJson { detail, .. } if detail.contains("more than g2a-tui keeps") => "no answer of this API holds that many: check --base-url".into(),
             ApiError::UnreadableJson { .. } => "the API answered in a form this version does not know".into(),
             ApiError::BadShape { .. } => "the API answered in a form this version does not know".into(),
             ApiError::TooLarge { .. } => "check --base-url points at the Remote Support API, or raise --max-body-mb".into(),
