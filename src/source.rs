@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::api::fetch::Progress;
 use crate::api::worker::{Fetch, Fetched, ListAnswer, StoreSearchError, SCREEN_SHARING};
 use crate::api::{
-    normalize_session_id, ApiError, Client, Endpoint, Event, Session, SystemLinks, Transcript,
+    normalize_session_id, ApiError, Client, Endpoint, Session, SystemLinks, Transcript,
 };
 use crate::store::writer::Writer;
 use crate::store::{SessionHits, Store, StoreSettings, StoredSession, StoredTranscript};
@@ -126,38 +126,37 @@ impl Source {
         mut progress: impl FnMut(Progress) + Send + 'static,
         tap: Option<tokio::sync::mpsc::Sender<bytes::Bytes>>,
     ) -> Result<Transcript, ApiError> {
-        // The batches themselves, shared with the viewer: by the end it has made its
-        // messages from most of them and let go, so they are moved, not copied.
-        type Batches = Arc<Mutex<Vec<Arc<Vec<Event>>>>>;
-        let kept: Option<Batches> = self.writer.as_ref().map(|_| Arc::default());
-        let sink = kept.clone();
-        let t = self
+        // Each batch goes to the writer as it passes (shared with the viewer, not copied),
+        // which stages it and lets go: no one holds the whole transcript. Dropped without
+        // `end` (an error, a cut body, a cancelled fetch), the stream leaves the stored copy.
+        let stream = self
+            .writer
+            .as_ref()
+            .map(|w| w.transcript_stream(&normalize_session_id(id)));
+        let stream = Arc::new(Mutex::new(stream));
+        let sink = Arc::clone(&stream);
+        let streamed = self
             .client
             .transcript_stream_tapped(
                 id,
                 move |p: Progress| {
-                    if let Some(Ok(mut all)) = sink.as_ref().map(|k| k.lock()) {
-                        if p.restart {
-                            all.clear();
+                    if let Ok(guard) = sink.lock() {
+                        if let Some(s) = guard.as_ref() {
+                            if p.restart {
+                                s.restart();
+                            }
+                            s.batch(Arc::clone(&p.events));
                         }
-                        all.push(Arc::clone(&p.events));
                     }
                     progress(p)
                 },
                 tap,
             )
-            .await?;
-        if let (Some(w), Some(kept)) = (&self.writer, kept) {
-            let batches = kept.lock().map(|mut b| std::mem::take(&mut *b));
-            let mut events = Vec::new();
-            for batch in batches.unwrap_or_default() {
-                events.extend(Arc::unwrap_or_clone(batch));
-            }
-            let whole = Transcript {
-                events,
-                ..for_store(&t)
-            };
-            w.put_transcript(&normalize_session_id(id), whole, Utc::now());
+            .await;
+        let stream = stream.lock().ok().and_then(|mut s| s.take());
+        let t = streamed?;
+        if let Some(stream) = stream {
+            stream.end(for_store(&t), Utc::now());
         }
         Ok(t)
     }
@@ -245,8 +244,8 @@ impl Fetch for Source {
         or_stored(self.offline, self.session(id), stored, offline).await
     }
 
-    /// As [`Fetch::transcript_or_stored`], the events going to `progress` as they are
-    /// decoded; the writer gets them all once the answer is complete.
+    /// As [`Fetch::transcript_or_stored`], the events going to `progress` and to the
+    /// writer as they are decoded; the writer stores them once the answer is complete.
     async fn transcript_streamed(
         &self,
         id: &str,

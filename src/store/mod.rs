@@ -8,6 +8,7 @@
 
 pub mod query;
 pub mod schema;
+mod staged;
 pub mod write_log;
 pub mod writer;
 
@@ -15,20 +16,20 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Value};
 
 use crate::api::model::{Event, Session, Status, Timestamp, Transcript, TranscriptAbsence};
-use crate::present::transcript::People;
 
 pub use query::QueryError;
 
 /// How long to wait for another connection's write lock before calling the store locked.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(300);
 
-/// How much FTS5 indexes in memory before writing a segment (its default is 1 MiB).
-const FTS_HASH_BYTES: i64 = 64 * 1024 * 1024;
+/// How much FTS5 indexes in memory before writing a segment (its default is 1 MiB). 64 MiB
+/// was tried: `print` of 10^6 messages with the store on then peaked at 144 MiB in 14.4 s,
+/// against 94 MiB in 11.0 s with 16 (release build), and searches were no faster.
+const FTS_HASH_BYTES: i64 = 16 * 1024 * 1024;
 
 /// The file name inside the data directory.
 const FILE_NAME: &str = "store.sqlite3";
@@ -487,88 +488,6 @@ impl Store {
         })
     }
 
-    /// Stores the transcript of `session_id` (a complete, good answer), replacing the stored one
-    /// and its search index entries in one transaction. Each message's role is classified against
-    /// the stored session, when there is one.
-    pub fn put_transcript(
-        &mut self,
-        session_id: &str,
-        transcript: &Transcript,
-        fetched_at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let fail = |e| classify(&path, e);
-        let session = self.get_session(session_id)?.map(|s| s.session);
-        let tx = self.write()?;
-        // A live session's transcript grows (or changes) at its end: the stored messages
-        // this answer starts with stay, and only the rest is removed, written and indexed.
-        let kept = stored_prefix(&tx, session_id, &transcript.events).map_err(fail)? as i64;
-        unindex(
-            &tx,
-            "session_id = ?1 AND seq >= ?2",
-            params![session_id, kept],
-        )
-        .map_err(fail)?;
-        tx.execute(
-            "DELETE FROM messages WHERE session_id = ?1 AND seq >= ?2",
-            params![session_id, kept],
-        )
-        .map_err(fail)?;
-        tx.execute(
-            "INSERT OR REPLACE INTO transcripts(session_id, start_time, end_time, absent, fetched_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                session_id,
-                transcript.start_time.as_ref().map(|t| &t.raw),
-                transcript.end_time.as_ref().map(|t| &t.raw),
-                transcript.absence.is_some(),
-                stamp(fetched_at)
-            ],
-        )
-        .map_err(fail)?;
-        // Classified from the raw fields: the presentation's sanitising and clock text
-        // would cost a tenth of the write and change no speaker.
-        let people = People::new(session.as_ref());
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO messages(session_id, seq, time, participant, role, text)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(fail)?;
-            for (seq, e) in transcript.events.iter().enumerate().skip(kept as usize) {
-                let role = people
-                    .speaker(e.participant.as_deref().unwrap_or(""), &e.content)
-                    .key();
-                insert
-                    .execute(params![
-                        session_id,
-                        seq as i64,
-                        e.time.as_ref().map(|t| &t.raw),
-                        e.participant,
-                        role,
-                        e.content
-                    ])
-                    .map_err(fail)?;
-            }
-        }
-        // FTS5 flushes its pending terms to a new segment every 1 MiB by default, and a
-        // large transcript then spends more time merging segments than indexing; one
-        // segment per write is plenty (the setting is a row in the index's config table).
-        tx.execute(
-            "INSERT INTO messages_fts(messages_fts, rank) VALUES ('hashsize', ?1)",
-            [FTS_HASH_BYTES],
-        )
-        .map_err(fail)?;
-        tx.execute(
-            "INSERT INTO messages_fts(rowid, participant, text)
-             SELECT id, participant, text FROM messages WHERE session_id = ?1 AND seq >= ?2",
-            params![session_id, kept],
-        )
-        .map_err(fail)?;
-        tx.commit().map_err(fail)
-    }
-
     /// Records that the stored transcript of `session_id` was fetched again, unchanged, at
     /// `fetched_at`; false when none is stored.
     pub fn touch_transcript(
@@ -928,39 +847,6 @@ fn hit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, f64, Hit)> {
             snippet: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
         },
     ))
-}
-
-/// How many of the messages stored for `session_id` are, in order, the same as the first
-/// of `events`: those need no writing.
-fn stored_prefix(
-    tx: &rusqlite::Transaction<'_>,
-    session_id: &str,
-    events: &[Event],
-) -> rusqlite::Result<usize> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT time, participant, text FROM messages WHERE session_id = ?1 ORDER BY seq",
-    )?;
-    let mut rows = stmt.query([session_id])?;
-    let mut n = 0;
-    while let Some(row) = rows.next()? {
-        let Some(e) = events.get(n) else {
-            return Ok(n);
-        };
-        let text = |i| -> rusqlite::Result<Option<&[u8]>> {
-            Ok(match row.get_ref(i)? {
-                ValueRef::Text(t) => Some(t),
-                _ => None,
-            })
-        };
-        let same = text(0)? == e.time.as_ref().map(|t| t.raw.as_bytes())
-            && text(1)? == e.participant.as_deref().map(str::as_bytes)
-            && text(2)? == Some(e.content.as_bytes());
-        if !same {
-            return Ok(n);
-        }
-        n += 1;
-    }
-    Ok(n)
 }
 
 /// Takes the messages matching `filter` out of the search index; call it before deleting them

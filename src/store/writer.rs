@@ -2,12 +2,14 @@
 //! connection and takes jobs over a channel in order, so a 100,000-message transcript
 //! never holds up a key press, and the async workers never block on SQLite.
 //!
-//! Only complete, good answers are sent here; each job is one transaction in [`Store`],
-//! so a write that fails leaves the stored copy as it was.
+//! A transcript comes as a [`TranscriptStream`]: its batches are staged as they arrive (and
+//! let go), and only its end, with a complete, good answer, replaces the stored copy, in one
+//! transaction; a stream dropped before its end leaves the stored copy as it was.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -16,7 +18,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::Store;
-use crate::api::{Session, Transcript};
+use crate::api::{Event, Session, Transcript};
 
 enum Job {
     Session {
@@ -24,10 +26,23 @@ enum Job {
         session: Box<Session>,
         at: DateTime<Utc>,
     },
-    Transcript {
+    /// Starts (or, again, restarts) staging stream `stream` of transcript `id`.
+    Begin {
+        stream: u64,
         id: String,
-        transcript: Box<Transcript>,
+    },
+    Batch {
+        stream: u64,
+        events: Arc<Vec<Event>>,
+    },
+    /// The answer is complete: `head` has its times and absence, not its events.
+    End {
+        stream: u64,
+        head: Box<Transcript>,
         at: DateTime<Utc>,
+    },
+    Abort {
+        stream: u64,
     },
     ListRows {
         rows: Vec<Session>,
@@ -47,6 +62,8 @@ pub struct Writer {
     thread: Arc<Mutex<Option<JoinHandle<()>>>>,
     /// The first write that failed, as one line (a locked store, a full disk).
     failure: Arc<Mutex<Option<String>>>,
+    /// The last stream number handed out (0 is the store's own, never used here).
+    streams: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Writer {
@@ -69,6 +86,7 @@ impl Writer {
             jobs,
             thread: Arc::new(Mutex::new(Some(thread))),
             failure,
+            streams: Arc::default(),
         })
     }
 
@@ -80,12 +98,27 @@ impl Writer {
         });
     }
 
-    pub fn put_transcript(&self, id: &str, transcript: Transcript, at: DateTime<Utc>) {
-        self.send(Job::Transcript {
-            id: id.to_string(),
-            transcript: Box::new(transcript),
-            at,
+    /// Stores a whole transcript: a stream of one batch.
+    pub fn put_transcript(&self, id: &str, mut transcript: Transcript, at: DateTime<Utc>) {
+        let stream = self.transcript_stream(id);
+        stream.batch(Arc::new(std::mem::take(&mut transcript.events)));
+        stream.end(transcript, at);
+    }
+
+    /// Starts writing transcript `id` as it streams in; see [`TranscriptStream`].
+    pub fn transcript_stream(&self, id: &str) -> TranscriptStream {
+        let stream = self.streams.fetch_add(1, Ordering::Relaxed) + 1;
+        let id = id.to_string();
+        self.send(Job::Begin {
+            stream,
+            id: id.clone(),
         });
+        TranscriptStream {
+            writer: self.clone(),
+            stream,
+            id,
+            ended: false,
+        }
     }
 
     pub fn put_list_rows(&self, rows: Vec<Session>, at: DateTime<Utc>) {
@@ -133,6 +166,70 @@ impl Writer {
     }
 }
 
+/// A transcript being written as it streams in: each batch is staged by the writer thread
+/// (and let go), and [`TranscriptStream::end`] stores the whole. Dropped without `end` (an
+/// error, a truncated answer, a cancelled fetch), it leaves the stored copy untouched.
+#[derive(Debug)]
+pub struct TranscriptStream {
+    writer: Writer,
+    stream: u64,
+    id: String,
+    ended: bool,
+}
+
+impl TranscriptStream {
+    /// Events after those sent before.
+    pub fn batch(&self, events: Arc<Vec<Event>>) {
+        self.writer.send(Job::Batch {
+            stream: self.stream,
+            events,
+        });
+    }
+
+    /// Drops the events sent so far: the answer starts over.
+    pub fn restart(&self) {
+        self.writer.send(Job::Begin {
+            stream: self.stream,
+            id: self.id.clone(),
+        });
+    }
+
+    /// The answer is complete and good: the events sent replace the stored transcript,
+    /// with `head`'s times and absence (its events are ignored).
+    pub fn end(mut self, head: Transcript, at: DateTime<Utc>) {
+        let head = Transcript {
+            events: Vec::new(),
+            raw: serde_json::Value::Null,
+            ..head
+        };
+        self.ended = true;
+        self.writer.send(Job::End {
+            stream: self.stream,
+            head: Box::new(head),
+            at,
+        });
+    }
+}
+
+impl Drop for TranscriptStream {
+    fn drop(&mut self) {
+        if !self.ended {
+            self.writer.send(Job::Abort {
+                stream: self.stream,
+            });
+        }
+    }
+}
+
+/// A transcript the writer thread is staging.
+struct Staging {
+    id: String,
+    /// Events staged so far.
+    count: u64,
+    /// Of the events staged so far (see [`fingerprint`]).
+    hash: DefaultHasher,
+}
+
 fn record(failure: &Mutex<Option<String>>, why: String) {
     if let Ok(mut f) = failure.lock() {
         f.get_or_insert(why);
@@ -143,33 +240,48 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
     // What this thread last wrote of each transcript: a live session's poll that brings
     // nothing new costs one UPDATE, not a rewrite of every message and its index entries.
     let mut written: HashMap<String, u64> = HashMap::new();
+    let mut staging: HashMap<u64, Staging> = HashMap::new();
     while let Ok(job) = jobs.recv() {
         let started = std::time::Instant::now();
         // Its failure is logged at warn: without a log (no subscriber) nothing is kept.
         let logged = tracing::enabled!(tracing::Level::WARN)
-            .then(|| job.log_fields())
+            .then(|| job.log_fields(&staging))
             .flatten();
         let result = match job {
             Job::Session { id, session, at } => store.put_session(&id, &session, at),
-            Job::Transcript { id, transcript, at } => {
-                if keeps_messages(&store, &id, &transcript) {
-                    Ok(())
-                } else {
-                    let print = fingerprint(&transcript);
-                    let same = written.remove(&id) == Some(print);
-                    // Pruned or cleared since (by another process too): written in full.
-                    let touched = same && store.touch_transcript(&id, at).unwrap_or(false);
-                    let result = if touched {
-                        Ok(())
-                    } else {
-                        store.put_transcript(&id, &transcript, at)
-                    };
-                    if result.is_ok() {
-                        written.insert(id, print);
-                    }
-                    result
-                }
+            Job::Begin { stream, id } => {
+                staging.insert(
+                    stream,
+                    Staging {
+                        id,
+                        count: 0,
+                        hash: DefaultHasher::new(),
+                    },
+                );
+                store.unstage(stream)
             }
+            Job::Batch { stream, events } => match staging.get_mut(&stream) {
+                Some(s) => {
+                    let staged = store.stage_events(stream, s.count, &events);
+                    for e in events.iter() {
+                        hash_event(&mut s.hash, e);
+                    }
+                    s.count += events.len() as u64;
+                    staged
+                }
+                None => Ok(()),
+            },
+            Job::Abort { stream } => {
+                staging.remove(&stream);
+                store.unstage(stream)
+            }
+            Job::End { stream, head, at } => match staging.remove(&stream) {
+                Some(s) => {
+                    let result = end(&mut store, &mut written, stream, s, &head, at);
+                    result.and(store.unstage(stream))
+                }
+                None => Ok(()),
+            },
             Job::ListRows { rows, at } => store.put_list_rows(&rows, at).map(|_| ()),
             Job::Prune(age) => store
                 .prune(age)
@@ -192,12 +304,20 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
 impl Job {
     /// What the log says of a job: its kind, the session it is about, how many items
     /// (messages, list rows) it carries. `None` for the jobs that write nothing.
-    fn log_fields(&self) -> Option<(&'static str, Option<String>, usize)> {
+    fn log_fields(
+        &self,
+        staging: &HashMap<u64, Staging>,
+    ) -> Option<(&'static str, Option<String>, usize)> {
+        let id = |stream: &u64| staging.get(stream).map(|s| s.id.clone());
         Some(match self {
             Job::Session { id, .. } => ("session", Some(id.clone()), 1),
-            Job::Transcript { id, transcript, .. } => {
-                ("transcript", Some(id.clone()), transcript.events.len())
-            }
+            Job::End { stream, .. } => (
+                "transcript",
+                id(stream),
+                staging.get(stream).map_or(0, |s| s.count as usize),
+            ),
+            Job::Batch { stream, events } => ("transcript batch", id(stream), events.len()),
+            Job::Begin { .. } | Job::Abort { .. } => return None,
             Job::ListRows { rows, .. } => ("list rows", None, rows.len()),
             Job::Prune(_) => ("prune", None, 0),
             Job::Flush(_) | Job::Close => return None,
@@ -205,28 +325,60 @@ impl Job {
     }
 }
 
-/// A hash of everything the store keeps of a transcript.
-fn fingerprint(t: &Transcript) -> u64 {
-    let mut h = DefaultHasher::new();
-    let raw = |ts: &Option<crate::api::Timestamp>| ts.as_ref().map(|t| t.raw.clone());
-    (raw(&t.start_time), raw(&t.end_time), t.absence.is_some()).hash(&mut h);
-    t.events.len().hash(&mut h);
-    for e in &t.events {
-        (e.time.as_ref().map(|t| &t.raw), &e.participant, &e.content).hash(&mut h);
+/// Ends stream `stream`: stores its staged events unless they are what this thread last
+/// wrote of the transcript (then only the fetch time moves) or the answer says "no
+/// transcript" where messages are stored.
+fn end(
+    store: &mut Store,
+    written: &mut HashMap<String, u64>,
+    stream: u64,
+    staged: Staging,
+    head: &Transcript,
+    at: DateTime<Utc>,
+) -> Result<(), super::StoreError> {
+    let Staging { id, count, hash } = staged;
+    if keeps_messages(store, &id, head, count) {
+        return Ok(());
     }
-    h.finish()
+    let print = fingerprint(hash, head, count);
+    let same = written.remove(&id) == Some(print);
+    // Pruned or cleared since (by another process too): written in full.
+    let touched = same && store.touch_transcript(&id, at).unwrap_or(false);
+    let result = if touched {
+        Ok(())
+    } else {
+        store.put_staged(stream, &id, head, at)
+    };
+    if result.is_ok() {
+        written.insert(id, print);
+    }
+    result
+}
+
+fn hash_event(h: &mut DefaultHasher, e: &Event) {
+    (e.time.as_ref().map(|t| &t.raw), &e.participant, &e.content).hash(h);
+}
+
+/// A hash of everything the store keeps of a transcript: `events` has hashed its events
+/// ([`hash_event`]), `count` of them.
+fn fingerprint(mut events: DefaultHasher, head: &Transcript, count: u64) -> u64 {
+    let raw = |ts: &Option<crate::api::Timestamp>| ts.as_ref().map(|t| t.raw.clone());
+    (
+        raw(&head.start_time),
+        raw(&head.end_time),
+        head.absence.is_some(),
+    )
+        .hash(&mut events);
+    count.hash(&mut events);
+    events.finish()
 }
 
 /// A "no transcript" answer (the API's 404, as for a session the vendor has already
 /// purged after about 30 days) never replaces stored messages: keeping them is the
 /// point of the store.
-fn keeps_messages(store: &Store, id: &str, transcript: &Transcript) -> bool {
-    if transcript.absence.is_none() || !transcript.events.is_empty() {
+fn keeps_messages(store: &Store, id: &str, head: &Transcript, count: u64) -> bool {
+    if head.absence.is_none() || count > 0 {
         return false;
     }
-    store
-        .get_transcript(id)
-        .ok()
-        .flatten()
-        .is_some_and(|t| !t.transcript.events.is_empty())
+    store.has_transcript_messages(id).unwrap_or(false)
 }
