@@ -17,7 +17,7 @@ use tokio::sync::mpsc;
 use super::json::{error_status, links_part, metrics_doc, prepare};
 use super::passthrough::{self, Doc, Passed};
 use super::stream::{PrintError, Printed, BUFFERED};
-use super::{LinksOutcome, PrintOptions, Report};
+use super::{PrintOptions, Report};
 use crate::api::fetch::Progress;
 use crate::api::model::TranscriptAbsence;
 use crate::api::worker::Fetch;
@@ -60,7 +60,7 @@ pub async fn print_holding(
     let (raw_tx, raw_rx) = mpsc::channel::<Bytes>(CHUNKS);
     let transcript = {
         let (source, id) = (source.clone(), id.to_string());
-        tokio::spawn(async move {
+        super::stream::spawn_reporting(async move {
             if source.offline {
                 return Err(ApiError::Offline {
                     endpoint: Endpoint::Transcript,
@@ -74,22 +74,10 @@ pub async fn print_holding(
             source.transcript_tapped(&id, send, Some(raw_tx)).await
         })
     };
-    let links = async {
-        match domain {
-            None => LinksOutcome::NoDomain,
-            Some(d) => match source.client.system_links(d).await {
-                Ok(links) => LinksOutcome::Loaded {
-                    domain: d.to_string(),
-                    links,
-                },
-                Err(error) => LinksOutcome::Failed {
-                    domain: d.to_string(),
-                    error,
-                },
-            },
-        }
-    };
-    let (session, links) = tokio::join!(source.session_or_stored(id), links);
+    let (session, links) = tokio::join!(
+        source.session_or_stored(id),
+        super::stream::links(source, domain)
+    );
     let session = match session {
         Ok(s) => s,
         Err(e) => {

@@ -43,6 +43,39 @@ pub enum PrintError {
     Write(io::Error),
 }
 
+/// The partner links for `domain`, as every format reports them.
+pub(super) async fn links(source: &Source, domain: Option<&str>) -> LinksOutcome {
+    match domain {
+        None => LinksOutcome::NoDomain,
+        Some(d) => match source.client.system_links(d).await {
+            Ok(links) => LinksOutcome::Loaded {
+                domain: d.to_string(),
+                links,
+            },
+            Err(error) => LinksOutcome::Failed {
+                domain: d.to_string(),
+                error,
+            },
+        },
+    }
+}
+
+/// Runs `fetch` in a task of its own, its retries told where this task's are (stderr
+/// on a terminal): a spawned task does not inherit the sink.
+pub(super) fn spawn_reporting<F>(fetch: F) -> tokio::task::JoinHandle<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let sink = crate::api::retry::current_sink();
+    tokio::spawn(async move {
+        match sink {
+            Some(sink) => crate::api::retry::reporting(sink, fetch).await,
+            None => fetch.await,
+        }
+    })
+}
+
 /// Fetches session `id` and prints it to `out` in `opts.format` (not JSON), the
 /// transcript written as it streams.
 pub async fn print(
@@ -58,36 +91,15 @@ pub async fn print(
     let (tx, mut rx) = mpsc::channel::<Progress>(BATCHES);
     let transcript = {
         let (source, id) = (source.clone(), id.to_string());
-        // The transcript's retries are told where the session's are (stderr on a terminal).
-        let sink = crate::api::retry::current_sink();
-        tokio::spawn(async move {
+        spawn_reporting(async move {
             // Called on the decoder's blocking thread, never on the runtime's.
             let send = move |p: Progress| {
                 let _ = tx.blocking_send(p);
             };
-            let fetch = source.transcript_streamed(&id, send);
-            match sink {
-                Some(sink) => crate::api::retry::reporting(sink, fetch).await,
-                None => fetch.await,
-            }
+            source.transcript_streamed(&id, send).await
         })
     };
-    let links = async {
-        match domain {
-            None => LinksOutcome::NoDomain,
-            Some(d) => match source.client.system_links(d).await {
-                Ok(links) => LinksOutcome::Loaded {
-                    domain: d.to_string(),
-                    links,
-                },
-                Err(error) => LinksOutcome::Failed {
-                    domain: d.to_string(),
-                    error,
-                },
-            },
-        }
-    };
-    let (session, links) = tokio::join!(source.session_or_stored(id), links);
+    let (session, links) = tokio::join!(source.session_or_stored(id), links(source, domain));
     let session = match session {
         Ok(s) => s,
         Err(e) => {
