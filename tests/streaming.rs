@@ -340,6 +340,19 @@ fn a_reader_who_moved_stays_and_a_cut_keeps_what_arrived() {
     );
 }
 
+/// Answers the session request among `fx` with `body`.
+fn answer_session(app: &mut App, fx: &[Effect], body: serde_json::Value) {
+    let id = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Fetch(Request::Session { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .expect("a session request");
+    let session = g2a_tui::api::Session::from_value(body).expect("a session");
+    feed(app, Answer::Session(id, Ok(session)));
+}
+
 /// The session pane's rows as text, at `width` columns.
 fn session_text_at(app: &App, width: usize) -> String {
     let s = app.session().expect("session screen");
@@ -356,18 +369,13 @@ fn a_narrow_pane_never_shows_a_shorter_id() {
     let now = std::time::Instant::now();
     let mut app = common::app(Some("482913657"), None, (100, 30), now);
     let fx = start(&mut app, now);
-    let session_id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch(Request::Session { id, .. }) => Some(*id),
-            _ => None,
-        })
-        .expect("a session request");
-    let session = g2a_tui::api::Session::from_value(serde_json::json!({
-        "sessionId": "482913657", "status": "Abandoned", "sessionType": "screen sharing"
-    }))
-    .expect("a session");
-    feed(&mut app, Answer::Session(session_id, Ok(session)));
+    answer_session(
+        &mut app,
+        &fx,
+        serde_json::json!({
+            "sessionId": "482913657", "status": "Abandoned", "sessionType": "screen sharing"
+        }),
+    );
     let head = |w: usize| {
         session_text_at(&app, w)
             .lines()
@@ -388,19 +396,14 @@ fn export_waits_for_a_streaming_transcript_and_marks_a_cut_one() {
     let now = std::time::Instant::now();
     let mut app = common::app(Some("482913657"), None, (100, 30), now);
     let fx = start(&mut app, now);
-    let session_id = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Fetch(Request::Session { id, .. }) => Some(*id),
-            _ => None,
-        })
-        .expect("a session request");
-    let session = g2a_tui::api::Session::from_value(serde_json::json!({
-        "sessionId": "482913657", "status": "Completed",
-        "startedAt": "2026-11-20T14:00:00Z"
-    }))
-    .expect("a session");
-    feed(&mut app, Answer::Session(session_id, Ok(session)));
+    answer_session(
+        &mut app,
+        &fx,
+        serde_json::json!({
+            "sessionId": "482913657", "status": "Completed",
+            "startedAt": "2026-11-20T14:00:00Z"
+        }),
+    );
     let id = transcript_id(&fx);
     feed(&mut app, progress(id, events(0, 2_500), 2_500, 250_000));
     let fx = common::key(&mut app, KeyCode::Char('e'));
