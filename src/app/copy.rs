@@ -2,6 +2,7 @@
 //! clipboard, the whole transcript as text, and a markdown export. Pure: the event loop
 //! does the writing (OSC 52 to the terminal, a file in the current directory).
 
+use super::entries::Entries;
 use super::state::{App, Load, Pane, SessionScreen};
 use super::transcript::{Entry, Speaker};
 use crate::api::{Event, Timestamp, Transcript};
@@ -20,10 +21,10 @@ pub fn message_text(e: &Entry) -> String {
 }
 
 /// The whole transcript as text, one message after another.
-pub fn transcript_text(entries: &[Entry]) -> String {
+pub fn transcript_text(entries: &Entries) -> String {
     let mut out = String::new();
-    for e in entries {
-        out.push_str(&message_text(e));
+    for e in entries.iter() {
+        out.push_str(&message_text(&e));
         out.push('\n');
     }
     out
@@ -39,7 +40,7 @@ pub fn selection(app: &App, s: &SessionScreen) -> Option<(String, &'static str)>
                 s.view.visible(&vp).last().map(|(i, _, _)| *i)
             })?;
             let e = s.view.entries.get(i)?;
-            Some((message_text(e), "message"))
+            Some((message_text(&e), "message"))
         }
         Pane::Session | Pane::Links => {
             let panes = app.panes()?;
@@ -95,12 +96,12 @@ pub fn export_markdown(app: &App, s: &SessionScreen) -> Option<String> {
     let session = s.session.data.clone()?;
     let transcript = match &s.transcript.data {
         Some(t) => Ok(Transcript {
-            events: s.view.entries.iter().map(event_of).collect(),
+            events: s.view.entries.iter().map(|e| event_of(&e)).collect(),
             ..t.clone()
         }),
         // A load that failed part-way keeps what arrived.
         None if !s.view.entries.is_empty() => Ok(Transcript {
-            events: s.view.entries.iter().map(event_of).collect(),
+            events: s.view.entries.iter().map(|e| event_of(&e)).collect(),
             ..Transcript::default()
         }),
         None => Ok(Transcript::none_for_session()),

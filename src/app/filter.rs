@@ -4,7 +4,8 @@
 //! scrolling and drawing step from one shown entry to the next in O(log n) and a
 //! frame stays O(visible) with a filter on. Anchors stay entry indices.
 
-use super::transcript::{Anchor, Entry, Speaker, TranscriptView};
+use super::entries::Entries;
+use super::transcript::{Anchor, Speaker, TranscriptView};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Filter {
@@ -69,12 +70,12 @@ impl Shown {
     }
 
     /// Rebuilds the list for `filter` over `entries`: O(n), once per change.
-    pub fn build(filter: Filter, entries: &[Entry]) -> Shown {
+    pub fn build(filter: Filter, entries: &Entries) -> Shown {
         let list = (filter != Filter::All).then(|| {
             entries
-                .iter()
+                .speakers()
                 .enumerate()
-                .filter(|(_, e)| filter.keeps(e.speaker))
+                .filter(|(_, s)| filter.keeps(*s))
                 .map(|(i, _)| i)
                 .collect()
         });
@@ -85,16 +86,16 @@ impl Shown {
 impl Shown {
     /// Entries from `from` on were added: the ones the filter keeps join the list
     /// (O(added)), so a transcript arriving in batches is not filtered again whole.
-    pub fn append(&mut self, entries: &[Entry], from: usize) {
+    pub fn append(&mut self, entries: &Entries, from: usize) {
         let filter = self.filter;
         if let Some(list) = self.list.as_mut() {
             list.retain(|&i| i < from);
             list.extend(
                 entries
-                    .iter()
+                    .speakers()
                     .enumerate()
                     .skip(from)
-                    .filter(|(_, e)| filter.keeps(e.speaker))
+                    .filter(|(_, s)| filter.keeps(*s))
                     .map(|(i, _)| i),
             );
         }

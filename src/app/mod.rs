@@ -2,6 +2,7 @@
 //! draws or does I/O, and nothing here imports the drawing module (`.ci/run` checks).
 
 pub mod copy;
+pub mod entries;
 pub mod filter;
 pub mod help;
 pub mod history;
@@ -16,6 +17,7 @@ pub mod rows;
 pub mod search;
 pub mod session_rows;
 pub mod state;
+pub mod texts;
 pub mod transcript;
 pub mod update;
 pub mod viewport;

@@ -18,7 +18,7 @@ use tui_input::{Input, InputRequest};
 
 use super::keymap::{Action, Mode};
 use super::state::{App, Pane, Screen, SessionScreen};
-use super::transcript::{Anchor, Entry, Row, TranscriptView};
+use super::transcript::{Anchor, Row, TranscriptView};
 use super::update::Effect;
 
 /// Entries one reducer call searches at most.
@@ -197,9 +197,11 @@ impl Search {
             && work.bytes < STEP_BYTES
         {
             let i = self.scanned;
-            let e = &view.entries[i];
-            let shown = filter.keeps(e.speaker);
-            for (field, hay) in [(Field::Who, &*e.who), (Field::Text, &*e.text)] {
+            let shown = view.entries.speaker(i).is_some_and(|s| filter.keeps(s));
+            let who = view.entries.who(i);
+            let text = view.entries.text(i);
+            let text = text.as_deref().unwrap_or_default();
+            for (field, hay) in [(Field::Who, &**who), (Field::Text, text)] {
                 let matches = &mut self.matches;
                 let hits = &mut self.hits;
                 let keep = self.keep;
@@ -221,7 +223,7 @@ impl Search {
                 });
             }
             work.entries += 1;
-            work.bytes += e.who.len() + e.text.len();
+            work.bytes += who.len() + text.len();
             self.scanned += 1;
         }
         self.steps += 1;
@@ -240,8 +242,8 @@ impl Search {
             .enumerate()
             .filter(|(_, m)| {
                 view.entries
-                    .get(m.entry)
-                    .is_some_and(|e| filter.keeps(e.speaker))
+                    .speaker(m.entry)
+                    .is_some_and(|s| filter.keeps(s))
             })
             .map(|(n, _)| n)
             .collect();
@@ -751,12 +753,12 @@ pub struct Marks {
 /// split by a wrap are highlighted on both rows.
 pub fn marks(s: &SessionScreen, i: usize, width: usize) -> Option<Marks> {
     let search = s.search.as_ref()?;
-    let e: &Entry = s.view.entries.get(i)?;
     let lo = search.matches.partition_point(|m| m.entry < i);
     let hi = search.matches.partition_point(|m| m.entry <= i);
     if lo == hi {
         return None;
     }
+    let text_of = s.view.entries.text(i)?;
     let current = search.current_match();
     let rows = s.view.rows(i, width);
     let mut out = Marks {
@@ -779,7 +781,7 @@ pub fn marks(s: &SessionScreen, i: usize, width: usize) -> Option<Marks> {
         let mut k = 0;
         align(
             rows[first..].iter().map(row_text),
-            &e.text,
+            &text_of,
             |n, rb, from| {
                 // Matches are in order and so are the characters: one pass over both.
                 while k < text.len() && text[k].0.end <= from {

@@ -7,12 +7,13 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::entries::Entries;
 use super::filter::Shown;
 use super::viewport::Viewport;
 use super::wrap::{self, truncate, width};
 use crate::api::{Event, Session};
-use crate::present::metrics::ChatStats;
-use crate::present::transcript::{classify, day_label, messages};
+use crate::present::metrics::{ChatStats, ChatStatsBuilder};
+use crate::present::transcript::{day_label, messages};
 use crate::timefmt::Zone;
 
 /// Columns taken by `HH:MM:SS ` before each message.
@@ -49,7 +50,7 @@ pub struct Anchor {
 /// The transcript pane's data and view state.
 #[derive(Debug, Default)]
 pub struct TranscriptView {
-    pub entries: Vec<Entry>,
+    pub entries: Entries,
     /// Top row of the viewport, or `None` to follow the newest message.
     pub anchor: Option<Anchor>,
     /// Messages that arrived while the reader was scrolled away.
@@ -78,18 +79,14 @@ impl TranscriptView {
     /// and counting what is new below it.
     pub fn set_events(&mut self, events: &[Event], zone: Zone, session: Option<&Session>) {
         let old = self.entries.len();
+        self.entries.use_zone(zone);
         if self.continues(events, zone) {
             // Live follow: the transcript grew. Only the new tail is prepared, and
             // the rows already wrapped stay cached.
-            let mut tail = messages(&events[old..], zone, session);
-            let mut last = self.entries.iter().rev().find_map(|m| m.day);
-            for m in &mut tail {
-                m.opens_day = m.day.is_some() && m.day != last;
-                last = m.day.or(last);
-            }
-            self.entries.extend(tail);
+            self.entries.extend(messages(&events[old..], zone, session));
         } else {
-            self.entries = messages(events, zone, session);
+            self.entries.clear();
+            self.entries.extend(messages(events, zone, session));
             self.cache.borrow_mut().rows.clear();
         }
         *self.stats.get_mut() = None;
@@ -124,12 +121,9 @@ impl TranscriptView {
         let covered = held.max(start).min(start + events.len());
         let mut keep = held;
         let same = |view: &Self, i: usize| {
-            let (Some(h), Some(e)) = (view.entries.get(i), events.get(i - start)) else {
-                return false;
-            };
-            let fresh = Entry::from_event(e, zone);
-            (&fresh.time, &fresh.raw_time, &fresh.who, &fresh.text)
-                == (&h.time, &h.raw_time, &h.who, &h.text)
+            events
+                .get(i - start)
+                .is_some_and(|e| view.entries.same(i, &Entry::from_event(e, zone)))
         };
         for i in [start, held.saturating_sub(1)] {
             if i >= start && i < covered && !same(self, i) {
@@ -185,13 +179,8 @@ impl TranscriptView {
             return;
         }
         let old = self.entries.len();
-        let mut tail = messages(events, zone, session);
-        let mut last = self.entries.iter().rev().find_map(|m| m.day);
-        for m in &mut tail {
-            m.opens_day = m.day.is_some() && m.day != last;
-            last = m.day.or(last);
-        }
-        self.entries.extend(tail);
+        self.entries.use_zone(zone);
+        self.entries.extend(messages(events, zone, session));
         self.shown.append(&self.entries, old);
         if count_unseen && self.anchor.is_some() {
             self.unseen += self.shown_len().saturating_sub(self.shown_before(old));
@@ -201,10 +190,7 @@ impl TranscriptView {
     /// Times and date lines in another zone (`t`): the clock strings and days are
     /// worked out again, once, and the rows re-wrapped as they come into view.
     pub fn rezone(&mut self, zone: Zone) {
-        for m in &mut self.entries {
-            m.rezone(zone);
-        }
-        crate::present::transcript::mark_days(&mut self.entries);
+        self.entries.rezone(zone);
         self.cache.borrow_mut().rows.clear();
     }
 
@@ -213,12 +199,9 @@ impl TranscriptView {
     fn continues(&self, events: &[Event], zone: Zone) -> bool {
         let old = self.entries.len();
         let same = |i: usize| {
-            let (Some(held), Some(e)) = (self.entries.get(i), events.get(i)) else {
-                return false;
-            };
-            let fresh = Entry::from_event(e, zone);
-            (&fresh.time, &fresh.raw_time, &fresh.who, &fresh.text)
-                == (&held.time, &held.raw_time, &held.who, &held.text)
+            events
+                .get(i)
+                .is_some_and(|e| self.entries.same(i, &Entry::from_event(e, zone)))
         };
         old > 0 && events.len() >= old && same(0) && same(old - 1)
     }
@@ -226,7 +209,7 @@ impl TranscriptView {
     /// The session arrived (or changed): who is who may change, and with it each
     /// message's mark and first row.
     pub fn mark_speakers(&mut self, session: Option<&Session>) {
-        classify(&mut self.entries, session);
+        self.entries.classify(session);
         self.cache.borrow_mut().rows.clear();
         *self.stats.get_mut() = None;
         self.refilter();
@@ -245,7 +228,15 @@ impl TranscriptView {
                 Rc::clone(stats)
             }
             _ => {
-                let stats = Rc::new(ChatStats::of(session, &self.entries));
+                let mut stats = ChatStatsBuilder::default();
+                for i in 0..self.entries.len() {
+                    stats.add_head(
+                        self.entries.time(i),
+                        self.entries.speaker(i).unwrap_or(Speaker::System),
+                        self.entries.who(i),
+                    );
+                }
+                let stats = Rc::new(stats.finish(session));
                 *memo = Some((self.entries.len(), Rc::clone(&stats)));
                 stats
             }
@@ -276,11 +267,11 @@ impl TranscriptView {
             return Vec::new();
         };
         let mut out = Vec::new();
-        if let Some(day) = e.day.filter(|_| self.opens_day(i, e)) {
+        if let Some(day) = e.day.filter(|_| self.opens_day(i, &e)) {
             out.push(Row::Date(day_label(day)));
         }
         let rest = width.saturating_sub(INDENT).max(1);
-        let first = width.saturating_sub(TIME_COLS + head_width(e)).max(1);
+        let first = width.saturating_sub(TIME_COLS + head_width(&e)).max(1);
         let mut lines = wrap::wrap(&e.text, first, rest).into_iter();
         out.push(Row::First(lines.next().unwrap_or_default()));
         out.extend(lines.map(Row::More));
@@ -293,8 +284,8 @@ impl TranscriptView {
         if self.filter() == super::filter::Filter::All {
             return e.opens_day;
         }
-        let before = self.prev_shown(i).and_then(|p| self.entries.get(p));
-        e.day.is_some() && before.map(|p| p.day) != Some(e.day)
+        let before = self.prev_shown(i).map(|p| self.entries.day(p));
+        e.day.is_some() && before != Some(e.day)
     }
 
     /// Drops every wrapped row (the filter changed which entries open a day).
@@ -617,14 +608,14 @@ mod tests {
         v.set_events(&events(53), Zone::Utc, None);
         assert_eq!(v.entries.len(), 53);
         assert_eq!(v.cache.borrow().rows.len(), cached, "old rows kept");
-        assert_eq!(&*v.entries[52].text, "message 52");
+        assert_eq!(v.entries.text(52).as_deref(), Some("message 52"));
         // A day change in the tail still gets its date line; none repeats.
-        assert!(!v.entries[50].opens_day);
+        assert!(!v.entries.opens_day(50));
         // A transcript that changed (not grown) is rebuilt.
         let mut changed = events(53);
         changed[0].content = "edited".into();
         v.set_events(&changed, Zone::Utc, None);
-        assert_eq!(&*v.entries[0].text, "edited");
+        assert_eq!(v.entries.text(0).as_deref(), Some("edited"));
         assert_eq!(v.cache.borrow().rows.len(), 0);
     }
 
@@ -720,8 +711,8 @@ mod tests {
         // A new transcript, and entries added without `set_events`.
         v.set_events(&events(6), Zone::Utc, Some(&session));
         assert_eq!(v.chat_stats(Some(&session)).customer_messages, 3);
-        let extra = v.entries[0].clone();
-        v.entries.push(extra);
+        let extra = v.entries.get(0).expect("held");
+        v.entries.extend([extra]);
         let total: usize = v
             .chat_stats(Some(&session))
             .tallies

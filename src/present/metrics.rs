@@ -333,17 +333,27 @@ pub struct ChatStatsBuilder {
 
 impl ChatStatsBuilder {
     pub fn add(&mut self, m: &Message) {
-        if let (Some(at), Some(side)) = (m.time, side(m.speaker)) {
+        self.add_head(m.time, m.speaker, &m.who);
+    }
+
+    /// [`ChatStatsBuilder::add`] from the parts of a message the figures read.
+    pub fn add_head(
+        &mut self,
+        time: Option<DateTime<Utc>>,
+        speaker: Speaker,
+        who: &super::transcript::Name,
+    ) {
+        if let (Some(at), Some(side)) = (time, side(speaker)) {
             self.timeline.push((at, side));
         }
-        if m.speaker == Speaker::System {
+        if speaker == Speaker::System {
             return;
         }
         let next = self.people.len();
-        let i = *self.index.entry((m.who.clone(), m.speaker)).or_insert(next);
+        let i = *self.index.entry((who.clone(), speaker)).or_insert(next);
         match self.people.get_mut(i) {
             Some((_, n)) => *n += 1,
-            None => self.people.push((m.clone(), 1)),
+            None => self.people.push((Message::of_who(who.clone(), speaker), 1)),
         }
     }
 

@@ -165,6 +165,21 @@ impl Message {
         }
     }
 
+    /// A message with no time and no text, from `who` as `speaker`: what the chat's
+    /// tallies keep of each participant.
+    pub fn of_who(who: Name, speaker: Speaker) -> Self {
+        Message {
+            time: None,
+            raw_time: None,
+            hms: Clock::default(),
+            day: None,
+            opens_day: false,
+            who,
+            text: Box::default(),
+            speaker,
+        }
+    }
+
     /// `HH:MM:SS` in the zone, else the unparsed timestamp, else [`NO_TIME`].
     pub fn clock(&self) -> &str {
         match (self.time, &self.raw_time) {
@@ -248,19 +263,15 @@ pub fn classify(messages: &mut [Message], session: Option<&Session>) {
     let people = People::new(session);
     let mut seen: HashMap<Name, Speaker> = HashMap::new();
     for m in messages {
-        if is_platform(&m.who) {
-            m.speaker = Speaker::System;
-            continue;
-        }
         let person = match seen.get(&*m.who) {
             Some(p) => *p,
             None => {
-                let p = people.person(&m.who);
+                let p = people.person_or_system(&m.who);
                 seen.insert(m.who.clone(), p);
                 p
             }
         };
-        m.speaker = speaker_for(person, &m.text, session.is_some());
+        m.speaker = people.speaker_by(person, || Some(&*m.text));
     }
 }
 
@@ -404,6 +415,32 @@ impl People {
                 .collect(),
             customer: Person::new(s.customer_name.as_deref(), s.customer_email.as_deref()),
             known: true,
+        }
+    }
+
+    /// [`People::person`], or [`Speaker::System`] for a message without a participant
+    /// (or from "system").
+    pub fn person_or_system(&self, participant: &str) -> Speaker {
+        match is_platform(participant) {
+            true => Speaker::System,
+            false => self.person(participant),
+        }
+    }
+
+    /// The speaker of one message from `person` (see [`People::person_or_system`]):
+    /// a technician's or an unnamed participant's may be a line the platform wrote,
+    /// which only its text tells; `text` is read only then.
+    pub fn speaker_by<T: std::ops::Deref<Target = str>>(
+        &self,
+        person: Speaker,
+        text: impl FnOnce() -> Option<T>,
+    ) -> Speaker {
+        match person {
+            Speaker::Expert | Speaker::Collaborator | Speaker::Other => {
+                let text = text();
+                speaker_for(person, text.as_deref().unwrap_or_default(), self.known)
+            }
+            Speaker::Customer | Speaker::System => person,
         }
     }
 

@@ -91,7 +91,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
                 .data
                 .as_ref()
                 .and_then(|d| d.started_at.as_ref()?.at)
-                .or_else(|| s.view.entries.iter().find_map(|m| m.time))
+                .or_else(|| (0..s.view.entries.len()).find_map(|i| s.view.entries.time(i)))
         })
         .flatten();
     if visible.is_empty() {
@@ -110,14 +110,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     // rows, where it would hide every line of a message but its first.
     let sticky = visible.len() >= 3;
     for (n, (i, r, row)) in visible.iter().enumerate() {
-        let e = &s.view.entries[*i];
+        let Some(e) = s.view.entries.get(*i) else {
+            continue;
+        };
         if marks.as_ref().is_none_or(|(at, _)| at != i) {
             marks = Some((*i, crate::app::search::marks(s, *i, vp.width)));
         }
         let hl = Highlight::new(marks.as_ref().and_then(|(_, m)| m.as_ref()), *r, theme);
         let mut line = match row {
-            Row::More(_) if n == 0 && sticky => sticky_header(e, since, vp.width, theme),
-            _ => entry_line(e, row.clone(), since, vp.width, theme, &hl),
+            Row::More(_) if n == 0 && sticky => sticky_header(&e, since, vp.width, theme),
+            _ => entry_line(&e, row.clone(), since, vp.width, theme, &hl),
         };
         // The picked message (`v`): its time column in reverse video, every row.
         if s.cursor == Some(*i) {
