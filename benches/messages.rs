@@ -6,13 +6,17 @@
 //! The resident size (VmRSS) is read after the demo's `huge-<N>` events are built and
 //! again after the messages are; the difference is the messages' cost, allocator
 //! overhead included. "before" is the layout up to this issue (four `String`s a
-//! message: raw time, clock, participant, text), rebuilt here from the same events.
+//! message: raw time, clock, participant, text), rebuilt here from the same events;
+//! "after" is `present::transcript::Message` (what `print` reads), "viewer" what the
+//! viewer keeps (`app::entries::Entries`: 24-byte heads, text in compressed chunks),
+//! built in the batches a streaming transcript arrives in.
 //!
 //! Run: `cargo bench --bench messages` (N = 10^6; `G2A_MESSAGES` to change it).
 
 use std::process::Command;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use g2a_tui::app::entries::Entries;
 use g2a_tui::present::transcript::{messages, Message, Speaker};
 use g2a_tui::timefmt::Zone;
 
@@ -62,6 +66,21 @@ fn measure(layout: &str, n: u64) {
                 .collect();
             old.len()
         }
+        "viewer" => {
+            let mut entries = Entries::default();
+            entries.use_zone(Zone::Utc);
+            for batch in events.chunks(4096) {
+                entries.extend(messages(batch, Zone::Utc, None));
+            }
+            // The freed batches' memory is reused by what is kept, so the growth in
+            // resident size understates it: the bytes held are counted too.
+            println!(
+                "viewer: holds {:.1} MiB ({} bytes a message)",
+                entries.held_bytes() as f64 / 1024.0 / 1024.0,
+                entries.held_bytes() / entries.len().max(1)
+            );
+            entries.len()
+        }
         _ => messages(&events, Zone::Utc, None).len(),
     };
     let after = rss_kib();
@@ -69,10 +88,10 @@ fn measure(layout: &str, n: u64) {
     println!(
         "{layout:>6}: {kept} messages, {} bytes each inline, resident +{:.1} MiB \
          ({} bytes a message; their text alone is {} bytes a message)",
-        if layout == "before" {
-            std::mem::size_of::<Before>()
-        } else {
-            std::mem::size_of::<Message>()
+        match layout {
+            "before" => std::mem::size_of::<Before>(),
+            "viewer" => 24,
+            _ => std::mem::size_of::<Message>(),
         },
         grown as f64 / 1024.0 / 1024.0,
         grown / kept.max(1) as u64,
@@ -94,7 +113,7 @@ fn main() {
         return;
     };
     println!("messages of huge-{n} in memory (VmRSS growth while they are built):");
-    for layout in ["before", "after"] {
+    for layout in ["before", "after", "viewer"] {
         let status = Command::new(&me)
             .env("G2A_LAYOUT", layout)
             .env("G2A_MESSAGES", n.to_string())

@@ -271,6 +271,7 @@ fn progress(id: RequestId, events: Vec<Event>, messages: usize, bytes: u64) -> A
         restart: false,
         messages,
         bytes,
+        in_flight: None,
     }
 }
 

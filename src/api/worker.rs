@@ -7,7 +7,8 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinError};
@@ -19,6 +20,62 @@ use super::retry::{self, Retrying};
 use super::{ApiError, Client, Endpoint, Event, Session, SessionList, SystemLinks, Transcript};
 use crate::sanitize::excerpt;
 use crate::store::{SessionHits, StoreError, StoredSession};
+
+/// Batches of a streaming transcript sent to the viewer and not yet taken in. Past
+/// this the decoder waits (and with it the network, through the bounded chunk channel):
+/// a viewer that prepares messages slower than they arrive would otherwise queue the
+/// decoded body in memory (issue 11).
+const BATCHES_AHEAD: usize = 4;
+/// How long the decoder waits for the viewer before sending anyway: a viewer that
+/// stopped reading answers must not hang a fetch forever.
+const CREDIT_WAIT: Duration = Duration::from_secs(5);
+
+/// Credit for batches in flight: taken by the decoder before a batch is sent, given
+/// back when the viewer drops it.
+#[derive(Debug, Default)]
+struct Credit {
+    free: Mutex<usize>,
+    given_back: Condvar,
+}
+
+impl Credit {
+    fn new(n: usize) -> Arc<Credit> {
+        Arc::new(Credit {
+            free: Mutex::new(n),
+            given_back: Condvar::new(),
+        })
+    }
+
+    /// Waits (a blocking thread's wait: the decoder runs on one) until a batch may go.
+    fn take(self: &Arc<Self>) -> BatchCredit {
+        let deadline = std::time::Instant::now() + CREDIT_WAIT;
+        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            free = match self.given_back.wait_timeout(free, left) {
+                Ok((f, _)) => f,
+                Err(e) => e.into_inner().0,
+            };
+        }
+        *free = free.saturating_sub(1);
+        BatchCredit(Arc::clone(self))
+    }
+}
+
+/// One batch's credit: given back when the answer carrying it is dropped.
+#[derive(Debug)]
+pub struct BatchCredit(Arc<Credit>);
+
+impl Drop for BatchCredit {
+    fn drop(&mut self) {
+        let mut free = self.0.free.lock().unwrap_or_else(|e| e.into_inner());
+        *free += 1;
+        self.0.given_back.notify_one();
+    }
+}
 
 /// Identifies one request; answers echo it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -130,6 +187,8 @@ pub enum Answer {
         messages: usize,
         /// Bytes of the body received so far.
         bytes: u64,
+        /// Held until the viewer has taken the batch in (see [`BatchCredit`]).
+        in_flight: Option<BatchCredit>,
     },
     Transcript(RequestId, Result<Transcript, ApiError>),
     Links(RequestId, Result<SystemLinks, ApiError>),
@@ -424,7 +483,9 @@ async fn fetch<F: Fetch>(fetcher: F, req: Request, tx: mpsc::UnboundedSender<Ans
             result => Answer::Session(id, result.map(|f| f.value)),
         },
         Request::Transcript { id, session_id } => {
+            let credit = Credit::new(BATCHES_AHEAD);
             let progress = move |p: Progress| {
+                let in_flight = credit.take();
                 // The viewer may be gone (quitting); nothing to do then.
                 let _ = tx.send(Answer::TranscriptProgress {
                     id,
@@ -432,6 +493,7 @@ async fn fetch<F: Fetch>(fetcher: F, req: Request, tx: mpsc::UnboundedSender<Ans
                     restart: p.restart,
                     messages: p.messages,
                     bytes: p.bytes,
+                    in_flight: Some(in_flight),
                 });
             };
             match fetcher.transcript_streamed(&session_id, progress).await {

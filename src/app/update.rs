@@ -726,6 +726,7 @@ fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
         restart,
         messages,
         bytes,
+        ..
     } = answer
     {
         if s.transcript.awaits(id) {
