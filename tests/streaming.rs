@@ -536,3 +536,55 @@ async fn the_worker_answers_with_batches_then_the_transcript() {
         format!("message {} with some text", n - 1)
     );
 }
+
+/// A viewer slower than the network holds the network back: while nobody takes the
+/// answers in, at most a few batches wait for it (not the whole decoded body), and
+/// once they are taken in the rest follows, complete and in order.
+#[tokio::test]
+async fn batches_wait_for_a_slow_viewer_instead_of_piling_up() {
+    let n = 60_000;
+    let text = body(n);
+    let parts: Vec<Vec<u8>> = text
+        .as_bytes()
+        .chunks(64 << 10)
+        .map(<[u8]>::to_vec)
+        .collect();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
+    let base = raw_server(head.to_string(), parts, Duration::from_millis(0)).await;
+    let (tx, mut rx) = g2a_tui::api::worker::spawn(client(&base));
+    let id = RequestId(9);
+    tx.send(Request::Transcript {
+        id,
+        session_id: "1".into(),
+    })
+    .expect("worker listens");
+    // The whole body would decode in well under this; the viewer reads nothing.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut waiting = Vec::new();
+    while let Ok(a) = rx.try_recv() {
+        waiting.push(a);
+    }
+    let queued: usize = waiting
+        .iter()
+        .map(|a| match a {
+            Answer::TranscriptProgress { events, .. } => events.len(),
+            _ => 0,
+        })
+        .sum();
+    assert!(
+        waiting.len() <= 4 && queued < n / 2,
+        "{} answers with {queued} events waited",
+        waiting.len()
+    );
+    let mut got: usize = queued;
+    drop(waiting);
+    let done = loop {
+        match tokio::time::timeout(Duration::from_secs(30), rx.recv()).await {
+            Ok(Some(Answer::TranscriptProgress { events, .. })) => got += events.len(),
+            Ok(Some(Answer::Transcript(_, result))) => break result,
+            other => panic!("{other:?}"),
+        }
+    };
+    done.expect("transcript");
+    assert_eq!(got, n);
+}
