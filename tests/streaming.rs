@@ -265,8 +265,10 @@ fn transcript_id(fx: &[Effect]) -> RequestId {
 }
 
 fn progress(id: RequestId, events: Vec<Event>, messages: usize, bytes: u64) -> Answer {
+    let prepared = g2a_tui::present::transcript::prepare(&events, &mut Default::default());
     Answer::TranscriptProgress {
         id,
+        prepared,
         events: std::sync::Arc::new(events),
         restart: false,
         messages,

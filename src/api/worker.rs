@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use super::fetch::Progress;
 use super::retry::{self, Retrying};
 use super::{ApiError, Client, Endpoint, Event, Session, SessionList, SystemLinks, Transcript};
+use crate::present::transcript::{prepare, Message, Names};
 use crate::sanitize::excerpt;
 use crate::store::{SessionHits, StoreError, StoredSession};
 
@@ -187,6 +188,9 @@ pub enum Answer {
         messages: usize,
         /// Bytes of the body received so far.
         bytes: u64,
+        /// The same events as messages, sanitised on the worker's side so the viewer
+        /// only classifies and keeps them (see [`prepare`]).
+        prepared: Vec<Message>,
         /// Held until the viewer has taken the batch in (see [`BatchCredit`]).
         in_flight: Option<BatchCredit>,
     },
@@ -484,7 +488,9 @@ async fn fetch<F: Fetch>(fetcher: F, req: Request, tx: mpsc::UnboundedSender<Ans
         },
         Request::Transcript { id, session_id } => {
             let credit = Credit::new(BATCHES_AHEAD);
+            let mut names = Names::default();
             let progress = move |p: Progress| {
+                let prepared = prepare(&p.events, &mut names);
                 let in_flight = credit.take();
                 // The viewer may be gone (quitting); nothing to do then.
                 let _ = tx.send(Answer::TranscriptProgress {
@@ -493,6 +499,7 @@ async fn fetch<F: Fetch>(fetcher: F, req: Request, tx: mpsc::UnboundedSender<Ans
                     restart: p.restart,
                     messages: p.messages,
                     bytes: p.bytes,
+                    prepared,
                     in_flight: Some(in_flight),
                 });
             };

@@ -13,7 +13,7 @@ use super::viewport::Viewport;
 use super::wrap::{self, truncate, width};
 use crate::api::{Event, Session};
 use crate::present::metrics::{ChatStats, ChatStatsBuilder};
-use crate::present::transcript::{day_label, messages};
+use crate::present::transcript::{classify, day_label, messages};
 use crate::timefmt::Zone;
 
 /// Columns taken by `HH:MM:SS ` before each message.
@@ -113,6 +113,7 @@ impl TranscriptView {
         &mut self,
         start: usize,
         events: &[Event],
+        prepared: Vec<Entry>,
         zone: Zone,
         session: Option<&Session>,
         count_unseen: bool,
@@ -141,15 +142,16 @@ impl TranscriptView {
             }
         }
         // Held entries cover the batch up to here; a gap (none is sent) adds nothing.
-        let Some(new) = self
-            .entries
-            .len()
-            .checked_sub(start)
-            .and_then(|skip| events.get(skip..))
-        else {
+        let Some(skip) = self.entries.len().checked_sub(start) else {
             return;
         };
-        self.append_events(new, zone, session, count_unseen);
+        let mut new = prepared;
+        if skip > new.len() {
+            return;
+        }
+        new.drain(..skip);
+        classify(&mut new, session);
+        self.append(new, zone, count_unseen);
     }
 
     /// Entries that end the stream at `total`: what a shorter answer no longer holds
@@ -178,9 +180,14 @@ impl TranscriptView {
         if events.is_empty() {
             return;
         }
+        self.append(messages(events, zone, session), zone, count_unseen);
+    }
+
+    /// Adds messages prepared and classified after the entries held.
+    fn append(&mut self, new: Vec<Entry>, zone: Zone, count_unseen: bool) {
         let old = self.entries.len();
         self.entries.use_zone(zone);
-        self.entries.extend(messages(events, zone, session));
+        self.entries.extend(new);
         self.shown.append(&self.entries, old);
         if count_unseen && self.anchor.is_some() {
             self.unseen += self.shown_len().saturating_sub(self.shown_before(old));

@@ -726,11 +726,12 @@ fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
         restart,
         messages,
         bytes,
+        prepared,
         ..
     } = answer
     {
         if s.transcript.awaits(id) {
-            on_batch(s, id, &events, restart, (messages, bytes), zone);
+            on_batch(s, id, &events, prepared, restart, (messages, bytes), zone);
             settle(app);
             super::search::advance(app);
             app.dirty = true;
@@ -868,6 +869,7 @@ fn on_batch(
     s: &mut SessionScreen,
     id: RequestId,
     events: &[crate::api::Event],
+    prepared: Vec<crate::present::transcript::Message>,
     restart: bool,
     (messages, bytes): (usize, u64),
     zone: crate::timefmt::Zone,
@@ -902,8 +904,9 @@ fn on_batch(
         }
         super::search::entries_changed(s, true);
     }
+    let session = s.session.data.as_ref();
     s.view
-        .stream_batch(start, events, zone, s.session.data.as_ref(), count_unseen);
+        .stream_batch(start, events, prepared, zone, session, count_unseen);
     if !s.focus_chosen && !s.view.entries.is_empty() {
         s.focus = Pane::Transcript;
     }

@@ -245,6 +245,17 @@ pub fn messages(events: &[Event], zone: Zone, session: Option<&Session>) -> Vec<
     out
 }
 
+/// The messages of `events` as far as they can be prepared before the session and
+/// the zone are known: sanitised, times parsed, names shared through `names`,
+/// speakers provisional (dated in UTC: the viewer keeps the time, not the clock).
+/// The worker does this off the UI thread as a transcript streams in (issue 11).
+pub fn prepare(events: &[Event], names: &mut Names) -> Vec<Message> {
+    events
+        .iter()
+        .map(|e| Message::from_event_in(e, Zone::Utc, names))
+        .collect()
+}
+
 /// Sets `opens_day` on the first message of each day. Messages without a date are
 /// skipped, so one unparsed timestamp does not repeat the date line after it.
 pub fn mark_days(messages: &mut [Message]) {
