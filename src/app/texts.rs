@@ -33,7 +33,7 @@ struct Sealed {
 #[derive(Debug)]
 enum Body {
     Packed { bytes: Box<[u8]>, plain_len: usize },
-    Plain(Rc<str>),
+    Plain(Rc<String>),
 }
 
 /// Texts by index, appended in order.
@@ -47,14 +47,28 @@ pub struct Texts {
     /// the same chunk ends).
     ends: Vec<u32>,
     /// Recently read sealed chunks, most recent first: (chunk number, its text).
-    cache: RefCell<Vec<(usize, Rc<str>)>>,
+    cache: RefCell<Vec<(usize, Rc<String>)>>,
+    zstd: Contexts,
+}
+
+/// zstd's contexts, made once: making one per chunk costs more than the chunk.
+#[derive(Default)]
+struct Contexts {
+    packer: Option<zstd::bulk::Compressor<'static>>,
+    unpacker: RefCell<Option<zstd::bulk::Decompressor<'static>>>,
+}
+
+impl std::fmt::Debug for Contexts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("zstd contexts")
+    }
 }
 
 /// One text: borrowed from the open chunk or sharing a decompressed one.
 #[derive(Debug, Clone)]
 pub enum Text<'a> {
     Open(&'a str),
-    Shared(Rc<str>, Range<usize>),
+    Shared(Rc<String>, Range<usize>),
 }
 
 impl Deref for Text<'_> {
@@ -167,12 +181,16 @@ impl Texts {
 
     fn seal(&mut self) {
         let plain = std::mem::replace(&mut self.open, String::with_capacity(CHUNK_BYTES));
-        let body = match zstd::bulk::compress(plain.as_bytes(), LEVEL) {
-            Ok(bytes) if bytes.len() < plain.len() => Body::Packed {
+        if self.zstd.packer.is_none() {
+            self.zstd.packer = zstd::bulk::Compressor::new(LEVEL).ok();
+        }
+        let packed = self.zstd.packer.as_mut().map(|p| p.compress(plain.as_bytes()));
+        let body = match packed {
+            Some(Ok(bytes)) if bytes.len() < plain.len() => Body::Packed {
                 bytes: bytes.into_boxed_slice(),
                 plain_len: plain.len(),
             },
-            _ => Body::Plain(Rc::from(plain)),
+            _ => Body::Plain(Rc::new(plain)),
         };
         self.sealed.push(Sealed {
             first: self.open_first,
@@ -184,7 +202,7 @@ impl Texts {
     /// Sealed chunk `c` as text, from the cache or decompressed into it. `None` only if
     /// its bytes no longer decompress (which would be a bug here): its texts read as
     /// missing rather than as garbage.
-    fn chunk(&self, c: usize) -> Option<Rc<str>> {
+    fn chunk(&self, c: usize) -> Option<Rc<String>> {
         let mut cache = self.cache.borrow_mut();
         if let Some(at) = cache.iter().position(|(n, _)| *n == c) {
             let hit = cache.remove(at);
@@ -192,11 +210,15 @@ impl Texts {
             cache.insert(0, hit);
             return Some(text);
         }
-        let text: Rc<str> = match &self.sealed.get(c)?.body {
+        let text = match &self.sealed.get(c)?.body {
             Body::Plain(t) => return Some(Rc::clone(t)),
             Body::Packed { bytes, plain_len } => {
-                let plain = zstd::bulk::decompress(bytes, *plain_len).ok()?;
-                Rc::from(String::from_utf8(plain).ok()?)
+                let mut unpacker = self.zstd.unpacker.borrow_mut();
+                if unpacker.is_none() {
+                    *unpacker = zstd::bulk::Decompressor::new().ok();
+                }
+                let plain = unpacker.as_mut()?.decompress(bytes, *plain_len).ok()?;
+                Rc::new(String::from_utf8(plain).ok()?)
             }
         };
         cache.truncate(CACHED - 1);
