@@ -247,6 +247,7 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
         let logged = tracing::enabled!(tracing::Level::WARN)
             .then(|| job.log_fields(&staging))
             .flatten();
+        let release = matches!(job, Job::End { .. } | Job::Abort { .. });
         let result = match job {
             Job::Session { id, session, at } => store.put_session(&id, &session, at),
             Job::Begin { stream, id } => {
@@ -273,12 +274,12 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
             },
             Job::Abort { stream } => {
                 staging.remove(&stream);
-                store.unstage(stream)
+                unstage(&mut store, &staging, stream)
             }
             Job::End { stream, head, at } => match staging.remove(&stream) {
                 Some(s) => {
                     let result = end(&mut store, &mut written, stream, s, &head, at);
-                    result.and(store.unstage(stream))
+                    result.and(unstage(&mut store, &staging, stream))
                 }
                 None => Ok(()),
             },
@@ -298,6 +299,23 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
         if let Err(e) = result {
             record(&failure, e.to_string());
         }
+        if release {
+            store.release_memory();
+        }
+    }
+}
+
+/// Drops stream `stream`'s staged rows: the whole table when no other stream is staging
+/// (deleting 10^6 rows one by one took a tenth of the write).
+fn unstage(
+    store: &mut Store,
+    staging: &HashMap<u64, Staging>,
+    stream: u64,
+) -> Result<(), super::StoreError> {
+    if staging.is_empty() {
+        store.unstage_all()
+    } else {
+        store.unstage(stream)
     }
 }
 
