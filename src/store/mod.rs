@@ -6,6 +6,7 @@
 //! or locked by another g2a-tui is refused with a one-line [`StoreError`], never overwritten.
 //! Each write is one transaction: a failed write leaves the previous good copy in place.
 
+mod backlog;
 pub mod query;
 pub mod schema;
 mod staged;
@@ -21,7 +22,9 @@ use serde_json::{json, Value};
 
 use crate::api::model::{Event, Session, Status, Timestamp, Transcript, TranscriptAbsence};
 
+pub use backlog::CHUNK as INDEX_CHUNK;
 pub use query::QueryError;
+pub use staged::Indexing;
 
 /// How long to wait for another connection's write lock before calling the store locked.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(300);
@@ -664,9 +667,18 @@ impl Store {
                 [stamp(cutoff)],
             )
             .map_err(fail)?;
-        unindex(&tx, "session_id IN (SELECT id FROM temp.prune_ids)", []).map_err(fail)?;
+        unindex(
+            &tx,
+            &format!(
+                "session_id IN (SELECT id FROM temp.prune_ids) AND {}",
+                backlog::INDEXED
+            ),
+            [],
+        )
+        .map_err(fail)?;
         tx.execute_batch(
-            "DELETE FROM messages WHERE session_id IN (SELECT id FROM temp.prune_ids);
+            "DELETE FROM unindexed WHERE session_id IN (SELECT id FROM temp.prune_ids);
+             DELETE FROM messages WHERE session_id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM transcripts WHERE session_id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM sessions WHERE id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM temp.prune_ids;",
@@ -682,7 +694,8 @@ impl Store {
         let fail = |e| classify(&path, e);
         let tx = self.write()?;
         tx.execute_batch(
-            "DELETE FROM messages;
+            "DELETE FROM unindexed;
+             DELETE FROM messages;
              DELETE FROM transcripts;
              DELETE FROM sessions;
              INSERT INTO messages_fts(messages_fts) VALUES ('delete-all');",
@@ -764,6 +777,8 @@ impl Store {
             reason,
         };
         let fts = query::to_fts(input).map_err(bad)?;
+        // Messages stored but not indexed yet (backlog.rs) would be missed.
+        self.index_all()?;
         // FTS5 reports what it cannot parse as a generic error; the user sees ours.
         let query_err = |e: rusqlite::Error| match e {
             rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::Unknown => {
