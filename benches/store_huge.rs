@@ -1,10 +1,10 @@
 //! Issue 11: storing and full-text indexing a 10^6-message transcript (the demo's
-//! `huge-1000000`) on the writer thread (stored first, then indexed when the thread is
-//! idle, each timed), timed once (criterion's ten samples would take
-//! minutes), while a second connection reads as the viewer does (the stored list, a
-//! stored transcript, chat search). The longest read during the write shows whether the
-//! write holds readers up: in WAL mode it should not, however long the transaction.
-//! Then search over the stored million.
+//! `huge-1000000`) on the writer thread, timed once (criterion's ten samples would take
+//! minutes): stored first, then indexed when the thread is idle (or by a search that comes
+//! first), while a second connection reads as the viewer does (the stored list, a stored
+//! transcript, chat search). The reads during the write show whether it holds readers up:
+//! in WAL mode it should not, however long the transaction. Then search over the stored
+//! million.
 //!
 //! Run: `cargo bench --bench store_huge` (`G2A_MESSAGES` to change N).
 
