@@ -163,6 +163,10 @@ type Rows = (
 );
 
 fn dump(path: &Path) -> Rows {
+    // The writer leaves what it stores to be indexed later (tests/store_backlog.rs).
+    Store::open(path)
+        .and_then(|s| s.index_all())
+        .expect("the backlog indexed");
     let conn = Connection::open(path).expect("raw open");
     conn.execute(
         "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",

@@ -6,6 +6,7 @@
 //! or locked by another g2a-tui is refused with a one-line [`StoreError`], never overwritten.
 //! Each write is one transaction: a failed write leaves the previous good copy in place.
 
+mod backlog;
 pub mod query;
 pub mod schema;
 mod staged;
@@ -21,7 +22,9 @@ use serde_json::{json, Value};
 
 use crate::api::model::{Event, Session, Status, Timestamp, Transcript, TranscriptAbsence};
 
+pub use backlog::CHUNK as INDEX_CHUNK;
 pub use query::QueryError;
+pub use staged::Indexing;
 
 /// How long to wait for another connection's write lock before calling the store locked.
 const BUSY_TIMEOUT: Duration = Duration::from_millis(300);
@@ -350,10 +353,16 @@ impl Store {
                 path: self.path.clone(),
             });
         }
+        // SQLite's own default page cache (2 MiB) for every connection, the TEMP schema's
+        // (the writer's staged rows) too: a bigger one made the writer no faster (CPU time
+        // alike with 2 and 32 MiB for 2x10^5 messages) and stayed full after a big write.
+        // The TEMP schema in a file, whatever the build's default: a 10^6-message transcript
+        // staged in memory would be a quarter of a gigabyte.
         self.conn
-            // A 100,000-message transcript is written in one transaction: with SQLite's
-            // default 2 MiB page cache it spills to the WAL again and again.
-            .execute_batch("PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768")
+            .execute_batch(
+                "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -2048;
+                 PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -2048",
+            )
             .map_err(|e| self.err(e))?;
         match schema::migrate(&mut self.conn, schema::MIGRATIONS).map_err(|e| self.err(e))? {
             schema::Outcome::Migrated { .. } => {}
@@ -365,6 +374,13 @@ impl Store {
             }
         }
         self.tighten_modes()
+    }
+
+    /// Lets go of the memory SQLite holds for this connection (its page caches); after a
+    /// big write they are full of pages no one reads again.
+    fn release_memory(&self) {
+        // Only memory: nothing to report when it fails.
+        let _ = self.conn.release_memory();
     }
 
     fn newer(&self, found: u32) -> StoreError {
@@ -651,9 +667,18 @@ impl Store {
                 [stamp(cutoff)],
             )
             .map_err(fail)?;
-        unindex(&tx, "session_id IN (SELECT id FROM temp.prune_ids)", []).map_err(fail)?;
+        unindex(
+            &tx,
+            &format!(
+                "session_id IN (SELECT id FROM temp.prune_ids) AND {}",
+                backlog::INDEXED
+            ),
+            [],
+        )
+        .map_err(fail)?;
         tx.execute_batch(
-            "DELETE FROM messages WHERE session_id IN (SELECT id FROM temp.prune_ids);
+            "DELETE FROM unindexed WHERE session_id IN (SELECT id FROM temp.prune_ids);
+             DELETE FROM messages WHERE session_id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM transcripts WHERE session_id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM sessions WHERE id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM temp.prune_ids;",
@@ -669,7 +694,8 @@ impl Store {
         let fail = |e| classify(&path, e);
         let tx = self.write()?;
         tx.execute_batch(
-            "DELETE FROM messages;
+            "DELETE FROM unindexed;
+             DELETE FROM messages;
              DELETE FROM transcripts;
              DELETE FROM sessions;
              INSERT INTO messages_fts(messages_fts) VALUES ('delete-all');",
@@ -751,6 +777,8 @@ impl Store {
             reason,
         };
         let fts = query::to_fts(input).map_err(bad)?;
+        // Messages stored but not indexed yet (backlog.rs) would be missed.
+        self.index_all()?;
         // FTS5 reports what it cannot parse as a generic error; the user sees ours.
         let query_err = |e: rusqlite::Error| match e {
             rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::Unknown => {
