@@ -7,6 +7,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod connection;
+pub mod credit;
 pub mod demo;
 pub mod logging;
 pub mod present;

@@ -7,8 +7,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use tokio::sync::mpsc;
 use tokio::task::{AbortHandle, JoinError};
@@ -18,6 +17,7 @@ use chrono::{DateTime, Utc};
 use super::fetch::Progress;
 use super::retry::{self, Retrying};
 use super::{ApiError, Client, Endpoint, Event, Session, SessionList, SystemLinks, Transcript};
+use crate::credit::{Credit, Held};
 use crate::present::transcript::{prepare, Message, Names};
 use crate::sanitize::excerpt;
 use crate::store::{SessionHits, StoreError, StoredSession};
@@ -27,57 +27,6 @@ use crate::store::{SessionHits, StoreError, StoredSession};
 /// a viewer that prepares messages slower than they arrive would otherwise queue the
 /// decoded body in memory (issue 11).
 const BATCHES_AHEAD: usize = 4;
-/// How long the decoder waits for the viewer before sending anyway: a viewer that
-/// stopped reading answers must not hang a fetch forever.
-const CREDIT_WAIT: Duration = Duration::from_secs(5);
-
-/// Credit for batches in flight: taken by the decoder before a batch is sent, given
-/// back when the viewer drops it.
-#[derive(Debug, Default)]
-struct Credit {
-    free: Mutex<usize>,
-    given_back: Condvar,
-}
-
-impl Credit {
-    fn new(n: usize) -> Arc<Credit> {
-        Arc::new(Credit {
-            free: Mutex::new(n),
-            given_back: Condvar::new(),
-        })
-    }
-
-    /// Waits (a blocking thread's wait: the decoder runs on one) until a batch may go.
-    fn take(self: &Arc<Self>) -> BatchCredit {
-        let deadline = std::time::Instant::now() + CREDIT_WAIT;
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        while *free == 0 {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            if left.is_zero() {
-                break;
-            }
-            free = match self.given_back.wait_timeout(free, left) {
-                Ok((f, _)) => f,
-                Err(e) => e.into_inner().0,
-            };
-        }
-        *free = free.saturating_sub(1);
-        BatchCredit(Arc::clone(self))
-    }
-}
-
-/// One batch's credit: given back when the answer carrying it is dropped.
-#[derive(Debug)]
-pub struct BatchCredit(Arc<Credit>);
-
-impl Drop for BatchCredit {
-    fn drop(&mut self) {
-        let mut free = self.0.free.lock().unwrap_or_else(|e| e.into_inner());
-        *free += 1;
-        self.0.given_back.notify_one();
-    }
-}
-
 /// Identifies one request; answers echo it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequestId(pub u64);
@@ -191,8 +140,8 @@ pub enum Answer {
         /// The same events as messages, sanitised on the worker's side so the viewer
         /// only classifies and keeps them (see [`prepare`]).
         prepared: Vec<Message>,
-        /// Held until the viewer has taken the batch in (see [`BatchCredit`]).
-        in_flight: Option<BatchCredit>,
+        /// Held until the viewer has taken the batch in (see [`BATCHES_AHEAD`]).
+        in_flight: Option<Held>,
     },
     Transcript(RequestId, Result<Transcript, ApiError>),
     Links(RequestId, Result<SystemLinks, ApiError>),

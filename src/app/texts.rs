@@ -184,7 +184,11 @@ impl Texts {
         if self.zstd.packer.is_none() {
             self.zstd.packer = zstd::bulk::Compressor::new(LEVEL).ok();
         }
-        let packed = self.zstd.packer.as_mut().map(|p| p.compress(plain.as_bytes()));
+        let packed = self
+            .zstd
+            .packer
+            .as_mut()
+            .map(|p| p.compress(plain.as_bytes()));
         let body = match packed {
             Some(Ok(bytes)) if bytes.len() < plain.len() => Body::Packed {
                 bytes: bytes.into_boxed_slice(),

@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 
 use super::Store;
 use crate::api::{Event, Session, Transcript};
+use crate::credit::{Credit, Held};
 
 enum Job {
     Session {
@@ -34,6 +35,8 @@ enum Job {
     Batch {
         stream: u64,
         events: Arc<Vec<Event>>,
+        /// Given back once the batch is staged (see [`BATCHES_QUEUED`]).
+        _held: Held,
     },
     /// The answer is complete: `head` has its times and absence, not its events.
     End {
@@ -54,7 +57,13 @@ enum Job {
     Close,
 }
 
-/// A handle on the writer thread; clones share it. Sending never blocks; a job sent after
+/// Batches of one streaming transcript sent to the writer and not yet staged. Past
+/// this the sender (the transcript's decoder) waits: a writer slower than the
+/// network would otherwise hold the decoded body in its queue (issue 11).
+const BATCHES_QUEUED: usize = 4;
+
+/// A handle on the writer thread; clones share it. Sending never blocks (but a streaming
+/// transcript's batches wait for the writer, see [`TranscriptStream::batch`]); a job sent after
 /// [`Writer::close`] is dropped.
 #[derive(Clone)]
 pub struct Writer {
@@ -114,6 +123,7 @@ impl Writer {
             id: id.clone(),
         });
         TranscriptStream {
+            credit: Credit::new(BATCHES_QUEUED),
             writer: self.clone(),
             stream,
             id,
@@ -175,14 +185,19 @@ pub struct TranscriptStream {
     stream: u64,
     id: String,
     ended: bool,
+    credit: Arc<Credit>,
 }
 
 impl TranscriptStream {
-    /// Events after those sent before.
+    /// Events after those sent before. Waits while [`BATCHES_QUEUED`] of this stream's
+    /// batches are not staged yet (at most a few seconds: a stuck writer does not hang
+    /// the fetch); called from the decoder's blocking thread.
     pub fn batch(&self, events: Arc<Vec<Event>>) {
+        let held = self.credit.take();
         self.writer.send(Job::Batch {
             stream: self.stream,
             events,
+            _held: held,
         });
     }
 
@@ -277,7 +292,7 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
                 );
                 store.unstage(stream)
             }
-            Job::Batch { stream, events } => match staging.get_mut(&stream) {
+            Job::Batch { stream, events, .. } => match staging.get_mut(&stream) {
                 Some(s) => {
                     let staged = store.stage_events(stream, s.count, &events);
                     for e in events.iter() {
@@ -364,7 +379,7 @@ impl Job {
                 id(stream),
                 staging.get(stream).map_or(0, |s| s.count as usize),
             ),
-            Job::Batch { stream, events } => ("transcript batch", id(stream), events.len()),
+            Job::Batch { stream, events, .. } => ("transcript batch", id(stream), events.len()),
             Job::Begin { .. } | Job::Abort { .. } => return None,
             Job::ListRows { rows, .. } => ("list rows", None, rows.len()),
             Job::Prune(_) => ("prune", None, 0),
