@@ -641,7 +641,7 @@ fn event_from_fields(mut fields: [Option<Value>; 7]) -> Event {
     let time = text(0)
         .or_else(|| text(3))
         .or_else(|| text(4))
-        .map(|s| Timestamp::parse(&s));
+        .map(Timestamp::parse_owned);
     let participant = text(2).or_else(|| text(6));
     let content = text(1).or_else(|| text(5)).unwrap_or_default();
     Event {

@@ -4,6 +4,7 @@
 //! of JSON) costs the server a few kilobytes, not the body.
 
 use std::convert::Infallible;
+use std::fmt::Write as _;
 
 use axum::body::{Body, Bytes};
 use chrono::{DateTime, SecondsFormat, TimeDelta, Utc};
@@ -116,24 +117,31 @@ pub fn body_bytes(n: u64) -> Vec<u8> {
 pub fn events(n: u64) -> Vec<crate::api::Event> {
     let mut gen = Generator::new(n);
     (0..n)
-        .map(|k| {
-            gen.next = k;
-            let (at, who, content) = gen.next_event();
+        .map(|_| {
+            let (at, who) = gen.next_event();
             crate::api::Event {
-                time: Some(crate::api::Timestamp::parse(&at)),
+                time: Some(crate::api::Timestamp::parse(
+                    std::str::from_utf8(&at).unwrap_or_default(),
+                )),
                 participant: Some(who.to_string()),
-                content,
+                content: gen.text.clone(),
             }
         })
         .collect()
 }
 
-/// Writes the events one chunk at a time, then the closing brackets.
+/// Writes the events one chunk at a time, then the closing brackets. Built for
+/// speed (the demo server's output is a floor under every `print` benchmark): one
+/// reusable text buffer, timestamps written by hand, no `format!` per message.
 struct Generator {
     n: u64,
     next: u64,
     rng: Rng,
     done: bool,
+    /// The current message's content.
+    text: String,
+    /// `YYYY-MM-DDT` of the day last stamped, and that day (seconds since the epoch / 86400).
+    day: Option<(i64, String)>,
 }
 
 impl Generator {
@@ -143,6 +151,8 @@ impl Generator {
             next: 0,
             rng: Rng(n ^ 0x9e37_79b9_7f4a_7c15),
             done: false,
+            text: String::with_capacity(512),
+            day: None,
         }
     }
 
@@ -157,7 +167,6 @@ impl Generator {
                 out.push(b',');
             }
             self.event(&mut out);
-            self.next += 1;
         }
         if self.next == self.n {
             out.extend_from_slice(b"]}");
@@ -166,91 +175,181 @@ impl Generator {
         Some(Ok(Bytes::from(out)))
     }
 
-    /// The next message's time, participant and content.
-    fn next_event(&mut self) -> (String, &'static str, String) {
+    /// The next message: its time as the body writes it and its participant; its
+    /// content is left in `self.text`.
+    fn next_event(&mut self) -> ([u8; 20], &'static str) {
         let k = i64::try_from(self.next).unwrap_or(0);
-        let at = start() + TimeDelta::seconds(STEP * k + self.rng.below(STEP as u64) as i64);
-        let (who, content) = self.message();
-        (stamp(at), who, content)
+        self.next += 1;
+        let offset = STEP * k + self.rng.below(STEP as u64) as i64;
+        let at = self.stamp(start().timestamp() + offset);
+        let who = self.message();
+        (at, who)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, as `stamp` writes it, the date formatted once a day.
+    fn stamp(&mut self, secs: i64) -> [u8; 20] {
+        let (day, in_day) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        if self.day.as_ref().is_none_or(|(d, _)| *d != day) {
+            let date = DateTime::from_timestamp(day * 86_400, 0).unwrap_or_default();
+            self.day = Some((day, date.format("%Y-%m-%dT").to_string()));
+        }
+        let mut out = [0u8; 20];
+        if let Some((_, date)) = &self.day {
+            let date = date.as_bytes();
+            let n = date.len().min(11);
+            out[..n].copy_from_slice(&date[..n]);
+        }
+        let two = |v: i64| [b'0' + (v / 10 % 10) as u8, b'0' + (v % 10) as u8];
+        let (h, m, s) = (in_day / 3_600, in_day / 60 % 60, in_day % 60);
+        out[11..13].copy_from_slice(&two(h));
+        out[13] = b':';
+        out[14..16].copy_from_slice(&two(m));
+        out[16] = b':';
+        out[17..19].copy_from_slice(&two(s));
+        out[19] = b'Z';
+        out
     }
 
     fn event(&mut self, out: &mut Vec<u8>) {
-        let (at, who, content) = self.next_event();
+        let (at, who) = self.next_event();
         out.extend_from_slice(b"{\"timeStamp\":\"");
-        out.extend_from_slice(at.as_bytes());
+        out.extend_from_slice(&at);
         out.extend_from_slice(b"\",\"participantName\":");
         push_json_string(out, who);
         out.extend_from_slice(b",\"content\":");
-        push_json_string(out, &content);
+        push_json_string(out, &self.text);
         out.push(b'}');
     }
 
-    /// Who speaks and what: mostly the customer and the expert, sometimes the
-    /// collaborator, and now and then a line the platform writes.
-    fn message(&mut self) -> (&'static str, String) {
+    /// Who speaks and what (into `self.text`): mostly the customer and the expert,
+    /// sometimes the collaborator, and now and then a line the platform writes.
+    fn message(&mut self) -> &'static str {
+        self.text.clear();
         let roll = self.rng.below(100);
         if roll < 4 {
-            return (EXPERT, self.system_line());
+            self.system_line();
+            return EXPERT;
         }
         let who = match roll {
             4..=45 => CUSTOMER,
             46..=87 => EXPERT,
             _ => COLLABORATOR,
         };
-        (who, self.prose())
+        self.prose();
+        who
     }
 
-    fn system_line(&mut self) -> String {
+    fn system_line(&mut self) {
         let other = if self.rng.below(2) == 0 {
             COLLABORATOR
         } else {
             EXPERT
         };
+        let t = &mut self.text;
         match self.rng.below(6) {
-            0 => format!("Remote control transferred to {other}"),
-            1 => format!("{COLLABORATOR} joined the session"),
-            2 => format!("{COLLABORATOR} left the session"),
-            3 => "Screen sharing started".into(),
-            4 => format!(
-                "File transfer completed: log-{}.zip",
-                self.rng.below(10_000)
-            ),
-            _ => format!("Remote control requested by {EXPERT}"),
+            0 => {
+                t.push_str("Remote control transferred to ");
+                t.push_str(other);
+            }
+            1 => {
+                t.push_str(COLLABORATOR);
+                t.push_str(" joined the session");
+            }
+            2 => {
+                t.push_str(COLLABORATOR);
+                t.push_str(" left the session");
+            }
+            3 => t.push_str("Screen sharing started"),
+            4 => {
+                let n = self.rng.below(10_000);
+                let t = &mut self.text;
+                // Writing into a String cannot fail.
+                let _ = write!(t, "File transfer completed: log-{n}.zip");
+            }
+            _ => {
+                t.push_str("Remote control requested by ");
+                t.push_str(EXPERT);
+            }
         }
     }
 
     /// 20 to 400 characters (most of them short), sometimes over several lines,
     /// sometimes with CJK or emoji.
-    fn prose(&mut self) -> String {
+    fn prose(&mut self) {
         let r = self.rng.below(1_000) as usize;
         let target = 20 + r * r * 380 / 1_000_000;
         let multi = self.rng.below(10) == 0;
         let wide = self.rng.below(12);
-        let mut s = String::with_capacity(target + 16);
-        while s.chars().count() < target {
+        let s = &mut self.text;
+        // Characters in `s`, and where the last word starts (bytes, characters).
+        let mut chars = 0;
+        let mut last = (0, 0);
+        while chars < target {
             if !s.is_empty() {
                 let brk = multi && self.rng.below(5) == 0;
                 s.push(if brk { '\n' } else { ' ' });
+                chars += 1;
             }
             let word = match wide {
                 0 => CJK[self.rng.below(CJK.len() as u64) as usize],
                 1 if self.rng.below(6) == 0 => EMOJI[self.rng.below(EMOJI.len() as u64) as usize],
                 _ => WORDS[self.rng.below(WORDS.len() as u64) as usize],
             };
+            last = (s.len(), chars);
             s.push_str(word);
+            chars += if word.is_ascii() {
+                word.len()
+            } else {
+                word.chars().count()
+            };
         }
-        // Cut at the target, on a character boundary, and never leave a line ending in a space.
-        let cut = s.char_indices().nth(target).map_or(s.len(), |(i, _)| i);
+        // Cut at the target (inside the last word), on a character boundary, and
+        // never leave a line ending in a space.
+        let (at, before) = last;
+        let cut = s[at..]
+            .char_indices()
+            .nth(target.saturating_sub(before))
+            .map_or(s.len(), |(i, _)| at + i);
         s.truncate(cut);
         let trimmed = s.trim_end().len();
         s.truncate(trimmed);
-        s
     }
 }
 
+/// A JSON string as serde_json writes it (the same escapes, byte for byte), without
+/// its per-call machinery.
 fn push_json_string(out: &mut Vec<u8>, s: &str) {
-    // Writing a string into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let mut rest = s.as_bytes();
+    // Runs without an escape are copied whole: most strings are one run.
+    while let Some(i) = rest
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    {
+        out.extend_from_slice(&rest[..i]);
+        let b = rest[i];
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ]),
+        }
+        rest = &rest[i + 1..];
+    }
+    out.extend_from_slice(rest);
+    out.push(b'"');
 }
 
 /// splitmix64: small, fast, and the same on every platform.
@@ -456,6 +555,17 @@ mod pinned {
                 .await
                 .expect("the body streams");
             assert_eq!(served.as_ref(), body_bytes(n).as_slice(), "huge-{n}");
+        }
+    }
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("é…打印机👍⚠️\u{2028}\u{9b}");
+        for s in [all.as_str(), "", "plain", "a\"b\\c\nd"] {
+            let mut ours = Vec::new();
+            push_json_string(&mut ours, s);
+            assert_eq!(ours, serde_json::to_vec(s).expect("a string serialises"));
         }
     }
 

@@ -153,11 +153,15 @@ impl Message {
         } else {
             Speaker::Other
         };
+        let (hms, day) = match time.map(|t| zone.hms_and_day(t)) {
+            Some((hms, day)) => (Clock(hms), Some(day)),
+            None => (Clock::default(), None),
+        };
         Message {
             time,
             raw_time,
-            hms: time.map(|t| Clock::new(zone, t)).unwrap_or_default(),
-            day: time.map(|t| zone.day(t)),
+            hms,
+            day,
             opens_day: false,
             who,
             text: block(&e.content).into_boxed_str(),
@@ -177,8 +181,9 @@ impl Message {
     /// Times and days again in another zone.
     pub fn rezone(&mut self, zone: Zone) {
         if let Some(t) = self.time {
-            self.hms = Clock::new(zone, t);
-            self.day = Some(zone.day(t));
+            let (hms, day) = zone.hms_and_day(t);
+            self.hms = Clock(hms);
+            self.day = Some(day);
         }
     }
 }
@@ -339,7 +344,19 @@ pub fn is_system_line(text: &str) -> bool {
     if text.contains('\n') || text.chars().count() > 100 {
         return false;
     }
-    let t = text.trim().trim_end_matches(['.', '!']).to_lowercase();
+    let t = text.trim().trim_end_matches(['.', '!']);
+    // ASCII (nearly every line) compares without a lowered copy; the phrases are
+    // lower-case ASCII, so this is the same test.
+    if t.is_ascii() {
+        let t = t.as_bytes();
+        let ends = |p: &&str| {
+            t.len() >= p.len() && t[t.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes())
+        };
+        let starts =
+            |p: &&str| t.len() >= p.len() && t[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+        return ENDINGS.iter().chain(&ALSO_ENDINGS).any(ends) || STARTS.iter().any(starts);
+    }
+    let t = t.to_lowercase();
     ENDINGS.iter().chain(&ALSO_ENDINGS).any(|p| t.ends_with(p))
         || STARTS.iter().any(|p| t.starts_with(p))
 }
@@ -686,6 +703,27 @@ mod tests {
             speaker(None, "Dana Whitfield", "Mei Tanaka joined the session"),
             Speaker::System
         );
+    }
+
+    /// Whatever the case, and outside ASCII too, a phrase is told as the lowered
+    /// text tells it.
+    #[test]
+    fn system_lines_in_any_case() {
+        for (text, system) in [
+            ("REMOTE CONTROL TRANSFERRED TO Ravi", true),
+            ("Ravi Patel Joined The Session!", true),
+            ("File Transfer Completed: log-12.zip", true),
+            ("Tomás Alvarez JOINED the session.", true),
+            ("screen sharing startedé", true),
+            ("Élevation granted", false),
+            // The Kelvin sign lowers to an ASCII k: no phrase has one, so no match.
+            ("Remote control transferred to \u{212a}", true),
+            ("remote control", false),
+            ("", false),
+            ("İ has left", true),
+        ] {
+            assert_eq!(is_system_line(text), system, "{text:?}");
+        }
     }
 
     fn ev(ts: Option<&str>, who: Option<&str>, text: &str) -> Event {

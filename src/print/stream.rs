@@ -25,6 +25,9 @@ use crate::timefmt::Zone;
 pub const BUFFERED: usize = 10_000;
 /// Batches on their way to the terminal, at most.
 const BATCHES: usize = 4;
+/// The largest batch text kept for the next batch: a batch of long messages is
+/// about 1 MB; a hostile one may be far more and is given back.
+const BUF_KEPT: usize = 4 << 20;
 
 /// What was printed: the report's parts for the exit status (the transcript without
 /// its events), and which came from the store.
@@ -203,6 +206,8 @@ struct Streamed {
     written: usize,
     last_day: Option<NaiveDate>,
     stats: ChatStatsBuilder,
+    /// The text of a batch, reused.
+    buf: String,
 }
 
 impl Streamed {
@@ -231,6 +236,7 @@ impl Streamed {
             written: 0,
             last_day: None,
             stats: ChatStatsBuilder::default(),
+            buf: String::new(),
         })
     }
 
@@ -244,21 +250,26 @@ impl Streamed {
             return Ok(());
         }
         let mut msgs: Vec<Message> = messages(events, self.zone, Some(session));
-        let mut buf = String::new();
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
         for m in &mut msgs {
             // Days continue across batches.
             m.opens_day = m.day.is_some() && m.day != self.last_day;
             self.last_day = m.day.or(self.last_day);
             self.stats.add(m);
-            buf.push_str(&match self.format {
-                Format::Text => text::streamed_message(m),
-                Format::Markdown => markdown::streamed_message(m, self.written > 0),
-                Format::Csv | Format::Json => csv::streamed_row(m),
-            });
+            match self.format {
+                Format::Text => text::streamed_message(&mut buf, m),
+                Format::Markdown => buf.push_str(&markdown::streamed_message(m, self.written > 0)),
+                Format::Csv | Format::Json => buf.push_str(&csv::streamed_row(m)),
+            }
             self.written += 1;
         }
-        out.write_all(buf.as_bytes()).map_err(PrintError::Write)?;
-        out.flush().map_err(PrintError::Write)
+        let written = out.write_all(buf.as_bytes()).and_then(|()| out.flush());
+        // Kept for the next batch, unless one odd batch made it large.
+        if buf.capacity() <= BUF_KEPT {
+            self.buf = buf;
+        }
+        written.map_err(PrintError::Write)
     }
 
     fn finish(
