@@ -285,7 +285,7 @@ fn scan(bytes: &[u8], mut nest: Nest) -> (usize, Nest, bool) {
                 continue;
             }
             // Most of an element is text: on to what can end it.
-            let Some(j) = bytes[i..].iter().position(|&b| b == b'"' || b == b'\\') else {
+            let Some(j) = memchr::memchr2(b'"', b'\\', &bytes[i..]) else {
                 return (bytes.len(), nest, false);
             };
             i += j + 1;

@@ -8,6 +8,7 @@
 //! from the technician ("Dana Whitfield joined the session"); those become
 //! [`Speaker::System`] lines. A customer's own words never do.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -16,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{block, line, sentence, Problem};
 use crate::api::model::TranscriptAbsence;
 use crate::api::{ApiError, Event, Session, Status, Transcript};
-use crate::sanitize::sanitize_line;
+use crate::sanitize::{sanitize, sanitize_line};
 use crate::timefmt::Zone;
 
 /// Who a message is from.
@@ -142,6 +143,24 @@ impl Message {
 
     /// [`Message::from_event`] with the participant's name shared through `names`.
     pub fn from_event_in(e: &Event, zone: Zone, names: &mut Names) -> Self {
+        Self::with_text(e, zone, names, block(&e.content).into_boxed_str())
+    }
+
+    /// [`Message::from_event_in`] taking the event: text that needs no change is
+    /// kept, not copied (`print` prepares a million).
+    pub fn from_event_owned(mut e: Event, zone: Zone, names: &mut Names) -> Self {
+        let content = std::mem::take(&mut e.content);
+        let clean = matches!(sanitize(&content), Cow::Borrowed(b) if b.trim_end().len() == b.len());
+        let text = if clean {
+            content.into_boxed_str()
+        } else {
+            block(&content).into_boxed_str()
+        };
+        Self::with_text(&e, zone, names, text)
+    }
+
+    /// The message of `e` with `text`, its content as shown.
+    fn with_text(e: &Event, zone: Zone, names: &mut Names, text: Box<str>) -> Self {
         let time = e.time.as_ref().and_then(|t| t.at);
         let raw_time = match (&e.time, time) {
             (Some(ts), None) => Some(line(&ts.raw).into_boxed_str()).filter(|r| !r.is_empty()),
@@ -164,7 +183,7 @@ impl Message {
             day,
             opens_day: false,
             who,
-            text: block(&e.content).into_boxed_str(),
+            text,
             speaker,
         }
     }
@@ -229,6 +248,18 @@ pub fn messages(events: &[Event], zone: Zone, session: Option<&Session>) -> Vec<
     let mut out: Vec<Message> = events
         .iter()
         .map(|e| Message::from_event_in(e, zone, &mut names))
+        .collect();
+    mark_days(&mut out);
+    classify(&mut out, session);
+    out
+}
+
+/// [`messages`] taking the events (see [`Message::from_event_owned`]).
+pub fn messages_owned(events: Vec<Event>, zone: Zone, session: Option<&Session>) -> Vec<Message> {
+    let mut names = Names::default();
+    let mut out: Vec<Message> = events
+        .into_iter()
+        .map(|e| Message::from_event_owned(e, zone, &mut names))
         .collect();
     mark_days(&mut out);
     classify(&mut out, session);
@@ -703,6 +734,30 @@ mod tests {
             speaker(None, "Dana Whitfield", "Mei Tanaka joined the session"),
             Speaker::System
         );
+    }
+
+    /// Taking the event makes the same message as borrowing it.
+    #[test]
+    fn an_event_taken_is_the_event_borrowed() {
+        for content in [
+            "plain",
+            "",
+            "trailing  \n ",
+            "two\nlines",
+            "\u{1b}[31mred\u{202e}",
+            "tab\there",
+            "cr\r\nlf",
+            "打印机 👍",
+        ] {
+            let e = ev(Some("2026-11-20T14:00:00Z"), Some("Dana"), content);
+            let mut names = Names::default();
+            let borrowed = Message::from_event_in(&e, Zone::Utc, &mut names);
+            assert_eq!(
+                Message::from_event_owned(e, Zone::Utc, &mut names),
+                borrowed,
+                "{content:?}"
+            );
+        }
     }
 
     /// Whatever the case, and outside ASCII too, a phrase is told as the lowered

@@ -17,7 +17,7 @@ use crate::api::fetch::Progress;
 use crate::api::worker::{Fetch, Fetched};
 use crate::api::{ApiError, Event, Session, Transcript};
 use crate::present::metrics::{ChatStatsBuilder, Metrics};
-use crate::present::{messages, Message, Problem};
+use crate::present::{messages, messages_owned, Message, Problem};
 use crate::source::Source;
 use crate::timefmt::Zone;
 
@@ -133,13 +133,14 @@ pub async fn print(
                 held.extend(std::sync::Arc::unwrap_or_clone(p.events));
                 if held.len() > BUFFERED {
                     let mut w = Streamed::start(&session, opts, zone, now, out)?;
-                    w.write(&std::mem::take(&mut held), &session, out)?;
+                    w.write(Ok(std::mem::take(&mut held)), &session, out)?;
                     writer = Some(w);
                 }
             }
             // A restart after printing began (an answer whose events array is
-            // decided by a later key) cannot take back what is written.
-            Some(w) => w.write(&p.events, &session, out)?,
+            // decided by a later key) cannot take back what is written. Events
+            // nobody else holds (no store) are taken, not copied.
+            Some(w) => w.write(std::sync::Arc::try_unwrap(p.events), &session, out)?,
         }
     }
     let result = match transcript.await {
@@ -183,7 +184,7 @@ pub async fn print(
             });
             let result = match result {
                 Ok((t, rest)) => {
-                    w.write(&rest, &session, out)?;
+                    w.write(Ok(rest), &session, out)?;
                     Ok(t)
                 }
                 Err(e) => Err(e),
@@ -240,16 +241,20 @@ impl Streamed {
         })
     }
 
+    /// Writes `events`: taken (`Ok`), or shared with the store (`Err`).
     fn write(
         &mut self,
-        events: &[Event],
+        events: Result<Vec<Event>, std::sync::Arc<Vec<Event>>>,
         session: &Session,
         out: &mut dyn Write,
     ) -> Result<(), PrintError> {
-        if events.is_empty() {
+        let mut msgs: Vec<Message> = match events {
+            Ok(events) => messages_owned(events, self.zone, Some(session)),
+            Err(shared) => messages(&shared, self.zone, Some(session)),
+        };
+        if msgs.is_empty() {
             return Ok(());
         }
-        let mut msgs: Vec<Message> = messages(events, self.zone, Some(session));
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         for m in &mut msgs {
