@@ -23,8 +23,10 @@ use crate::timefmt::Zone;
 
 /// Messages held before printing starts; a shorter transcript prints as a whole.
 pub const BUFFERED: usize = 10_000;
-/// Batches on their way to the terminal, at most.
-const BATCHES: usize = 4;
+/// Batches on their way to the terminal, at most: two keep both threads busy, and
+/// the decoder, now faster than the writer, would keep more full (each about 1.4 MB
+/// of a million-message transcript's peak).
+const BATCHES: usize = 2;
 /// The largest batch text kept for the next batch: a batch of long messages is
 /// about 1 MB; a hostile one may be far more and is given back.
 const BUF_KEPT: usize = 4 << 20;
