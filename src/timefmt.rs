@@ -35,13 +35,19 @@ impl Zone {
     /// `HH:MM:SS` here as eight ASCII bytes: what [`Zone::time`] writes, without
     /// an allocation (a transcript holds one per message).
     pub fn hms(self, t: DateTime<Utc>) -> [u8; 8] {
+        self.hms_and_day(t).0
+    }
+
+    /// [`Zone::hms`] and [`Zone::day`] from one look-up of the zone's offset (each
+    /// costs one, and a transcript asks both of every message).
+    pub fn hms_and_day(self, t: DateTime<Utc>) -> ([u8; 8], NaiveDate) {
         use chrono::Timelike;
         let wall = self.wall_clock_or_utc(t);
         let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
         let [h0, h1] = two(wall.hour());
         let [m0, m1] = two(wall.minute());
         let [s0, s1] = two(wall.second());
-        [h0, h1, b':', m0, m1, b':', s0, s1]
+        ([h0, h1, b':', m0, m1, b':', s0, s1], wall.date())
     }
 
     /// The calendar day a time falls on here, for date separators (the UTC day when

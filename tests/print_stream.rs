@@ -36,12 +36,24 @@ fn events_body(n: usize) -> String {
 /// Serves the session and, for `/events`, `first` then (after `go` is notified, or
 /// at once without one) the rest of `events`. `length`: send a Content-Length.
 async fn server(events: String, first: usize, go: Option<Arc<Notify>>, length: bool) -> String {
+    server_with(SESSION.to_string(), events, first, go, length).await
+}
+
+/// [`server`] answering the session with `session`.
+async fn server_with(
+    session: String,
+    events: String,
+    first: usize,
+    go: Option<Arc<Notify>>,
+    length: bool,
+) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let events = Arc::new(events);
+    let (events, session) = (Arc::new(events), Arc::new(session));
     tokio::spawn(async move {
         while let Ok((mut sock, _)) = listener.accept().await {
             let (events, go) = (Arc::clone(&events), go.clone());
+            let session = Arc::clone(&session);
             tokio::spawn(async move {
                 let mut got = Vec::new();
                 let mut buf = [0u8; 4096];
@@ -60,7 +72,7 @@ async fn server(events: String, first: usize, go: Option<Arc<Notify>>, length: b
                 let (body, split): (&str, usize) = if path.ends_with("/events") {
                     (&events, first)
                 } else if path.contains("/sessions/") {
-                    (SESSION, SESSION.len())
+                    (&session, session.len())
                 } else {
                     ("[]", 2)
                 };
@@ -208,6 +220,59 @@ async fn streamed_csv_is_what_the_whole_answer_renders() {
     };
     let want = g2a_tui::print::render(&report, &opts, chrono::Utc::now());
     assert_eq!(String::from_utf8_lossy(&out.stdout), want);
+}
+
+/// The messages of a streamed text transcript are, byte for byte, those the
+/// whole-answer renderer writes: realistic messages (the demo's generated ones:
+/// several lines, wide characters, emoji, system lines, days turning over).
+#[tokio::test]
+async fn streamed_text_messages_are_what_the_whole_answer_renders() {
+    use g2a_tui::demo::huge;
+    let n = 30_000;
+    let body = huge::body_bytes(n as u64);
+    let body = String::from_utf8(body).expect("UTF-8");
+    let session = huge::session(n as u64).to_string();
+    let base = server_with(session.clone(), body.clone(), body.len(), None, false).await;
+    let id = format!("huge-{n}");
+    let out = g2a(&["print", &id, "--format", "text"], &base)
+        .output()
+        .await
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = g2a_tui::api::lean::parse_events(body.as_bytes()).ok();
+    let t = v.and_then(|v| g2a_tui::api::Transcript::from_value(v).ok());
+    let session = serde_json::from_str(&session).ok();
+    let session = session.and_then(|v| g2a_tui::api::Session::from_value(v).ok());
+    let report = g2a_tui::print::Report {
+        session: session.expect("session"),
+        transcript: Ok(t.expect("transcript")),
+        links: g2a_tui::print::LinksOutcome::NoDomain,
+    };
+    let opts = g2a_tui::print::PrintOptions {
+        format: g2a_tui::print::Format::Text,
+        zone: g2a_tui::timefmt::Zone::Utc,
+        reveal_secrets: false,
+    };
+    let whole = g2a_tui::print::render(&report, &opts, chrono::Utc::now());
+    let streamed = String::from_utf8(out.stdout).expect("UTF-8");
+    // After the legend (which differs: the streamed one names every mark), up to
+    // what follows the messages (the links; the streamed metrics).
+    let messages = |doc: &str, end: &str| -> String {
+        let legend = doc.find("\nMarks: ").expect("legend");
+        let from = legend + doc[legend + 1..].find('\n').expect("legend line") + 2;
+        let to = doc.find(end).expect("end of the messages");
+        doc[from..to].to_string()
+    };
+    let want = messages(&whole, "\n\nPartner links");
+    let got = messages(&streamed, "\n\nMetrics\n");
+    assert_eq!(got.lines().count(), want.lines().count());
+    assert!(got.lines().count() > n, "continuation lines and date lines");
+    assert!(got.contains("\n-- 2024-03-06 Wed --\n"), "a day turns over");
+    assert_eq!(got, want);
 }
 
 #[tokio::test]

@@ -116,6 +116,43 @@ fn hostile_bodies() {
     }
 }
 
+/// Elements are cut out of the body and decoded apart (`api/frame.rs`): the same
+/// transcript, or the same kind of refusal, wherever a body breaks that, whatever
+/// the elements hold, and whichever `true`s stand where.
+#[test]
+fn elements_decoded_apart() {
+    let deep = format!("{}{}", "[".repeat(120), "]".repeat(120));
+    let deep_ok = format!("{}{}", "[".repeat(70), "]".repeat(70));
+    let mut bodies = vec![
+        format!(r#"{{"events": [true, {EV}, true, false, {EV2}, true]}}"#),
+        format!(r#"[true, {EV}, true]"#),
+        format!(r#"{{"events": [{EV}, {deep}, {EV2}]}}"#),
+        format!(r#"{{"events": [{EV}, {deep_ok}, {EV2}]}}"#),
+        format!(r#"{{"events": [{EV}, {{"content": {deep}}}, {EV2}]}}"#),
+        format!(r#"{{"ev\u0065nts": [{EV}], "x": [{EV2}]}}"#),
+        format!(r#"{{"content": [true, {EV}], "events": [true, {EV2}]}}"#),
+        format!(r#"{{"sessionId": [true, {EV}], "a": [true, {EV2}, true]}}"#),
+        format!(r#"{{"$serde_json::private::Number": [{EV}], "events": [{EV2}]}}"#),
+        format!(r#"{{"events": [{EV}{EV2}]}}"#),
+        format!(r#"{{"events": [{EV},, {EV2}]}}"#),
+        format!(r#"{{"events": [{EV}, tru]}}"#),
+        format!(r#"{{"events": [{EV}, {{"content": }}, {EV2}]}}"#),
+        format!(r#"{{"events": [{EV}, {{"content": "\"]}}\\"}}, {EV2}]}} "#),
+        format!(r#"{{"events": [{EV}] , "more": {{"events": [{EV2}]}}}} x"#),
+        format!("{{\"events\": [{EV}, \"\u{ff}\", 1e5, -0, null]}}"),
+    ];
+    // Cut off anywhere.
+    let whole = format!(r#"{{"events": [{EV}, true, {EV2}, [1, {{"a": "]"}}], {EV}]}}"#);
+    for cut in 0..whole.len() {
+        if whole.is_char_boundary(cut) {
+            bodies.push(whole[..cut].to_string());
+        }
+    }
+    for b in &bodies {
+        check(b);
+    }
+}
+
 #[test]
 fn the_demo_transcripts() {
     let all: Value = serde_json::from_str(include_str!("../assets/demo/transcripts.json"))

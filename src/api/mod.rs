@@ -4,6 +4,7 @@
 pub mod client;
 pub mod error;
 pub mod fetch;
+mod frame;
 pub mod lean;
 pub mod model;
 pub mod redact;

@@ -23,10 +23,13 @@ pub struct Timestamp {
 
 impl Timestamp {
     pub fn parse(raw: &str) -> Self {
-        Timestamp {
-            raw: raw.to_string(),
-            at: parse_time(raw),
-        }
+        Self::parse_owned(raw.to_string())
+    }
+
+    /// [`Timestamp::parse`] keeping `raw` (no copy: a transcript parses one per message).
+    pub fn parse_owned(raw: String) -> Self {
+        let at = parse_time(&raw);
+        Timestamp { raw, at }
     }
 }
 

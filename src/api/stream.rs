@@ -15,7 +15,7 @@
 //! caller is told to start over with it (`restart`). Real answers have one array.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::io;
 use std::rc::Rc;
@@ -165,9 +165,29 @@ pub fn decode<R: io::Read>(
     cap: usize,
     pending: &Shared<'_>,
 ) -> Result<Head, DecodeError> {
+    // The events arrays' elements are decoded from slices as the framer cuts them
+    // out (see `api/frame.rs`), and taken from `decoded` where the parser meets them.
+    let decoded: Decoded = Rc::new(RefCell::new(VecDeque::new()));
+    let queue = Rc::clone(&decoded);
+    let element = move |bytes: &[u8]| {
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        match EventSeed(None)
+            .deserialize(&mut de)
+            .and_then(|e| de.end().map(|()| e))
+        {
+            Ok(e) => {
+                queue.borrow_mut().push_back(e);
+                true
+            }
+            Err(_) => false,
+        }
+    };
+    let covered = |key: &str| Kind::of(key) == Kind::Other && !is_number_key(key);
+    let reader = super::frame::Framer::new(reader, element, covered);
     // serde_json reads a `Read` a byte at a time; std reads those from a `BufReader`'s
-    // buffer without a call each.
-    let reader = io::BufReader::with_capacity(64 * 1024, reader);
+    // buffer without a call each. Small: each element decoded ahead of the parser
+    // waits in `decoded`, and one is four bytes here.
+    let reader = io::BufReader::with_capacity(8 * 1024, reader);
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut state = State {
         cap,
@@ -175,6 +195,7 @@ pub fn decode<R: io::Read>(
         pending: pending.clone(),
         live: None,
         serial: 0,
+        decoded,
     };
     let top = TopSeed { state: &mut state }
         .deserialize(&mut de)
@@ -199,7 +220,12 @@ struct State<'a> {
     /// The array whose events stream out as they come.
     live: Option<u64>,
     serial: u64,
+    /// Elements decoded apart, in the order their placeholders come.
+    decoded: Decoded,
 }
+
+/// Elements of events arrays decoded by the framer, waiting for the parser.
+type Decoded = Rc<RefCell<VecDeque<Element>>>;
 
 impl State<'_> {
     fn count<E: de::Error>(&mut self) -> Result<(), E> {
@@ -280,7 +306,8 @@ impl<'de> Visitor<'de> for TopSeed<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
-        while let Some(element) = seq.next_element_seed(EventSeed)? {
+        let decoded = Rc::clone(&self.state.decoded);
+        while let Some(element) = seq.next_element_seed(EventSeed(Some(&decoded)))? {
             match element {
                 Element::Skip => {}
                 Element::Other => self.state.count()?,
@@ -512,7 +539,8 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_> {
             }
         };
         if kind == Kind::Other {
-            while let Some(element) = seq.next_element_seed(EventSeed)? {
+            let decoded = Rc::clone(&state.decoded);
+            while let Some(element) = seq.next_element_seed(EventSeed(Some(&decoded)))? {
                 match element {
                     Element::Skip => {}
                     Element::Other => state.count()?,
@@ -554,23 +582,29 @@ enum Element {
     Event(Event),
 }
 
-struct EventSeed;
+/// An element of an events array. In the body the parser reads, `true` stands
+/// for the next element the framer decoded (`api/frame.rs`), when there is one: a
+/// `true` the framer let through is only ever met once those are taken.
+struct EventSeed<'q>(Option<&'q Decoded>);
 
-impl<'de> DeserializeSeed<'de> for EventSeed {
+impl<'de> DeserializeSeed<'de> for EventSeed<'_> {
     type Value = Element;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Element, D::Error> {
-        d.deserialize_any(EventSeed)
+        d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for EventSeed {
+impl<'de> Visitor<'de> for EventSeed<'_> {
     type Value = Element;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Element, E> {
-        Ok(Element::Skip)
+    fn visit_bool<E>(self, v: bool) -> Result<Element, E> {
+        let decoded = self.0.filter(|_| v);
+        Ok(decoded
+            .and_then(|d| d.borrow_mut().pop_front())
+            .unwrap_or(Element::Skip))
     }
     fn visit_i64<E>(self, _: i64) -> Result<Element, E> {
         Ok(Element::Skip)
@@ -641,7 +675,7 @@ fn event_from_fields(mut fields: [Option<Value>; 7]) -> Event {
     let time = text(0)
         .or_else(|| text(3))
         .or_else(|| text(4))
-        .map(|s| Timestamp::parse(&s));
+        .map(Timestamp::parse_owned);
     let participant = text(2).or_else(|| text(6));
     let content = text(1).or_else(|| text(5)).unwrap_or_default();
     Event {

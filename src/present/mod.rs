@@ -26,8 +26,8 @@ use crate::sanitize::{sanitize, sanitize_line};
 pub use links::{link, links_view, mask, Link, LinksView, MASK};
 pub use session::{fields as session_fields, session_id, session_type, status_text};
 pub use transcript::{
-    day_label, messages, transcript_empty_sentence, transcript_view, Message, People, Speaker,
-    TranscriptView,
+    day_label, messages, messages_owned, transcript_empty_sentence, transcript_view, Message,
+    People, Speaker, TranscriptView,
 };
 
 /// Every label a field can carry, in one place so `print` and the viewer say the same.

@@ -8,6 +8,7 @@
 //! from the technician ("Dana Whitfield joined the session"); those become
 //! [`Speaker::System`] lines. A customer's own words never do.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -16,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::{block, line, sentence, Problem};
 use crate::api::model::TranscriptAbsence;
 use crate::api::{ApiError, Event, Session, Status, Transcript};
-use crate::sanitize::sanitize_line;
+use crate::sanitize::{sanitize, sanitize_line};
 use crate::timefmt::Zone;
 
 /// Who a message is from.
@@ -142,6 +143,24 @@ impl Message {
 
     /// [`Message::from_event`] with the participant's name shared through `names`.
     pub fn from_event_in(e: &Event, zone: Zone, names: &mut Names) -> Self {
+        Self::with_text(e, zone, names, block(&e.content).into_boxed_str())
+    }
+
+    /// [`Message::from_event_in`] taking the event: text that needs no change is
+    /// kept, not copied (`print` prepares a million).
+    pub fn from_event_owned(mut e: Event, zone: Zone, names: &mut Names) -> Self {
+        let content = std::mem::take(&mut e.content);
+        let clean = matches!(sanitize(&content), Cow::Borrowed(b) if b.trim_end().len() == b.len());
+        let text = if clean {
+            content.into_boxed_str()
+        } else {
+            block(&content).into_boxed_str()
+        };
+        Self::with_text(&e, zone, names, text)
+    }
+
+    /// The message of `e` with `text`, its content as shown.
+    fn with_text(e: &Event, zone: Zone, names: &mut Names, text: Box<str>) -> Self {
         let time = e.time.as_ref().and_then(|t| t.at);
         let raw_time = match (&e.time, time) {
             (Some(ts), None) => Some(line(&ts.raw).into_boxed_str()).filter(|r| !r.is_empty()),
@@ -153,14 +172,18 @@ impl Message {
         } else {
             Speaker::Other
         };
+        let (hms, day) = match time.map(|t| zone.hms_and_day(t)) {
+            Some((hms, day)) => (Clock(hms), Some(day)),
+            None => (Clock::default(), None),
+        };
         Message {
             time,
             raw_time,
-            hms: time.map(|t| Clock::new(zone, t)).unwrap_or_default(),
-            day: time.map(|t| zone.day(t)),
+            hms,
+            day,
             opens_day: false,
             who,
-            text: block(&e.content).into_boxed_str(),
+            text,
             speaker,
         }
     }
@@ -192,8 +215,9 @@ impl Message {
     /// Times and days again in another zone.
     pub fn rezone(&mut self, zone: Zone) {
         if let Some(t) = self.time {
-            self.hms = Clock::new(zone, t);
-            self.day = Some(zone.day(t));
+            let (hms, day) = zone.hms_and_day(t);
+            self.hms = Clock(hms);
+            self.day = Some(day);
         }
     }
 }
@@ -254,6 +278,18 @@ pub fn prepare(events: &[Event], names: &mut Names) -> Vec<Message> {
         .iter()
         .map(|e| Message::from_event_in(e, Zone::Utc, names))
         .collect()
+}
+
+/// [`messages`] taking the events (see [`Message::from_event_owned`]).
+pub fn messages_owned(events: Vec<Event>, zone: Zone, session: Option<&Session>) -> Vec<Message> {
+    let mut names = Names::default();
+    let mut out: Vec<Message> = events
+        .into_iter()
+        .map(|e| Message::from_event_owned(e, zone, &mut names))
+        .collect();
+    mark_days(&mut out);
+    classify(&mut out, session);
+    out
 }
 
 /// Sets `opens_day` on the first message of each day. Messages without a date are
@@ -361,7 +397,19 @@ pub fn is_system_line(text: &str) -> bool {
     if text.contains('\n') || text.chars().count() > 100 {
         return false;
     }
-    let t = text.trim().trim_end_matches(['.', '!']).to_lowercase();
+    let t = text.trim().trim_end_matches(['.', '!']);
+    // ASCII (nearly every line) compares without a lowered copy; the phrases are
+    // lower-case ASCII, so this is the same test.
+    if t.is_ascii() {
+        let t = t.as_bytes();
+        let ends = |p: &&str| {
+            t.len() >= p.len() && t[t.len() - p.len()..].eq_ignore_ascii_case(p.as_bytes())
+        };
+        let starts =
+            |p: &&str| t.len() >= p.len() && t[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+        return ENDINGS.iter().chain(&ALSO_ENDINGS).any(ends) || STARTS.iter().any(starts);
+    }
+    let t = t.to_lowercase();
     ENDINGS.iter().chain(&ALSO_ENDINGS).any(|p| t.ends_with(p))
         || STARTS.iter().any(|p| t.starts_with(p))
 }
@@ -734,6 +782,51 @@ mod tests {
             speaker(None, "Dana Whitfield", "Mei Tanaka joined the session"),
             Speaker::System
         );
+    }
+
+    /// Taking the event makes the same message as borrowing it.
+    #[test]
+    fn an_event_taken_is_the_event_borrowed() {
+        for content in [
+            "plain",
+            "",
+            "trailing  \n ",
+            "two\nlines",
+            "\u{1b}[31mred\u{202e}",
+            "tab\there",
+            "cr\r\nlf",
+            "打印机 👍",
+        ] {
+            let e = ev(Some("2026-11-20T14:00:00Z"), Some("Dana"), content);
+            let mut names = Names::default();
+            let borrowed = Message::from_event_in(&e, Zone::Utc, &mut names);
+            assert_eq!(
+                Message::from_event_owned(e, Zone::Utc, &mut names),
+                borrowed,
+                "{content:?}"
+            );
+        }
+    }
+
+    /// Whatever the case, and outside ASCII too, a phrase is told as the lowered
+    /// text tells it.
+    #[test]
+    fn system_lines_in_any_case() {
+        for (text, system) in [
+            ("REMOTE CONTROL TRANSFERRED TO Ravi", true),
+            ("Ravi Patel Joined The Session!", true),
+            ("File Transfer Completed: log-12.zip", true),
+            ("Tomás Alvarez JOINED the session.", true),
+            ("screen sharing startedé", true),
+            ("Élevation granted", false),
+            // The Kelvin sign lowers to an ASCII k: no phrase has one, so no match.
+            ("Remote control transferred to \u{212a}", true),
+            ("remote control", false),
+            ("", false),
+            ("İ has left", true),
+        ] {
+            assert_eq!(is_system_line(text), system, "{text:?}");
+        }
     }
 
     fn ev(ts: Option<&str>, who: Option<&str>, text: &str) -> Event {

@@ -17,14 +17,19 @@ use crate::api::fetch::Progress;
 use crate::api::worker::{Fetch, Fetched};
 use crate::api::{ApiError, Event, Session, Transcript};
 use crate::present::metrics::{ChatStatsBuilder, Metrics};
-use crate::present::{messages, Message, Problem};
+use crate::present::{messages, messages_owned, Message, Problem};
 use crate::source::Source;
 use crate::timefmt::Zone;
 
 /// Messages held before printing starts; a shorter transcript prints as a whole.
 pub const BUFFERED: usize = 10_000;
-/// Batches on their way to the terminal, at most.
-const BATCHES: usize = 4;
+/// Batches on their way to the terminal, at most: two keep both threads busy, and
+/// the decoder, now faster than the writer, would keep more full (each about 1.4 MB
+/// of a million-message transcript's peak).
+const BATCHES: usize = 2;
+/// The largest batch text kept for the next batch: a batch of long messages is
+/// about 1 MB; a hostile one may be far more and is given back.
+const BUF_KEPT: usize = 4 << 20;
 
 /// What was printed: the report's parts for the exit status (the transcript without
 /// its events), and which came from the store.
@@ -130,13 +135,14 @@ pub async fn print(
                 held.extend(std::sync::Arc::unwrap_or_clone(p.events));
                 if held.len() > BUFFERED {
                     let mut w = Streamed::start(&session, opts, zone, now, out)?;
-                    w.write(&std::mem::take(&mut held), &session, out)?;
+                    w.write(Ok(std::mem::take(&mut held)), &session, out)?;
                     writer = Some(w);
                 }
             }
             // A restart after printing began (an answer whose events array is
-            // decided by a later key) cannot take back what is written.
-            Some(w) => w.write(&p.events, &session, out)?,
+            // decided by a later key) cannot take back what is written. Events
+            // nobody else holds (no store) are taken, not copied.
+            Some(w) => w.write(std::sync::Arc::try_unwrap(p.events), &session, out)?,
         }
     }
     let result = match transcript.await {
@@ -180,7 +186,7 @@ pub async fn print(
             });
             let result = match result {
                 Ok((t, rest)) => {
-                    w.write(&rest, &session, out)?;
+                    w.write(Ok(rest), &session, out)?;
                     Ok(t)
                 }
                 Err(e) => Err(e),
@@ -203,6 +209,8 @@ struct Streamed {
     written: usize,
     last_day: Option<NaiveDate>,
     stats: ChatStatsBuilder,
+    /// The text of a batch, reused.
+    buf: String,
 }
 
 impl Streamed {
@@ -231,34 +239,44 @@ impl Streamed {
             written: 0,
             last_day: None,
             stats: ChatStatsBuilder::default(),
+            buf: String::new(),
         })
     }
 
+    /// Writes `events`: taken (`Ok`), or shared with the store (`Err`).
     fn write(
         &mut self,
-        events: &[Event],
+        events: Result<Vec<Event>, std::sync::Arc<Vec<Event>>>,
         session: &Session,
         out: &mut dyn Write,
     ) -> Result<(), PrintError> {
-        if events.is_empty() {
+        let mut msgs: Vec<Message> = match events {
+            Ok(events) => messages_owned(events, self.zone, Some(session)),
+            Err(shared) => messages(&shared, self.zone, Some(session)),
+        };
+        if msgs.is_empty() {
             return Ok(());
         }
-        let mut msgs: Vec<Message> = messages(events, self.zone, Some(session));
-        let mut buf = String::new();
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
         for m in &mut msgs {
             // Days continue across batches.
             m.opens_day = m.day.is_some() && m.day != self.last_day;
             self.last_day = m.day.or(self.last_day);
             self.stats.add(m);
-            buf.push_str(&match self.format {
-                Format::Text => text::streamed_message(m),
-                Format::Markdown => markdown::streamed_message(m, self.written > 0),
-                Format::Csv | Format::Json => csv::streamed_row(m),
-            });
+            match self.format {
+                Format::Text => text::streamed_message(&mut buf, m),
+                Format::Markdown => buf.push_str(&markdown::streamed_message(m, self.written > 0)),
+                Format::Csv | Format::Json => buf.push_str(&csv::streamed_row(m)),
+            }
             self.written += 1;
         }
-        out.write_all(buf.as_bytes()).map_err(PrintError::Write)?;
-        out.flush().map_err(PrintError::Write)
+        let written = out.write_all(buf.as_bytes()).and_then(|()| out.flush());
+        // Kept for the next batch, unless one odd batch made it large.
+        if buf.capacity() <= BUF_KEPT {
+            self.buf = buf;
+        }
+        written.map_err(PrintError::Write)
     }
 
     fn finish(

@@ -48,21 +48,39 @@ impl Out {
             self.line(&format!("Hint:  {h}"));
         }
     }
+}
 
-    /// `TIME MARK NAME: text` (a system line drops the name), continuation lines
-    /// under the first, measured in columns so CJK names still line them up.
-    fn message(&mut self, m: &Message) {
-        let prefix = match m.speaker {
-            Speaker::System => format!("{} {} ", m.clock(), m.speaker.mark()),
-            _ => format!("{} {} {}: ", m.clock(), m.speaker.mark(), m.who),
-        };
-        let pad = " ".repeat(prefix.width());
-        let mut lines = m.text.lines();
-        self.line(&format!("{prefix}{}", lines.next().unwrap_or("")));
-        for l in lines {
-            self.line(&format!("{pad}{l}"));
-        }
+/// `TIME MARK NAME: text` (a system line drops the name), continuation lines
+/// under the first, measured in columns so CJK names still line them up. Into `buf` with no allocation of its own (a transcript may have
+/// a million): each line is written, then its trailing spaces cut, as [`Out::line`]
+/// writes it.
+fn write_message(buf: &mut String, m: &Message) {
+    let start = buf.len();
+    buf.push_str(m.clock());
+    buf.push(' ');
+    buf.push_str(m.speaker.mark());
+    buf.push(' ');
+    if m.speaker != Speaker::System {
+        buf.push_str(&m.who);
+        buf.push_str(": ");
     }
+    let pad = buf[start..].width();
+    let mut lines = m.text.lines();
+    buf.push_str(lines.next().unwrap_or(""));
+    end_line(buf, start);
+    for l in lines {
+        let start = buf.len();
+        buf.extend(std::iter::repeat_n(' ', pad));
+        buf.push_str(l);
+        end_line(buf, start);
+    }
+}
+
+/// Ends the line begun at `start` as [`Out::line`] does: trailing whitespace cut.
+fn end_line(buf: &mut String, start: usize) {
+    let kept = buf[start..].trim_end().len();
+    buf.truncate(start + kept);
+    buf.push('\n');
 }
 
 /// "Marks: * the expert, > the customer": only the speakers this transcript has.
@@ -90,7 +108,7 @@ pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> Strin
         TranscriptView::Messages(msgs) => {
             out.line(&legend(&msgs));
             for m in &msgs {
-                dated_message(&mut out, m);
+                write_dated_message(&mut out.0, m);
             }
         }
     }
@@ -114,11 +132,16 @@ fn metrics_section(out: &mut Out, metrics: &metrics::Metrics) {
     }
 }
 
-fn dated_message(out: &mut Out, m: &Message) {
+/// A message after its date line, if it opens a day, appended to `buf`.
+pub fn write_dated_message(buf: &mut String, m: &Message) {
     if let Some(day) = m.day.filter(|_| m.opens_day) {
-        out.line(&format!("-- {} --", day_label(day)));
+        let start = buf.len();
+        buf.push_str("-- ");
+        buf.push_str(&day_label(day));
+        buf.push_str(" --");
+        end_line(buf, start);
     }
-    out.message(m);
+    write_message(buf, m);
 }
 
 fn links_section(out: &mut Out, report: &Report, opts: &PrintOptions) {
@@ -165,10 +188,9 @@ pub fn streamed_head(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -
     out.0
 }
 
-pub fn streamed_message(m: &Message) -> String {
-    let mut out = Out::default();
-    dated_message(&mut out, m);
-    out.0
+/// Appends one message (and its date line) to `buf`: see [`write_dated_message`].
+pub fn streamed_message(buf: &mut String, m: &Message) {
+    write_dated_message(buf, m);
 }
 
 pub fn streamed_tail(
