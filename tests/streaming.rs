@@ -590,3 +590,26 @@ async fn batches_wait_for_a_slow_viewer_instead_of_piling_up() {
     done.expect("transcript");
     assert_eq!(got, n);
 }
+
+/// A transcript that was retried says so until its answer starts to arrive; from the
+/// first batch on, the title counts what arrived instead.
+#[test]
+fn the_retry_note_gives_way_to_the_first_batch() {
+    let now = std::time::Instant::now();
+    let mut app = common::app(Some("482913657"), None, (100, 30), now);
+    let fx = start(&mut app, now);
+    let id = transcript_id(&fx);
+    let note = g2a_tui::api::retry::Retrying {
+        endpoint: g2a_tui::api::Endpoint::Transcript,
+        attempt: 2,
+        attempts: 4,
+        wait: std::time::Duration::from_secs(3),
+    };
+    feed(&mut app, Answer::Retrying(id, note));
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("retrying (2/4) in 3 s"), "{screen}");
+    feed(&mut app, progress(id, events(0, 1_000), 1_000, 100_000));
+    let screen = common::screen(&common::draw(&app));
+    assert!(!screen.contains("retrying"), "{screen}");
+    assert!(screen.contains("loading · 1,000 messages"), "{screen}");
+}

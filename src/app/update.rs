@@ -731,6 +731,8 @@ fn on_answer(app: &mut App, answer: Answer, fx: &mut Vec<Effect>) {
     } = answer
     {
         if s.transcript.awaits(id) {
+            // The answer is arriving: whatever was retried before has got through.
+            s.transcript.retry = None;
             on_batch(s, id, &events, prepared, restart, (messages, bytes), zone);
             settle(app);
             super::search::advance(app);
