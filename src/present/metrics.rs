@@ -164,6 +164,88 @@ impl Walk {
     }
 }
 
+/// A timeline fed in arrival order, for [`ChatStatsBuilder`]: walked as it comes while
+/// it is in time order (the usual case), and kept as deltas (about two bytes a message)
+/// so that an out-of-order transcript can still be sorted and walked at the end. `print`
+/// of a million messages keeps 2 MB here instead of 16 MB (issue 11).
+#[derive(Debug, Default)]
+struct Timeline {
+    walk: Walk,
+    out_of_order: bool,
+    last: Option<DateTime<Utc>>,
+    /// Per entry: the seconds since the one before as a zigzag varint, then the
+    /// nanoseconds shifted left once with the side (1: customer) in the low bit.
+    packed: Vec<u8>,
+}
+
+impl Timeline {
+    fn push(&mut self, at: DateTime<Utc>, side: Side) {
+        let before = self.last.map_or(0, |l| l.timestamp());
+        if self.last.is_some_and(|l| at < l) {
+            self.out_of_order = true;
+        }
+        if !self.out_of_order {
+            self.walk.step(at, side);
+        }
+        let delta = at.timestamp().wrapping_sub(before);
+        put_varint(&mut self.packed, ((delta << 1) ^ (delta >> 63)) as u64);
+        let customer = u64::from(side == Side::Customer);
+        put_varint(
+            &mut self.packed,
+            (u64::from(at.timestamp_subsec_nanos()) << 1) | customer,
+        );
+        self.last = Some(at);
+    }
+
+    /// The walk over the timeline in time order (a stable sort: equal times keep the
+    /// order they came in, as [`ChatStats::of`] walks them).
+    fn finish(self) -> Walk {
+        if !self.out_of_order {
+            return self.walk;
+        }
+        let mut entries: Vec<(DateTime<Utc>, Side)> = Vec::new();
+        let mut bytes = self.packed.iter().copied();
+        let mut secs: i64 = 0;
+        while let (Some(zz), Some(low)) = (get_varint(&mut bytes), get_varint(&mut bytes)) {
+            let delta = ((zz >> 1) as i64) ^ -((zz & 1) as i64);
+            secs = secs.wrapping_add(delta);
+            let side = match low & 1 {
+                1 => Side::Customer,
+                _ => Side::Technician,
+            };
+            if let Some(at) = DateTime::from_timestamp(secs, (low >> 1) as u32) {
+                entries.push((at, side));
+            }
+        }
+        entries.sort_by_key(|(at, _)| *at);
+        let mut walk = Walk::default();
+        for (at, side) in entries {
+            walk.step(at, side);
+        }
+        walk
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(bytes: &mut impl Iterator<Item = u8>) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = bytes.next()?;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Some(v);
+        }
+    }
+    None
+}
+
 /// Who a tally belongs to: the expert and the customer are one person each; anyone
 /// else is told apart by their normalised name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -320,11 +402,11 @@ impl Metrics {
 }
 
 /// [`ChatStats::of`] read a message at a time, for `print` writing a transcript as it
-/// streams: it keeps 16 bytes a message and one message per participant, not the
-/// messages.
+/// streams: it keeps about two bytes a message (see [`Timeline`]) and one message per
+/// participant, not the messages.
 #[derive(Debug, Default)]
 pub struct ChatStatsBuilder {
-    timeline: Vec<(DateTime<Utc>, Side)>,
+    timeline: Timeline,
     /// One message per participant spelling and speaker, with its count, in order of
     /// first appearance.
     people: Vec<(Message, usize)>,
@@ -344,7 +426,7 @@ impl ChatStatsBuilder {
         who: &super::transcript::Name,
     ) {
         if let (Some(at), Some(side)) = (time, side(speaker)) {
-            self.timeline.push((at, side));
+            self.timeline.push(at, side);
         }
         if speaker == Speaker::System {
             return;
@@ -357,14 +439,8 @@ impl ChatStatsBuilder {
         }
     }
 
-    pub fn finish(mut self, session: Option<&Session>) -> ChatStats {
-        if !self.timeline.is_sorted_by_key(|(at, _)| *at) {
-            self.timeline.sort_by_key(|(at, _)| *at);
-        }
-        let mut walk = Walk::default();
-        for (at, side) in self.timeline {
-            walk.step(at, side);
-        }
+    pub fn finish(self, session: Option<&Session>) -> ChatStats {
+        let walk = self.timeline.finish();
         ChatStats {
             tallies: tallies(session, self.people.iter().map(|(m, n)| (m, *n))),
             customer_messages: walk.customer_messages,
@@ -516,6 +592,62 @@ mod tests {
             .into_iter()
             .find(|f| f.label == label)
             .map(|f| f.value.lines().concat())
+    }
+
+    /// The builder (streamed, its timeline packed) reads what [`ChatStats::of`] reads,
+    /// in order, out of order (walked sorted), with equal times, sub-second times,
+    /// times before 1970 and messages without a time.
+    #[test]
+    fn the_streamed_figures_equal_the_whole_ones() {
+        let nanos = |m: Message, n: u32| Message {
+            time: m.time.map(|t| t + TimeDelta::nanoseconds(n.into())),
+            ..m
+        };
+        let orders: Vec<Vec<Message>> = vec![
+            vec![
+                cust(130),
+                tech(160),
+                cust(200),
+                cust(230),
+                tech(320),
+                cust(400),
+            ],
+            vec![
+                cust(200),
+                tech(160),
+                cust(130),
+                tech(320),
+                cust(230),
+                cust(400),
+            ],
+            vec![
+                cust(100),
+                tech(100),
+                cust(100),
+                tech(90),
+                msg(None, "x", Speaker::Customer),
+            ],
+            vec![
+                nanos(cust(10), 999_999_999),
+                tech(10),
+                nanos(tech(10), 1),
+                cust(-2_000_000_000),
+            ],
+            (0..5_000)
+                .map(|i| match i % 3 {
+                    0 => cust((i * 7919) % 3_001),
+                    _ => tech((i * 104_729) % 3_001 - 1_500),
+                })
+                .collect(),
+        ];
+        for msgs in orders {
+            let mut b = ChatStatsBuilder::default();
+            for m in &msgs {
+                b.add(m);
+            }
+            let whole = ChatStats::of(None, &msgs);
+            assert_eq!(b.finish(None), whole, "{msgs:?}");
+        }
     }
 
     #[test]
