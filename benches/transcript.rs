@@ -220,6 +220,17 @@ fn notes(c: &mut Criterion) {
 
 /// Issue 7: the session pane's metrics read the whole transcript when its rows are
 /// rebuilt (on an answer, and once a second while a session is live).
+/// One message of a single unbroken word (a pasted blob, a hostile server): wrapping
+/// it measured the rest of the word on every row, minutes for 5 MB.
+fn long_word(c: &mut Criterion) {
+    for mb in [1usize, 5] {
+        let word = "B".repeat(mb << 20);
+        c.bench_function(&format!("wrap_word_of_{mb}_mib"), |b| {
+            b.iter(|| g2a_tui::app::wrap::wrap(black_box(&word), 80, 100).len())
+        });
+    }
+}
+
 fn metrics(c: &mut Criterion) {
     use g2a_tui::present::metrics::ChatStats;
     let session = Session {
@@ -344,6 +355,6 @@ fn scale(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = bench, notes, metrics, scale
+    targets = bench, notes, metrics, scale, long_word
 }
 criterion_main!(benches);

@@ -56,7 +56,9 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
             let mut tail = word;
             while !tail.is_empty() {
                 let room = limit(&rows).saturating_sub(used);
-                if width(tail) <= room {
+                // Measured only as far as the room: the tail of a word of megabytes
+                // is measured once per row otherwise, and wrapping it takes minutes.
+                if fits(tail, room) {
                     line.push_str(tail);
                     used += width(tail);
                     break;
@@ -96,6 +98,15 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
         row.truncate(trimmed);
     }
     rows
+}
+
+/// Whether `s` is at most `room` columns wide, looking at no more of it than that.
+fn fits(s: &str, room: usize) -> bool {
+    let mut used = 0;
+    s.graphemes(true).all(|g| {
+        used += width(g);
+        used <= room
+    })
 }
 
 /// Runs of spaces and runs of everything else: lines break only at spaces, so
@@ -225,6 +236,22 @@ mod tests {
         assert_eq!(rows.concat(), url);
         let mail = wrap("dana.whitfield@northwind.example", 20, 20);
         assert_eq!(mail, vec!["dana.whitfield@", "northwind.example"]);
+    }
+
+    /// A word of megabytes (a pasted blob, a hostile message) is cut into rows that
+    /// hold all of it, each full; `benches/transcript.rs` times it (it took minutes).
+    #[test]
+    fn a_huge_word_is_cut_into_full_rows() {
+        let word = "B".repeat(300_000) + &"漢".repeat(1_001);
+        let rows = wrap(&word, 30, 100);
+        assert_eq!(rows.concat(), word);
+        assert_eq!(rows[0].len(), 30);
+        assert!(rows[1..rows.len() - 1]
+            .iter()
+            .all(|r| width(r) == 100 || width(r) == 99));
+        // 30 Bs, 2,999 rows of 100, then 70 Bs and 15 漢 on one row, 19 rows of 50 漢
+        // and the last 36.
+        assert_eq!(rows.len(), 1 + 2_999 + 1 + 19 + 1);
     }
 
     #[test]
