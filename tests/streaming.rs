@@ -613,3 +613,34 @@ fn the_retry_note_gives_way_to_the_first_batch() {
     assert!(!screen.contains("retrying"), "{screen}");
     assert!(screen.contains("loading · 1,000 messages"), "{screen}");
 }
+
+/// `r` while a first load streams: a reader who has not moved is still taken to the
+/// newest message when the new answer completes, and nothing counts as news.
+#[test]
+fn asking_again_during_a_first_load_keeps_an_unmoved_reader_parked() {
+    use crossterm::event::KeyCode;
+    let now = std::time::Instant::now();
+    let mut app = common::app(Some("482913657"), None, (100, 30), now);
+    let fx = start(&mut app, now);
+    let first = transcript_id(&fx);
+    feed(&mut app, progress(first, events(0, 2_000), 2_000, 200_000));
+    let fx = common::key(&mut app, KeyCode::Char('r'));
+    let again = transcript_id(&fx);
+    assert_ne!(again, first);
+    feed(&mut app, progress(again, events(0, 3_000), 3_000, 300_000));
+    feed(
+        &mut app,
+        progress(again, events(3_000, 2_000), 5_000, 500_000),
+    );
+    let s = app.session().expect("session screen");
+    assert_eq!(s.view.unseen, 0, "nothing is news to a reader at the top");
+    feed(
+        &mut app,
+        Answer::Transcript(again, Ok(Transcript::default())),
+    );
+    let s = app.session().expect("session screen");
+    assert_eq!(s.view.entries.len(), 5_000);
+    assert!(s.view.is_following(), "taken to the newest message");
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("message number 4999"), "{screen}");
+}

@@ -880,10 +880,18 @@ fn on_batch(
     let st = match s.streaming.as_mut() {
         Some(st) if st.id == id => st,
         _ => {
-            // A first load shows the top while the rest arrives.
-            let parked = (first_load && s.view.entries.is_empty()).then(|| {
-                s.view.anchor = Some(super::transcript::Anchor { entry: 0, row: 0 });
-                s.view.anchor
+            // A first load shows the top while the rest arrives. A first load asked
+            // again (`r`) before it completed keeps a reader who has not moved parked.
+            let still = s
+                .streaming
+                .as_ref()
+                .and_then(|prev| prev.parked)
+                .filter(|at| first_load && s.view.anchor == *at);
+            let parked = still.or_else(|| {
+                (first_load && s.view.entries.is_empty()).then(|| {
+                    s.view.anchor = Some(super::transcript::Anchor { entry: 0, row: 0 });
+                    s.view.anchor
+                })
             });
             s.streaming.insert(Streaming {
                 id,
