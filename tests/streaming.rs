@@ -644,3 +644,23 @@ fn asking_again_during_a_first_load_keeps_an_unmoved_reader_parked() {
     let screen = common::screen(&common::draw(&app));
     assert!(screen.contains("message number 4999"), "{screen}");
 }
+
+/// A first load that times out part-way shows what arrived under what happened, not
+/// as a failed refresh (there was no earlier answer to refresh).
+#[test]
+fn a_first_load_that_times_out_part_way_says_so() {
+    let now = std::time::Instant::now();
+    let mut app = common::app(Some("482913657"), None, (100, 30), now);
+    let fx = start(&mut app, now);
+    let id = transcript_id(&fx);
+    feed(&mut app, progress(id, events(0, 500), 500, 50_000));
+    let err = ApiError::Timeout {
+        endpoint: g2a_tui::api::Endpoint::Transcript,
+        secs: 3,
+    };
+    feed(&mut app, Answer::Transcript(id, Err(err)));
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("only the first 500 messages"), "{screen}");
+    assert!(screen.contains("timed out"), "{screen}");
+    assert!(!screen.contains("refresh failed"), "{screen}");
+}

@@ -49,8 +49,14 @@ pub fn failure(out: &mut Vec<PaneRow>, error: &ApiError, width: usize) {
 
 /// A refresh failed while older data is shown: one line, cut to fit, saying when a
 /// live session is fetched again by itself. The countdown comes first so a narrow
-/// pane keeps it.
-pub fn stale_banner(error: &ApiError, retry_in: Option<u64>, width: usize) -> PaneRow {
+/// pane keeps it. `first_part`: the data shown is the start of a first load that
+/// failed part-way (this many messages), not an older good answer.
+pub fn stale_banner(
+    error: &ApiError,
+    retry_in: Option<u64>,
+    first_part: Option<usize>,
+    width: usize,
+) -> PaneRow {
     // An answer that stopped part-way is no failed refresh: what is shown is its start.
     let partial = match error {
         ApiError::Truncated { messages, .. } => Some(format!(
@@ -60,7 +66,13 @@ pub fn stale_banner(error: &ApiError, retry_in: Option<u64>, width: usize) -> Pa
         ApiError::TooLarge { limit_mib, .. } => Some(format!(
             "⚠ only the first part: the answer is larger than {limit_mib} MiB (--max-body-mb)"
         )),
-        _ => None,
+        _ => first_part.map(|n| {
+            format!(
+                "⚠ only the first {} messages: {}",
+                super::state::grouped(n as u64),
+                sanitize_line(&error.to_string())
+            )
+        }),
     };
     if let Some(text) = partial {
         return PaneRow::new(super::wrap::truncate(&text, width), Role::Error);
@@ -108,7 +120,7 @@ pub fn session(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> 
     };
     let mut out = Vec::new();
     if let Some(e) = screen.session.stale_error() {
-        out.push(stale_banner(e, retry_in(app, screen), width));
+        out.push(stale_banner(e, retry_in(app, screen), None, width));
     }
     let mut fields = present::session::fields(s, app.zone, app.wall);
     if let Some(at) = screen.session.stored_at {
@@ -239,7 +251,7 @@ pub fn links(app: &App, screen: &SessionScreen, width: usize) -> Vec<PaneRow> {
         (None, Some(_)) => return placeholder(&screen.links, "partner links", width),
     };
     if let Some(e) = screen.links.stale_error() {
-        out.push(stale_banner(e, None, width));
+        out.push(stale_banner(e, None, None, width));
     }
     if let Some(text) = view.sentence() {
         sentence(&mut out, &text, Role::Dim, width);

@@ -66,9 +66,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     let text = Rect::new(inner.x, inner.y, vp.width as u16, inner.height);
 
     let mut lines: Vec<Line> = Vec::new();
+    // Never answered whole: what is shown is the start of the load that failed.
+    let first_part = s.transcript.updated.is_none().then_some(count);
     if let Some(e) = s.transcript.stale_error().filter(|_| vp.banner > 0) {
         lines.push(row_line(
-            &stale_banner(e, retry_in(app, s), vp.width),
+            &stale_banner(e, retry_in(app, s), first_part, vp.width),
             app,
             theme,
         ));
