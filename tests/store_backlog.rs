@@ -3,8 +3,7 @@
 //! replaces, prunes or clears messages keeps the index in step with them (FTS5's own
 //! integrity check) however much of them was indexed.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -14,30 +13,8 @@ use g2a_tui::store::{schema, Indexing, Store};
 use rusqlite::Connection;
 use serde_json::json;
 
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "g2a-tui-store-backlog-{name}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        TempDir(dir)
-    }
-
-    fn path(&self) -> PathBuf {
-        self.0.join("store.sqlite3")
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::TempDir;
 
 fn at(min: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 16, min, 0)
@@ -155,7 +132,7 @@ fn seqs(id: &str, range: std::ops::Range<u32>) -> Vec<(String, u32)> {
 #[test]
 fn a_transcript_stored_unindexed_is_found_by_the_next_search() {
     let dir = TempDir::new("found");
-    let mut store = Store::open(dir.path()).expect("store");
+    let mut store = Store::open(dir.store_path()).expect("store");
     store
         .put_session("a", &session("a"), at(0))
         .expect("session");
@@ -165,22 +142,26 @@ fn a_transcript_stored_unindexed_is_found_by_the_next_search() {
         &transcript(300, &["spooler"]),
         Indexing::Later,
     );
-    assert_eq!(backlog(&dir.path()), vec![("a".to_string(), 0)]);
-    assert_eq!(raw_matches(&dir.path(), "spooler"), 0, "not indexed yet");
+    assert_eq!(backlog(&dir.store_path()), vec![("a".to_string(), 0)]);
+    assert_eq!(
+        raw_matches(&dir.store_path(), "spooler"),
+        0,
+        "not indexed yet"
+    );
     // Another connection, as the `search` command or a second viewer.
-    let reader = Store::open(dir.path()).expect("reader");
+    let reader = Store::open(dir.store_path()).expect("reader");
     assert!(reader.has_unindexed().expect("check"));
     assert_eq!(hits(&reader, "spooler"), seqs("a", 0..300));
     assert_eq!(hits(&reader, "\"打印机 message\""), seqs("a", 0..300));
-    assert!(backlog(&dir.path()).is_empty());
-    assert_eq!(raw_matches(&dir.path(), "spooler"), 300);
-    in_step(&dir.path());
+    assert!(backlog(&dir.store_path()).is_empty());
+    assert_eq!(raw_matches(&dir.store_path(), "spooler"), 300);
+    in_step(&dir.store_path());
 }
 
 #[test]
 fn replacing_a_partly_indexed_transcript_keeps_the_index_in_step() {
     let dir = TempDir::new("replace");
-    let path = dir.path();
+    let path = dir.store_path();
     let mut store = Store::open(&path).expect("store");
     let words = |n: usize, at: usize, changed: &'static str| -> Vec<&'static str> {
         (0..n)
@@ -245,7 +226,7 @@ fn replacing_a_partly_indexed_transcript_keeps_the_index_in_step() {
 #[test]
 fn pruning_and_clearing_take_unindexed_messages_away_cleanly() {
     let dir = TempDir::new("prune");
-    let path = dir.path();
+    let path = dir.store_path();
     let mut store = Store::open(&path).expect("store");
     put(
         &mut store,
@@ -282,7 +263,7 @@ fn pruning_and_clearing_take_unindexed_messages_away_cleanly() {
 #[test]
 fn the_writer_indexes_what_it_stored_when_it_has_nothing_else_to_do() {
     let dir = TempDir::new("writer");
-    let path = dir.path();
+    let path = dir.store_path();
     let writer = Writer::start(Store::open(&path).expect("store")).expect("writer");
     writer.put_session("w", session("w"), at(0));
     // More than one chunk's worth would take long in a debug build; two transcripts
@@ -314,14 +295,14 @@ fn the_writer_indexes_what_it_stored_when_it_has_nothing_else_to_do() {
 #[test]
 fn a_version_2_store_gets_the_backlog_table() {
     let dir = TempDir::new("v2");
-    std::fs::create_dir_all(&dir.0).expect("dir");
+    std::fs::create_dir_all(dir.dir()).expect("dir");
     {
-        let mut conn = Connection::open(dir.path()).expect("file");
+        let mut conn = Connection::open(dir.store_path()).expect("file");
         schema::migrate(&mut conn, &schema::MIGRATIONS[..2]).expect("v2");
     }
-    let store = Store::open(dir.path()).expect("migrated");
+    let store = Store::open(dir.store_path()).expect("migrated");
     assert!(!store.has_unindexed().expect("the table is there"));
-    let v: u32 = Connection::open(dir.path())
+    let v: u32 = Connection::open(dir.store_path())
         .expect("raw")
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");

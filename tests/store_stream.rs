@@ -1,8 +1,7 @@
 //! Issue 11: a transcript is written to the store as it streams in, batch by batch, over
 //! real HTTP on loopback; only a complete answer replaces the stored copy.
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,35 +19,13 @@ use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-struct TempDir(PathBuf);
+mod common;
+use common::TempDir;
 
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "g2a-tui-store-stream-{name}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        TempDir(dir)
-    }
-
-    fn store_path(&self) -> PathBuf {
-        self.0.join("store.sqlite3")
-    }
-
-    fn settings(&self) -> StoreSettings {
-        StoreSettings {
-            path: Some(self.store_path()),
-            ..StoreSettings::default()
-        }
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+fn settings(dir: &TempDir) -> StoreSettings {
+    StoreSettings {
+        path: Some(dir.store_path()),
+        ..StoreSettings::default()
     }
 }
 
@@ -104,7 +81,7 @@ fn client(base: &str) -> Client {
 }
 
 fn open(base: &str, dir: &TempDir) -> Source {
-    let (source, problem) = Source::open(client(base), &dir.settings(), false);
+    let (source, problem) = Source::open(client(base), &settings(dir), false);
     assert_eq!(problem, None);
     source
 }

@@ -482,26 +482,37 @@ fn a_live_refetch_streamed_again_appends_only_what_is_new() {
     assert_eq!(app.session().map(|s| s.view.entries.len()), Some(30));
 }
 
-/// The worker sends the batches as answers of their own, then the transcript's own
-/// answer without events: assembled, they are the whole transcript.
-#[tokio::test]
-async fn the_worker_answers_with_batches_then_the_transcript() {
-    let n = 30_000;
+/// A worker asked for transcript "1", served `n` events in parts of `chunk` bytes
+/// `pause` apart; the request sender is returned to keep the worker listening.
+async fn ask_worker(
+    n: usize,
+    chunk: usize,
+    pause: Duration,
+    id: RequestId,
+) -> (
+    tokio::sync::mpsc::UnboundedSender<Request>,
+    tokio::sync::mpsc::UnboundedReceiver<Answer>,
+) {
     let text = body(n);
-    let parts: Vec<Vec<u8>> = text
-        .as_bytes()
-        .chunks(256 << 10)
-        .map(<[u8]>::to_vec)
-        .collect();
+    let parts: Vec<Vec<u8>> = text.as_bytes().chunks(chunk).map(<[u8]>::to_vec).collect();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
-    let base = raw_server(head.to_string(), parts, Duration::from_millis(20)).await;
-    let (tx, mut rx) = g2a_tui::api::worker::spawn(client(&base));
-    let id = RequestId(7);
+    let base = raw_server(head.to_string(), parts, pause).await;
+    let (tx, rx) = g2a_tui::api::worker::spawn(client(&base));
     tx.send(Request::Transcript {
         id,
         session_id: "1".into(),
     })
     .expect("worker listens");
+    (tx, rx)
+}
+
+/// The worker sends the batches as answers of their own, then the transcript's own
+/// answer without events: assembled, they are the whole transcript.
+#[tokio::test]
+async fn the_worker_answers_with_batches_then_the_transcript() {
+    let n = 30_000;
+    let id = RequestId(7);
+    let (_tx, mut rx) = ask_worker(n, 256 << 10, Duration::from_millis(20), id).await;
     let mut got = Vec::new();
     let mut batches = 0;
     let done = loop {
@@ -545,21 +556,8 @@ async fn the_worker_answers_with_batches_then_the_transcript() {
 #[tokio::test]
 async fn batches_wait_for_a_slow_viewer_instead_of_piling_up() {
     let n = 60_000;
-    let text = body(n);
-    let parts: Vec<Vec<u8>> = text
-        .as_bytes()
-        .chunks(64 << 10)
-        .map(<[u8]>::to_vec)
-        .collect();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
-    let base = raw_server(head.to_string(), parts, Duration::from_millis(0)).await;
-    let (tx, mut rx) = g2a_tui::api::worker::spawn(client(&base));
     let id = RequestId(9);
-    tx.send(Request::Transcript {
-        id,
-        session_id: "1".into(),
-    })
-    .expect("worker listens");
+    let (_tx, mut rx) = ask_worker(n, 64 << 10, Duration::from_millis(0), id).await;
     // The whole body would decode in well under this; the viewer reads nothing.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let mut waiting = Vec::new();

@@ -54,11 +54,12 @@ impl Entries {
     /// Message `i`, put together.
     pub fn get(&self, i: usize) -> Option<Entry> {
         let h = self.heads.get(i)?;
+        let (hms, day) = h.time.map(|t| Clock::with_day(self.zone, t)).unzip();
         Some(Entry {
             time: h.time,
             raw_time: self.raw_times.get(&i).cloned(),
-            hms: h.time.map(|t| Clock::new(self.zone, t)).unwrap_or_default(),
-            day: h.time.map(|t| self.zone.day(t)),
+            hms: hms.unwrap_or_default(),
+            day,
             opens_day: h.opens_day,
             who: self.who(i).clone(),
             text: self.text(i).as_deref().unwrap_or_default().into(),

@@ -102,8 +102,10 @@ pub type Name = Arc<str>;
 pub struct Clock([u8; 8]);
 
 impl Clock {
-    pub fn new(zone: Zone, t: DateTime<Utc>) -> Self {
-        Clock(zone.hms(t))
+    /// The clock and the calendar day of `t` in the zone, from one conversion.
+    pub fn with_day(zone: Zone, t: DateTime<Utc>) -> (Self, NaiveDate) {
+        let (hms, day) = zone.hms_and_day(t);
+        (Clock(hms), day)
     }
 
     pub fn as_str(&self) -> &str {
@@ -172,10 +174,8 @@ impl Message {
         } else {
             Speaker::Other
         };
-        let (hms, day) = match time.map(|t| zone.hms_and_day(t)) {
-            Some((hms, day)) => (Clock(hms), Some(day)),
-            None => (Clock::default(), None),
-        };
+        let (hms, day) = time.map(|t| Clock::with_day(zone, t)).unzip();
+        let hms = hms.unwrap_or_default();
         Message {
             time,
             raw_time,
@@ -215,8 +215,8 @@ impl Message {
     /// Times and days again in another zone.
     pub fn rezone(&mut self, zone: Zone) {
         if let Some(t) = self.time {
-            let (hms, day) = zone.hms_and_day(t);
-            self.hms = Clock(hms);
+            let (hms, day) = Clock::with_day(zone, t);
+            self.hms = hms;
             self.day = Some(day);
         }
     }

@@ -111,8 +111,13 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
     // top is overlaid by the message's time and name. Not in a view of one or two
     // rows, where it would hide every line of a message but its first.
     let sticky = visible.len() >= 3;
+    // A message spanning several rows is put together once.
+    let mut entry: Option<(usize, Entry)> = None;
     for (n, (i, r, row)) in visible.iter().enumerate() {
-        let Some(e) = s.view.entries.get(*i) else {
+        if entry.as_ref().is_none_or(|(at, _)| at != i) {
+            entry = s.view.entries.get(*i).map(|e| (*i, e));
+        }
+        let Some((_, e)) = entry.as_ref() else {
             continue;
         };
         if marks.as_ref().is_none_or(|(at, _)| at != i) {
@@ -120,8 +125,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, s: &SessionScreen, theme
         }
         let hl = Highlight::new(marks.as_ref().and_then(|(_, m)| m.as_ref()), *r, theme);
         let mut line = match row {
-            Row::More(_) if n == 0 && sticky => sticky_header(&e, since, vp.width, theme),
-            _ => entry_line(&e, row.clone(), since, vp.width, theme, &hl),
+            Row::More(_) if n == 0 && sticky => sticky_header(e, since, vp.width, theme),
+            _ => entry_line(e, row.clone(), since, vp.width, theme, &hl),
         };
         // The picked message (`v`): its time column in reverse video, every row.
         if s.cursor == Some(*i) {

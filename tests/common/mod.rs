@@ -90,3 +90,35 @@ pub fn screen(term: &Terminal<TestBackend>) -> String {
     }
     out
 }
+
+/// A directory of its own under the system's temporary one, removed when dropped.
+pub struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "g2a-tui-test-{name}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        TempDir(dir)
+    }
+
+    pub fn dir(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    /// A store file inside it.
+    pub fn store_path(&self) -> std::path::PathBuf {
+        self.0.join("store.sqlite3")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
