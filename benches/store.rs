@@ -14,7 +14,7 @@ use g2a_tui::api::{Client, Session, Transcript};
 use g2a_tui::app::update::{start, update, Effect, Msg};
 use g2a_tui::app::{App, Context};
 use g2a_tui::source::Source;
-use g2a_tui::store::writer::Writer;
+use g2a_tui::store::writer::{Backlog, Writer};
 use g2a_tui::store::{Store, StoreSettings};
 use g2a_tui::timefmt::Zone;
 use g2a_tui::ui::Theme;
@@ -91,7 +91,7 @@ fn storing(c: &mut Criterion) {
         raw: serde_json::Value::Null,
         ..big.clone()
     };
-    let writer = Writer::start(Store::open(&path).expect("store")).expect("writer");
+    let writer = Writer::start(Store::open(&path).expect("store"), Backlog::Work).expect("writer");
     let mut round = 0u64;
     group.bench_function("writer_put_transcript_100000_rewritten", |b| {
         b.iter(|| {
@@ -166,7 +166,12 @@ fn offline_open(c: &mut Criterion) {
             path: Some(path),
             ..StoreSettings::default()
         };
-        let (source, problem) = Source::open(Client::offline().expect("client"), &settings, true);
+        let (source, problem) = Source::open(
+            Client::offline().expect("client"),
+            &settings,
+            true,
+            Backlog::Work,
+        );
         assert_eq!(problem, None);
         let mut term = Terminal::new(TestBackend::new(160, 48)).expect("backend");
         if n > 10_000 {

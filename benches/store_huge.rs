@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use g2a_tui::api::{Session, Transcript};
 use g2a_tui::demo::huge;
-use g2a_tui::store::writer::Writer;
+use g2a_tui::store::writer::{Backlog, Writer};
 use g2a_tui::store::Store;
 
 fn session(id: &str) -> Session {
@@ -50,7 +50,7 @@ fn main() {
         events: huge::events(n),
         ..Default::default()
     };
-    let writer = Writer::start(Store::open(&path).expect("store")).expect("writer");
+    let writer = Writer::start(Store::open(&path).expect("store"), Backlog::Work).expect("writer");
     writer.put_session(&id, session(&id), Utc::now());
     writer.flush();
 

@@ -10,6 +10,7 @@ use g2a_tui::commands::{self, exit_code, fail, fail_plain};
 use g2a_tui::config::{FileConfig, Location, Warning};
 use g2a_tui::connection::{Connection, Settings};
 use g2a_tui::source::Source;
+use g2a_tui::store::writer::Backlog;
 use g2a_tui::timefmt::Zone;
 use g2a_tui::ui::Theme;
 use g2a_tui::viewer::Outcome;
@@ -287,7 +288,13 @@ async fn run_print(cli: &Cli, settings: &Settings, args: &PrintArgs) -> ExitCode
         Err(e) => return fail(&e),
     };
     let offline = conn.client.is_offline();
-    let (source, store_problem) = Source::open(conn.client.clone(), &settings.store, offline);
+    let (source, store_problem) = Source::open(
+        conn.client.clone(),
+        &settings.store,
+        offline,
+        // print exits once the answer is out: unpacking it is for the next reader.
+        Backlog::Leave,
+    );
     if let Some(why) = store_problem {
         commands::warn(&format!("{why}; going on without it"));
     }

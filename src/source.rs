@@ -14,7 +14,7 @@ use crate::api::worker::{Fetch, Fetched, ListAnswer, StoreSearchError, SCREEN_SH
 use crate::api::{
     normalize_session_id, ApiError, Client, Endpoint, Session, SystemLinks, Transcript,
 };
-use crate::store::writer::Writer;
+use crate::store::writer::{Backlog, Writer};
 use crate::store::{SessionHits, Store, StoreSettings, StoredSession, StoredTranscript};
 
 /// The client, an optional store connection for reads, and the writer for writes.
@@ -41,11 +41,13 @@ impl Source {
     /// The client with the store `settings` name: a read connection and a writer thread
     /// (which first prunes what is older than `--keep-days`), or with `offline` the read
     /// connection alone. A store that cannot be used is left alone and named in the
-    /// returned line; the source then works without it.
+    /// returned line; the source then works without it. `backlog` says what the writer
+    /// does when idle.
     pub fn open(
         client: Client,
         settings: &StoreSettings,
         offline: bool,
+        backlog: Backlog,
     ) -> (Source, Option<String>) {
         let mut source = Source::new(client, None);
         source.offline |= offline;
@@ -65,7 +67,7 @@ impl Source {
         match opened {
             Ok((read, write)) => {
                 source.store = Some(Arc::new(Mutex::new(read)));
-                source.writer = write.and_then(Writer::start);
+                source.writer = write.and_then(|w| Writer::start(w, backlog));
                 if let Some(w) = &source.writer {
                     w.prune(Duration::from_secs(u64::from(settings.keep_days) * 86_400));
                 }

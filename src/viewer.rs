@@ -25,6 +25,7 @@ use crate::app::update::{self, start, Effect, Msg};
 use crate::app::{App, Context, Keymap};
 use crate::connection::Connection;
 use crate::source::Source;
+use crate::store::writer::Backlog;
 use crate::term::TerminalGuard;
 use crate::timefmt::Zone;
 use crate::ui::Theme;
@@ -152,7 +153,8 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
     };
     let size = host.terminal().size()?;
     let offline = conn.client.is_offline();
-    let (source, store_problem) = Source::open(conn.client.clone(), &opts.store, offline);
+    let (source, store_problem) =
+        Source::open(conn.client.clone(), &opts.store, offline, Backlog::Work);
     let (requests, answers) = worker::spawn_with(source.clone());
     let context = Context {
         poll: opts.poll,

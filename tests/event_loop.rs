@@ -4,6 +4,7 @@
 
 mod common;
 
+use g2a_tui::store::writer::Backlog;
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -539,7 +540,7 @@ async fn a_fetch_that_times_out_shows_the_stored_copy_marked_offline() {
         path: Some(file.clone()),
         ..StoreSettings::default()
     };
-    let (source, problem) = Source::open(client, &settings, false);
+    let (source, problem) = Source::open(client, &settings, false, Backlog::Work);
     assert_eq!(problem, None);
     let mut h = harness(&server, id, (160, 40));
     (h.requests, h.answers) = worker::spawn_with(source.clone());

@@ -15,6 +15,7 @@ use g2a_tui::api::{ApiError, AuthScheme, Client, ClientConfig, Endpoint, Session
 use g2a_tui::app::update::{start, update, Effect, Msg};
 use g2a_tui::app::App;
 use g2a_tui::source::Source;
+use g2a_tui::store::writer::Backlog;
 use g2a_tui::store::{Store, StoreSettings};
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -133,7 +134,7 @@ fn read(dir: &TempDir) -> (Option<String>, Vec<String>) {
 }
 
 fn open(client: Client, dir: &TempDir) -> Source {
-    let (source, problem) = Source::open(client, &dir.settings(), false);
+    let (source, problem) = Source::open(client, &dir.settings(), false, Backlog::Work);
     assert_eq!(problem, None);
     source
 }
@@ -238,7 +239,7 @@ async fn offline_reads_the_store_and_makes_no_request() {
     let dir = TempDir::new("offline");
     seed(&dir);
     let client = Client::offline().expect("an offline client needs no token");
-    let (source, problem) = Source::open(client, &dir.settings(), true);
+    let (source, problem) = Source::open(client, &dir.settings(), true, Backlog::Work);
     assert_eq!(problem, None);
     assert!(source.offline);
     assert!(source.writer.is_none(), "offline writes nothing");
@@ -284,6 +285,7 @@ async fn a_corrupt_store_is_named_in_one_line_and_left_alone() {
         client(&server, Duration::from_secs(5)),
         &dir.settings(),
         false,
+        Backlog::Work,
     );
     let problem = problem.expect("the problem is reported");
     assert!(problem.contains("not a database"), "{problem}");
@@ -417,7 +419,12 @@ async fn opening_prunes_what_was_not_seen_for_keep_days() {
         keep_days: 30,
         ..dir.settings()
     };
-    let (source, problem) = Source::open(client(&server, Duration::from_secs(5)), &settings, false);
+    let (source, problem) = Source::open(
+        client(&server, Duration::from_secs(5)),
+        &settings,
+        false,
+        Backlog::Work,
+    );
     assert_eq!(problem, None);
     assert_eq!(source.close(), None);
     let store = Store::open(dir.store_path()).expect("store");
@@ -431,7 +438,8 @@ async fn opening_prunes_what_was_not_seen_for_keep_days() {
 fn an_unchanged_transcript_is_not_rewritten_but_its_fetch_time_moves() {
     use g2a_tui::store::writer::Writer;
     let dir = TempDir::new("unchanged");
-    let writer = Writer::start(Store::open(dir.store_path()).expect("store")).expect("writer");
+    let writer = Writer::start(Store::open(dir.store_path()).expect("store"), Backlog::Work)
+        .expect("writer");
     let at = |min: u32| {
         Utc.with_ymd_and_hms(2026, 11, 20, 16, min, 0)
             .single()
@@ -440,7 +448,12 @@ fn an_unchanged_transcript_is_not_rewritten_but_its_fetch_time_moves() {
     let chat = transcript(&["one", "two"]);
     writer.put_transcript(ID, chat.clone(), at(1));
     writer.flush();
-    // Marks the stored copy behind the writer's back, to see whether it is rewritten.
+    // Unpacked (as any reader would), then marked behind the writer's back, to see
+    // whether it is rewritten.
+    Store::open(dir.store_path())
+        .expect("store")
+        .settle()
+        .expect("unpacked");
     let raw = rusqlite::Connection::open(dir.store_path()).expect("raw");
     raw.execute("UPDATE messages SET text = 'marked' WHERE seq = 0", [])
         .expect("marked");

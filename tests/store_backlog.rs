@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use g2a_tui::api::{Event, Session, Transcript};
-use g2a_tui::store::writer::Writer;
+use g2a_tui::store::writer::{Backlog, Writer};
 use g2a_tui::store::{schema, Indexing, Store};
 use rusqlite::Connection;
 use serde_json::json;
@@ -264,17 +264,24 @@ fn pruning_and_clearing_take_unindexed_messages_away_cleanly() {
 fn the_writer_indexes_what_it_stored_when_it_has_nothing_else_to_do() {
     let dir = TempDir::new("writer");
     let path = dir.store_path();
-    let writer = Writer::start(Store::open(&path).expect("store")).expect("writer");
+    let writer = Writer::start(Store::open(&path).expect("store"), Backlog::Work).expect("writer");
     writer.put_session("w", session("w"), at(0));
     // More than one chunk's worth would take long in a debug build; two transcripts
     // show the thread goes on to the next.
     writer.put_transcript("w", transcript(200, &["whiskey"]), at(1));
     writer.put_transcript("x", transcript(30, &["xray"]), at(1));
     writer.flush();
+    // Packed first (store/packed.rs), then unpacked, then indexed.
+    let waiting = || {
+        Store::open(&path)
+            .and_then(|s| s.has_waiting_packs())
+            .expect("read")
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !backlog(&path).is_empty() && Instant::now() < deadline {
+    while (waiting() || !backlog(&path).is_empty()) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
+    assert!(!waiting(), "the writer unpacked what it packed");
     assert!(backlog(&path).is_empty(), "the writer indexed its backlog");
     assert_eq!(raw_matches(&path, "whiskey"), 200);
     assert_eq!(raw_matches(&path, "xray"), 30);
@@ -302,9 +309,11 @@ fn a_version_2_store_gets_the_backlog_table() {
     }
     let store = Store::open(dir.store_path()).expect("migrated");
     assert!(!store.has_unindexed().expect("the table is there"));
+    assert!(!store.has_waiting_packs().expect("and the packs' (V4)"));
     let v: u32 = Connection::open(dir.store_path())
         .expect("raw")
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("version");
-    assert_eq!(v, 3);
+    assert_eq!(v, schema::VERSION);
+    assert_eq!(v, 4);
 }

@@ -10,7 +10,7 @@ use g2a_tui::api::fetch::Progress;
 use g2a_tui::api::worker::Fetch;
 use g2a_tui::api::{ApiError, AuthScheme, Client, ClientConfig, Session, Transcript};
 use g2a_tui::source::Source;
-use g2a_tui::store::writer::Writer;
+use g2a_tui::store::writer::{Backlog, Writer};
 use g2a_tui::store::{Store, StoreSettings};
 use rusqlite::Connection;
 use serde_json::json;
@@ -81,7 +81,7 @@ fn client(base: &str) -> Client {
 }
 
 fn open(base: &str, dir: &TempDir) -> Source {
-    let (source, problem) = Source::open(client(base), &settings(dir), false);
+    let (source, problem) = Source::open(client(base), &settings(dir), false, Backlog::Work);
     assert_eq!(problem, None);
     source
 }
@@ -341,7 +341,7 @@ fn interleaved_streams_are_each_stored_and_a_dropped_one_changes_nothing() {
     let kept = Transcript::from_value(body(3, "kept")).expect("transcript");
     store.put_transcript("c", &kept, at(0)).expect("stored");
     let before = dump(&dir.store_path());
-    let writer = Writer::start(store).expect("writer");
+    let writer = Writer::start(store, Backlog::Work).expect("writer");
     let batch = |range: std::ops::Range<usize>, tag: &str| {
         let t = Transcript::from_value(json!({ "events": events(range.end, tag) }))
             .expect("transcript");

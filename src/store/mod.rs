@@ -7,6 +7,7 @@
 //! Each write is one transaction: a failed write leaves the previous good copy in place.
 
 mod backlog;
+mod packed;
 pub mod query;
 pub mod schema;
 mod staged;
@@ -23,6 +24,7 @@ use serde_json::{json, Value};
 use crate::api::model::{Event, Session, Status, Timestamp, Transcript, TranscriptAbsence};
 
 pub use backlog::CHUNK as INDEX_CHUNK;
+pub use packed::ABANDONED_AFTER;
 pub use query::QueryError;
 pub use staged::Indexing;
 
@@ -511,12 +513,21 @@ impl Store {
         session_id: &str,
         fetched_at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
+        // A pack waiting to be unpacked is the stored copy too (packed.rs).
+        let at = stamp(fetched_at);
+        let packs = self
+            .conn
+            .execute(
+                "UPDATE packs SET fetched_at = ?2 WHERE session_id = ?1 AND done",
+                params![session_id, at],
+            )
+            .map_err(|e| self.err(e))?;
         self.conn
             .execute(
                 "UPDATE transcripts SET fetched_at = ?2 WHERE session_id = ?1",
-                params![session_id, stamp(fetched_at)],
+                params![session_id, at],
             )
-            .map(|n| n > 0)
+            .map(|n| n + packs > 0)
             .map_err(|e| self.err(e))
     }
 
@@ -559,11 +570,12 @@ impl Store {
         let fetched: Option<String> = self
             .conn
             .query_row(
-                "SELECT fetched_at FROM transcripts WHERE session_id = ?1",
+                "SELECT max(at) FROM (
+                     SELECT fetched_at AS at FROM transcripts WHERE session_id = ?1
+                     UNION ALL SELECT fetched_at FROM packs WHERE session_id = ?1 AND done)",
                 [session_id],
                 |r| r.get(0),
             )
-            .optional()
             .map_err(|e| self.err(e))?;
         fetched
             .map(|f| parse_stamp(&f).ok_or_else(|| self.corrupt()))
@@ -572,6 +584,7 @@ impl Store {
 
     /// The stored transcript of `session_id`, if any.
     pub fn get_transcript(&self, session_id: &str) -> Result<Option<StoredTranscript>, StoreError> {
+        self.settle()?;
         let head: Option<(Option<String>, Option<String>, bool, String)> = self
             .conn
             .query_row(
@@ -649,6 +662,8 @@ impl Store {
 
     /// Removes every session id whose latest fetch (session or transcript) is before `cutoff`.
     pub fn prune_before(&mut self, cutoff: DateTime<Utc>) -> Result<usize, StoreError> {
+        // A pack waiting is the newest copy of its transcript: its fetch time counts.
+        self.settle()?;
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
         let tx = self.write()?;
@@ -695,6 +710,8 @@ impl Store {
         let tx = self.write()?;
         tx.execute_batch(
             "DELETE FROM unindexed;
+             DELETE FROM packed;
+             DELETE FROM packs;
              DELETE FROM messages;
              DELETE FROM transcripts;
              DELETE FROM sessions;
@@ -709,6 +726,7 @@ impl Store {
 
     /// Path, size on disk, counts and the oldest stored session.
     pub fn info(&self) -> Result<Info, StoreError> {
+        self.settle()?;
         let count = |sql: &str| -> Result<u64, StoreError> {
             self.conn
                 .query_row(sql, [], |r| r.get::<_, i64>(0))
@@ -747,7 +765,13 @@ impl Store {
     /// Whether any transcript message is stored (cheaper than [`Store::info`]).
     pub fn has_messages(&self) -> Result<bool, StoreError> {
         self.conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM messages)", [], |r| r.get(0))
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM messages)
+                     OR EXISTS (SELECT 1 FROM packs p JOIN packed c ON c.pack = p.id
+                                WHERE p.done)",
+                [],
+                |r| r.get(0),
+            )
             .map_err(|e| self.err(e))
     }
 
@@ -777,7 +801,9 @@ impl Store {
             reason,
         };
         let fts = query::to_fts(input).map_err(bad)?;
-        // Messages stored but not indexed yet (backlog.rs) would be missed.
+        // Messages packed (packed.rs) or stored but not indexed yet (backlog.rs) would be
+        // missed.
+        self.settle()?;
         self.index_all()?;
         // FTS5 reports what it cannot parse as a generic error; the user sees ours.
         let query_err = |e: rusqlite::Error| match e {

@@ -82,8 +82,32 @@ CREATE TABLE unindexed(
 );
 ";
 
+/// Version 4: `packs` and `packed`, transcripts stored as they stream in, a blob per batch,
+/// and turned into `messages` rows later (issue 11, `store/packed.rs`). A build that knows
+/// no such tables would show and search the copy from before a pack: the version keeps it
+/// out.
+const V4: &str = "
+CREATE TABLE packs(
+    id INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    touched TEXT NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0,
+    start_time TEXT,
+    end_time TEXT,
+    absent INTEGER NOT NULL DEFAULT 0,
+    fetched_at TEXT
+);
+CREATE INDEX packs_session_id ON packs(session_id);
+CREATE TABLE packed(
+    pack INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    UNIQUE(pack, seq)
+);
+";
+
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The schema version this build writes.
 pub const VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,16 +1,17 @@
-//! Transcripts written as they stream in (issue 11): the writer stages each batch of events
-//! in a TEMP table of its own connection (invisible to readers, gone with the connection,
-//! no schema change) and lets the batch go, so a 10^6-message answer is never held whole in
-//! memory. Only a complete answer moves the staged rows into `messages` and the index, in one
-//! transaction; an aborted or failed one is dropped and the stored copy stays as it was.
+//! Transcripts put into `messages` from staged rows (issue 11): a whole answer's events, or
+//! a pack's blobs as they are unpacked (`packed.rs`), are staged in a TEMP table of the
+//! connection (invisible to readers, gone with the connection), a chunk at a time, so a
+//! 10^6-message transcript is never held whole in memory; then one transaction replaces the
+//! stored copy with them.
 //!
 //! SQLite writes the TEMP table to an unlinked file (mode 0600) in its temporary directory
 //! (`SQLITE_TMPDIR`, `TMPDIR`, /var/tmp, /tmp).
 
 use chrono::{DateTime, Utc};
 use rusqlite::functions::FunctionFlags;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 
+pub(super) use super::packed::Row;
 use super::{classify, stamp, unindex, Store, StoreError, FTS_HASH_BYTES};
 use crate::api::model::{Event, Transcript};
 use crate::present::transcript::People;
@@ -21,6 +22,17 @@ const WHOLE: u64 = 0;
 
 /// The SQL function that classifies a staged message while it is copied.
 const ROLE_FN: &str = "g2a_role";
+
+/// What a staged transcript replaces besides the stored copy: packs of the same
+/// transcript waiting to be unpacked ([`super::packed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Over {
+    /// All of them: the staged rows are a newer answer.
+    Everything,
+    /// Those up to this pack, which the staged rows were unpacked from; nothing at all
+    /// when this pack is gone.
+    Pack(i64),
+}
 
 /// When [`Store::put_staged`] indexes what it stores for search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,13 +53,28 @@ impl Store {
         first_seq: u64,
         events: &[Event],
     ) -> Result<(), StoreError> {
-        let path = self.path.clone();
-        let fail = |e| classify(&path, e);
+        self.stage_rows(
+            stream,
+            first_seq,
+            events.iter().map(|e| Row {
+                time: e.time.as_ref().map(|t| t.raw.as_str()),
+                participant: e.participant.as_deref(),
+                text: &e.content,
+            }),
+        )
+    }
+
+    /// [`Store::stage_events`] of rows borrowed from wherever they are (a pack's chunk).
+    pub(super) fn stage_rows<'a>(
+        &self,
+        stream: u64,
+        first_seq: u64,
+        rows: impl Iterator<Item = Row<'a>>,
+    ) -> Result<(), StoreError> {
+        let fail = |e| classify(&self.path, e);
         self.create_staged()?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .map_err(fail)?;
+        let tx =
+            Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred).map_err(fail)?;
         {
             let mut insert = tx
                 .prepare_cached(
@@ -55,14 +82,14 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
                 .map_err(fail)?;
-            for (i, e) in events.iter().enumerate() {
+            for (i, r) in rows.enumerate() {
                 insert
                     .execute(params![
                         stream as i64,
                         (first_seq + i as u64) as i64,
-                        e.time.as_ref().map(|t| &t.raw),
-                        e.participant,
-                        e.content
+                        r.time,
+                        r.participant,
+                        r.text
                     ])
                     .map_err(fail)?;
             }
@@ -71,7 +98,7 @@ impl Store {
     }
 
     /// Drops the rows staged for `stream`.
-    pub fn unstage(&mut self, stream: u64) -> Result<(), StoreError> {
+    pub fn unstage(&self, stream: u64) -> Result<(), StoreError> {
         self.create_staged()?;
         self.conn
             .execute("DELETE FROM temp.staged WHERE stream = ?1", [stream as i64])
@@ -127,15 +154,47 @@ impl Store {
         fetched_at: DateTime<Utc>,
         indexing: Indexing,
     ) -> Result<(), StoreError> {
+        self.put_staged_over(
+            stream,
+            session_id,
+            head,
+            fetched_at,
+            indexing,
+            Over::Everything,
+        )
+        .map(|_| ())
+    }
+
+    /// [`Store::put_staged`], replacing what `over` says; false when there was nothing
+    /// to do (the pack it was unpacking is gone: another connection unpacked it, or
+    /// something newer replaced it).
+    pub(super) fn put_staged_over(
+        &self,
+        stream: u64,
+        session_id: &str,
+        head: &Transcript,
+        fetched_at: DateTime<Utc>,
+        indexing: Indexing,
+        over: Over,
+    ) -> Result<bool, StoreError> {
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
         self.create_staged()?;
         let session = self.get_session(session_id)?.map(|s| s.session);
         let t0 = std::time::Instant::now();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(fail)?;
+        let tx =
+            Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(fail)?;
+        // Packs of this transcript waiting to be unpacked are older than this answer.
+        let newest_pack = match over {
+            Over::Everything => i64::MAX,
+            Over::Pack(pack) => {
+                if !super::packed::is_waiting(&tx, pack).map_err(fail)? {
+                    return Ok(false);
+                }
+                pack
+            }
+        };
+        super::packed::drop_waiting(&tx, session_id, newest_pack).map_err(fail)?;
         // A live session's transcript grows (or changes) at its end: the stored messages
         // this answer starts with stay, and only the rest is removed, written and indexed.
         let kept: i64 = tx
@@ -229,7 +288,7 @@ impl Store {
                 commit_ms = t_commit.elapsed().as_millis(),
                 "put_staged phases"
             );
-            return r;
+            return r.map(|()| true);
         }
         // FTS5 flushes its pending terms to a new segment every 1 MiB by default, and a
         // large transcript then spends more time merging segments than indexing; one
@@ -258,14 +317,16 @@ impl Store {
             commit_ms = t_commit.elapsed().as_millis(),
             "put_staged phases"
         );
-        r
+        r.map(|()| true)
     }
 
     /// Whether any message of `session_id`'s transcript is stored.
     pub fn has_transcript_messages(&self, session_id: &str) -> Result<bool, StoreError> {
         self.conn
             .query_row(
-                "SELECT EXISTS (SELECT 1 FROM messages WHERE session_id = ?1)",
+                "SELECT EXISTS (SELECT 1 FROM messages WHERE session_id = ?1)
+                     OR EXISTS (SELECT 1 FROM packs p JOIN packed c ON c.pack = p.id
+                                WHERE p.session_id = ?1 AND p.done)",
                 [session_id],
                 |r| r.get(0),
             )

@@ -2,9 +2,11 @@
 //! connection and takes jobs over a channel in order, so a 100,000-message transcript
 //! never holds up a key press, and the async workers never block on SQLite.
 //!
-//! A transcript comes as a [`TranscriptStream`]: its batches are staged as they arrive (and
-//! let go), and only its end, with a complete, good answer, replaces the stored copy, in one
-//! transaction; a stream dropped before its end leaves the stored copy as it was.
+//! A transcript comes as a [`TranscriptStream`]: its batches are packed into the store as
+//! they arrive (and let go, see `packed.rs`), and only its end, with a complete, good answer,
+//! makes the pack the stored copy; a stream dropped before its end leaves the stored copy as
+//! it was. With [`Backlog::Work`] the thread then unpacks and indexes what waits whenever it
+//! has nothing else to do.
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
@@ -27,7 +29,7 @@ enum Job {
         session: Box<Session>,
         at: DateTime<Utc>,
     },
-    /// Starts (or, again, restarts) staging stream `stream` of transcript `id`.
+    /// Starts (or, again, restarts) packing stream `stream` of transcript `id`.
     Begin {
         stream: u64,
         id: String,
@@ -35,7 +37,7 @@ enum Job {
     Batch {
         stream: u64,
         events: Arc<Vec<Event>>,
-        /// Given back once the batch is staged (see [`BATCHES_QUEUED`]).
+        /// Given back once the batch is packed (see [`BATCHES_QUEUED`]).
         _held: Held,
     },
     /// The answer is complete: `head` has its times and absence, not its events.
@@ -57,7 +59,7 @@ enum Job {
     Close,
 }
 
-/// Batches of one streaming transcript sent to the writer and not yet staged. Past
+/// Batches of one streaming transcript sent to the writer and not yet packed. Past
 /// this the sender (the transcript's decoder) waits: a writer slower than the
 /// network would otherwise hold the decoded body in its queue (issue 11).
 const BATCHES_QUEUED: usize = 4;
@@ -81,15 +83,26 @@ impl std::fmt::Debug for Writer {
     }
 }
 
+/// What the writer thread does when no job waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backlog {
+    /// Unpacks the packs that are done and indexes what is not indexed: a process that
+    /// stays (the viewer).
+    Work,
+    /// Nothing: a process about to exit (`print`) leaves it to the next reader, which
+    /// would otherwise wait for it.
+    Leave,
+}
+
 impl Writer {
     /// Starts the thread that owns `store`; `None` when the system will not start a thread.
-    pub fn start(store: Store) -> Option<Writer> {
+    pub fn start(store: Store, backlog: Backlog) -> Option<Writer> {
         let (jobs, rx) = mpsc::channel();
         let failure = Arc::new(Mutex::new(None));
         let failed = Arc::clone(&failure);
         let thread = std::thread::Builder::new()
             .name("g2a-store-writer".into())
-            .spawn(move || run(store, rx, failed))
+            .spawn(move || run(store, rx, failed, backlog))
             .ok()?;
         Some(Writer {
             jobs,
@@ -176,7 +189,7 @@ impl Writer {
     }
 }
 
-/// A transcript being written as it streams in: each batch is staged by the writer thread
+/// A transcript being written as it streams in: each batch is packed by the writer thread
 /// (and let go), and [`TranscriptStream::end`] stores the whole. Dropped without `end` (an
 /// error, a truncated answer, a cancelled fetch), it leaves the stored copy untouched.
 #[derive(Debug)]
@@ -190,7 +203,7 @@ pub struct TranscriptStream {
 
 impl TranscriptStream {
     /// Events after those sent before. Waits while [`BATCHES_QUEUED`] of this stream's
-    /// batches are not staged yet (at most a few seconds: a stuck writer does not hang
+    /// batches are not packed yet (at most a few seconds: a stuck writer does not hang
     /// the fetch); called from the decoder's blocking thread.
     pub fn batch(&self, events: Arc<Vec<Event>>) {
         let held = self.credit.take();
@@ -236,12 +249,14 @@ impl Drop for TranscriptStream {
     }
 }
 
-/// A transcript the writer thread is staging.
+/// A transcript the writer thread is packing.
 struct Staging {
     id: String,
-    /// Events staged so far.
+    /// Its pack; `None` when it could not be started (the failure is recorded).
+    pack: Option<i64>,
+    /// Events packed so far.
     count: u64,
-    /// Of the events staged so far (see [`fingerprint`]).
+    /// Of the events packed so far (see [`fingerprint`]).
     hash: DefaultHasher,
 }
 
@@ -251,20 +266,27 @@ fn record(failure: &Mutex<Option<String>>, why: String) {
     }
 }
 
-fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<String>>>) {
+fn run(
+    mut store: Store,
+    jobs: mpsc::Receiver<Job>,
+    failure: Arc<Mutex<Option<String>>>,
+    mode: Backlog,
+) {
     // What this thread last wrote of each transcript: a live session's poll that brings
     // nothing new costs one UPDATE, not a rewrite of every message and its index entries.
     let mut written: HashMap<String, u64> = HashMap::new();
     let mut staging: HashMap<u64, Staging> = HashMap::new();
-    // A store opened with messages left unindexed (by this thread, or a process that ended
-    // first) is indexed when no job waits, a chunk at a time.
-    let mut backlog = true;
+    // The blob a batch is packed into, kept for the next.
+    let mut buf = Vec::new();
+    // A store opened with packs waiting or messages left unindexed (by this thread, or a
+    // process that ended first) is worked on when no job waits, a step at a time.
+    let mut backlog = mode == Backlog::Work;
     loop {
         let job = match jobs.try_recv() {
             Ok(job) => job,
             Err(mpsc::TryRecvError::Disconnected) => break,
             Err(mpsc::TryRecvError::Empty) if backlog => {
-                backlog = index_some(&store);
+                backlog = work_on_backlog(&store);
                 continue;
             }
             Err(mpsc::TryRecvError::Empty) => match jobs.recv() {
@@ -272,7 +294,7 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
                 Err(_) => break,
             },
         };
-        backlog |= matches!(job, Job::End { .. });
+        backlog |= mode == Backlog::Work && matches!(job, Job::End { .. });
         let started = std::time::Instant::now();
         // Its failure is logged at warn: without a log (no subscriber) nothing is kept.
         let logged = tracing::enabled!(tracing::Level::WARN)
@@ -282,36 +304,50 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
         let result = match job {
             Job::Session { id, session, at } => store.put_session(&id, &session, at),
             Job::Begin { stream, id } => {
+                // Again: the answer starts over.
+                let old = staging.remove(&stream).and_then(|s| s.pack);
+                let dropped = old.map_or(Ok(()), |p| store.drop_pack(p));
+                let (pack, begun) = match store.begin_pack(&id) {
+                    Ok(p) => (Some(p), Ok(())),
+                    Err(e) => (None, Err(e)),
+                };
                 staging.insert(
                     stream,
                     Staging {
                         id,
+                        pack,
                         count: 0,
                         hash: DefaultHasher::new(),
                     },
                 );
-                store.unstage(stream)
+                dropped.and(begun)
             }
             Job::Batch { stream, events, .. } => match staging.get_mut(&stream) {
                 Some(s) => {
-                    let staged = store.stage_events(stream, s.count, &events);
+                    let packed = s
+                        .pack
+                        .map_or(Ok(()), |p| store.pack_events(p, s.count, &events, &mut buf));
+                    if packed.is_err() {
+                        // The pack lacks this batch: it must never be taken for the answer.
+                        // Not dropped either, it is abandoned and goes later.
+                        if let Some(p) = s.pack.take() {
+                            let _ = store.drop_pack(p);
+                        }
+                    }
                     for e in events.iter() {
                         hash_event(&mut s.hash, e);
                     }
                     s.count += events.len() as u64;
-                    staged
+                    packed
                 }
                 None => Ok(()),
             },
-            Job::Abort { stream } => {
-                staging.remove(&stream);
-                unstage(&mut store, &staging, stream)
-            }
+            Job::Abort { stream } => match staging.remove(&stream).and_then(|s| s.pack) {
+                Some(pack) => store.drop_pack(pack),
+                None => Ok(()),
+            },
             Job::End { stream, head, at } => match staging.remove(&stream) {
-                Some(s) => {
-                    let result = end(&mut store, &mut written, stream, s, &head, at);
-                    result.and(unstage(&mut store, &staging, stream))
-                }
+                Some(s) => end(&mut store, &mut written, s, &head, at),
                 None => Ok(()),
             },
             Job::ListRows { rows, at } => store.put_list_rows(&rows, at).map(|_| ()),
@@ -331,8 +367,29 @@ fn run(mut store: Store, jobs: mpsc::Receiver<Job>, failure: Arc<Mutex<Option<St
             record(&failure, e.to_string());
         }
         if release {
+            buf = Vec::new();
             store.release_memory();
         }
+    }
+}
+
+/// A step of the backlog: drops abandoned packs, unpacks one that is done, or indexes a
+/// chunk of unindexed messages; returns whether to go on. A failure (the store locked by
+/// another process) loses nothing: the next reader, or this thread after its next
+/// transcript, does it.
+fn work_on_backlog(store: &Store) -> bool {
+    let started = std::time::Instant::now();
+    if let Err(e) = store.drop_abandoned_packs(Utc::now()) {
+        tracing::debug!(error = %e, "abandoned packs not dropped");
+    }
+    match store.has_waiting_packs() {
+        Ok(true) => {
+            let result = store.unpack_one();
+            super::write_log::logged("unpack", None, 0, started, &result);
+            // Failed: indexing would not get further (the store is locked or damaged).
+            result.is_ok()
+        }
+        _ => index_some(store),
     }
 }
 
@@ -348,20 +405,6 @@ fn index_some(store: &Store) -> bool {
         store.release_memory();
     }
     more
-}
-
-/// Drops stream `stream`'s staged rows: the whole table when no other stream is staging
-/// (deleting 10^6 rows one by one took a tenth of the write).
-fn unstage(
-    store: &mut Store,
-    staging: &HashMap<u64, Staging>,
-    stream: u64,
-) -> Result<(), super::StoreError> {
-    if staging.is_empty() {
-        store.unstage_all()
-    } else {
-        store.unstage(stream)
-    }
 }
 
 impl Job {
@@ -388,29 +431,37 @@ impl Job {
     }
 }
 
-/// Ends stream `stream`: stores its staged events unless they are what this thread last
-/// wrote of the transcript (then only the fetch time moves) or the answer says "no
-/// transcript" where messages are stored.
+/// Ends a stream: its pack becomes the stored transcript, unless its events are what this
+/// thread last wrote of the transcript (then only the fetch time moves) or the answer says
+/// "no transcript" where messages are stored.
 fn end(
     store: &mut Store,
     written: &mut HashMap<String, u64>,
-    stream: u64,
     staged: Staging,
     head: &Transcript,
     at: DateTime<Utc>,
 ) -> Result<(), super::StoreError> {
-    let Staging { id, count, hash } = staged;
-    if keeps_messages(store, &id, head, count) {
+    let Staging {
+        id,
+        pack,
+        count,
+        hash,
+    } = staged;
+    // Not packed whole (a write failed, already recorded): the stored copy stays.
+    let Some(pack) = pack else {
         return Ok(());
+    };
+    if keeps_messages(store, &id, head, count) {
+        return store.drop_pack(pack);
     }
     let print = fingerprint(hash, head, count);
     let same = written.remove(&id) == Some(print);
     // Pruned or cleared since (by another process too): written in full.
     let touched = same && store.touch_transcript(&id, at).unwrap_or(false);
     let result = if touched {
-        Ok(())
+        store.drop_pack(pack)
     } else {
-        store.put_staged(stream, &id, head, at, super::Indexing::Later)
+        store.finish_pack(pack, head, at)
     };
     if result.is_ok() {
         written.insert(id, print);
