@@ -128,8 +128,8 @@ impl Source {
         mut progress: impl FnMut(Progress) + Send + 'static,
         tap: Option<tokio::sync::mpsc::Sender<bytes::Bytes>>,
     ) -> Result<Transcript, ApiError> {
-        // Each batch goes to the writer as it passes (shared with the viewer, not copied),
-        // which stages it and lets go: no one holds the whole transcript. Dropped without
+        // Each batch goes to the writer as it passes (packed into a blob; the events stay
+        // the caller's), which stores it and lets go: no one holds the whole transcript. Dropped without
         // `end` (an error, a cut body, a cancelled fetch), the stream leaves the stored copy.
         let stream = self
             .writer
@@ -142,12 +142,12 @@ impl Source {
             .transcript_stream_tapped(
                 id,
                 move |p: Progress| {
-                    if let Ok(guard) = sink.lock() {
-                        if let Some(s) = guard.as_ref() {
+                    if let Ok(mut guard) = sink.lock() {
+                        if let Some(s) = guard.as_mut() {
                             if p.restart {
                                 s.restart();
                             }
-                            s.batch(Arc::clone(&p.events));
+                            s.batch(&p.events);
                         }
                     }
                     progress(p)

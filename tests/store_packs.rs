@@ -294,9 +294,9 @@ fn the_writer_leaves_a_pack_or_unpacks_it_by_its_backlog_mode() {
     let t = transcript(300, "toner");
     let leave = Writer::start(Store::open(&path).expect("store"), Backlog::Leave).expect("writer");
     leave.put_session("m", session("m"), at(0));
-    let stream = leave.transcript_stream("m");
+    let mut stream = leave.transcript_stream("m");
     for chunk in t.events.chunks(64) {
-        stream.batch(std::sync::Arc::new(chunk.to_vec()));
+        stream.batch(chunk);
     }
     stream.end(t.clone(), at(1));
     assert_eq!(leave.close(), None);

@@ -140,10 +140,14 @@ type Rows = (
 );
 
 fn dump(path: &Path) -> Rows {
-    // The writer leaves what it stores to be indexed later (tests/store_backlog.rs).
+    // The writer leaves what it stores packed, to be unpacked and indexed later
+    // (tests/store_packs.rs, tests/store_backlog.rs): read as any reader does.
     Store::open(path)
-        .and_then(|s| s.index_all())
-        .expect("the backlog indexed");
+        .and_then(|s| {
+            s.settle()?;
+            s.index_all()
+        })
+        .expect("the backlog unpacked and indexed");
     let conn = Connection::open(path).expect("raw open");
     conn.execute(
         "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
@@ -345,17 +349,17 @@ fn interleaved_streams_are_each_stored_and_a_dropped_one_changes_nothing() {
     let batch = |range: std::ops::Range<usize>, tag: &str| {
         let t = Transcript::from_value(json!({ "events": events(range.end, tag) }))
             .expect("transcript");
-        Arc::new(t.events[range].to_vec())
+        t.events[range].to_vec()
     };
-    let (a, b, c) = (
+    let (mut a, mut b, mut c) = (
         writer.transcript_stream("a"),
         writer.transcript_stream("b"),
         writer.transcript_stream("c"),
     );
     for k in 0..4 {
-        a.batch(batch(k * 50..(k + 1) * 50, "aaa"));
-        c.batch(batch(k * 10..(k + 1) * 10, "ccc"));
-        b.batch(batch(k * 7..(k + 1) * 7, "bbb"));
+        a.batch(&batch(k * 50..(k + 1) * 50, "aaa"));
+        c.batch(&batch(k * 10..(k + 1) * 10, "ccc"));
+        b.batch(&batch(k * 7..(k + 1) * 7, "bbb"));
     }
     let head = Transcript::from_value(body(0, "")).expect("head");
     b.end(head.clone(), at(2));

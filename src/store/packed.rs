@@ -73,25 +73,22 @@ impl Store {
         events: &[Event],
         buf: &mut Vec<u8>,
     ) -> Result<(), StoreError> {
-        if events.is_empty() {
-            return Ok(());
-        }
         buf.clear();
-        for e in events {
-            encode(
-                buf,
-                Row {
-                    time: e.time.as_ref().map(|t| t.raw.as_str()),
-                    participant: e.participant.as_deref(),
-                    text: &e.content,
-                },
-            );
+        encode_events(events, buf);
+        self.pack_blob(pack, first_seq, buf)
+    }
+
+    /// Adds a blob of [`encode_events`], whose first event is number `first_seq`, to
+    /// pack `pack`.
+    pub fn pack_blob(&self, pack: i64, first_seq: u64, blob: &[u8]) -> Result<(), StoreError> {
+        if blob.is_empty() {
+            return Ok(());
         }
         let fail = |e| classify(&self.path, e);
         let tx =
             Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(fail)?;
         tx.prepare_cached("INSERT INTO packed(pack, seq, data) VALUES (?1, ?2, ?3)")
-            .and_then(|mut s| s.execute(params![pack, first_seq as i64, &buf[..]]))
+            .and_then(|mut s| s.execute(params![pack, first_seq as i64, blob]))
             .map_err(fail)?;
         tx.prepare_cached("UPDATE packs SET touched = ?2 WHERE id = ?1")
             .and_then(|mut s| s.execute(params![pack, stamp(Utc::now())]))
@@ -334,6 +331,22 @@ pub(super) fn drop_waiting(
         params![session_id, upto],
     )?;
     Ok(())
+}
+
+/// Appends `events` to a blob, as [`Store::pack_blob`] takes it.
+pub fn encode_events(events: &[Event], buf: &mut Vec<u8>) {
+    // Each event takes its text and a few bytes more: one allocation, not a dozen.
+    buf.reserve(events.iter().map(|e| e.content.len() + 48).sum());
+    for e in events {
+        encode(
+            buf,
+            Row {
+                time: e.time.as_ref().map(|t| t.raw.as_str()),
+                participant: e.participant.as_deref(),
+                text: &e.content,
+            },
+        );
+    }
 }
 
 /// Appends `row` to a blob: each field as its length (plus one for an optional field, 0

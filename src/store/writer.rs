@@ -34,17 +34,21 @@ enum Job {
         stream: u64,
         id: String,
     },
+    /// Events after those sent before, packed into a blob by the sender.
     Batch {
         stream: u64,
-        events: Arc<Vec<Event>>,
+        blob: Vec<u8>,
+        events: u64,
         /// Given back once the batch is packed (see [`BATCHES_QUEUED`]).
         _held: Held,
     },
-    /// The answer is complete: `head` has its times and absence, not its events.
+    /// The answer is complete: `head` has its times and absence, not its events;
+    /// `events` is the hash of the events sent ([`EventsHash`]).
     End {
         stream: u64,
         head: Box<Transcript>,
         at: DateTime<Utc>,
+        events: u64,
     },
     Abort {
         stream: u64,
@@ -122,8 +126,8 @@ impl Writer {
 
     /// Stores a whole transcript: a stream of one batch.
     pub fn put_transcript(&self, id: &str, mut transcript: Transcript, at: DateTime<Utc>) {
-        let stream = self.transcript_stream(id);
-        stream.batch(Arc::new(std::mem::take(&mut transcript.events)));
+        let mut stream = self.transcript_stream(id);
+        stream.batch(&std::mem::take(&mut transcript.events));
         stream.end(transcript, at);
     }
 
@@ -141,6 +145,7 @@ impl Writer {
             stream,
             id,
             ended: false,
+            hash: EventsHash::default(),
         }
     }
 
@@ -199,23 +204,32 @@ pub struct TranscriptStream {
     id: String,
     ended: bool,
     credit: Arc<Credit>,
+    hash: EventsHash,
 }
 
 impl TranscriptStream {
-    /// Events after those sent before. Waits while [`BATCHES_QUEUED`] of this stream's
-    /// batches are not packed yet (at most a few seconds: a stuck writer does not hang
-    /// the fetch); called from the decoder's blocking thread.
-    pub fn batch(&self, events: Arc<Vec<Event>>) {
+    /// Events after those sent before, packed into a blob here, on the caller's thread
+    /// (the decoder's), so the events themselves stay the caller's: `print` writes them
+    /// out without a copy. Waits while [`BATCHES_QUEUED`] of this stream's batches are
+    /// not packed yet (at most a few seconds: a stuck writer does not hang the fetch).
+    pub fn batch(&mut self, events: &[Event]) {
         let held = self.credit.take();
+        let mut blob = Vec::new();
+        super::packed::encode_events(events, &mut blob);
+        for e in events {
+            self.hash.add(e);
+        }
         self.writer.send(Job::Batch {
             stream: self.stream,
-            events,
+            blob,
+            events: events.len() as u64,
             _held: held,
         });
     }
 
     /// Drops the events sent so far: the answer starts over.
-    pub fn restart(&self) {
+    pub fn restart(&mut self) {
+        self.hash = EventsHash::default();
         self.writer.send(Job::Begin {
             stream: self.stream,
             id: self.id.clone(),
@@ -235,6 +249,7 @@ impl TranscriptStream {
             stream: self.stream,
             head: Box::new(head),
             at,
+            events: self.hash.0,
         });
     }
 }
@@ -256,8 +271,25 @@ struct Staging {
     pack: Option<i64>,
     /// Events packed so far.
     count: u64,
-    /// Of the events packed so far (see [`fingerprint`]).
-    hash: DefaultHasher,
+}
+
+/// A hash of a transcript's events, whatever batches they came in: a live session's
+/// poll that brings nothing new is recognised by it (see [`end`]). Each event is hashed
+/// on its own with foldhash (SipHash over every text cost a tenth of `print`'s time),
+/// then mixed in order.
+#[derive(Debug, Default)]
+struct EventsHash(u64);
+
+impl EventsHash {
+    fn add(&mut self, e: &Event) {
+        use std::hash::BuildHasher;
+        let one = foldhash::quality::FixedState::with_seed(0x6732_6174_7569).hash_one((
+            e.time.as_ref().map(|t| &t.raw),
+            &e.participant,
+            &e.content,
+        ));
+        self.0 = (self.0.rotate_left(23) ^ one).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
 }
 
 fn record(failure: &Mutex<Option<String>>, why: String) {
@@ -276,8 +308,6 @@ fn run(
     // nothing new costs one UPDATE, not a rewrite of every message and its index entries.
     let mut written: HashMap<String, u64> = HashMap::new();
     let mut staging: HashMap<u64, Staging> = HashMap::new();
-    // The blob a batch is packed into, kept for the next.
-    let mut buf = Vec::new();
     // A store opened with packs waiting or messages left unindexed (by this thread, or a
     // process that ended first) is worked on when no job waits, a step at a time.
     let mut backlog = mode == Backlog::Work;
@@ -311,33 +341,27 @@ fn run(
                     Ok(p) => (Some(p), Ok(())),
                     Err(e) => (None, Err(e)),
                 };
-                staging.insert(
-                    stream,
-                    Staging {
-                        id,
-                        pack,
-                        count: 0,
-                        hash: DefaultHasher::new(),
-                    },
-                );
+                staging.insert(stream, Staging { id, pack, count: 0 });
                 dropped.and(begun)
             }
-            Job::Batch { stream, events, .. } => match staging.get_mut(&stream) {
+            Job::Batch {
+                stream,
+                blob,
+                events,
+                ..
+            } => match staging.get_mut(&stream) {
                 Some(s) => {
                     let packed = s
                         .pack
-                        .map_or(Ok(()), |p| store.pack_events(p, s.count, &events, &mut buf));
+                        .map_or(Ok(()), |p| store.pack_blob(p, s.count, &blob));
                     if packed.is_err() {
                         // The pack lacks this batch: it must never be taken for the answer.
-                        // Not dropped either, it is abandoned and goes later.
+                        // (Should dropping it fail too, it is abandoned and goes later.)
                         if let Some(p) = s.pack.take() {
                             let _ = store.drop_pack(p);
                         }
                     }
-                    for e in events.iter() {
-                        hash_event(&mut s.hash, e);
-                    }
-                    s.count += events.len() as u64;
+                    s.count += events;
                     packed
                 }
                 None => Ok(()),
@@ -346,8 +370,13 @@ fn run(
                 Some(pack) => store.drop_pack(pack),
                 None => Ok(()),
             },
-            Job::End { stream, head, at } => match staging.remove(&stream) {
-                Some(s) => end(&mut store, &mut written, s, &head, at),
+            Job::End {
+                stream,
+                head,
+                at,
+                events,
+            } => match staging.remove(&stream) {
+                Some(s) => end(&mut store, &mut written, s, (&head, events), at),
                 None => Ok(()),
             },
             Job::ListRows { rows, at } => store.put_list_rows(&rows, at).map(|_| ()),
@@ -367,7 +396,6 @@ fn run(
             record(&failure, e.to_string());
         }
         if release {
-            buf = Vec::new();
             store.release_memory();
         }
     }
@@ -422,7 +450,7 @@ impl Job {
                 id(stream),
                 staging.get(stream).map_or(0, |s| s.count as usize),
             ),
-            Job::Batch { stream, events, .. } => ("transcript batch", id(stream), events.len()),
+            Job::Batch { stream, events, .. } => ("transcript batch", id(stream), *events as usize),
             Job::Begin { .. } | Job::Abort { .. } => return None,
             Job::ListRows { rows, .. } => ("list rows", None, rows.len()),
             Job::Prune(_) => ("prune", None, 0),
@@ -438,15 +466,10 @@ fn end(
     store: &mut Store,
     written: &mut HashMap<String, u64>,
     staged: Staging,
-    head: &Transcript,
+    (head, events): (&Transcript, u64),
     at: DateTime<Utc>,
 ) -> Result<(), super::StoreError> {
-    let Staging {
-        id,
-        pack,
-        count,
-        hash,
-    } = staged;
+    let Staging { id, pack, count } = staged;
     // Not packed whole (a write failed, already recorded): the stored copy stays.
     let Some(pack) = pack else {
         return Ok(());
@@ -454,7 +477,7 @@ fn end(
     if keeps_messages(store, &id, head, count) {
         return store.drop_pack(pack);
     }
-    let print = fingerprint(hash, head, count);
+    let print = fingerprint(events, head, count);
     let same = written.remove(&id) == Some(print);
     // Pruned or cleared since (by another process too): written in full.
     let touched = same && store.touch_transcript(&id, at).unwrap_or(false);
@@ -469,22 +492,20 @@ fn end(
     result
 }
 
-fn hash_event(h: &mut DefaultHasher, e: &Event) {
-    (e.time.as_ref().map(|t| &t.raw), &e.participant, &e.content).hash(h);
-}
-
-/// A hash of everything the store keeps of a transcript: `events` has hashed its events
-/// ([`hash_event`]), `count` of them.
-fn fingerprint(mut events: DefaultHasher, head: &Transcript, count: u64) -> u64 {
+/// A hash of everything the store keeps of a transcript: `events` is its events' hash
+/// ([`EventsHash`]), `count` of them.
+fn fingerprint(events: u64, head: &Transcript, count: u64) -> u64 {
     let raw = |ts: &Option<crate::api::Timestamp>| ts.as_ref().map(|t| t.raw.clone());
+    let mut h = DefaultHasher::new();
     (
+        events,
         raw(&head.start_time),
         raw(&head.end_time),
         head.absence.is_some(),
+        count,
     )
-        .hash(&mut events);
-    count.hash(&mut events);
-    events.finish()
+        .hash(&mut h);
+    h.finish()
 }
 
 /// A "no transcript" answer (the API's 404, as for a session the vendor has already
