@@ -64,6 +64,17 @@ impl Source {
         } else {
             Store::open(&path).and_then(|write| Ok((Store::open(&path)?, Some(write))))
         };
+        // A process that leaves the backlog leaves the log's checkpoints too, on both
+        // connections (the last to close would otherwise fold the log in).
+        let opened = opened.and_then(|(read, write)| {
+            if backlog == Backlog::Leave {
+                read.defer_checkpoints()?;
+                if let Some(w) = &write {
+                    w.defer_checkpoints()?;
+                }
+            }
+            Ok((read, write))
+        });
         match opened {
             Ok((read, write)) => {
                 source.store = Some(Arc::new(Mutex::new(read)));

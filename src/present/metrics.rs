@@ -410,7 +410,8 @@ pub struct ChatStatsBuilder {
     /// One message per participant spelling and speaker, with its count, in order of
     /// first appearance.
     people: Vec<(Message, usize)>,
-    index: HashMap<(super::transcript::Name, Speaker), usize>,
+    /// Looked up once a message (foldhash: see `transcript::Names`).
+    index: HashMap<(super::transcript::Name, Speaker), usize, foldhash::fast::RandomState>,
 }
 
 impl ChatStatsBuilder {

@@ -226,7 +226,9 @@ impl Message {
 /// them. Keyed by the name as the server sent it.
 #[derive(Debug, Default)]
 pub struct Names {
-    by_raw: HashMap<Box<str>, Name>,
+    // Looked up once a message: foldhash, not SipHash (a tenth of print's main thread
+    // was hashing); its seed is random per process, and the table is bounded anyway.
+    by_raw: HashMap<Box<str>, Name, foldhash::fast::RandomState>,
     empty: Option<Name>,
 }
 
@@ -308,7 +310,7 @@ pub fn mark_days(messages: &mut [Message]) {
 /// arrives after the transcript. Each distinct participant is matched once.
 pub fn classify(messages: &mut [Message], session: Option<&Session>) {
     let people = People::new(session);
-    let mut seen: HashMap<Name, Speaker> = HashMap::new();
+    let mut seen: HashMap<Name, Speaker, foldhash::fast::RandomState> = HashMap::default();
     for m in messages {
         let person = match seen.get(&*m.who) {
             Some(p) => *p,
@@ -394,7 +396,8 @@ pub fn is_system_line(text: &str) -> bool {
         "requested elevated privileges",
         "started a reboot of the customer's computer",
     ];
-    if text.contains('\n') || text.chars().count() > 100 {
+    // A char is at most four bytes: a long text is not counted through.
+    if text.len() > 400 || text.contains('\n') || text.chars().nth(100).is_some() {
         return false;
     }
     let t = text.trim().trim_end_matches(['.', '!']);

@@ -64,6 +64,12 @@ fn write_message(buf: &mut String, m: &Message) {
         buf.push_str(&m.who);
         buf.push_str(": ");
     }
+    // Nearly every message is one line: no line splitting, no width to measure.
+    if memchr::memchr(b'\n', m.text.as_bytes()).is_none() {
+        buf.push_str(&m.text);
+        end_line(buf, start);
+        return;
+    }
     let pad = buf[start..].width();
     let mut lines = m.text.lines();
     buf.push_str(lines.next().unwrap_or(""));

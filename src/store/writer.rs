@@ -37,7 +37,7 @@ enum Job {
     /// Events after those sent before, packed into a blob by the sender.
     Batch {
         stream: u64,
-        blob: Vec<u8>,
+        blob: Blob,
         events: u64,
         /// Given back once the batch is packed (see [`BATCHES_QUEUED`]).
         _held: Held,
@@ -146,6 +146,7 @@ impl Writer {
             id,
             ended: false,
             hash: EventsHash::default(),
+            blobs: Spare::default(),
         }
     }
 
@@ -205,7 +206,48 @@ pub struct TranscriptStream {
     ended: bool,
     credit: Arc<Credit>,
     hash: EventsHash,
+    /// Blobs the writer is done with, for the next batches.
+    blobs: Spare,
 }
+
+/// Blobs given back by the writer: a megabyte a batch, fresh from the allocator each
+/// time, was a tenth of the decoder's time spent on the kernel zeroing new pages.
+type Spare = Arc<Mutex<Vec<Vec<u8>>>>;
+
+/// A batch's blob, given back to its stream's [`Spare`] when the writer drops it.
+struct Blob {
+    bytes: Vec<u8>,
+    home: Spare,
+}
+
+impl Blob {
+    fn take(home: &Spare) -> Blob {
+        let mut bytes = home
+            .lock()
+            .ok()
+            .and_then(|mut b| b.pop())
+            .unwrap_or_default();
+        bytes.clear();
+        Blob {
+            bytes,
+            home: Arc::clone(home),
+        }
+    }
+}
+
+impl Drop for Blob {
+    fn drop(&mut self) {
+        if let Ok(mut spare) = self.home.lock() {
+            // As many as can be in flight; one odd batch's huge blob is not kept.
+            if spare.len() < BATCHES_QUEUED && self.bytes.capacity() <= BLOB_KEPT {
+                spare.push(std::mem::take(&mut self.bytes));
+            }
+        }
+    }
+}
+
+/// The largest blob kept for reuse.
+const BLOB_KEPT: usize = 4 << 20;
 
 impl TranscriptStream {
     /// Events after those sent before, packed into a blob here, on the caller's thread
@@ -214,8 +256,8 @@ impl TranscriptStream {
     /// not packed yet (at most a few seconds: a stuck writer does not hang the fetch).
     pub fn batch(&mut self, events: &[Event]) {
         let held = self.credit.take();
-        let mut blob = Vec::new();
-        super::packed::encode_events(events, &mut blob);
+        let mut blob = Blob::take(&self.blobs);
+        super::packed::encode_events(events, &mut blob.bytes);
         for e in events {
             self.hash.add(e);
         }
@@ -353,7 +395,7 @@ fn run(
                 Some(s) => {
                     let packed = s
                         .pack
-                        .map_or(Ok(()), |p| store.pack_blob(p, s.count, &blob));
+                        .map_or(Ok(()), |p| store.pack_blob(p, s.count, &blob.bytes));
                     if packed.is_err() {
                         // The pack lacks this batch: it must never be taken for the answer.
                         // (Should dropping it fail too, it is abandoned and goes later.)
