@@ -4,9 +4,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use g2a_tui::app::Keymap;
 use g2a_tui::cli::{self, Cli, Command, ConfigCommand, Effective, Parsed, PrintArgs};
 use g2a_tui::commands::{self, exit_code, fail, fail_plain};

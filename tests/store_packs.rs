@@ -276,6 +276,8 @@ fn clear_and_prune_take_packs_with_them() {
     let waiting = pack(&store, "c", &t, 5);
     finish(&store, waiting, &t, at(2));
     assert_eq!(store.prune_before(at(3)).expect("pruned"), 1);
+    assert_eq!(count(&dir.store_path(), "packs"), 0, "pruned, not unpacked");
+    assert_eq!(count(&dir.store_path(), "packed"), 0);
     assert!(stored(&store, "c").is_none());
     let _streaming = pack(&store, "e", &t, 5);
     let waiting = pack(&store, "f", &t, 5);

@@ -105,7 +105,7 @@ impl<'a> Pending<'a> {
         self.buf.push(e);
         self.sent += 1;
         let n = self.buf.len();
-        if n >= BATCH || (n.is_multiple_of(64) && self.since.elapsed() >= BATCH_EVERY) {
+        if n >= BATCH || (n.is_multiple_of(256) && self.since.elapsed() >= BATCH_EVERY) {
             self.flush();
         }
     }

@@ -136,6 +136,23 @@ pub struct Message {
     pub speaker: Speaker,
 }
 
+/// A [`Message`] whose text is the server's own, not sanitised yet: nothing but
+/// [`Unsanitized::sanitized`] reaches it.
+#[derive(Debug)]
+pub struct Unsanitized(Message);
+
+impl Unsanitized {
+    /// The message, its text sanitised (kept, not copied, when it needs no change).
+    pub fn sanitized(mut self) -> Message {
+        let m = &mut self.0;
+        let clean = matches!(sanitize(&m.text), Cow::Borrowed(b) if b.trim_end().len() == b.len());
+        if !clean {
+            m.text = block(&m.text).into_boxed_str();
+        }
+        self.0
+    }
+}
+
 impl Message {
     /// The message with a provisional speaker ([`Speaker::System`] without a
     /// participant, else [`Speaker::Other`]); [`classify`] decides the rest.
@@ -150,15 +167,15 @@ impl Message {
 
     /// [`Message::from_event_in`] taking the event: text that needs no change is
     /// kept, not copied (`print` prepares a million).
-    pub fn from_event_owned(mut e: Event, zone: Zone, names: &mut Names) -> Self {
+    pub fn from_event_owned(e: Event, zone: Zone, names: &mut Names) -> Self {
+        Self::unsanitized(e, zone, names).sanitized()
+    }
+
+    /// [`Message::from_event_owned`] but for its text, which the result holds as it
+    /// came: `print` makes the rest on the decoder's thread and sanitises on its own.
+    pub fn unsanitized(mut e: Event, zone: Zone, names: &mut Names) -> Unsanitized {
         let content = std::mem::take(&mut e.content);
-        let clean = matches!(sanitize(&content), Cow::Borrowed(b) if b.trim_end().len() == b.len());
-        let text = if clean {
-            content.into_boxed_str()
-        } else {
-            block(&content).into_boxed_str()
-        };
-        Self::with_text(&e, zone, names, text)
+        Unsanitized(Self::with_text(&e, zone, names, content.into_boxed_str()))
     }
 
     /// The message of `e` with `text`, its content as shown.

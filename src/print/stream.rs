@@ -17,9 +17,22 @@ use crate::api::fetch::Progress;
 use crate::api::worker::{Fetch, Fetched};
 use crate::api::{ApiError, Event, Session, Transcript};
 use crate::present::metrics::{ChatStatsBuilder, Metrics};
-use crate::present::{messages, messages_owned, Message, Problem};
+use crate::present::transcript::{classify, Names, Unsanitized};
+use crate::present::{messages_owned, Message, Problem};
 use crate::source::Source;
 use crate::timefmt::Zone;
+
+/// A batch on its way from the decoder: events while a short transcript may still be
+/// printed whole, messages once it is past [`BUFFERED`]; with whether it starts the
+/// transcript over.
+enum Batch {
+    Events(Vec<Event>, bool),
+    Messages(Vec<Unsanitized>, bool),
+}
+
+fn sanitized(msgs: Vec<Unsanitized>) -> Vec<Message> {
+    msgs.into_iter().map(Unsanitized::sanitized).collect()
+}
 
 /// Messages held before printing starts; a shorter transcript prints as a whole.
 pub const BUFFERED: usize = 10_000;
@@ -93,13 +106,32 @@ pub async fn print(
     // The transcript starts at once; its batches wait in the channel for the session.
     // The channel is short and the decoder's thread waits on it, so a decoder faster
     // than the terminal holds back the network instead of filling memory.
-    let (tx, mut rx) = mpsc::channel::<Progress>(BATCHES);
+    let zone = match opts.format {
+        Format::Csv => Zone::Utc,
+        _ => opts.zone,
+    };
+    let (tx, mut rx) = mpsc::channel::<Batch>(BATCHES);
     let transcript = {
         let (source, id) = (source.clone(), id.to_string());
         spawn_reporting(async move {
-            // Called on the decoder's blocking thread, never on the runtime's.
+            // Called on the decoder's blocking thread, never on the runtime's. Past
+            // BUFFERED the messages are made here, all but their text's sanitising:
+            // the events' strings are then freed by the thread that made them (freed
+            // on another, each waited on the allocator's lock: a tenth of `print`'s
+            // time), and the two threads share the rest about evenly.
+            let mut names = Names::default();
             let send = move |p: Progress| {
-                let _ = tx.blocking_send(p);
+                let events = std::sync::Arc::unwrap_or_clone(p.events);
+                let batch = if p.messages > BUFFERED {
+                    let made = events
+                        .into_iter()
+                        .map(|e| Message::unsanitized(e, zone, &mut names))
+                        .collect();
+                    Batch::Messages(made, p.restart)
+                } else {
+                    Batch::Events(events, p.restart)
+                };
+                let _ = tx.blocking_send(batch);
             };
             source.transcript_streamed(&id, send).await
         })
@@ -118,31 +150,41 @@ pub async fn print(
     }
     let session = session.value;
     let now = Utc::now();
-    let zone = match opts.format {
-        Format::Csv => Zone::Utc,
-        _ => opts.zone,
-    };
 
     // Held until there are more than BUFFERED, or the answer is complete.
     let mut held: Vec<Event> = Vec::new();
     let mut writer: Option<Streamed> = None;
-    while let Some(p) = rx.recv().await {
-        match writer.as_mut() {
-            None => {
-                if p.restart {
+    while let Some(batch) = rx.recv().await {
+        match (writer.as_mut(), batch) {
+            (None, Batch::Events(events, restart)) => {
+                if restart {
                     held.clear();
                 }
-                held.extend(std::sync::Arc::unwrap_or_clone(p.events));
+                held.extend(events);
                 if held.len() > BUFFERED {
-                    let mut w = Streamed::start(&session, opts, zone, now, out)?;
-                    w.write(Ok(std::mem::take(&mut held)), &session, out)?;
+                    let mut w = Streamed::start(&session, opts, now, out)?;
+                    let msgs = messages_owned(std::mem::take(&mut held), zone, Some(&session));
+                    w.write(msgs, &session, out)?;
                     writer = Some(w);
                 }
             }
+            // Past BUFFERED: printing starts with what was held.
+            (None, Batch::Messages(msgs, restart)) => {
+                if restart {
+                    held.clear();
+                }
+                let mut w = Streamed::start(&session, opts, now, out)?;
+                let before = messages_owned(std::mem::take(&mut held), zone, Some(&session));
+                w.write(before, &session, out)?;
+                w.write(sanitized(msgs), &session, out)?;
+                writer = Some(w);
+            }
             // A restart after printing began (an answer whose events array is
-            // decided by a later key) cannot take back what is written. Events
-            // nobody else holds (no store) are taken, not copied.
-            Some(w) => w.write(std::sync::Arc::try_unwrap(p.events), &session, out)?,
+            // decided by a later key) cannot take back what is written.
+            (Some(w), Batch::Events(events, _)) => {
+                w.write(messages_owned(events, zone, Some(&session)), &session, out)?
+            }
+            (Some(w), Batch::Messages(msgs, _)) => w.write(sanitized(msgs), &session, out)?,
         }
     }
     let result = match transcript.await {
@@ -186,7 +228,7 @@ pub async fn print(
             });
             let result = match result {
                 Ok((t, rest)) => {
-                    w.write(Ok(rest), &session, out)?;
+                    w.write(messages_owned(rest, zone, Some(&session)), &session, out)?;
                     Ok(t)
                 }
                 Err(e) => Err(e),
@@ -205,7 +247,6 @@ pub async fn print(
 /// A transcript being written as it streams.
 struct Streamed {
     format: Format,
-    zone: Zone,
     written: usize,
     last_day: Option<NaiveDate>,
     stats: ChatStatsBuilder,
@@ -217,7 +258,6 @@ impl Streamed {
     fn start(
         session: &Session,
         opts: &PrintOptions,
-        zone: Zone,
         now: DateTime<Utc>,
         out: &mut dyn Write,
     ) -> Result<Self, PrintError> {
@@ -235,7 +275,6 @@ impl Streamed {
         out.write_all(head.as_bytes()).map_err(PrintError::Write)?;
         Ok(Streamed {
             format: opts.format,
-            zone,
             written: 0,
             last_day: None,
             stats: ChatStatsBuilder::default(),
@@ -243,17 +282,14 @@ impl Streamed {
         })
     }
 
-    /// Writes `events`: taken (`Ok`), or shared with the store (`Err`).
+    /// Writes `msgs`, classifying them against `session` first.
     fn write(
         &mut self,
-        events: Result<Vec<Event>, std::sync::Arc<Vec<Event>>>,
+        mut msgs: Vec<Message>,
         session: &Session,
         out: &mut dyn Write,
     ) -> Result<(), PrintError> {
-        let mut msgs: Vec<Message> = match events {
-            Ok(events) => messages_owned(events, self.zone, Some(session)),
-            Err(shared) => messages(&shared, self.zone, Some(session)),
-        };
+        classify(&mut msgs, Some(session));
         if msgs.is_empty() {
             return Ok(());
         }

@@ -686,10 +686,10 @@ impl Store {
         self.prune_before(cutoff)
     }
 
-    /// Removes every session id whose latest fetch (session or transcript) is before `cutoff`.
+    /// Removes every session id whose latest fetch (session, transcript, or a pack waiting to
+    /// be unpacked) is before `cutoff`. Packs are not unpacked first: a viewer's writer
+    /// prunes first thing, and unpacking 10^6 messages would hold its writes for seconds.
     pub fn prune_before(&mut self, cutoff: DateTime<Utc>) -> Result<usize, StoreError> {
-        // A pack waiting is the newest copy of its transcript: its fetch time counts.
-        self.settle()?;
         let path = self.path.clone();
         let fail = |e| classify(&path, e);
         let tx = self.write()?;
@@ -703,7 +703,8 @@ impl Store {
                 "INSERT INTO temp.prune_ids(id)
                  SELECT id FROM (
                      SELECT id, fetched_at AS at FROM sessions
-                     UNION ALL SELECT session_id, fetched_at FROM transcripts)
+                     UNION ALL SELECT session_id, fetched_at FROM transcripts
+                     UNION ALL SELECT session_id, fetched_at FROM packs WHERE done)
                  GROUP BY id HAVING max(at) < ?1",
                 [stamp(cutoff)],
             )
@@ -720,6 +721,9 @@ impl Store {
         tx.execute_batch(
             "DELETE FROM unindexed WHERE session_id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM messages WHERE session_id IN (SELECT id FROM temp.prune_ids);
+             DELETE FROM packed WHERE pack IN (SELECT id FROM packs
+                 WHERE done AND session_id IN (SELECT id FROM temp.prune_ids));
+             DELETE FROM packs WHERE done AND session_id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM transcripts WHERE session_id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM sessions WHERE id IN (SELECT id FROM temp.prune_ids);
              DELETE FROM temp.prune_ids;",
