@@ -6,30 +6,14 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, TimeZone, Utc};
-use g2a_tui::api::{Event, Session, Transcript};
+use g2a_tui::api::{Event, Transcript};
 use g2a_tui::store::writer::{Backlog, Writer};
 use g2a_tui::store::{schema, Indexing, Store};
 use rusqlite::Connection;
 use serde_json::json;
 
 mod common;
-use common::TempDir;
-
-fn at(min: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 20, 16, min, 0)
-        .single()
-        .expect("a valid time")
-}
-
-fn session(id: &str) -> Session {
-    Session::from_value(json!({
-        "sessionId": id, "status": "complete", "sessionType": "screen_sharing",
-        "expertName": "Dana Whitfield", "customerName": "Morgan Lee",
-        "startedAt": "2026-11-20T14:02:11Z", "endedAt": "2026-11-20T14:51:29Z"
-    }))
-    .expect("a session")
-}
+use common::{at, complete_session as session, TempDir};
 
 /// Messages `0..n`; message `i` says `words[i]` (the last word for the rest), so a search
 /// for a word finds exactly the messages that say it. Every third is the customer's.

@@ -102,12 +102,20 @@ impl Store {
         if !self.has_unindexed()? {
             return Ok(());
         }
-        self.conn
-            .busy_timeout(SEARCH_WAIT)
-            .map_err(|e| self.err(e))?;
+        self.until_done(SEARCH_WAIT, || self.index_some(CHUNK))
+    }
+
+    /// Runs `step` until it says nothing is left (or fails), waiting up to `wait` for
+    /// another connection's write lock at each step rather than the usual moment.
+    pub(super) fn until_done(
+        &self,
+        wait: std::time::Duration,
+        mut step: impl FnMut() -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError> {
+        self.conn.busy_timeout(wait).map_err(|e| self.err(e))?;
         let mut result = Ok(true);
         while let Ok(true) = result {
-            result = self.index_some(CHUNK);
+            result = step();
         }
         let reset = self
             .conn

@@ -236,18 +236,7 @@ impl Store {
         if !self.has_waiting_packs()? {
             return Ok(());
         }
-        self.conn
-            .busy_timeout(SETTLE_WAIT)
-            .map_err(|e| self.err(e))?;
-        let mut result = Ok(true);
-        while let Ok(true) = result {
-            result = self.unpack_one();
-        }
-        let reset = self
-            .conn
-            .busy_timeout(super::BUSY_TIMEOUT)
-            .map_err(|e| self.err(e));
-        result.and(reset).map(|_| ())
+        self.until_done(SETTLE_WAIT, || self.unpack_one())
     }
 
     /// Drops the packs abandoned mid-answer (see [`ABANDONED_AFTER`]); returns how many.

@@ -122,3 +122,20 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// 2026-11-20 16:`min`:00 UTC: the store tests' fetch times.
+pub fn at(min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 16, min, 0)
+        .single()
+        .expect("a valid time")
+}
+
+/// A complete session `id` with Dana Whitfield the expert and Morgan Lee the customer.
+pub fn complete_session(id: &str) -> g2a_tui::api::Session {
+    g2a_tui::api::Session::from_value(serde_json::json!({
+        "sessionId": id, "status": "complete", "sessionType": "screen_sharing",
+        "expertName": "Dana Whitfield", "customerName": "Morgan Lee",
+        "startedAt": "2026-11-20T14:02:11Z", "endedAt": "2026-11-20T14:51:29Z"
+    }))
+    .expect("a session")
+}
