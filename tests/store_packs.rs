@@ -283,7 +283,7 @@ fn the_writer_leaves_a_pack_or_unpacks_it_by_its_backlog_mode() {
     leave.put_session("m", session("m"), at(0));
     let mut stream = leave.transcript_stream("m");
     for chunk in t.events.chunks(64) {
-        stream.batch(chunk);
+        stream.batch(&std::sync::Arc::new(chunk.to_vec()));
     }
     stream.end(t.clone(), at(1));
     assert_eq!(leave.close(), None);

@@ -349,7 +349,7 @@ fn interleaved_streams_are_each_stored_and_a_dropped_one_changes_nothing() {
     let batch = |range: std::ops::Range<usize>, tag: &str| {
         let t = Transcript::from_value(json!({ "events": events(range.end, tag) }))
             .expect("transcript");
-        t.events[range].to_vec()
+        Arc::new(t.events[range].to_vec())
     };
     let (mut a, mut b, mut c) = (
         writer.transcript_stream("a"),

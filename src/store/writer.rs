@@ -34,10 +34,10 @@ enum Job {
         stream: u64,
         id: String,
     },
-    /// Events after those sent before, packed into a blob by the sender.
+    /// Events after those sent before.
     Batch {
         stream: u64,
-        blob: Blob,
+        data: BatchData,
         events: u64,
         /// Given back once the batch is packed (see [`BATCHES_QUEUED`]).
         _held: Held,
@@ -63,6 +63,14 @@ enum Job {
     Close,
 }
 
+/// How a batch comes to the writer: the events themselves, shared with the caller (a
+/// viewer, whose writer stages them as rows), or packed into a blob by the caller
+/// (`print`, which keeps the events: see [`Backlog`]).
+enum BatchData {
+    Events(Arc<Vec<Event>>),
+    Blob(Blob),
+}
+
 /// Batches of one streaming transcript sent to the writer and not yet packed. Past
 /// this the sender (the transcript's decoder) waits: a writer slower than the
 /// network would otherwise hold the decoded body in its queue (issue 11).
@@ -79,6 +87,7 @@ pub struct Writer {
     failure: Arc<Mutex<Option<String>>>,
     /// The last stream number handed out (0 is the store's own, never used here).
     streams: Arc<AtomicU64>,
+    backlog: Backlog,
 }
 
 impl std::fmt::Debug for Writer {
@@ -87,14 +96,15 @@ impl std::fmt::Debug for Writer {
     }
 }
 
-/// What the writer thread does when no job waits.
+/// What the writer leaves for later, and does when no job waits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backlog {
-    /// Unpacks the packs that are done and indexes what is not indexed: a process that
-    /// stays (the viewer).
+    /// A process that stays (the viewer): a streamed transcript is staged as rows as it
+    /// comes (no copy of its events) and written into `messages` at its end; when idle
+    /// the thread unpacks the packs others left and indexes what is not indexed.
     Work,
-    /// Nothing: a process about to exit (`print`) leaves it to the next reader, which
-    /// would otherwise wait for it.
+    /// A process about to exit (`print`): a streamed transcript is packed (see
+    /// `packed.rs`), and unpacking and indexing are left to the next process.
     Leave,
 }
 
@@ -113,6 +123,7 @@ impl Writer {
             thread: Arc::new(Mutex::new(Some(thread))),
             failure,
             streams: Arc::default(),
+            backlog,
         })
     }
 
@@ -127,7 +138,7 @@ impl Writer {
     /// Stores a whole transcript: a stream of one batch.
     pub fn put_transcript(&self, id: &str, mut transcript: Transcript, at: DateTime<Utc>) {
         let mut stream = self.transcript_stream(id);
-        stream.batch(&std::mem::take(&mut transcript.events));
+        stream.batch(&Arc::new(std::mem::take(&mut transcript.events)));
         stream.end(transcript, at);
     }
 
@@ -238,8 +249,8 @@ impl Blob {
 impl Drop for Blob {
     fn drop(&mut self) {
         if let Ok(mut spare) = self.home.lock() {
-            // As many as can be in flight; one odd batch's huge blob is not kept.
-            if spare.len() < BATCHES_QUEUED && self.bytes.capacity() <= BLOB_KEPT {
+            // One odd batch's huge blob is not kept.
+            if spare.len() < BLOBS_KEPT && self.bytes.capacity() <= BLOB_KEPT {
                 spare.push(std::mem::take(&mut self.bytes));
             }
         }
@@ -248,22 +259,33 @@ impl Drop for Blob {
 
 /// The largest blob kept for reuse.
 const BLOB_KEPT: usize = 4 << 20;
+/// Blobs kept for reuse: one is enough to go from batch to batch (each is a megabyte
+/// of a viewer's peak memory).
+const BLOBS_KEPT: usize = 1;
 
 impl TranscriptStream {
-    /// Events after those sent before, packed into a blob here, on the caller's thread
-    /// (the decoder's), so the events themselves stay the caller's: `print` writes them
-    /// out without a copy. Waits while [`BATCHES_QUEUED`] of this stream's batches are
-    /// not packed yet (at most a few seconds: a stuck writer does not hang the fetch).
-    pub fn batch(&mut self, events: &[Event]) {
+    /// Events after those sent before, hashed here, on the caller's thread (the
+    /// decoder's). With [`Backlog::Leave`] they are packed into a blob here too, so the
+    /// events stay the caller's alone (`print` writes them out without a copy); else
+    /// they are shared with the writer. Waits while [`BATCHES_QUEUED`] of this stream's
+    /// batches are not written yet (at most a few seconds: a stuck writer does not hang
+    /// the fetch).
+    pub fn batch(&mut self, events: &Arc<Vec<Event>>) {
         let held = self.credit.take();
-        let mut blob = Blob::take(&self.blobs);
-        super::packed::encode_events(events, &mut blob.bytes);
-        for e in events {
+        for e in events.iter() {
             self.hash.add(e);
         }
+        let data = match self.writer.backlog {
+            Backlog::Leave => {
+                let mut blob = Blob::take(&self.blobs);
+                super::packed::encode_events(events, &mut blob.bytes);
+                BatchData::Blob(blob)
+            }
+            Backlog::Work => BatchData::Events(Arc::clone(events)),
+        };
         self.writer.send(Job::Batch {
             stream: self.stream,
-            blob,
+            data,
             events: events.len() as u64,
             _held: held,
         });
@@ -306,11 +328,10 @@ impl Drop for TranscriptStream {
     }
 }
 
-/// A transcript the writer thread is packing.
+/// A transcript the writer thread is staging or packing.
 struct Staging {
     id: String,
-    /// Its pack; `None` when it could not be started (the failure is recorded).
-    pack: Option<i64>,
+    how: How,
     /// Events packed so far.
     count: u64,
 }
@@ -332,6 +353,15 @@ impl EventsHash {
         ));
         self.0 = (self.0.rotate_left(23) ^ one).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
+}
+
+/// Where a streamed transcript's batches go.
+enum How {
+    /// Rows of the connection's TEMP table, keyed by the stream ([`Backlog::Work`]).
+    Staged,
+    /// A pack ([`Backlog::Leave`]); `None` when it could not be started or lost a batch
+    /// (the failure is recorded): then nothing is stored.
+    Packed(Option<i64>),
 }
 
 fn record(failure: &Mutex<Option<String>>, why: String) {
@@ -377,40 +407,56 @@ fn run(
             Job::Session { id, session, at } => store.put_session(&id, &session, at),
             Job::Begin { stream, id } => {
                 // Again: the answer starts over.
-                let old = staging.remove(&stream).and_then(|s| s.pack);
-                let dropped = old.map_or(Ok(()), |p| store.drop_pack(p));
-                let (pack, begun) = match store.begin_pack(&id) {
-                    Ok(p) => (Some(p), Ok(())),
-                    Err(e) => (None, Err(e)),
+                let dropped = match staging.remove(&stream).map(|s| s.how) {
+                    Some(How::Packed(Some(p))) => store.drop_pack(p),
+                    _ => Ok(()),
                 };
-                staging.insert(stream, Staging { id, pack, count: 0 });
+                let (how, begun) = match mode {
+                    Backlog::Work => (How::Staged, store.unstage(stream)),
+                    Backlog::Leave => match store.begin_pack(&id) {
+                        Ok(p) => (How::Packed(Some(p)), Ok(())),
+                        Err(e) => (How::Packed(None), Err(e)),
+                    },
+                };
+                staging.insert(stream, Staging { id, how, count: 0 });
                 dropped.and(begun)
             }
             Job::Batch {
                 stream,
-                blob,
+                data,
                 events,
                 ..
             } => match staging.get_mut(&stream) {
                 Some(s) => {
-                    let packed = s
-                        .pack
-                        .map_or(Ok(()), |p| store.pack_blob(p, s.count, &blob.bytes));
-                    if packed.is_err() {
-                        // The pack lacks this batch: it must never be taken for the answer.
-                        // (Should dropping it fail too, it is abandoned and goes later.)
-                        if let Some(p) = s.pack.take() {
-                            let _ = store.drop_pack(p);
+                    let written = match (&mut s.how, &data) {
+                        (How::Staged, BatchData::Events(e)) => {
+                            store.stage_events(stream, s.count, e)
                         }
-                    }
+                        (How::Packed(pack), BatchData::Blob(blob)) => {
+                            let packed =
+                                pack.map_or(Ok(()), |p| store.pack_blob(p, s.count, &blob.bytes));
+                            if packed.is_err() {
+                                // The pack lacks this batch: it must never be taken for the
+                                // answer. (Should dropping it fail too, it is abandoned and
+                                // goes later.)
+                                if let Some(p) = pack.take() {
+                                    let _ = store.drop_pack(p);
+                                }
+                            }
+                            packed
+                        }
+                        // A stream's batches all come as its writer's mode says.
+                        _ => Ok(()),
+                    };
                     s.count += events;
-                    packed
+                    written
                 }
                 None => Ok(()),
             },
-            Job::Abort { stream } => match staging.remove(&stream).and_then(|s| s.pack) {
-                Some(pack) => store.drop_pack(pack),
-                None => Ok(()),
+            Job::Abort { stream } => match staging.remove(&stream).map(|s| s.how) {
+                Some(How::Packed(Some(pack))) => store.drop_pack(pack),
+                Some(How::Staged) => unstage(&mut store, &staging, stream),
+                _ => Ok(()),
             },
             Job::End {
                 stream,
@@ -418,7 +464,15 @@ fn run(
                 at,
                 events,
             } => match staging.remove(&stream) {
-                Some(s) => end(&mut store, &mut written, s, (&head, events), at),
+                Some(s) => {
+                    let staged = matches!(s.how, How::Staged);
+                    let result = end(&mut store, &mut written, stream, s, (&head, events), at);
+                    if staged {
+                        result.and(unstage(&mut store, &staging, stream))
+                    } else {
+                        result
+                    }
+                }
                 None => Ok(()),
             },
             Job::ListRows { rows, at } => store.put_list_rows(&rows, at).map(|_| ()),
@@ -501,37 +555,55 @@ impl Job {
     }
 }
 
-/// Ends a stream: its pack becomes the stored transcript, unless its events are what this
-/// thread last wrote of the transcript (then only the fetch time moves) or the answer says
-/// "no transcript" where messages are stored.
+/// Ends stream `stream`: its staged rows or its pack become the stored transcript, unless
+/// its events are what this thread last wrote of the transcript (then only the fetch time
+/// moves) or the answer says "no transcript" where messages are stored.
 fn end(
     store: &mut Store,
     written: &mut HashMap<String, u64>,
+    stream: u64,
     staged: Staging,
     (head, events): (&Transcript, u64),
     at: DateTime<Utc>,
 ) -> Result<(), super::StoreError> {
-    let Staging { id, pack, count } = staged;
-    // Not packed whole (a write failed, already recorded): the stored copy stays.
-    let Some(pack) = pack else {
-        return Ok(());
+    let Staging { id, how, count } = staged;
+    let pack = match how {
+        // Not packed whole (a write failed, already recorded): the stored copy stays.
+        How::Packed(None) => return Ok(()),
+        How::Packed(Some(p)) => Some(p),
+        How::Staged => None,
     };
+    let discard = |store: &mut Store| pack.map_or(Ok(()), |p| store.drop_pack(p));
     if keeps_messages(store, &id, head, count) {
-        return store.drop_pack(pack);
+        return discard(store);
     }
     let print = fingerprint(events, head, count);
     let same = written.remove(&id) == Some(print);
     // Pruned or cleared since (by another process too): written in full.
     let touched = same && store.touch_transcript(&id, at).unwrap_or(false);
-    let result = if touched {
-        store.drop_pack(pack)
-    } else {
-        store.finish_pack(pack, head, at)
+    let result = match pack {
+        _ if touched => discard(store),
+        Some(p) => store.finish_pack(p, head, at),
+        None => store.put_staged(stream, &id, head, at, super::Indexing::Later),
     };
     if result.is_ok() {
         written.insert(id, print);
     }
     result
+}
+
+/// Drops stream `stream`'s staged rows: the whole table when no other stream stages
+/// (deleting 10^6 rows one by one took a tenth of the write).
+fn unstage(
+    store: &mut Store,
+    staging: &HashMap<u64, Staging>,
+    stream: u64,
+) -> Result<(), super::StoreError> {
+    if staging.values().any(|s| matches!(s.how, How::Staged)) {
+        store.unstage(stream)
+    } else {
+        store.unstage_all()
+    }
 }
 
 /// A hash of everything the store keeps of a transcript: `events` is its events' hash
