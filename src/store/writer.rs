@@ -259,9 +259,8 @@ impl Drop for Blob {
 
 /// The largest blob kept for reuse.
 const BLOB_KEPT: usize = 4 << 20;
-/// Blobs kept for reuse: one is enough to go from batch to batch (each is a megabyte
-/// of a viewer's peak memory).
-const BLOBS_KEPT: usize = 1;
+/// Blobs kept for reuse: as many as may wait for the writer.
+const BLOBS_KEPT: usize = BATCHES_QUEUED;
 
 impl TranscriptStream {
     /// Events after those sent before, hashed here, on the caller's thread (the
