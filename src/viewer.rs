@@ -226,6 +226,9 @@ fn add_notice(mut app: App, text: &str) -> App {
     app
 }
 
+/// The longest the loop takes in queued answers before it draws: a frame at 60 Hz.
+const BURST: std::time::Duration = std::time::Duration::from_millis(16);
+
 /// The loop itself, over whatever terminal, input, signals and worker it is given.
 pub async fn run_loop<H, I, S>(
     host: &mut H,
@@ -323,11 +326,17 @@ where
             Some(()) = signals.next() => Msg::Terminate,
         };
         pending = update::update(&mut app, msg, Instant::now(), chrono::Utc::now());
-        // A burst costs one frame: apply every queued key and answer before drawing.
+        // A burst costs one frame: apply every queued key and answer before drawing. A
+        // stream that never lets the queue empty (a large transcript decoded faster than
+        // the loop takes it in) still gets a frame every BURST.
+        let burst = Instant::now();
         loop {
             let (now, wall) = (Instant::now(), chrono::Utc::now());
             if let Ok(answer) = answers.try_recv() {
                 pending.extend(update::update(&mut app, Msg::Answer(answer), now, wall));
+                if now.duration_since(burst) >= BURST {
+                    break;
+                }
                 continue;
             }
             match ready(&mut input).await {

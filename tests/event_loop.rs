@@ -4,7 +4,6 @@
 
 mod common;
 
-use g2a_tui::store::writer::Backlog;
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -12,6 +11,7 @@ use std::time::{Duration, Instant};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use g2a_tui::api::{worker, AuthScheme, Client, ClientConfig};
 use g2a_tui::app::{App, Context};
+use g2a_tui::store::writer::Backlog;
 use g2a_tui::timefmt::Zone;
 use g2a_tui::ui::Theme;
 use g2a_tui::viewer::{run_loop, Host, Outcome};
@@ -28,6 +28,8 @@ struct TestHost {
     terminal: Terminal<TestBackend>,
     screen: Arc<Mutex<String>>,
     frames: Arc<Mutex<usize>>,
+    /// Every frame's text, when a test asks for them.
+    history: Option<Arc<Mutex<Vec<String>>>>,
     copied: Arc<Mutex<Vec<String>>>,
 }
 
@@ -56,7 +58,11 @@ impl Host for TestHost {
     }
 
     fn drawn(&mut self, _app: &App) {
-        *self.screen.lock().expect("screen") = common::screen(&self.terminal);
+        let text = common::screen(&self.terminal);
+        if let Some(h) = &self.history {
+            h.lock().expect("history").push(text.clone());
+        }
+        *self.screen.lock().expect("screen") = text;
         *self.frames.lock().expect("frames") += 1;
     }
 }
@@ -166,6 +172,7 @@ fn harness_with(client: Client, id: &str, size: (u16, u16)) -> Harness {
         screen: Arc::clone(&screen),
         frames: Arc::clone(&frames),
         copied: Arc::new(Mutex::new(Vec::new())),
+        history: None,
     };
     let app = App::new(
         Some(id.into()),
@@ -214,6 +221,57 @@ async fn run_with<F: std::future::Future<Output = ()>>(
     let (outcome, ()) = tokio::join!(run, drive(script));
     let frames = *frames.lock().expect("frames");
     (outcome, frames)
+}
+
+/// Answers queued faster than the loop takes them in (a huge transcript decoded ahead
+/// of it) still get a frame now and then: the loop applied every queued answer before
+/// drawing, so nothing moved on screen until the stream stopped (issue 11: the first
+/// page of 10^5 messages appeared with the last one, 300 ms late).
+#[tokio::test]
+async fn a_flood_of_answers_still_gets_frames_drawn() {
+    use g2a_tui::api::retry::Retrying;
+    use g2a_tui::api::worker::{Answer, RequestId};
+    let server = MockServer::start().await;
+    let mut h = harness(&server, "482913657", (100, 30));
+    let history = Arc::new(Mutex::new(Vec::new()));
+    h.host.history = Some(Arc::clone(&history));
+    // The worker's own answers are left out: these come in its stead, request 2 being
+    // the transcript's. The session comes last, behind a flood of retry notes.
+    let (flood, answers) = mpsc::unbounded_channel();
+    h.answers = answers;
+    let retrying = Retrying {
+        endpoint: g2a_tui::api::Endpoint::Transcript,
+        attempt: 2,
+        attempts: 4,
+        wait: Duration::from_secs(3),
+    };
+    for _ in 0..200_000 {
+        flood
+            .send(Answer::Retrying(RequestId(2), retrying))
+            .expect("queued");
+    }
+    flood
+        .send(Answer::Session(
+            RequestId(1),
+            Ok(common::complete_session("482913657")),
+        ))
+        .expect("queued");
+    let drive = |script: Script| async move {
+        script.wait_for("Morgan Lee").await;
+        script.key(KeyCode::Char('q'));
+    };
+    let (outcome, _) = run_with(h, drive).await;
+    assert!(outcome.is_ok());
+    let frames = history.lock().expect("history");
+    let early = frames
+        .iter()
+        .filter(|f| f.contains("retrying (2/4)") && !f.contains("Morgan Lee"))
+        .count();
+    assert!(
+        early >= 1,
+        "no frame while the flood was taken in ({} frames in all)",
+        frames.len()
+    );
 }
 
 #[tokio::test]
