@@ -893,6 +893,12 @@ fn on_batch(
                     s.view.anchor
                 })
             });
+            tracing::debug!(
+                request = id.0,
+                messages,
+                bytes,
+                "first transcript batch taken in"
+            );
             s.streaming.insert(Streaming {
                 id,
                 messages: 0,
