@@ -183,7 +183,17 @@ fn the_newest_answer_wins_whichever_way_it_was_stored() {
         1,
         "the older pack is dropped"
     );
+    assert_eq!(
+        count(&dir.store_path(), "packed"),
+        6,
+        "its blobs left for later"
+    );
     assert_eq!(stored(&store, "n").expect("stored").0, two.events);
+    assert_eq!(
+        count(&dir.store_path(), "packed"),
+        0,
+        "gone once a reader settled"
+    );
     // A whole answer after a waiting pack replaces it.
     let p3 = pack(&store, "n", &one, 2);
     finish(&store, p3, &one, at(3));
@@ -301,4 +311,39 @@ fn the_writer_leaves_a_pack_or_unpacks_it_by_its_backlog_mode() {
     assert_eq!(work.close(), None);
     let store = Store::open(&path).expect("store");
     assert_eq!(stored(&store, "m").expect("stored").0, t.events);
+}
+
+/// A writer that leaves the backlog (print) still tidies what such writers leave: blobs
+/// of packs a newer answer replaced, and packs abandoned mid-answer, as it starts.
+#[test]
+fn print_s_writer_tidies_what_others_left_as_it_starts() {
+    let dir = TempDir::new("tidy");
+    let path = dir.store_path();
+    let t = transcript(20, "old");
+    {
+        let store = Store::open(&path).expect("store");
+        let replaced = pack(&store, "t", &t, 5);
+        finish(&store, replaced, &t, at(1));
+        let waiting = pack(&store, "t", &t, 5);
+        finish(&store, waiting, &t, at(2));
+        let abandoned = pack(&store, "u", &t, 5);
+        Connection::open(&path)
+            .expect("raw")
+            .execute(
+                "UPDATE packs SET touched = '2000-01-01T00:00:00.000Z' WHERE id = ?1",
+                [abandoned],
+            )
+            .expect("aged");
+    }
+    assert_eq!(count(&path, "packed"), 12);
+    let writer = Writer::start(Store::open(&path).expect("store"), Backlog::Leave).expect("writer");
+    assert_eq!(writer.close(), None);
+    assert_eq!(count(&path, "packs"), 1, "the waiting pack alone");
+    assert_eq!(count(&path, "packed"), 4, "and its blobs");
+    assert_eq!(
+        stored(&Store::open(&path).expect("store"), "t")
+            .expect("stored")
+            .0,
+        t.events
+    );
 }

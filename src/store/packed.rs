@@ -130,7 +130,13 @@ impl Store {
         let Some(session) = session else {
             return Ok(());
         };
-        drop_waiting(&tx, &session, pack).map_err(fail)?;
+        // Older packs of the session waiting are replaced; their blobs are left for
+        // [`Store::drop_loose_blobs`] (deleting 40 MB of them took `print` 17 ms more).
+        tx.execute(
+            "DELETE FROM packs WHERE session_id = ?1 AND done AND id < ?2",
+            params![session, pack],
+        )
+        .map_err(fail)?;
         tx.execute(
             "UPDATE packs SET done = 1, start_time = ?2, end_time = ?3, absent = ?4,
                  fetched_at = ?5
@@ -234,9 +240,10 @@ impl Store {
     pub fn settle(&self) -> Result<(), StoreError> {
         // The common case, nothing waiting, costs one read and no write lock.
         if !self.has_waiting_packs()? {
-            return Ok(());
+            return self.drop_loose_blobs().map(|_| ());
         }
-        self.until_done(SETTLE_WAIT, || self.unpack_one())
+        self.until_done(SETTLE_WAIT, || self.unpack_one())?;
+        self.drop_loose_blobs().map(|_| ())
     }
 
     /// Drops the packs abandoned mid-answer (see [`ABANDONED_AFTER`]); returns how many.
@@ -266,6 +273,27 @@ impl Store {
             .map_err(fail)?;
         tx.commit().map_err(fail)?;
         Ok(n)
+    }
+
+    /// Deletes the blobs no pack refers to any more (of packs replaced by a newer answer
+    /// before they were unpacked); returns how many. Called when nothing waits on it: by
+    /// an idle writer, by every reader settling, and as `print`'s writer starts.
+    pub fn drop_loose_blobs(&self) -> Result<usize, StoreError> {
+        let loose = "pack NOT IN (SELECT id FROM packs)";
+        let any: bool = self
+            .conn
+            .query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM packed WHERE {loose})"),
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        if !any {
+            return Ok(0);
+        }
+        self.conn
+            .execute(&format!("DELETE FROM packed WHERE {loose}"), [])
+            .map_err(|e| self.err(e))
     }
 
     /// Stages pack `pack`'s messages (for [`Store::put_staged_over`]), a blob at a time.

@@ -271,8 +271,11 @@ impl TranscriptStream {
     /// the fetch).
     pub fn batch(&mut self, events: &Arc<Vec<Event>>) {
         let held = self.credit.take();
-        for e in events.iter() {
-            self.hash.add(e);
+        // Only a writer that stays sees a transcript twice (a live session's polls).
+        if self.writer.backlog == Backlog::Work {
+            for e in events.iter() {
+                self.hash.add(e);
+            }
         }
         let data = match self.writer.backlog {
             Backlog::Leave => {
@@ -382,6 +385,11 @@ fn run(
     // A store opened with packs waiting or messages left unindexed (by this thread, or a
     // process that ended first) is worked on when no job waits, a step at a time.
     let mut backlog = mode == Backlog::Work;
+    if mode == Backlog::Leave {
+        // What a process like this one left (replaced or abandoned packs) goes as it
+        // starts, while the answer is still on its way, not at its end.
+        tidy_packs(&store);
+    }
     loop {
         let job = match jobs.try_recv() {
             Ok(job) => job,
@@ -465,7 +473,8 @@ fn run(
             } => match staging.remove(&stream) {
                 Some(s) => {
                     let staged = matches!(s.how, How::Staged);
-                    let result = end(&mut store, &mut written, stream, s, (&head, events), at);
+                    let seen = (mode == Backlog::Work).then_some(&mut written);
+                    let result = end(&mut store, seen, stream, s, (&head, events), at);
                     if staged {
                         result.and(unstage(&mut store, &staging, stream))
                     } else {
@@ -502,9 +511,7 @@ fn run(
 /// transcript, does it.
 fn work_on_backlog(store: &Store) -> bool {
     let started = std::time::Instant::now();
-    if let Err(e) = store.drop_abandoned_packs(Utc::now()) {
-        tracing::debug!(error = %e, "abandoned packs not dropped");
-    }
+    tidy_packs(store);
     match store.has_waiting_packs() {
         Ok(true) => {
             let result = store.unpack_one();
@@ -513,6 +520,16 @@ fn work_on_backlog(store: &Store) -> bool {
             result.is_ok()
         }
         _ => index_some(store),
+    }
+}
+
+/// Drops abandoned packs and loose blobs; a failure is only logged (the next try will do).
+fn tidy_packs(store: &Store) {
+    if let Err(e) = store
+        .drop_abandoned_packs(Utc::now())
+        .and_then(|_| store.drop_loose_blobs())
+    {
+        tracing::debug!(error = %e, "packs not tidied");
     }
 }
 
@@ -559,7 +576,7 @@ impl Job {
 /// moves) or the answer says "no transcript" where messages are stored.
 fn end(
     store: &mut Store,
-    written: &mut HashMap<String, u64>,
+    written: Option<&mut HashMap<String, u64>>,
     stream: u64,
     staged: Staging,
     (head, events): (&Transcript, u64),
@@ -576,6 +593,13 @@ fn end(
     if keeps_messages(store, &id, head, count) {
         return discard(store);
     }
+    // `None`: a writer that writes once (no fingerprint was taken).
+    let Some(written) = written else {
+        return match pack {
+            Some(p) => store.finish_pack(p, head, at),
+            None => store.put_staged(stream, &id, head, at, super::Indexing::Later),
+        };
+    };
     let print = fingerprint(events, head, count);
     let same = written.remove(&id) == Some(print);
     // Pruned or cleared since (by another process too): written in full.
