@@ -347,3 +347,55 @@ fn print_s_writer_tidies_what_others_left_as_it_starts() {
         t.events
     );
 }
+
+/// A stream that stalls past its pack being dropped (abandoned, or a `store clear`)
+/// adds nothing to anyone else's: numbers are never handed out again, and a batch or an
+/// end for a pack that is gone fails (the writer reports it) instead of passing.
+#[test]
+fn a_dropped_pack_takes_no_more_batches_and_its_number_stays_its_own() {
+    let dir = TempDir::new("gone");
+    let store = Store::open(dir.store_path()).expect("store");
+    let t = transcript(10, "late");
+    let stalled = pack(&store, "s", &t, 5);
+    store.drop_pack(stalled).expect("dropped as abandoned");
+    let next = store.begin_pack("other").expect("begun");
+    assert_ne!(next, stalled, "a number is never reused");
+    let mut buf = Vec::new();
+    assert!(store.pack_events(stalled, 10, &t.events, &mut buf).is_err());
+    let head = Transcript {
+        events: Vec::new(),
+        ..t.clone()
+    };
+    assert!(store.finish_pack(stalled, &head, at(1)).is_err());
+    assert_eq!(count(&dir.store_path(), "packed"), 0);
+}
+
+/// Values of the wrong type in a pack's row or blobs (the tables are not STRICT) are
+/// damage like a bad blob: the pack is dropped and reads go on.
+#[test]
+fn a_pack_with_values_of_the_wrong_type_is_dropped_too() {
+    let dir = TempDir::new("types");
+    let mut store = Store::open(dir.store_path()).expect("store");
+    let old = transcript(3, "kept");
+    store.put_transcript("w", &old, at(1)).expect("stored");
+    for damage in [
+        "UPDATE packed SET data = 'text, not a blob' WHERE seq = 5",
+        "UPDATE packed SET seq = 'five' WHERE seq = 5",
+        "UPDATE packs SET absent = 'maybe'",
+        "UPDATE packs SET session_id = x'00ff'",
+    ] {
+        let t = transcript(10, "broken");
+        let p = pack(&store, "w", &t, 5);
+        finish(&store, p, &t, at(2));
+        Connection::open(dir.store_path())
+            .expect("raw")
+            .execute(damage, [])
+            .expect("damaged");
+        assert_eq!(
+            stored(&store, "w").expect("stored").0,
+            old.events,
+            "{damage}"
+        );
+        assert_eq!(count(&dir.store_path(), "packs"), 0, "{damage}");
+    }
+}

@@ -611,8 +611,11 @@ impl Store {
     /// The stored transcript of `session_id`, if any.
     pub fn get_transcript(&self, session_id: &str) -> Result<Option<StoredTranscript>, StoreError> {
         self.settle()?;
-        let head: Option<(Option<String>, Option<String>, bool, String)> = self
-            .conn
+        // One snapshot for the head and the messages: an idle writer may store a newer
+        // copy between two statements.
+        let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Deferred)
+            .map_err(|e| self.err(e))?;
+        let head: Option<(Option<String>, Option<String>, bool, String)> = tx
             .query_row(
                 "SELECT start_time, end_time, absent, fetched_at FROM transcripts
                  WHERE session_id = ?1",
@@ -625,8 +628,7 @@ impl Store {
             return Ok(None);
         };
         let fetched_at = parse_stamp(&fetched).ok_or_else(|| self.corrupt())?;
-        let mut stmt = self
-            .conn
+        let mut stmt = tx
             .prepare_cached(
                 "SELECT time, participant, text FROM messages WHERE session_id = ?1 ORDER BY seq",
             )
@@ -646,6 +648,9 @@ impl Store {
             })
             .and_then(|rows| rows.collect())
             .map_err(|e| self.err(e))?;
+        drop(stmt);
+        // Only read: ending it changes nothing.
+        tx.commit().map_err(|e| self.err(e))?;
         let raw_events: Vec<Value> = events
             .iter()
             .map(|e| {

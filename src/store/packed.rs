@@ -20,7 +20,9 @@ use super::{classify, parse_stamp, stamp, Indexing, Store, StoreError};
 use crate::api::model::{Event, Timestamp, Transcript, TranscriptAbsence};
 
 /// How long a pack that is not done may go without a batch before it counts as abandoned.
-/// A live answer sends a batch at least every read timeout; this leaves room for a slow one.
+/// Batches come every few milliseconds while events arrive; half an hour without one is a
+/// process gone (or stopped): should it resume, its next batch fails (the pack is gone,
+/// and its number is never handed out again) rather than add to another pack.
 pub const ABANDONED_AFTER: chrono::Duration = chrono::Duration::minutes(30);
 
 /// The temp.staged stream number unpacking uses (the writer's own are small).
@@ -30,9 +32,18 @@ const UNPACKING: u64 = 1 << 62;
 /// that holds the write lock while it unpacks.
 const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
+/// A value of the wrong type where the store expects another: damage, not a failure.
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::InvalidColumnType(..)
+            | rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+    )
+}
+
 /// A pack that is done, as [`Store::unpack_one`] reads it.
 struct Waiting {
-    pack: i64,
     session: String,
     start: Option<String>,
     end: Option<String>,
@@ -90,10 +101,25 @@ impl Store {
         tx.prepare_cached("INSERT INTO packed(pack, seq, data) VALUES (?1, ?2, ?3)")
             .and_then(|mut s| s.execute(params![pack, first_seq as i64, blob]))
             .map_err(fail)?;
-        tx.prepare_cached("UPDATE packs SET touched = ?2 WHERE id = ?1")
+        let touched = tx
+            .prepare_cached("UPDATE packs SET touched = ?2 WHERE id = ?1 AND NOT done")
             .and_then(|mut s| s.execute(params![pack, stamp(Utc::now())]))
             .map_err(fail)?;
+        if touched == 0 {
+            // Dropped meanwhile (`store clear`, or abandoned after a long stall): the
+            // rest of the answer has nowhere to go. Rolled back with the transaction.
+            return Err(self.gone());
+        }
         tx.commit().map_err(fail)
+    }
+
+    fn gone(&self) -> StoreError {
+        StoreError::Sqlite {
+            path: self.path.clone(),
+            message: "the transcript being stored was dropped meanwhile (the store was \
+                      cleared, or the answer stalled for half an hour); it is not stored"
+                .into(),
+        }
     }
 
     /// Drops pack `pack` and its blobs (an aborted answer, or one that changes nothing).
@@ -126,9 +152,8 @@ impl Store {
             })
             .optional()
             .map_err(fail)?;
-        // Dropped meanwhile (a `store clear`): nothing to finish.
         let Some(session) = session else {
-            return Ok(());
+            return Err(self.gone());
         };
         // Older packs of the session waiting are replaced; their blobs are left for
         // [`Store::drop_loose_blobs`] (deleting 40 MB of them took `print` 17 ms more).
@@ -166,49 +191,49 @@ impl Store {
     /// [`super::backlog`]); returns whether some are left. Another connection unpacking
     /// the same pack meanwhile is no harm: the second finds it gone.
     pub fn unpack_one(&self) -> Result<bool, StoreError> {
-        let next = self
+        let next: Option<i64> = self
             .conn
             .query_row(
-                "SELECT id, session_id, start_time, end_time, absent, fetched_at
-                 FROM packs WHERE done ORDER BY id LIMIT 1",
+                "SELECT id FROM packs WHERE done ORDER BY id LIMIT 1",
                 [],
-                |r| {
-                    Ok(Waiting {
-                        pack: r.get(0)?,
-                        session: r.get(1)?,
-                        start: r.get(2)?,
-                        end: r.get(3)?,
-                        absent: r.get(4)?,
-                        fetched: r.get(5)?,
-                    })
-                },
+                |r| r.get(0),
             )
             .optional()
             .map_err(|e| self.err(e))?;
-        let Some(Waiting {
-            pack,
+        let Some(pack) = next else {
+            return Ok(false);
+        };
+        let row = self.conn.query_row(
+            "SELECT session_id, start_time, end_time, absent, fetched_at FROM packs WHERE id = ?1",
+            [pack],
+            |r| {
+                Ok(Waiting {
+                    session: r.get(0)?,
+                    start: r.get(1)?,
+                    end: r.get(2)?,
+                    absent: r.get(3)?,
+                    fetched: r.get(4)?,
+                })
+            },
+        );
+        let Waiting {
             session,
             start,
             end,
             absent,
             fetched,
-        }) = next
-        else {
-            return Ok(false);
+        } = match row {
+            Ok(w) => w,
+            Err(rusqlite::Error::QueryReturnedNoRows) => return self.has_waiting_packs(),
+            Err(e) if is_damage(&e) => return self.drop_damaged(pack, "?"),
+            Err(e) => return Err(self.err(e)),
         };
         self.unstage(UNPACKING)?;
         let fetched_at = fetched.as_deref().and_then(parse_stamp);
         let staged = match (fetched_at, self.stage_pack(pack)) {
             (Some(at), Ok(Ok(()))) => Ok(at),
             (_, Err(e)) => Err(e),
-            // Damaged (a disk error, someone's edit): it can never be unpacked, and
-            // would stop every read. Dropped; the copy before it stays.
-            (None, _) | (_, Ok(Err(Damaged))) => {
-                tracing::warn!(pack, session = %session, "a damaged pack was dropped");
-                self.unstage(UNPACKING)?;
-                self.drop_pack(pack)?;
-                return self.has_waiting_packs();
-            }
+            (None, _) | (_, Ok(Err(Damaged))) => return self.drop_damaged(pack, &session),
         };
         let head = Transcript {
             session_id: Some(session.clone()),
@@ -235,15 +260,34 @@ impl Store {
         self.has_waiting_packs()
     }
 
+    /// Drops pack `pack`, which can never be unpacked (a disk error, someone's edit) and
+    /// would stop every read; the copy before it stays.
+    fn drop_damaged(&self, pack: i64, session: &str) -> Result<bool, StoreError> {
+        tracing::warn!(pack, session = %crate::sanitize::sanitize_line(session), "a damaged pack was dropped");
+        self.unstage(UNPACKING)?;
+        self.drop_pack(pack)?;
+        self.has_waiting_packs()
+    }
+
     /// Unpacks every pack that is done, waiting for another connection that writes
     /// meanwhile; what every reader of messages calls first.
     pub fn settle(&self) -> Result<(), StoreError> {
         // The common case, nothing waiting, costs one read and no write lock.
         if !self.has_waiting_packs()? {
-            return self.drop_loose_blobs().map(|_| ());
+            self.tidy_quietly();
+            return Ok(());
         }
         self.until_done(SETTLE_WAIT, || self.unpack_one())?;
-        self.drop_loose_blobs().map(|_| ())
+        self.tidy_quietly();
+        Ok(())
+    }
+
+    /// [`Store::drop_loose_blobs`] for a reader: what it cannot do now (another
+    /// connection writing) an idle writer or the next reader does; the read goes on.
+    fn tidy_quietly(&self) {
+        if let Err(e) = self.drop_loose_blobs() {
+            tracing::debug!(error = %e, "loose blobs left for later");
+        }
     }
 
     /// Drops the packs abandoned mid-answer (see [`ABANDONED_AFTER`]); returns how many.
@@ -305,9 +349,15 @@ impl Store {
         let mut rows = stmt.query([pack]).map_err(|e| self.err(e))?;
         let mut next_seq = 0u64;
         while let Some(r) = rows.next().map_err(|e| self.err(e))? {
-            let seq: i64 = r.get(0).map_err(|e| self.err(e))?;
-            let data = r.get_ref(1).map_err(|e| self.err(e))?;
-            let blob = data.as_blob().map_err(|e| self.err(e.into()))?;
+            // A value of another type (the tables are not STRICT) is damage too.
+            let (Ok(seq), Ok(blob)) = (
+                r.get::<_, i64>(0),
+                r.get_ref(1)
+                    .map_err(|_| ())
+                    .and_then(|d| d.as_blob().map_err(|_| ())),
+            ) else {
+                return Ok(Err(Damaged));
+            };
             // Blobs cover the answer without gaps, in order: anything else is damage.
             let Some(decoded) = decode(blob) else {
                 return Ok(Err(Damaged));

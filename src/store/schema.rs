@@ -85,10 +85,11 @@ CREATE TABLE unindexed(
 /// Version 4: `packs` and `packed`, transcripts stored as they stream in, a blob per batch,
 /// and turned into `messages` rows later (issue 11, `store/packed.rs`). A build that knows
 /// no such tables would show and search the copy from before a pack: the version keeps it
-/// out.
+/// out. AUTOINCREMENT: a pack's number is never handed out again, so a stream that stalled
+/// past its pack being dropped as abandoned can never add to another's.
 const V4: &str = "
 CREATE TABLE packs(
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     session_id TEXT NOT NULL,
     touched TEXT NOT NULL,
     done INTEGER NOT NULL DEFAULT 0,
