@@ -96,17 +96,7 @@ fn raw_matches(path: &Path, word: &str) -> i64 {
 
 /// (session, seq) of every message a search finds.
 fn hits(store: &Store, query: &str) -> Vec<(String, u32)> {
-    let mut out: Vec<(String, u32)> = store
-        .search(query, 100_000)
-        .expect("search")
-        .into_iter()
-        .flat_map(|g| {
-            let id = g.session_id;
-            g.hits.into_iter().map(move |h| (id.clone(), h.seq))
-        })
-        .collect();
-    out.sort();
-    out
+    common::search_hits(store, query)
 }
 
 fn seqs(id: &str, range: std::ops::Range<u32>) -> Vec<(String, u32)> {

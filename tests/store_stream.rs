@@ -190,18 +190,7 @@ fn dump(path: &Path) -> Rows {
 
 /// (session, seq) of every message the search finds for `query`.
 fn hits(path: &Path, query: &str) -> Vec<(String, u32)> {
-    let store = Store::open(path).expect("store");
-    let mut out: Vec<(String, u32)> = store
-        .search(query, 100_000)
-        .expect("search")
-        .into_iter()
-        .flat_map(|g| {
-            let id = g.session_id;
-            g.hits.into_iter().map(move |h| (id.clone(), h.seq))
-        })
-        .collect();
-    out.sort();
-    out
+    common::search_hits(&Store::open(path).expect("store"), query)
 }
 
 /// Fetches the transcript through `source`, counting the batches and restarts seen.

@@ -279,10 +279,15 @@ pub fn day_label(d: NaiveDate) -> String {
 /// against `session` (`None` when it could not be fetched).
 pub fn messages(events: &[Event], zone: Zone, session: Option<&Session>) -> Vec<Message> {
     let mut names = Names::default();
-    let mut out: Vec<Message> = events
+    let out = events
         .iter()
         .map(|e| Message::from_event_in(e, zone, &mut names))
         .collect();
+    dated_and_classified(out, session)
+}
+
+/// `out` with its days marked and its speakers classified against `session`.
+fn dated_and_classified(mut out: Vec<Message>, session: Option<&Session>) -> Vec<Message> {
     mark_days(&mut out);
     classify(&mut out, session);
     out
@@ -301,14 +306,16 @@ pub fn prepare(events: &[Event], names: &mut Names) -> Vec<Message> {
 
 /// [`messages`] taking the events (see [`Message::from_event_owned`]).
 pub fn messages_owned(events: Vec<Event>, zone: Zone, session: Option<&Session>) -> Vec<Message> {
+    dated_and_classified(made_owned(events, zone), session)
+}
+
+/// The messages of `events`, taken, with provisional speakers and no days marked.
+pub fn made_owned(events: Vec<Event>, zone: Zone) -> Vec<Message> {
     let mut names = Names::default();
-    let mut out: Vec<Message> = events
+    events
         .into_iter()
         .map(|e| Message::from_event_owned(e, zone, &mut names))
-        .collect();
-    mark_days(&mut out);
-    classify(&mut out, session);
-    out
+        .collect()
 }
 
 /// Sets `opens_day` on the first message of each day. Messages without a date are

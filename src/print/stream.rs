@@ -17,8 +17,8 @@ use crate::api::fetch::Progress;
 use crate::api::worker::{Fetch, Fetched};
 use crate::api::{ApiError, Event, Session, Transcript};
 use crate::present::metrics::{ChatStatsBuilder, Metrics};
-use crate::present::transcript::{classify, Names, Unsanitized};
-use crate::present::{messages_owned, Message, Problem};
+use crate::present::transcript::{classify, made_owned, Names, Unsanitized};
+use crate::present::{Message, Problem};
 use crate::source::Source;
 use crate::timefmt::Zone;
 
@@ -163,7 +163,7 @@ pub async fn print(
                 held.extend(events);
                 if held.len() > BUFFERED {
                     let mut w = Streamed::start(&session, opts, now, out)?;
-                    let msgs = messages_owned(std::mem::take(&mut held), zone, Some(&session));
+                    let msgs = made_owned(std::mem::take(&mut held), zone);
                     w.write(msgs, &session, out)?;
                     writer = Some(w);
                 }
@@ -174,7 +174,7 @@ pub async fn print(
                     held.clear();
                 }
                 let mut w = Streamed::start(&session, opts, now, out)?;
-                let before = messages_owned(std::mem::take(&mut held), zone, Some(&session));
+                let before = made_owned(std::mem::take(&mut held), zone);
                 w.write(before, &session, out)?;
                 w.write(sanitized(msgs), &session, out)?;
                 writer = Some(w);
@@ -182,7 +182,7 @@ pub async fn print(
             // A restart after printing began (an answer whose events array is
             // decided by a later key) cannot take back what is written.
             (Some(w), Batch::Events(events, _)) => {
-                w.write(messages_owned(events, zone, Some(&session)), &session, out)?
+                w.write(made_owned(events, zone), &session, out)?
             }
             (Some(w), Batch::Messages(msgs, _)) => w.write(sanitized(msgs), &session, out)?,
         }
@@ -228,7 +228,7 @@ pub async fn print(
             });
             let result = match result {
                 Ok((t, rest)) => {
-                    w.write(messages_owned(rest, zone, Some(&session)), &session, out)?;
+                    w.write(made_owned(rest, zone), &session, out)?;
                     Ok(t)
                 }
                 Err(e) => Err(e),

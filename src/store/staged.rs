@@ -273,41 +273,33 @@ impl Store {
         let removed = tx.remove_function(ROLE_FN, 2);
         copied.and(removed).map_err(fail)?;
         let t_fts = std::time::Instant::now();
+        // What an earlier write left unindexed is indexed with the rest, now or later.
+        let from = pending.map_or(kept, |p| p.min(kept));
         if indexing == Indexing::Later {
-            let from = pending.map_or(kept, |p| p.min(kept));
             tx.execute(
                 "INSERT OR REPLACE INTO unindexed(session_id, from_seq) VALUES (?1, ?2)",
                 params![session_id, from],
             )
             .map_err(fail)?;
-            let t_commit = std::time::Instant::now();
-            let r = tx.commit().map_err(fail);
-            tracing::debug!(
-                kept_ms = t_copy.duration_since(t0).as_millis(),
-                copy_ms = t_fts.duration_since(t_copy).as_millis(),
-                commit_ms = t_commit.elapsed().as_millis(),
-                "put_staged phases"
-            );
-            return r.map(|()| true);
-        }
-        // FTS5 flushes its pending terms to a new segment every 1 MiB by default, and a
-        // large transcript then spends more time merging segments than indexing; one
-        // segment per write is plenty (the setting is a row in the index's config table).
-        tx.execute(
-            "INSERT INTO messages_fts(messages_fts, rank) VALUES ('hashsize', ?1)",
-            [FTS_HASH_BYTES],
-        )
-        .map_err(fail)?;
-        // What an earlier write left unindexed is indexed too.
-        let from = pending.map_or(kept, |p| p.min(kept));
-        tx.execute(
-            "INSERT INTO messages_fts(rowid, participant, text)
-             SELECT id, participant, text FROM messages WHERE session_id = ?1 AND seq >= ?2",
-            params![session_id, from],
-        )
-        .map_err(fail)?;
-        tx.execute("DELETE FROM unindexed WHERE session_id = ?1", [session_id])
+        } else {
+            // FTS5 flushes its pending terms to a new segment every 1 MiB by default, and
+            // a large transcript then spends more time merging segments than indexing;
+            // one segment per write is plenty (the setting is a row in the index's config
+            // table).
+            tx.execute(
+                "INSERT INTO messages_fts(messages_fts, rank) VALUES ('hashsize', ?1)",
+                [FTS_HASH_BYTES],
+            )
             .map_err(fail)?;
+            tx.execute(
+                "INSERT INTO messages_fts(rowid, participant, text)
+                 SELECT id, participant, text FROM messages WHERE session_id = ?1 AND seq >= ?2",
+                params![session_id, from],
+            )
+            .map_err(fail)?;
+            tx.execute("DELETE FROM unindexed WHERE session_id = ?1", [session_id])
+                .map_err(fail)?;
+        }
         let t_commit = std::time::Instant::now();
         let r = tx.commit().map_err(fail);
         tracing::debug!(

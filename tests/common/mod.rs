@@ -139,3 +139,18 @@ pub fn complete_session(id: &str) -> g2a_tui::api::Session {
     }))
     .expect("a session")
 }
+
+/// (session, seq) of every message a search of `store` finds for `query`, sorted.
+pub fn search_hits(store: &g2a_tui::store::Store, query: &str) -> Vec<(String, u32)> {
+    let mut out: Vec<(String, u32)> = store
+        .search(query, 100_000)
+        .expect("search")
+        .into_iter()
+        .flat_map(|g| {
+            let id = g.session_id;
+            g.hits.into_iter().map(move |h| (id.clone(), h.seq))
+        })
+        .collect();
+    out.sort();
+    out
+}
