@@ -91,45 +91,65 @@ pub fn sanitize_line(s: &str) -> Cow<'_, str> {
 }
 
 /// True when `s` holds a character [`is_unsafe`] (or, with `line`, a newline or tab).
-/// Nearly every text is clean, and a million messages pass through here: printable
-/// ASCII, the most of it, is checked a byte at a time without decoding characters.
+/// Nearly every text is clean, and a million messages pass through here, so no
+/// character is decoded unless its first byte could start an unsafe one: printable
+/// ASCII is passed a word at a time, other words a byte at a time through a table.
+/// Every first byte is a character boundary (continuation bytes are 0x80 to 0xbf, and
+/// none is in the table), so the check needs no decoding to keep its place.
 fn any_unsafe(s: &str, line: bool) -> bool {
+    let starts = if line { &STARTS_LINE } else { &STARTS };
     let bytes = s.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time while they are all printable ASCII.
-        while let Some(word) = bytes
-            .get(i..i + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for w in words.by_ref() {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(w).unwrap_or([0; 8]));
+        // The fold, without an early exit, is cheaper than stopping at the first hit:
+        // a hit is rare and the eight lookups run side by side.
+        if !all_printable_ascii(word)
+            && w.iter().fold(false, |hit, &b| hit | starts[usize::from(b)])
+            && unsafe_in(s, at, w, starts)
         {
-            if !all_printable_ascii(u64::from_le_bytes(word)) {
-                break;
-            }
-            i += 8;
+            return true;
         }
-        let Some(&b) = bytes.get(i) else {
-            break;
-        };
-        if (0x20..0x7f).contains(&b) {
-            i += 1;
-            continue;
-        }
-        if b < 0x80 {
-            // A C0 control or DEL: only newline and tab may pass, and not on one line.
-            if line || !(b == b'\n' || b == b'\t') {
-                return true;
-            }
-            i += 1;
-            continue;
-        }
-        // Outside ASCII: decode the character. `i` is always on a boundary.
-        match s.get(i..).and_then(|rest| rest.chars().next()) {
-            Some(c) if is_unsafe(c) => return true,
-            Some(c) => i += c.len_utf8(),
-            None => return false,
-        }
+        at += 8;
     }
-    false
+    unsafe_in(s, at, words.remainder(), starts)
+}
+
+/// Whether `bytes`, which start at `from` in `s`, begin an unsafe character.
+fn unsafe_in(s: &str, from: usize, bytes: &[u8], starts: &[bool; 256]) -> bool {
+    bytes.iter().enumerate().any(|(k, &b)| {
+        starts[usize::from(b)]
+            && (b < 0x80
+                || s.get(from + k..)
+                    .and_then(|rest| rest.chars().next())
+                    .is_none_or(is_unsafe))
+    })
+}
+
+/// The bytes an unsafe character can start with: C0 controls (but newline and tab
+/// in a text), DEL, and the first bytes of the UTF-8 forms of the C1 controls and
+/// soft hyphen (0xc2), U+061C (0xd8), U+200B to U+206F (0xe2), U+FEFF and U+FFF9 to
+/// U+FFFB (0xef), and the tag characters (0xf3). Checked against [`is_unsafe`] for
+/// every character by the tests.
+static STARTS: [bool; 256] = starts(false);
+/// [`STARTS`] for one line: newline and tab too.
+static STARTS_LINE: [bool; 256] = starts(true);
+
+const fn starts(line: bool) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = line || (b != b'\n' as usize && b != b'\t' as usize);
+        b += 1;
+    }
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table[0xd8] = true;
+    table[0xe2] = true;
+    table[0xef] = true;
+    table[0xf3] = true;
+    table
 }
 
 /// Whether every byte of `word` is printable ASCII (0x20 to 0x7e), tested on the whole
@@ -480,6 +500,25 @@ mod tests {
                     text.chars().any(|c| is_unsafe(c) || c == '\n' || c == '\t'),
                     "{text:?} as a line"
                 );
+            }
+        }
+    }
+
+    /// Every character, alone (the tail path) and inside a word of others (the
+    /// word path), after ASCII and after a wide character: the table of first bytes
+    /// misses none.
+    #[test]
+    fn the_fast_check_finds_every_unsafe_character() {
+        for c in (0..0x11_0000u32).filter_map(char::from_u32) {
+            let unsafe_text = is_unsafe(c);
+            let unsafe_line = unsafe_text || c == '\n' || c == '\t';
+            for text in [
+                c.to_string(),
+                format!("abcde{c}fghijklmnop"),
+                format!("文{c}…abcdefgh"),
+            ] {
+                assert_eq!(any_unsafe(&text, false), unsafe_text, "{text:?}");
+                assert_eq!(any_unsafe(&text, true), unsafe_line, "{text:?} as a line");
             }
         }
     }

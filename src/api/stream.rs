@@ -122,7 +122,9 @@ impl<'a> Pending<'a> {
         if self.buf.is_empty() && !self.restart {
             return;
         }
-        let batch = std::mem::take(&mut self.buf);
+        // The next batch is made as large as this one at once, not grown to it.
+        let room = self.buf.len().min(BATCH);
+        let batch = std::mem::replace(&mut self.buf, Vec::with_capacity(room));
         (self.out)(batch, std::mem::take(&mut self.restart), self.sent);
         self.since = Instant::now();
     }
