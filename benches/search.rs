@@ -42,7 +42,7 @@ fn events(n: usize) -> Vec<Event> {
             };
             Event {
                 time: Some(Timestamp {
-                    raw: String::new(),
+                    raw: Default::default(),
                     at: Some(base + chrono::Duration::seconds(i as i64)),
                 }),
                 participant: Some(

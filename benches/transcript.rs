@@ -26,7 +26,7 @@ fn events(n: usize) -> Vec<Event> {
     (0..n)
         .map(|i| Event {
             time: Some(Timestamp {
-                raw: String::new(),
+                raw: Default::default(),
                 at: Some(base + chrono::Duration::seconds(i as i64)),
             }),
             participant: Some(

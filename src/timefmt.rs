@@ -101,7 +101,7 @@ impl Zone {
                 let zone = offset.map_or_else(|| "UTC".to_string(), offset_text);
                 format!("{} {zone}", wall.format("%Y-%m-%d %H:%M:%S"))
             }
-            None => ts.raw.clone(),
+            None => ts.raw.to_string(),
         }
     }
 }
@@ -230,7 +230,7 @@ mod tests {
         let now = Utc::now();
         let mut s = Session {
             started_at: Some(Timestamp {
-                raw: String::new(),
+                raw: Default::default(),
                 at: Some(now - TimeDelta::seconds(150)),
             }),
             status: Some(Status::Waiting),

@@ -61,7 +61,11 @@ fn finish(store: &Store, pack: i64, t: &Transcript, when: DateTime<Utc>) {
 fn stored(store: &Store, id: &str) -> Option<(Vec<Event>, Option<String>, DateTime<Utc>)> {
     store.get_transcript(id).expect("read").map(|s| {
         let t = s.transcript;
-        (t.events, t.start_time.map(|s| s.raw), s.fetched_at)
+        (
+            t.events,
+            t.start_time.map(|s| s.raw.to_string()),
+            s.fetched_at,
+        )
     })
 }
 

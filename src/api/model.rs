@@ -11,23 +11,25 @@
 //! server's key order (issue 10), so a 30-digit id is shown as sent everywhere.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
+use compact_str::CompactString;
 use serde_json::{Map, Value};
 
 /// A point in time as the server sent it. `at` is `None` when the text did not parse;
-/// the raw text is then shown as it is.
+/// the raw text is then shown as it is. `raw` is held inline up to 24 bytes (every
+/// ISO 8601 time with milliseconds and `Z`): a transcript holds one per message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timestamp {
-    pub raw: String,
+    pub raw: CompactString,
     pub at: Option<DateTime<Utc>>,
 }
 
 impl Timestamp {
     pub fn parse(raw: &str) -> Self {
-        Self::parse_owned(raw.to_string())
+        Self::parse_owned(raw.into())
     }
 
     /// [`Timestamp::parse`] keeping `raw` (no copy: a transcript parses one per message).
-    pub fn parse_owned(raw: String) -> Self {
+    pub fn parse_owned(raw: CompactString) -> Self {
         let at = parse_time(&raw);
         Timestamp { raw, at }
     }
@@ -278,11 +280,13 @@ impl Session {
     }
 }
 
-/// One transcript line: a chat message, or a line such as an expert joining.
+/// One transcript line: a chat message, or a line such as an expert joining. The
+/// participant is held inline up to 24 bytes (most names): a million events decode
+/// without a million copies of the same few names on the heap.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
     pub time: Option<Timestamp>,
-    pub participant: Option<String>,
+    pub participant: Option<CompactString>,
     pub content: String,
 }
 
@@ -353,7 +357,9 @@ impl Event {
             time: time_field(m, "timeStamp")
                 .or_else(|| time_field(m, "timestamp"))
                 .or_else(|| time_field(m, "time")),
-            participant: str_field(m, "participantName").or_else(|| str_field(m, "participant")),
+            participant: str_field(m, "participantName")
+                .or_else(|| str_field(m, "participant"))
+                .map(CompactString::from),
             content: str_field(m, "content")
                 .or_else(|| str_field(m, "message"))
                 .unwrap_or_default(),

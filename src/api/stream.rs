@@ -14,6 +14,7 @@
 //! and the others are kept aside; when the object ends with another winner, the
 //! caller is told to start over with it (`restart`). Real answers have one array.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -21,7 +22,8 @@ use std::io;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use serde::de::value::MapAccessDeserializer;
+use compact_str::CompactString;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -645,7 +647,7 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
     /// Only an event's own keys are read (a repeated key keeps its last value, as
     /// in a `Map`); the rest are skipped unbuilt.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element, A::Error> {
-        let mut fields: [Option<Value>; 7] = Default::default();
+        let mut fields: [Option<Cow<'de, str>>; 7] = Default::default();
         let mut any_key = false;
         let mut event_key = false;
         while let Some(key) = map.next_key::<KeyName>()? {
@@ -655,7 +657,7 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
                     return Ok(Element::Skip);
                 }
                 KeyName::Event(i) => {
-                    fields[i] = Some(map.next_value::<Value>()?);
+                    fields[i] = map.next_value_seed(FieldText)?;
                     event_key = true;
                 }
                 KeyName::Number | KeyName::Other => {
@@ -674,27 +676,78 @@ impl<'de> Visitor<'de> for EventSeed<'_> {
     }
 }
 
-/// `fields` in the order of [`model::EVENT_KEYS`].
-fn event_from_fields(mut fields: [Option<Value>; 7]) -> Event {
-    let mut text = |i: usize| -> Option<String> {
-        match fields[i].take()? {
-            Value::Null => None,
-            Value::String(s) if s.is_empty() => None,
-            Value::String(s) => Some(s),
-            other => Some(other.to_string()),
-        }
-    };
+/// `fields` in the order of [`model::EVENT_KEYS`]. The time and the participant are
+/// copied from the body into inline strings (no allocation for most), the content
+/// moved or copied once.
+fn event_from_fields(mut fields: [Option<Cow<'_, str>>; 7]) -> Event {
+    let mut text = |i: usize| fields[i].take();
     // timeStamp, content, participantName, timestamp, time, message, participant
     let time = text(0)
         .or_else(|| text(3))
         .or_else(|| text(4))
-        .map(Timestamp::parse_owned);
-    let participant = text(2).or_else(|| text(6));
+        .map(|t| Timestamp::parse_owned(CompactString::from(t)));
+    let participant = text(2).or_else(|| text(6)).map(CompactString::from);
     let content = text(1).or_else(|| text(5)).unwrap_or_default();
     Event {
         time,
         participant,
-        content,
+        content: content.into_owned(),
+    }
+}
+
+/// The value of an event's key as text, read as `model::str_field` reads a `Value`:
+/// `None` for null or an empty string, a string as it is (borrowed from the body when
+/// it has no escapes), anything else as its JSON.
+struct FieldText;
+
+impl<'de> DeserializeSeed<'de> for FieldText {
+    type Value = Option<Cow<'de, str>>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldText {
+    type Value = Option<Cow<'de, str>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then_some(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then(|| Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok((!v.is_empty()).then_some(Cow::Owned(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(Value::Bool(v).to_string())))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(Value::from(v).to_string())))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(Value::from(v).to_string())))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(Value::from(v).to_string())))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let v = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        Ok(Some(Cow::Owned(v.to_string())))
+    }
+    /// An object, or a number under arbitrary_precision (which `Value` reads as one).
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let v = Value::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(Some(Cow::Owned(v.to_string())))
     }
 }
 

@@ -141,18 +141,18 @@ pub fn export_markdown(app: &App, s: &SessionScreen) -> Option<String> {
 fn event_of(e: &Entry) -> Event {
     let time = match (e.time, &e.raw_time) {
         (Some(at), _) => Some(Timestamp {
-            raw: at.to_rfc3339(),
+            raw: at.to_rfc3339().into(),
             at: Some(at),
         }),
         (None, Some(raw)) => Some(Timestamp {
-            raw: raw.to_string(),
+            raw: raw.as_ref().into(),
             at: None,
         }),
         (None, None) => None,
     };
     Event {
         time,
-        participant: (!e.who.is_empty()).then(|| e.who.to_string()),
+        participant: (!e.who.is_empty()).then(|| e.who.as_ref().into()),
         content: e.text.to_string(),
     }
 }

@@ -130,7 +130,7 @@ struct Record {
 fn iso(t: &Timestamp) -> String {
     match t.at {
         Some(at) => at.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),
-        None => t.raw.clone(),
+        None => t.raw.to_string(),
     }
 }
 

@@ -217,7 +217,7 @@ fn records(groups: &[SessionHits]) -> Vec<SessionRecord> {
                 id: g.session_id.clone(),
                 started: s.and_then(|s| s.started_at.as_ref()).map(|t| match t.at {
                     Some(at) => at.format("%Y-%m-%dT%H:%M:%S%.fZ").to_string(),
-                    None => t.raw.clone(),
+                    None => t.raw.to_string(),
                 }),
                 customer: s.and_then(|s| s.customer_name.clone().or(s.customer_email.clone())),
                 expert: s.and_then(|s| s.expert_name.clone().or(s.expert_email.clone())),

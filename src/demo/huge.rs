@@ -123,7 +123,7 @@ pub fn events(n: u64) -> Vec<crate::api::Event> {
                 time: Some(crate::api::Timestamp::parse(
                     std::str::from_utf8(&at).unwrap_or_default(),
                 )),
-                participant: Some(who.to_string()),
+                participant: Some(who.into()),
                 content: gen.text.clone(),
             }
         })

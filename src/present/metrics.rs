@@ -537,7 +537,7 @@ mod tests {
 
     fn stamp(secs: i64) -> Option<Timestamp> {
         Some(Timestamp {
-            raw: String::new(),
+            raw: Default::default(),
             at: Some(at(secs)),
         })
     }

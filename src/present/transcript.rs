@@ -859,7 +859,7 @@ mod tests {
     fn ev(ts: Option<&str>, who: Option<&str>, text: &str) -> Event {
         Event {
             time: ts.map(Timestamp::parse),
-            participant: who.map(str::to_string),
+            participant: who.map(Into::into),
             content: text.to_string(),
         }
     }

@@ -262,7 +262,7 @@ impl<'a> SessionRow<'a> {
             id,
             json,
             status: session.status.as_ref().map(|s| s.label().to_string()),
-            started: session.started_at.as_ref().map(|t| t.raw.clone()),
+            started: session.started_at.as_ref().map(|t| t.raw.to_string()),
             started_utc: session.started_at.as_ref().and_then(|t| t.at).map(stamp),
             complete: session.ended_at.is_some()
                 || matches!(
@@ -642,7 +642,7 @@ impl Store {
             .query_map([session_id], |r| {
                 Ok(Event {
                     time: time(r.get(0)?),
-                    participant: text(r.get(1)?),
+                    participant: text(r.get(1)?).map(Into::into),
                     content: r.get(2)?,
                 })
             })

@@ -168,8 +168,8 @@ impl Store {
              WHERE id = ?1",
             params![
                 pack,
-                head.start_time.as_ref().map(|t| &t.raw),
-                head.end_time.as_ref().map(|t| &t.raw),
+                head.start_time.as_ref().map(|t| t.raw.as_str()),
+                head.end_time.as_ref().map(|t| t.raw.as_str()),
                 head.absence.is_some(),
                 stamp(fetched_at)
             ],

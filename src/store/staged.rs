@@ -235,8 +235,8 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 session_id,
-                head.start_time.as_ref().map(|t| &t.raw),
-                head.end_time.as_ref().map(|t| &t.raw),
+                head.start_time.as_ref().map(|t| t.raw.as_str()),
+                head.end_time.as_ref().map(|t| t.raw.as_str()),
                 head.absence.is_some(),
                 stamp(fetched_at)
             ],
