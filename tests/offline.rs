@@ -491,6 +491,7 @@ fn a_transcript_changed_at_its_end_writes_only_what_is_new() {
         .put_transcript("777", &transcript(&["something else"]), stored_at())
         .expect("stored");
     let raw = rusqlite::Connection::open(dir.store_path()).expect("raw");
+    g2a_tui::store::register_functions(&raw).expect("functions");
     let ids = |raw: &rusqlite::Connection| -> Vec<(i64, String)> {
         let mut stmt = raw
             .prepare("SELECT id, text FROM messages WHERE session_id = ?1 ORDER BY seq")

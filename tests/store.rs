@@ -120,6 +120,7 @@ fn seeded(dir: &TempDir) -> Store {
 /// FTS5's own check that the index matches the messages table.
 fn assert_index_in_step(path: &Path) {
     let conn = Connection::open(path).expect("raw open");
+    g2a_tui::store::register_functions(&conn).expect("functions");
     conn.execute(
         "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
         [],
@@ -568,4 +569,104 @@ fn list_rows_never_replace_full_sessions() {
         .collect();
     assert_eq!(all.len(), 4);
     assert_eq!(all[0], "444", "444 started last: {all:?}");
+}
+
+/// Chinese, Japanese and Korean are written without spaces between words (Korean attaches
+/// its particles): a search for a run of their characters finds it inside a longer run,
+/// in the text and in a participant's name, and the snippet shows the text as it was sent.
+#[test]
+fn a_run_of_cjk_characters_is_found_inside_a_longer_one() {
+    let dir = TempDir::new("cjk");
+    let mut store = open(&dir.store_path());
+    let chats: [Chat; 3] = [
+        ("501", "王伟", &[("王伟", "网络无法连接，请检查设置")]),
+        (
+            "502",
+            "佐藤",
+            &[("佐藤", "プリンターの設定を確認してください")],
+        ),
+        ("503", "김민수", &[("김민수", "서버가 응답하지 않습니다")]),
+    ];
+    for (id, customer, lines) in chats {
+        store
+            .put_session(id, &session(id, customer, "complete"), at(20))
+            .expect("session stored");
+        store
+            .put_transcript(id, &transcript(lines), at(20))
+            .expect("transcript stored");
+    }
+    assert_eq!(ids(&store, "无法连接"), ["501"]);
+    assert_eq!(
+        ids(&store, "连接 设置"),
+        ["501"],
+        "two runs, both in one message"
+    );
+    assert_eq!(ids(&store, "設定を確認"), ["502"]);
+    assert_eq!(ids(&store, "プリンター"), ["502"]);
+    assert_eq!(ids(&store, "서버"), ["503"], "a word with its particle");
+    assert_eq!(ids(&store, "응답*"), ["503"], "a prefix");
+    assert_eq!(
+        ids(&store, "民"),
+        Vec::<String>::new(),
+        "a character it does not hold"
+    );
+    assert_eq!(ids(&store, "伟"), ["501"], "in the participant's name");
+    // A run is a phrase: its characters apart do not match.
+    assert!(ids(&store, "连网").is_empty());
+    let groups = store.search("设置", 10).expect("search");
+    let parts = groups[0].hits[0].snippet_parts();
+    let text: String = parts.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(text, "网络无法连接，请检查设置", "{parts:?}");
+    let matched: String = parts
+        .iter()
+        .filter(|(_, m)| *m)
+        .map(|(t, _)| t.as_str())
+        .collect();
+    assert_eq!(matched, "设置", "{parts:?}");
+    assert_index_in_step(&dir.store_path());
+    // Replacing and pruning take the split rows out of the index again.
+    store
+        .put_transcript("501", &transcript(&[("王伟", "已经好了")]), at(21))
+        .expect("replaced");
+    assert!(ids(&store, "无法连接").is_empty());
+    assert_eq!(ids(&store, "好了"), ["501"]);
+    assert_index_in_step(&dir.store_path());
+}
+
+/// A store from before the split index (version 4, its index built from the messages as
+/// they are) is re-indexed: the old index is dropped, every message waits to be indexed,
+/// and the first search finds runs inside runs.
+#[test]
+fn a_version_4_store_is_indexed_again() {
+    let dir = TempDir::new("v4");
+    std::fs::create_dir_all(dir.store_path().parent().expect("dir")).expect("dir");
+    {
+        let mut conn = Connection::open(dir.store_path()).expect("file");
+        g2a_tui::store::schema::migrate(&mut conn, &g2a_tui::store::schema::MIGRATIONS[..4])
+            .expect("v4");
+        conn.execute_batch(
+            "INSERT INTO transcripts VALUES ('600', NULL, NULL, 0, '2026-11-20T12:00:00.000Z');
+             INSERT INTO messages(session_id, seq, time, participant, role, text)
+                 VALUES ('600', 0, NULL, '王伟', 'customer', '网络无法连接');
+             INSERT INTO messages(session_id, seq, time, participant, role, text)
+                 VALUES ('600', 1, NULL, 'Erin Expert', 'expert', 'restart the router');
+             INSERT INTO messages_fts(rowid, participant, text)
+                 SELECT id, participant, text FROM messages;",
+        )
+        .expect("an old copy");
+        let old: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '\"无法连接\"'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("old search");
+        assert_eq!(old, 0, "the old index holds the run as one word");
+    }
+    let store = open(&dir.store_path());
+    assert!(store.has_unindexed().expect("read"));
+    assert_eq!(ids(&store, "无法连接"), ["600"]);
+    assert_eq!(ids(&store, "router"), ["600"]);
+    assert!(!store.has_unindexed().expect("read"));
+    assert_index_in_step(&dir.store_path());
 }

@@ -149,6 +149,7 @@ fn dump(path: &Path) -> Rows {
         })
         .expect("the backlog unpacked and indexed");
     let conn = Connection::open(path).expect("raw open");
+    g2a_tui::store::register_functions(&conn).expect("functions");
     conn.execute(
         "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
         [],

@@ -62,7 +62,7 @@ impl Store {
             let n = tx
                 .execute(
                     "INSERT INTO messages_fts(rowid, participant, text)
-                     SELECT id, participant, text FROM messages
+                     SELECT id, participant, text FROM messages_fts_source
                      WHERE session_id = ?1 AND seq >= ?2 AND seq < ?3",
                     params![id, from, upto],
                 )

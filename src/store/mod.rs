@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use serde_json::{json, Value};
 
@@ -374,6 +376,7 @@ impl Store {
                  PRAGMA temp_store = FILE; PRAGMA temp.cache_size = -2048",
             )
             .map_err(|e| self.err(e))?;
+        register_functions(&self.conn).map_err(|e| self.err(e))?;
         match schema::migrate(&mut self.conn, schema::MIGRATIONS).map_err(|e| self.err(e))? {
             schema::Outcome::Migrated { .. } => {}
             schema::Outcome::Newer { found } => return Err(self.newer(found)),
@@ -937,9 +940,34 @@ fn hit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, f64, Hit)> {
             participant: r.get(3)?,
             role: r.get(4)?,
             text: r.get(5)?,
-            snippet: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+            // The index's own separators are no part of the text.
+            snippet: r
+                .get::<_, Option<String>>(6)?
+                .unwrap_or_default()
+                .replace(query::SPLIT_MARK, ""),
         },
     ))
+}
+
+/// Gives `conn` the SQL functions the store's schema uses (the search index is built through
+/// [`query::SPLIT_FN`]); every connection [`Store::open`] makes has them, and a connection
+/// opened otherwise needs them to check or rebuild the index.
+pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        query::SPLIT_FN,
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                ValueRef::Null => None,
+                ValueRef::Text(t) | ValueRef::Blob(t) => {
+                    Some(query::split_unspaced(&String::from_utf8_lossy(t)).into_owned())
+                }
+                ValueRef::Integer(i) => Some(i.to_string()),
+                ValueRef::Real(f) => Some(f.to_string()),
+            })
+        },
+    )
 }
 
 /// Takes the messages matching `filter` out of the search index; call it before deleting them
@@ -952,7 +980,8 @@ fn unindex<P: rusqlite::Params>(
     tx.execute(
         &format!(
             "INSERT INTO messages_fts(messages_fts, rowid, participant, text)
-             SELECT 'delete', id, participant, text FROM messages WHERE {filter}"
+             SELECT 'delete', id, participant, text FROM messages_fts_source
+             WHERE id IN (SELECT id FROM messages WHERE {filter})"
         ),
         params,
     )

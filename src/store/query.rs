@@ -5,6 +5,64 @@
 //! `kb 5034441`, which is how the tokenizer stored it). `"phrases in quotes"` stay phrases, and a
 //! trailing `*` on a word or a phrase asks for a prefix. `AND`, `OR`, `NOT` and `NEAR` are words
 //! like any other. Terms are ANDed, as FTS5 does for juxtaposed strings.
+//!
+//! Chinese and Japanese are written without spaces between words, and Korean attaches
+//! particles to its words, so the tokenizer would take a whole run of them for one word and
+//! `无法连接` would never find `网络无法连接`. The index therefore holds each of their
+//! characters as a token of its own ([`split_unspaced`], through the SQL function
+//! [`SPLIT_FN`]), and a search for a run of them is the phrase of its characters: it finds
+//! the run wherever it stands.
+
+use std::borrow::Cow;
+
+/// The SQL function (one argument, text or NULL) that gives [`split_unspaced`]: what the
+/// search index is built from, registered on every connection.
+pub const SPLIT_FN: &str = "g2a_fts_split";
+
+/// What separates the characters [`split_unspaced`] splits: a zero-width space, which the
+/// tokenizer takes for a separator and the sanitiser removes from anything shown.
+pub const SPLIT_MARK: char = '\u{200b}';
+
+/// Characters of scripts written without spaces between words: kana, CJK ideographs,
+/// Hangul syllables (and their half-width and compatibility forms).
+fn is_unspaced(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}'         // hiragana, katakana
+        | '\u{31f0}'..='\u{31ff}'       // katakana phonetic extensions
+        | '\u{3400}'..='\u{4dbf}'       // CJK extension A
+        | '\u{4e00}'..='\u{9fff}'       // CJK unified ideographs
+        | '\u{ac00}'..='\u{d7a3}'       // Hangul syllables
+        | '\u{f900}'..='\u{faff}'       // CJK compatibility ideographs
+        | '\u{ff66}'..='\u{ff9f}'       // half-width katakana
+        | '\u{20000}'..='\u{3134f}') // CJK extensions B to G
+}
+
+/// `s` with [`SPLIT_MARK`] between every two neighbouring characters [`is_unspaced`] holds
+/// (borrowed when there are none: every such character takes at least three bytes, the
+/// first of them 0xe3 or more, so most text is passed over without decoding).
+pub fn split_unspaced(s: &str) -> Cow<'_, str> {
+    if !s.bytes().any(|b| b >= 0xe3) {
+        return Cow::Borrowed(s);
+    }
+    let mut out: Option<String> = None;
+    let mut prev = false;
+    for (i, c) in s.char_indices() {
+        let this = is_unspaced(c);
+        if this && prev {
+            out.get_or_insert_with(|| {
+                let mut o = String::with_capacity(s.len() * 2);
+                o.push_str(&s[..i]);
+                o
+            })
+            .push(SPLIT_MARK);
+        }
+        if let Some(o) = out.as_mut() {
+            o.push(c);
+        }
+        prev = this;
+    }
+    out.map_or(Cow::Borrowed(s), Cow::Owned)
+}
 
 /// Why a query cannot be searched; one line, in the user's terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +135,7 @@ pub fn to_fts(input: &str) -> Result<String, QueryError> {
         if !body.chars().any(char::is_alphanumeric) {
             continue;
         }
+        let body = split_unspaced(&body);
         let mut term = String::with_capacity(body.len() + 3);
         term.push('"');
         term.push_str(&body.replace('"', "\"\""));
@@ -110,6 +169,31 @@ pub fn as_you_type(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runs_of_unspaced_characters_are_split_and_nothing_else() {
+        let z = SPLIT_MARK;
+        assert!(matches!(
+            split_unspaced("printer 0x80070005 …"),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(split_unspaced("Tomás ✔ 🖨️"), Cow::Borrowed(_)));
+        assert!(matches!(split_unspaced("网 络"), Cow::Borrowed(_)));
+        assert_eq!(split_unspaced("网络无法"), format!("网{z}络{z}无{z}法"));
+        assert_eq!(
+            split_unspaced("KB5034441打印机，设定を確認"),
+            format!("KB5034441打{z}印{z}机，设{z}定{z}を{z}確{z}認")
+        );
+        assert_eq!(
+            split_unspaced("서버가 응답"),
+            format!("서{z}버{z}가 응{z}답")
+        );
+        assert_eq!(split_unspaced("𠀀𠀁"), format!("𠀀{z}𠀁"));
+        assert_eq!(
+            to_fts("无法连接 printer").as_deref(),
+            Ok(format!("\"无{z}法{z}连{z}接\" \"printer\"").as_str())
+        );
+    }
 
     #[test]
     fn the_word_being_typed_is_a_prefix() {

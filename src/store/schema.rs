@@ -107,8 +107,30 @@ CREATE TABLE packed(
 );
 ";
 
+/// Version 5: the search index built from `messages_fts_source`, the messages with their
+/// Chinese, Japanese and Korean characters one token each (`store/query.rs`, through the SQL
+/// function `g2a_fts_split` every connection of this build has), so a search finds a run of
+/// them inside a longer one. The old index is dropped and every stored message marked
+/// unindexed: the writer rebuilds the index when idle, and a search first indexes what is
+/// left, as after any write. A build without the function cannot read this index: the
+/// version keeps it out.
+const V5: &str = "
+DROP TABLE messages_fts;
+CREATE VIEW messages_fts_source AS
+    SELECT id, session_id, seq,
+        g2a_fts_split(participant) AS participant, g2a_fts_split(text) AS text
+    FROM messages;
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+    participant, text,
+    content='messages_fts_source', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+INSERT OR REPLACE INTO unindexed(session_id, from_seq)
+    SELECT session_id, MIN(seq) FROM messages GROUP BY session_id;
+";
+
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The schema version this build writes.
 pub const VERSION: u32 = MIGRATIONS.len() as u32;

@@ -293,7 +293,8 @@ impl Store {
             .map_err(fail)?;
             tx.execute(
                 "INSERT INTO messages_fts(rowid, participant, text)
-                 SELECT id, participant, text FROM messages WHERE session_id = ?1 AND seq >= ?2",
+                 SELECT id, participant, text FROM messages_fts_source
+                 WHERE session_id = ?1 AND seq >= ?2",
                 params![session_id, from],
             )
             .map_err(fail)?;
