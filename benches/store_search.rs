@@ -131,10 +131,10 @@ fn build() -> PathBuf {
 
 /// The query `Store::search` ran before: snippet() in the ranking query.
 const BEFORE: &str = "SELECT m.session_id, m.seq, m.time, m.participant, m.role, m.text,
-        snippet(messages_fts, -1, char(2), char(3), '…', 16),
-        bm25(messages_fts) AS rank
-    FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
-    WHERE messages_fts MATCH ?1
+        snippet(message_index, -1, char(2), char(3), '…', 16),
+        bm25(message_index) AS rank
+    FROM message_index JOIN messages m ON m.id = message_index.rowid
+    WHERE message_index MATCH ?1
     ORDER BY rank LIMIT ?2";
 
 fn bench(c: &mut Criterion) {

@@ -512,7 +512,7 @@ fn a_transcript_changed_at_its_end_writes_only_what_is_new() {
     assert_eq!(after[..2], before[..], "the old rows were rewritten");
     assert_eq!(after.len(), 3);
     raw.execute(
-        "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+        "INSERT INTO message_index(message_index, rank) VALUES ('integrity-check', 1)",
         [],
     )
     .expect("the index matches the messages");
@@ -538,7 +538,7 @@ fn a_transcript_changed_at_its_end_writes_only_what_is_new() {
     assert_eq!(ids(&raw).len(), 1);
     assert!(store.search("brother", 10).expect("search").is_empty());
     raw.execute(
-        "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+        "INSERT INTO message_index(message_index, rank) VALUES ('integrity-check', 1)",
         [],
     )
     .expect("the index matches the messages");

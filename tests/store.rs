@@ -122,7 +122,7 @@ fn assert_index_in_step(path: &Path) {
     let conn = Connection::open(path).expect("raw open");
     g2a_tui::store::register_functions(&conn).expect("functions");
     conn.execute(
-        "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+        "INSERT INTO message_index(message_index, rank) VALUES ('integrity-check', 1)",
         [],
     )
     .expect("the search index matches the messages");
@@ -579,7 +579,14 @@ fn a_run_of_cjk_characters_is_found_inside_a_longer_one() {
     let dir = TempDir::new("cjk");
     let mut store = open(&dir.store_path());
     let chats: [Chat; 3] = [
-        ("501", "王伟", &[("王伟", "网络无法连接，请检查设置")]),
+        (
+            "501",
+            "王伟",
+            &[
+                ("王伟", "网络无法连接，请检查设置"),
+                ("王伟", "请安装KB5034441更新补丁"),
+            ],
+        ),
         (
             "502",
             "佐藤",
@@ -611,9 +618,14 @@ fn a_run_of_cjk_characters_is_found_inside_a_longer_one() {
         "a character it does not hold"
     );
     assert_eq!(ids(&store, "伟"), ["501"], "in the participant's name");
+    // Next to Latin letters and digits, as error codes and product names are written.
+    assert_eq!(ids(&store, "KB5034441更新"), ["501"]);
+    assert_eq!(ids(&store, "更新补丁"), ["501"]);
+    assert_eq!(ids(&store, "安装"), ["501"]);
+    assert_eq!(ids(&store, "KB5034441"), ["501"]);
     // A run is a phrase: its characters apart do not match.
     assert!(ids(&store, "连网").is_empty());
-    let groups = store.search("设置", 10).expect("search");
+    let groups = store.search("检查设置", 10).expect("search");
     let parts = groups[0].hits[0].snippet_parts();
     let text: String = parts.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(text, "网络无法连接，请检查设置", "{parts:?}");
@@ -622,7 +634,7 @@ fn a_run_of_cjk_characters_is_found_inside_a_longer_one() {
         .filter(|(_, m)| *m)
         .map(|(t, _)| t.as_str())
         .collect();
-    assert_eq!(matched, "设置", "{parts:?}");
+    assert_eq!(matched, "检查设置", "{parts:?}");
     assert_index_in_step(&dir.store_path());
     // Replacing and pruning take the split rows out of the index again.
     store
@@ -664,6 +676,15 @@ fn a_version_4_store_is_indexed_again() {
         assert_eq!(old, 0, "the old index holds the run as one word");
     }
     let store = open(&dir.store_path());
+    // An older build still running writes to the old index's name, which is gone: its
+    // write fails instead of putting unsplit text in the new index.
+    let old_build = Connection::open(dir.store_path()).expect("raw");
+    assert!(old_build
+        .execute(
+            "INSERT INTO messages_fts(rowid, participant, text) VALUES (1, 'a', 'b')",
+            [],
+        )
+        .is_err());
     assert!(store.has_unindexed().expect("read"));
     assert_eq!(ids(&store, "无法连接"), ["600"]);
     assert_eq!(ids(&store, "router"), ["600"]);

@@ -51,7 +51,7 @@ fn in_step(path: &Path) {
         let conn = Connection::open(p).expect("raw open");
         g2a_tui::store::register_functions(&conn).expect("functions");
         conn.execute(
-            "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+            "INSERT INTO message_index(message_index, rank) VALUES ('integrity-check', 1)",
             [],
         )
         .expect("the search index matches the messages");
@@ -87,7 +87,7 @@ fn backlog(path: &Path) -> Vec<(String, i64)> {
 fn raw_matches(path: &Path, word: &str) -> i64 {
     let conn = Connection::open(path).expect("raw open");
     conn.query_row(
-        "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH ?1",
+        "SELECT count(*) FROM message_index WHERE message_index MATCH ?1",
         [word],
         |r| r.get(0),
     )

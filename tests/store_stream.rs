@@ -151,7 +151,7 @@ fn dump(path: &Path) -> Rows {
     let conn = Connection::open(path).expect("raw open");
     g2a_tui::store::register_functions(&conn).expect("functions");
     conn.execute(
-        "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)",
+        "INSERT INTO message_index(message_index, rank) VALUES ('integrity-check', 1)",
         [],
     )
     .expect("the search index matches the messages");

@@ -41,7 +41,7 @@ impl Store {
         let tx =
             Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(fail)?;
         tx.execute(
-            "INSERT INTO messages_fts(messages_fts, rank) VALUES ('hashsize', ?1)",
+            "INSERT INTO message_index(message_index, rank) VALUES ('hashsize', ?1)",
             [FTS_HASH_BYTES],
         )
         .map_err(fail)?;
@@ -61,8 +61,8 @@ impl Store {
             let upto = from.saturating_add(left);
             let n = tx
                 .execute(
-                    "INSERT INTO messages_fts(rowid, participant, text)
-                     SELECT id, participant, text FROM messages_fts_source
+                    "INSERT INTO message_index(rowid, participant, text)
+                     SELECT id, participant, text FROM message_index_source
                      WHERE session_id = ?1 AND seq >= ?2 AND seq < ?3",
                     params![id, from, upto],
                 )

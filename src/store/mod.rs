@@ -757,7 +757,7 @@ impl Store {
              DELETE FROM messages;
              DELETE FROM transcripts;
              DELETE FROM sessions;
-             INSERT INTO messages_fts(messages_fts) VALUES ('delete-all');",
+             INSERT INTO message_index(message_index) VALUES ('delete-all');",
         )
         .map_err(fail)?;
         tx.commit().map_err(fail)?;
@@ -865,7 +865,7 @@ impl Store {
             ),
         };
         let floor_join = if since.is_some() {
-            format!("JOIN messages m ON m.id = messages_fts.rowid {window_join}")
+            format!("JOIN messages m ON m.id = message_index.rowid {window_join}")
         } else {
             String::new()
         };
@@ -877,9 +877,9 @@ impl Store {
             let mut stmt = self
                 .conn
                 .prepare_cached(&format!(
-                    "SELECT messages_fts.rowid FROM messages_fts {floor_join}
-                     WHERE messages_fts MATCH ?1 {window}
-                     ORDER BY messages_fts.rowid DESC LIMIT 1 OFFSET ?2"
+                    "SELECT message_index.rowid FROM message_index {floor_join}
+                     WHERE message_index MATCH ?1 {window}
+                     ORDER BY message_index.rowid DESC LIMIT 1 OFFSET ?2"
                 ))
                 .map_err(|e| self.err(e))?;
             match &since {
@@ -897,10 +897,10 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT m.session_id, m.seq, m.time, m.participant, m.role, m.text,
-                        snippet(messages_fts, -1, char(2), char(3), '…', 16), messages_fts.rank
-                 FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid {window_join}
-                 WHERE messages_fts MATCH ?1 AND messages_fts.rowid >= ?2 {window}
-                 ORDER BY messages_fts.rank LIMIT ?4"
+                        snippet(message_index, -1, char(2), char(3), '…', 16), message_index.rank
+                 FROM message_index JOIN messages m ON m.id = message_index.rowid {window_join}
+                 WHERE message_index MATCH ?1 AND message_index.rowid >= ?2 {window}
+                 ORDER BY message_index.rank LIMIT ?4"
             ))
             .map_err(|e| self.err(e))?;
         let rows: Vec<(String, f64, Hit)> = match &since {
@@ -956,7 +956,11 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function(
         query::SPLIT_FN,
         1,
-        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        // Innocuous: the schema's view calls it, which SQLite allows with `trusted_schema`
+        // off only for functions without side effects.
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_INNOCUOUS,
         |ctx| {
             Ok(match ctx.get_raw(0) {
                 ValueRef::Null => None,
@@ -979,8 +983,8 @@ fn unindex<P: rusqlite::Params>(
 ) -> rusqlite::Result<usize> {
     tx.execute(
         &format!(
-            "INSERT INTO messages_fts(messages_fts, rowid, participant, text)
-             SELECT 'delete', id, participant, text FROM messages_fts_source
+            "INSERT INTO message_index(message_index, rowid, participant, text)
+             SELECT 'delete', id, participant, text FROM message_index_source
              WHERE id IN (SELECT id FROM messages WHERE {filter})"
         ),
         params,

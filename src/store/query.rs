@@ -23,32 +23,36 @@ pub const SPLIT_FN: &str = "g2a_fts_split";
 /// tokenizer takes for a separator and the sanitiser removes from anything shown.
 pub const SPLIT_MARK: char = '\u{200b}';
 
-/// Characters of scripts written without spaces between words: kana, CJK ideographs,
-/// Hangul syllables (and their half-width and compatibility forms).
+/// Characters of scripts written without spaces between words: kana, CJK ideographs and
+/// their iteration marks, Hangul (and their half-width and compatibility forms).
 fn is_unspaced(c: char) -> bool {
     matches!(c,
-        '\u{3040}'..='\u{30ff}'         // hiragana, katakana
+        '\u{3005}'..='\u{3007}'         // 々 〆 〇
+        | '\u{3040}'..='\u{30ff}'       // hiragana, katakana
+        | '\u{3131}'..='\u{318e}'       // Hangul compatibility jamo
         | '\u{31f0}'..='\u{31ff}'       // katakana phonetic extensions
         | '\u{3400}'..='\u{4dbf}'       // CJK extension A
         | '\u{4e00}'..='\u{9fff}'       // CJK unified ideographs
         | '\u{ac00}'..='\u{d7a3}'       // Hangul syllables
         | '\u{f900}'..='\u{faff}'       // CJK compatibility ideographs
-        | '\u{ff66}'..='\u{ff9f}'       // half-width katakana
-        | '\u{20000}'..='\u{3134f}') // CJK extensions B to G
+        | '\u{ff66}'..='\u{ffdc}'       // half-width katakana and Hangul
+        | '\u{20000}'..='\u{323af}') // CJK extensions B to H
 }
 
-/// `s` with [`SPLIT_MARK`] between every two neighbouring characters [`is_unspaced`] holds
-/// (borrowed when there are none: every such character takes at least three bytes, the
-/// first of them 0xe3 or more, so most text is passed over without decoding).
+/// `s` with [`SPLIT_MARK`] wherever a character [`is_unspaced`] holds meets a letter or
+/// digit (of any script: `KB打印` is `KB`, `打`, `印`), so each such character is a word of
+/// its own. Borrowed when nothing changes: every such character takes at least three bytes,
+/// the first of them 0xe3 or more, so most text is passed over without decoding.
 pub fn split_unspaced(s: &str) -> Cow<'_, str> {
     if !s.bytes().any(|b| b >= 0xe3) {
         return Cow::Borrowed(s);
     }
     let mut out: Option<String> = None;
-    let mut prev = false;
+    // Whether the character before was a letter or digit, and whether it was unspaced.
+    let mut prev = (false, false);
     for (i, c) in s.char_indices() {
-        let this = is_unspaced(c);
-        if this && prev {
+        let this = (c.is_alphanumeric(), is_unspaced(c));
+        if this.0 && prev.0 && (this.1 || prev.1) {
             out.get_or_insert_with(|| {
                 let mut o = String::with_capacity(s.len() * 2);
                 o.push_str(&s[..i]);
@@ -182,13 +186,17 @@ mod tests {
         assert_eq!(split_unspaced("网络无法"), format!("网{z}络{z}无{z}法"));
         assert_eq!(
             split_unspaced("KB5034441打印机，设定を確認"),
-            format!("KB5034441打{z}印{z}机，设{z}定{z}を{z}確{z}認")
+            format!("KB5034441{z}打{z}印{z}机，设{z}定{z}を{z}確{z}認")
         );
         assert_eq!(
             split_unspaced("서버가 응답"),
             format!("서{z}버{z}가 응{z}답")
         );
         assert_eq!(split_unspaced("𠀀𠀁"), format!("𠀀{z}𠀁"));
+        assert_eq!(split_unspaced("ＰＣ設定"), format!("ＰＣ{z}設{z}定"));
+        assert_eq!(split_unspaced("佐々木"), format!("佐{z}々{z}木"));
+        assert_eq!(split_unspaced("ㅋㅋ ok"), format!("ㅋ{z}ㅋ ok"));
+        assert_eq!(split_unspaced("重启PC后"), format!("重{z}启{z}PC{z}后"));
         assert_eq!(
             to_fts("无法连接 printer").as_deref(),
             Ok(format!("\"无{z}法{z}连{z}接\" \"printer\"").as_str())

@@ -107,22 +107,24 @@ CREATE TABLE packed(
 );
 ";
 
-/// Version 5: the search index built from `messages_fts_source`, the messages with their
-/// Chinese, Japanese and Korean characters one token each (`store/query.rs`, through the SQL
-/// function `g2a_fts_split` every connection of this build has), so a search finds a run of
-/// them inside a longer one. The old index is dropped and every stored message marked
-/// unindexed: the writer rebuilds the index when idle, and a search first indexes what is
-/// left, as after any write. A build without the function cannot read this index: the
-/// version keeps it out.
+/// Version 5: the search index `message_index`, built from `message_index_source`, the
+/// messages with their Chinese, Japanese and Korean characters one token each
+/// (`store/query.rs`, through the SQL function `g2a_fts_split` every connection of this build
+/// has), so a search finds a run of them inside a longer one, or next to Latin letters and
+/// digits. The old index is dropped and every stored message marked unindexed: the writer
+/// rebuilds the index when idle, and a search first indexes what is left, as after any
+/// write. A new name, not `messages_fts` again: an older build still running (it checked the
+/// version when it opened the store) fails to write to an index that is gone, rather than
+/// corrupt the new one with unsplit text.
 const V5: &str = "
 DROP TABLE messages_fts;
-CREATE VIEW messages_fts_source AS
+CREATE VIEW message_index_source AS
     SELECT id, session_id, seq,
         g2a_fts_split(participant) AS participant, g2a_fts_split(text) AS text
     FROM messages;
-CREATE VIRTUAL TABLE messages_fts USING fts5(
+CREATE VIRTUAL TABLE message_index USING fts5(
     participant, text,
-    content='messages_fts_source', content_rowid='id',
+    content='message_index_source', content_rowid='id',
     tokenize='unicode61 remove_diacritics 2'
 );
 INSERT OR REPLACE INTO unindexed(session_id, from_seq)
@@ -296,7 +298,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().expect("memory db");
         migrate(&mut conn, MIGRATIONS).expect("v1");
         assert_eq!(version(&conn), VERSION);
-        for t in ["sessions", "transcripts", "messages", "messages_fts"] {
+        for t in ["sessions", "transcripts", "messages", "message_index"] {
             let n: i64 = conn
                 .query_row(
                     "SELECT count(*) FROM sqlite_master WHERE name = ?1",

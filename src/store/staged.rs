@@ -287,13 +287,13 @@ impl Store {
             // one segment per write is plenty (the setting is a row in the index's config
             // table).
             tx.execute(
-                "INSERT INTO messages_fts(messages_fts, rank) VALUES ('hashsize', ?1)",
+                "INSERT INTO message_index(message_index, rank) VALUES ('hashsize', ?1)",
                 [FTS_HASH_BYTES],
             )
             .map_err(fail)?;
             tx.execute(
-                "INSERT INTO messages_fts(rowid, participant, text)
-                 SELECT id, participant, text FROM messages_fts_source
+                "INSERT INTO message_index(rowid, participant, text)
+                 SELECT id, participant, text FROM message_index_source
                  WHERE session_id = ?1 AND seq >= ?2",
                 params![session_id, from],
             )
