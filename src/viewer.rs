@@ -7,7 +7,7 @@
 //! with a `TestBackend`, scripted keys and wiremock; [`run`] wires up the real ones.
 
 use std::io;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -64,6 +64,7 @@ pub trait Host {
 struct RealHost {
     guard: TerminalGuard,
     test_panic: bool,
+    test_stall: bool,
     /// The link style to re-print links in, when OSC 8 is wanted.
     links: Option<ratatui::style::Style>,
 }
@@ -108,6 +109,10 @@ impl Host for RealHost {
         if self.test_panic && app.session().is_some_and(|s| s.session.data.is_some()) {
             panic!("G2A_TUI_TEST_PANIC: deliberate panic after a frame");
         }
+        // Lets them prove a loop stuck in a blocking call still ends on a signal.
+        if self.test_stall && app.session().is_some_and(|s| s.session.data.is_some()) {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }
     }
 }
 
@@ -145,10 +150,13 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
         signals.push(stream);
     }
     let signals = futures::stream::select_all(signals);
+    let looping = Arc::new(AtomicBool::new(true));
+    watch_for_a_stuck_loop(&looping)?;
     let guard = TerminalGuard::enter()?;
     let mut host = RealHost {
         guard,
         test_panic: std::env::var_os("G2A_TUI_TEST_PANIC").is_some(),
+        test_stall: std::env::var_os("G2A_TUI_TEST_STALL").is_some(),
         links: crate::term::hyperlinks_wanted().then_some(opts.theme.link),
     };
     let size = host.terminal().size()?;
@@ -183,11 +191,48 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
         answers,
     )
     .await;
+    looping.store(false, Ordering::SeqCst);
     // What is queued is written before the process ends (a failed write has nowhere
     // to be shown once the screen is gone).
     let _ = tokio::task::block_in_place(|| source.close());
     let signal = Some(caught.load(Ordering::Relaxed)).filter(|&n| n != 0);
     outcome.map(|o| Outcome { signal, ..o })
+}
+
+/// How long a signal waits for the loop to see it before the process ends without the
+/// loop: a terminal that goes away while keys wait to be read can leave the loop inside
+/// crossterm's read, which then reads an end of file over and over (crossterm issue 793)
+/// and never returns to see the signal.
+const STUCK_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Ends the process, the terminal restored as far as it still can be, when a signal is
+/// not taken by the loop within [`STUCK_AFTER`] (`looping` still set). Queued store
+/// writes are lost then: a loop that cannot run cannot hand them over.
+fn watch_for_a_stuck_loop(looping: &Arc<AtomicBool>) -> io::Result<()> {
+    for kind in [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+        SignalKind::quit(),
+    ] {
+        let mut caught = signal(kind)?;
+        let looping = looping.clone();
+        tokio::spawn(async move {
+            if caught.recv().await.is_none() {
+                return;
+            }
+            tokio::time::sleep(STUCK_AFTER).await;
+            if looping.load(Ordering::SeqCst) {
+                tracing::warn!(
+                    signal = kind.as_raw_value(),
+                    "the loop did not stop for a signal; ending the process"
+                );
+                crate::term::restore();
+                std::process::exit(128 + kind.as_raw_value());
+            }
+        });
+    }
+    Ok(())
 }
 
 /// How long a store that cannot be used, or a config warning, is named in the status line.
@@ -343,6 +388,11 @@ where
                 Some(Some(Ok(ev))) => {
                     if let Some(m) = to_msg(ev) {
                         pending.extend(update::update(&mut app, m, now, wall));
+                    }
+                    // A long paste or a key held down is drawn (and its effects run) as
+                    // it comes, not all at its end.
+                    if now.duration_since(burst) >= BURST {
+                        break;
                     }
                 }
                 Some(Some(Err(_))) | Some(None) => pending.push(Effect::Quit),

@@ -494,6 +494,27 @@ fn terminal_going_away_ends_the_viewer() {
     }
 }
 
+/// A loop stuck in a blocking call (as it once was inside crossterm's read of a terminal
+/// that went away during a burst of keys, at full CPU) never sees a signal: the viewer
+/// still ends, with the signal's status and the terminal restored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_loop_still_ends_on_a_signal() {
+    let server = api(Duration::ZERO).await;
+    let a = args(&server);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let mut tui = Tui::start_with_env(&a, &[("G2A_TUI_TEST_STALL", "1")]);
+    tui.wait_for("the session", |s| s.contains("Morgan"));
+    std::thread::sleep(Duration::from_millis(300));
+    tui.signal("TERM");
+    let started = Instant::now();
+    assert_eq!(tui.wait_exit(), 128 + 15, "128 plus SIGTERM's number");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "ends within its watch's two seconds, not the stall's sixty"
+    );
+    tui.assert_restored();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_an_id_the_list_opens_and_a_typed_id_opens_that_session() {
     let server = api(Duration::ZERO).await;
