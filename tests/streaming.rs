@@ -319,6 +319,31 @@ fn batches_show_as_they_arrive_and_completion_takes_an_unmoved_reader_to_the_end
     assert!(!screen.contains("340,000 messages ·"), "{screen}");
 }
 
+/// A chat hit opened from the list: the reader came for its message, which stays in view
+/// when the transcript completes, even when it is on the first page (it once jumped to the
+/// end, taken for a reader who had not moved).
+#[test]
+fn a_reader_who_came_for_a_match_on_the_first_page_stays_there() {
+    let now = std::time::Instant::now();
+    let mut app = common::app(Some("482913657"), None, (100, 30), now);
+    let fx = start(&mut app, now);
+    if let Some(s) = app.session_mut() {
+        s.search = Some(g2a_tui::app::search::Search::kept("number 3", 3));
+    }
+    let id = transcript_id(&fx);
+    feed(&mut app, progress(id, events(0, 5_000), 5_000, 500_000));
+    let head = Transcript {
+        session_id: Some("482913657".into()),
+        ..Transcript::default()
+    };
+    feed(&mut app, Answer::Transcript(id, Ok(head)));
+    let s = app.session().expect("session screen");
+    assert!(!s.view.is_following(), "not taken to the end");
+    let screen = common::screen(&common::draw(&app));
+    assert!(screen.contains("message number 3"), "{screen}");
+    assert!(!screen.contains("message number 4999"), "{screen}");
+}
+
 #[test]
 fn a_reader_who_moved_stays_and_a_cut_keeps_what_arrived() {
     use crossterm::event::KeyCode;

@@ -887,11 +887,16 @@ fn on_batch(
                 .as_ref()
                 .and_then(|prev| prev.parked)
                 .filter(|at| first_load && s.view.anchor == *at);
+            // A reader who came for a search's match (a chat hit opened from the list)
+            // is where the match is, even when it is on the first page: not parked.
+            let searching = s.search.is_some();
             let parked = still.or_else(|| {
-                (first_load && s.view.entries.is_empty()).then(|| {
-                    s.view.anchor = Some(super::transcript::Anchor { entry: 0, row: 0 });
-                    s.view.anchor
-                })
+                (first_load && s.view.entries.is_empty())
+                    .then(|| {
+                        s.view.anchor = Some(super::transcript::Anchor { entry: 0, row: 0 });
+                        s.view.anchor
+                    })
+                    .filter(|_| !searching)
             });
             tracing::debug!(
                 request = id.0,
