@@ -691,3 +691,49 @@ fn a_version_4_store_is_indexed_again() {
     assert!(!store.has_unindexed().expect("read"));
     assert_index_in_step(&dir.store_path());
 }
+
+/// The index holds the text as it is shown: the parameters of an escape sequence and
+/// invisible characters are no part of a word; a hit on the speaker's name shows the
+/// message, not the name; a bad query is echoed short.
+#[test]
+fn the_index_holds_what_is_shown() {
+    let dir = TempDir::new("shown");
+    let mut store = open(&dir.store_path());
+    let lines = [
+        (
+            "Eve Mallory",
+            "\u{1b}[1mBold\u{1b}[0m claim and \u{1b}[2Jwipe",
+        ),
+        ("Eve Mallory", "an \u{2066}isolate\u{2069}d word"),
+    ];
+    store
+        .put_session("700", &session("700", "Eve Mallory", "complete"), at(20))
+        .expect("session stored");
+    store
+        .put_transcript("700", &transcript(&lines), at(20))
+        .expect("transcript stored");
+    assert_eq!(ids(&store, "bold"), ["700"]);
+    assert_eq!(ids(&store, "wipe"), ["700"]);
+    assert!(ids(&store, "1mbold").is_empty(), "no escape parameters");
+    assert!(ids(&store, "2j").is_empty(), "no escape parameters");
+    assert_eq!(ids(&store, "isolated"), ["700"]);
+    let groups = store.search("mallory", 10).expect("search");
+    let texts: Vec<String> = groups[0]
+        .hits
+        .iter()
+        .map(|h| h.snippet_parts().into_iter().map(|(t, _)| t).collect())
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .all(|t| t.contains("claim") || t.contains("word")),
+        "{texts:?}"
+    );
+    assert_index_in_step(&dir.store_path());
+    let long = format!("\"{}", "x".repeat(5_000));
+    let e = store.search(&long, 10).err().map(|e| e.to_string());
+    assert!(
+        e.as_deref().is_some_and(|e| e.chars().count() < 200),
+        "{e:?}"
+    );
+}

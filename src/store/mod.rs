@@ -838,8 +838,9 @@ impl Store {
         limit: usize,
         since: Option<DateTime<Utc>>,
     ) -> Result<Vec<SessionHits>, StoreError> {
+        // What is echoed back is cut: a pasted page is no one line.
         let bad = |reason| StoreError::Query {
-            query: input.to_string(),
+            query: crate::sanitize::excerpt(input, 80),
             reason,
         };
         let fts = query::to_fts(input).map_err(bad)?;
@@ -897,7 +898,7 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT m.session_id, m.seq, m.time, m.participant, m.role, m.text,
-                        snippet(message_index, -1, char(2), char(3), '…', 16), message_index.rank
+                        snippet(message_index, 1, char(2), char(3), '…', 16), message_index.rank
                  FROM message_index JOIN messages m ON m.id = message_index.rowid {window_join}
                  WHERE message_index MATCH ?1 AND message_index.rowid >= ?2 {window}
                  ORDER BY message_index.rank LIMIT ?4"
@@ -965,7 +966,10 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
             Ok(match ctx.get_raw(0) {
                 ValueRef::Null => None,
                 ValueRef::Text(t) | ValueRef::Blob(t) => {
-                    Some(query::split_unspaced(&String::from_utf8_lossy(t)).into_owned())
+                    // Indexed as shown: no escape sequence's parameters or invisible
+                    // character inside a word (`␛[1mBold` is found as `bold`).
+                    let shown = crate::sanitize::sanitize(&String::from_utf8_lossy(t)).into_owned();
+                    Some(query::split_unspaced(&shown).into_owned())
                 }
                 ValueRef::Integer(i) => Some(i.to_string()),
                 ValueRef::Real(f) => Some(f.to_string()),
