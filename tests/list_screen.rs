@@ -830,6 +830,11 @@ fn text_that_is_not_an_id_is_never_opened_as_one() {
         Some("SS-87555")
     );
     assert_eq!(g2a_tui::app::list::as_session_id("printer"), None);
+    assert_eq!(
+        g2a_tui::app::list::as_session_id("/0x80070099"),
+        None,
+        "a chat search is no id"
+    );
     assert_eq!(g2a_tui::app::list::as_session_id(&"1".repeat(65)), None);
 }
 

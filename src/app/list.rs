@@ -879,6 +879,10 @@ fn submit(app: &mut App, fx: &mut Vec<Effect>) {
 /// The query as a session id when it looks like one (ids like `SS-87555` exist, so
 /// not only digits): one word of at most 64 characters with a digit in it.
 pub fn as_session_id(query: &str) -> Option<String> {
+    // `/…` searches the stored chats: what it finds nothing for is no id.
+    if query.trim_start().starts_with('/') {
+        return None;
+    }
     let id = crate::api::normalize_session_id(query);
     let ok = !id.is_empty()
         && id.chars().count() <= 64
