@@ -76,6 +76,18 @@ fn open(path: &Path) -> Store {
 /// A session id, its customer, and its chat as (participant, text).
 type Chat<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
 
+/// Stores each chat as a complete session with its transcript.
+fn put_chats(store: &mut Store, chats: &[Chat]) {
+    for (id, customer, lines) in chats {
+        store
+            .put_session(id, &session(id, customer, "complete"), at(20))
+            .expect("session stored");
+        store
+            .put_transcript(id, &transcript(lines), at(20))
+            .expect("transcript stored");
+    }
+}
+
 /// A store with three sessions and their chats.
 fn seeded(dir: &TempDir) -> Store {
     let mut store = open(&dir.store_path());
@@ -106,14 +118,7 @@ fn seeded(dir: &TempDir) -> Store {
             &[("Eve Early", "the access was denied yesterday, not today")],
         ),
     ];
-    for (id, customer, lines) in chats {
-        store
-            .put_session(id, &session(id, customer, "complete"), at(20))
-            .expect("session stored");
-        store
-            .put_transcript(id, &transcript(lines), at(20))
-            .expect("transcript stored");
-    }
+    put_chats(&mut store, &chats);
     store
 }
 
@@ -594,14 +599,7 @@ fn a_run_of_cjk_characters_is_found_inside_a_longer_one() {
         ),
         ("503", "김민수", &[("김민수", "서버가 응답하지 않습니다")]),
     ];
-    for (id, customer, lines) in chats {
-        store
-            .put_session(id, &session(id, customer, "complete"), at(20))
-            .expect("session stored");
-        store
-            .put_transcript(id, &transcript(lines), at(20))
-            .expect("transcript stored");
-    }
+    put_chats(&mut store, &chats);
     assert_eq!(ids(&store, "无法连接"), ["501"]);
     assert_eq!(
         ids(&store, "连接 设置"),
@@ -706,12 +704,7 @@ fn the_index_holds_what_is_shown() {
         ),
         ("Eve Mallory", "an \u{2066}isolate\u{2069}d word"),
     ];
-    store
-        .put_session("700", &session("700", "Eve Mallory", "complete"), at(20))
-        .expect("session stored");
-    store
-        .put_transcript("700", &transcript(&lines), at(20))
-        .expect("transcript stored");
+    put_chats(&mut store, &[("700", "Eve Mallory", &lines)]);
     assert_eq!(ids(&store, "bold"), ["700"]);
     assert_eq!(ids(&store, "wipe"), ["700"]);
     assert!(ids(&store, "1mbold").is_empty(), "no escape parameters");
