@@ -970,6 +970,15 @@ async fn no_store_or_an_empty_one_is_said_plainly() {
     assert!(!dir.store().exists(), "searching created no store");
     let out = g2a(&dir.store(), &["search", "printer", "--format", "json"]).await;
     assert_eq!(stdout(&out), "[]\n");
+    // A query that cannot be searched is said so even without a store.
+    let out = g2a(&dir.store(), &["search", "\""]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("g2a-tui: cannot search for"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.store().exists(), "searching created no store");
 
     drop(Store::open(dir.store()).expect("an empty store"));
     let out = g2a(&dir.store(), &["search", "printer"]).await;

@@ -852,6 +852,18 @@ fn a_pasted_id_with_blanks_and_a_hash_matches_its_row() {
     assert_eq!(l.selected_row().map(|r| r.id()), Some("482913657"));
 }
 
+#[test]
+fn pasted_lines_and_tabs_part_words_in_the_query() {
+    let mut app = listed((80, 24), ok(week(), Vec::new()));
+    update(
+        &mut app,
+        Msg::Paste("/print\u{1b}er\tspool\r\ner".into()),
+        Instant::now(),
+        common::wall(),
+    );
+    assert_eq!(list(&app).query(), "/printer spool  er");
+}
+
 /// The screen on display, as history walks it: a list's query or a session's id.
 fn where_am_i(app: &App) -> String {
     match &app.screen {

@@ -602,6 +602,8 @@ pub fn on_paste(app: &mut App, text: &str) {
     let Some(l) = list_mut(app) else {
         return;
     };
+    // Pasted lines and tabs part words, as typed spaces would.
+    let text = text.replace(['\r', '\n', '\t'], " ");
     for c in text.chars().filter(|c| !c.is_control()) {
         l.input.handle(InputRequest::InsertChar(c));
     }
