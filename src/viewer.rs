@@ -137,12 +137,7 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
     // must still leave the terminal clean, as must SIGTERM and SIGHUP.
     let mut signals = Vec::new();
     let caught = Arc::new(AtomicI32::new(0));
-    for kind in [
-        SignalKind::terminate(),
-        SignalKind::hangup(),
-        SignalKind::interrupt(),
-        SignalKind::quit(),
-    ] {
+    for kind in watched_signals() {
         let caught = caught.clone();
         let stream = SignalStream::new(signal(kind)?).map(move |()| {
             caught.store(kind.as_raw_value(), Ordering::Relaxed);
@@ -199,6 +194,16 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
     outcome.map(|o| Outcome { signal, ..o })
 }
 
+/// The signals that end the viewer (Ctrl-C is a key in raw mode; these come from outside).
+fn watched_signals() -> [SignalKind; 4] {
+    [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+        SignalKind::quit(),
+    ]
+}
+
 /// How long a signal waits for the loop to see it before the process ends without the
 /// loop: a terminal that goes away while keys wait to be read can leave the loop inside
 /// crossterm's read, which then reads an end of file over and over (crossterm issue 793)
@@ -209,12 +214,7 @@ const STUCK_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
 /// not taken by the loop within [`STUCK_AFTER`] (`looping` still set). Queued store
 /// writes are lost then: a loop that cannot run cannot hand them over.
 fn watch_for_a_stuck_loop(looping: &Arc<AtomicBool>) -> io::Result<()> {
-    for kind in [
-        SignalKind::terminate(),
-        SignalKind::hangup(),
-        SignalKind::interrupt(),
-        SignalKind::quit(),
-    ] {
+    for kind in watched_signals() {
         let mut caught = signal(kind)?;
         let looping = looping.clone();
         tokio::spawn(async move {
@@ -377,22 +377,18 @@ where
         let burst = Instant::now();
         loop {
             let (now, wall) = (Instant::now(), chrono::Utc::now());
+            // A long paste or a key held down is drawn (and its effects run) as it comes.
+            if now.duration_since(burst) >= BURST {
+                break;
+            }
             if let Ok(answer) = answers.try_recv() {
                 pending.extend(update::update(&mut app, Msg::Answer(answer), now, wall));
-                if now.duration_since(burst) >= BURST {
-                    break;
-                }
                 continue;
             }
             match ready(&mut input).await {
                 Some(Some(Ok(ev))) => {
                     if let Some(m) = to_msg(ev) {
                         pending.extend(update::update(&mut app, m, now, wall));
-                    }
-                    // A long paste or a key held down is drawn (and its effects run) as
-                    // it comes, not all at its end.
-                    if now.duration_since(burst) >= BURST {
-                        break;
                     }
                 }
                 Some(Some(Err(_))) | Some(None) => pending.push(Effect::Quit),

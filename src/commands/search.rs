@@ -27,11 +27,7 @@ const LINE_WIDTH: usize = 160;
 pub async fn run(settings: &Settings, args: &SearchArgs) -> ExitCode {
     let query = query_text(&args.query);
     // A query that cannot be searched is said so first, store or not.
-    if let Err(reason) = crate::store::query::to_fts(&query) {
-        let e = StoreError::Query {
-            query: crate::sanitize::excerpt(&query, 80),
-            reason,
-        };
+    if let Err(e) = crate::store::fts_query(&query) {
         return fail_plain(&e.to_string(), 2);
     }
     let Some(path) = settings.store.file() else {

@@ -127,6 +127,15 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// `input` cannot be searched for `reason`; what is echoed back is cut (a pasted page
+    /// is no one line).
+    pub fn query(input: &str, reason: QueryError) -> StoreError {
+        StoreError::Query {
+            query: crate::sanitize::excerpt(input, 80),
+            reason,
+        }
+    }
+
     /// What to do about it, in one line; `None` when the message says it already.
     pub fn hint(&self) -> Option<&'static str> {
         match self {
@@ -838,12 +847,8 @@ impl Store {
         limit: usize,
         since: Option<DateTime<Utc>>,
     ) -> Result<Vec<SessionHits>, StoreError> {
-        // What is echoed back is cut: a pasted page is no one line.
-        let bad = |reason| StoreError::Query {
-            query: crate::sanitize::excerpt(input, 80),
-            reason,
-        };
-        let fts = query::to_fts(input).map_err(bad)?;
+        let bad = |reason| StoreError::query(input, reason);
+        let fts = fts_query(input)?;
         // Messages packed (packed.rs) or stored but not indexed yet (backlog.rs) would be
         // missed.
         self.settle()?;
@@ -950,6 +955,12 @@ fn hit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, f64, Hit)> {
     ))
 }
 
+/// The FTS5 expression for what a technician typed, or why it cannot be searched (known
+/// before any store is opened).
+pub fn fts_query(input: &str) -> Result<String, StoreError> {
+    query::to_fts(input).map_err(|reason| StoreError::query(input, reason))
+}
+
 /// Gives `conn` the SQL functions the store's schema uses (the search index is built through
 /// [`query::SPLIT_FN`]); every connection [`Store::open`] makes has them, and a connection
 /// opened otherwise needs them to check or rebuild the index.
@@ -968,7 +979,8 @@ pub fn register_functions(conn: &Connection) -> rusqlite::Result<()> {
                 ValueRef::Text(t) | ValueRef::Blob(t) => {
                     // Indexed as shown: no escape sequence's parameters or invisible
                     // character inside a word (`␛[1mBold` is found as `bold`).
-                    let shown = crate::sanitize::sanitize(&String::from_utf8_lossy(t)).into_owned();
+                    let text = String::from_utf8_lossy(t);
+                    let shown = crate::sanitize::sanitize(&text);
                     Some(query::split_unspaced(&shown).into_owned())
                 }
                 ValueRef::Integer(i) => Some(i.to_string()),
