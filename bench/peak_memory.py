@@ -14,6 +14,7 @@ Not a timed test: a measurement to quote.
 """
 import http.server
 import os
+import shutil
 import socketserver
 import subprocess
 import sys
@@ -79,17 +80,21 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 def run(fmt, port, store):
     env = {k: v for k, v in os.environ.items() if not k.startswith("G2A_")}
     env.update({"TZ": "UTC", "XDG_CONFIG_HOME": "/nonexistent"})
-    if store:
-        path = os.path.join(tempfile.mkdtemp(prefix="g2a-peak-"), "store.sqlite3")
-        env["G2A_STORE"] = path
+    home = tempfile.mkdtemp(prefix="g2a-peak-") if store else None
+    if home:
+        env["G2A_STORE"] = os.path.join(home, "store.sqlite3")
     else:
         env["G2A_NO_STORE"] = "1"
     args = [BIN, "print", "--base-url", f"http://127.0.0.1:{port}", "--token", "t",
             "--timeout", "120", "--format", fmt, "1"]
     started = time.monotonic()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    err = proc.stderr.read().decode(errors="replace").strip().splitlines()
+    try:
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        err = proc.stderr.read().decode(errors="replace").strip().splitlines()
+    finally:
+        if home:
+            shutil.rmtree(home, ignore_errors=True)
     return usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), time.monotonic() - started, err
 
 
