@@ -106,6 +106,57 @@ impl Zone {
     }
 }
 
+/// [`Zone::day`] for many times in a row (a transcript's date lines, a million when the
+/// clock is switched): the local offset is looked up at both ends of each quarter hour
+/// of UTC a time falls in, and where they agree (everywhere but across a change of
+/// offset) the other times in it reuse it. Looking it up costs about 50 ns a time.
+#[derive(Debug)]
+pub struct Days {
+    zone: Zone,
+    /// The quarter hour (seconds since the epoch / 900) and its offset in seconds.
+    known: Option<(i64, i32)>,
+}
+
+impl Days {
+    const QUARTER: i64 = 900;
+
+    pub fn new(zone: Zone) -> Self {
+        Days { zone, known: None }
+    }
+
+    pub fn day(&mut self, t: DateTime<Utc>) -> NaiveDate {
+        if self.zone == Zone::Utc {
+            return t.date_naive();
+        }
+        let quarter = t.timestamp().div_euclid(Self::QUARTER);
+        let offset = match self.known {
+            Some((q, offset)) if q == quarter => Some(offset),
+            _ => {
+                let at = |q: i64| {
+                    DateTime::from_timestamp(q * Self::QUARTER, 0).map(|t| {
+                        Local
+                            .offset_from_utc_datetime(&t.naive_utc())
+                            .local_minus_utc()
+                    })
+                };
+                match (at(quarter), at(quarter + 1)) {
+                    (Some(a), Some(b)) if a == b => {
+                        self.known = Some((quarter, a));
+                        Some(a)
+                    }
+                    _ => None,
+                }
+            }
+        };
+        offset
+            .and_then(|o| {
+                t.naive_utc()
+                    .checked_add_signed(TimeDelta::seconds(o.into()))
+            })
+            .map_or_else(|| self.zone.day(t), |wall| wall.date())
+    }
+}
+
 /// `+05:45`, `-10:00`: the offset as `%:z` writes it.
 fn offset_text(offset: FixedOffset) -> String {
     let secs = offset.local_minus_utc();

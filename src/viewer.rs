@@ -292,6 +292,8 @@ where
 {
     let mut pending = start(&mut app, Instant::now());
     let mut later = Vec::new();
+    let (exported_tx, mut exported) = mpsc::unbounded_channel();
+    let mut exports: Vec<std::thread::JoinHandle<()>> = Vec::new();
     loop {
         for effect in pending.drain(..) {
             match effect {
@@ -316,15 +318,22 @@ where
                     let result = host.open(&url).map(|()| url);
                     later.push(Msg::Opened(result));
                 }
-                Effect::Export { name, contents } => {
-                    let here = std::path::Path::new(".");
-                    later.push(Msg::Exported(write_new(here, &name, &contents)));
+                Effect::Export { name, export } => {
+                    let done = exported_tx.clone();
+                    exports.push(std::thread::spawn(move || {
+                        let here = std::path::Path::new(".");
+                        let _ = done.send(write_new(here, &name, |w| export.write_to(w)));
+                    }));
                 }
                 Effect::Quit => {
+                    // A file cut off by quitting would pass for the whole transcript.
+                    for export in exports.drain(..) {
+                        let _ = export.join();
+                    }
                     return Ok(Outcome {
                         failure: app.failure(),
                         signal: None,
-                    })
+                    });
                 }
             }
         }
@@ -367,6 +376,10 @@ where
                 Some(Err(_)) | None => Msg::Terminate,
             },
             Some(answer) = answers.recv() => Msg::Answer(answer),
+            Some(result) = exported.recv() => {
+                exports.retain(|e| !e.is_finished());
+                Msg::Exported(result)
+            }
             _ = timer => Msg::Tick,
             Some(()) = signals.next() => Msg::Terminate,
         };
@@ -405,8 +418,13 @@ where
 }
 
 /// Writes an export into `dir` (the viewer writes where it was started), refusing to
-/// replace a file that is already there. Returns the path written, or why not.
-pub fn write_new(dir: &std::path::Path, name: &str, contents: &str) -> Result<String, String> {
+/// replace a file that is already there, and removing what it began if writing fails.
+/// Returns the path written, or why not.
+pub fn write_new(
+    dir: &std::path::Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+) -> Result<String, String> {
     use std::io::Write;
     let path = dir.join(name);
     let path = path.as_path();
@@ -415,12 +433,20 @@ pub fn write_new(dir: &std::path::Path, name: &str, contents: &str) -> Result<St
     // A customer's chat: readable by this user only, as the store is.
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| match e.kind() {
+    let file = options.open(path).map_err(|e| match e.kind() {
         io::ErrorKind::AlreadyExists => format!("{name} already exists (not overwritten)"),
         _ => format!("cannot create {name}: {e}"),
     })?;
-    file.write_all(contents.as_bytes())
-        .map_err(|e| format!("cannot write {name}: {e}"))?;
+    let mut out = io::BufWriter::with_capacity(256 * 1024, file);
+    let written = write(&mut out)
+        .and_then(|()| out.flush())
+        .and_then(|()| out.get_ref().sync_all());
+    if let Err(e) = written {
+        drop(out);
+        // Half a transcript must not pass for all of it.
+        let _ = std::fs::remove_file(path);
+        return Err(format!("cannot write {name}: {e}"));
+    }
     let shown = std::path::absolute(path)
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| name.to_string());

@@ -33,6 +33,15 @@ impl Tui {
     }
 
     fn spawn(program: &str, args: &[&str], env: &[(&str, &str)]) -> Tui {
+        Tui::spawn_in(None, program, args, env)
+    }
+
+    fn spawn_in(
+        cwd: Option<&std::path::Path>,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -76,6 +85,9 @@ impl Tui {
         }
         for (k, v) in env {
             cmd.env(k, v);
+        }
+        if let Some(dir) = cwd {
+            cmd.cwd(dir);
         }
         let child = pty.slave.spawn_command(cmd).expect("spawn g2a-tui");
         drop(pty.slave);
@@ -513,6 +525,50 @@ async fn a_stuck_loop_still_ends_on_a_signal() {
         "ends within its watch's two seconds, not the stall's sixty"
     );
     tui.assert_restored();
+}
+
+/// `e` writes the export on a thread of its own, and quitting while it is being
+/// written waits for it: the file is whole, never a transcript cut off at the quit.
+#[test]
+fn quitting_during_an_export_leaves_the_whole_file() {
+    let dir = std::env::temp_dir().join(format!("g2a-pty-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bin = env!("CARGO_BIN_EXE_g2a-tui");
+    let mut tui = Tui::spawn_in(Some(&dir), bin, &["--demo", "huge-60000"], &[]);
+    tui.wait_for("the whole transcript", |s| {
+        s.contains("60,000 mes") && !s.contains("loading")
+    });
+    tui.send("e");
+    tui.wait_for("the export's start", |s| {
+        s.contains("Exporting 60,000 messages to g2a-huge-60000-")
+    });
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    tui.assert_restored();
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let text = std::fs::read_to_string(&files[0]).expect("read export");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(text.starts_with("# Session huge-60000"), "{}", &text[..200]);
+    let messages = text
+        .lines()
+        .filter(|l| l.starts_with("- ") && l.as_bytes().get(4) == Some(&b':'))
+        .count();
+    assert_eq!(messages, 60_000, "every message");
+    // The partner links close the document, after the last message.
+    let links = text
+        .find("\n## Partner links\n")
+        .expect("the links section");
+    assert!(text[links..].contains("User token:"), "{}", &text[links..]);
+    assert!(
+        !text[links..].contains("\n- 0"),
+        "no message after the links"
+    );
+    assert!(text.ends_with("`\n"), "one final newline");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1036,6 +1036,34 @@ fn v_picks_a_message_that_y_copies_with_its_time_and_speaker() {
     );
 }
 
+/// The clipboard takes at most a megabyte: a larger transcript is refused at once
+/// (not put together whole first) and the reader is pointed at the export.
+#[test]
+fn a_transcript_too_large_for_the_clipboard_points_to_the_export() {
+    let (mut app, fx, _) = app_at((80, 24));
+    let (sid, t, _) = ids(&fx);
+    answer(&mut app, Answer::Session(sid, Ok(session())));
+    // About 45 bytes a line: 30,000 lines are over a megabyte, 20,000 under.
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(20_000))));
+    let all = copied(&key(&mut app, KeyCode::Char('Y'))).expect("under the limit");
+    assert_eq!(all.lines().count(), 20_000);
+    assert!(
+        all.len() <= 1024 * 1024 && all.len() > 800 * 1024,
+        "{}",
+        all.len()
+    );
+    let (mut app, fx, _) = app_at((80, 24));
+    let (_, t, _) = ids(&fx);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(30_000))));
+    assert_eq!(scr(&app).view.entries.len(), 30_000);
+    assert_eq!(copied(&key(&mut app, KeyCode::Char('Y'))), None);
+    let notice = app.notice.as_ref().map(|(t, _)| t.as_str());
+    assert_eq!(
+        notice,
+        Some("Too large for the clipboard (over 1 MB); press e to write it to a file")
+    );
+}
+
 #[test]
 fn y_in_the_session_pane_copies_the_field_at_the_top() {
     let (mut app, fx, _) = app_at((80, 24));
@@ -1054,34 +1082,86 @@ fn y_in_the_session_pane_copies_the_field_at_the_top() {
     );
 }
 
+/// The export's file, as the event loop writes it.
+fn exported(fx: &[Effect]) -> Option<(String, String)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Export { name, export } => {
+            let mut out = Vec::new();
+            export.write_to(&mut out).expect("written");
+            Some((name.clone(), String::from_utf8(out).expect("text")))
+        }
+        _ => None,
+    })
+}
+
 #[test]
 fn e_exports_markdown_named_from_the_session() {
     let (mut app, fx, _) = app_at((80, 24));
-    let (sid, t, _) = ids(&fx);
+    let (sid, t, lid) = ids(&fx);
     let mut s = session();
     s.started_at = Some(Timestamp::parse("2026-11-20T14:02:11Z"));
-    answer(&mut app, Answer::Session(sid, Ok(s)));
-    answer(&mut app, Answer::Transcript(t, Ok(transcript(3))));
-    let fx = key(&mut app, KeyCode::Char('e'));
-    let (name, contents) = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Export { name, contents } => Some((name.clone(), contents.clone())),
-            _ => None,
-        })
-        .expect("an export");
+    s.ended_at = Some(Timestamp::parse("2026-11-21T09:00:00Z"));
+    s.customer_joined_at = Some(Timestamp::parse("2026-11-20T14:03:00Z"));
+    s.customer_name = Some("Morgan Lee".into());
+    answer(&mut app, Answer::Session(sid, Ok(s.clone())));
+    // Two days, a platform line, an unparsed time, markup and escapes to neutralise.
+    let mut chat = transcript(3);
+    chat.events.extend([
+        Event {
+            time: Some(Timestamp::parse("2026-11-21T08:00:00Z")),
+            participant: Some("Dana Whitfield".into()),
+            content: "Dana Whitfield joined the session".into(),
+        },
+        Event {
+            time: Some(Timestamp::parse("yesterday")),
+            participant: Some("Morgan Lee".into()),
+            content: "# not a heading\n- [x](javascript:y) \u{1b}[31mred\u{7}".into(),
+        },
+        Event {
+            time: Some(Timestamp::parse("2026-11-21T08:05:00Z")),
+            participant: None,
+            content: "**bold** `code`".into(),
+        },
+    ]);
+    answer(&mut app, Answer::Transcript(t, Ok(chat.clone())));
+    let links = SystemLinks::from_value(serde_json::json!([
+        {"systemName": "Desk", "callbackURL": "https://desk.example/cb", "userToken": "secret-token"}
+    ]))
+    .expect("links");
+    answer(&mut app, Answer::Links(lid, Ok(links.clone())));
+    let (name, contents) = exported(&key(&mut app, KeyCode::Char('e'))).expect("an export");
     assert_eq!(name, "g2a-482913657-2026-11-20.md");
-    assert!(contents.starts_with("# "), "{contents}");
+    // What `print --format markdown` writes of the same answers, byte for byte.
+    let report = g2a_tui::print::Report {
+        session: s,
+        transcript: Ok(chat),
+        links: g2a_tui::print::LinksOutcome::Loaded {
+            domain: "helpdesk.example".into(),
+            links,
+        },
+    };
+    let opts = g2a_tui::print::PrintOptions {
+        format: g2a_tui::print::Format::Markdown,
+        zone: app.zone,
+        reveal_secrets: false,
+    };
+    assert_eq!(contents, g2a_tui::print::render(&report, &opts, app.wall));
     assert!(contents.contains("message number 2"), "{contents}");
+    assert!(contents.contains("## Metrics"), "{contents}");
+    assert!(!contents.contains("secret-token"), "{contents}");
     // Written once; a second time it refuses to overwrite.
     let dir = std::env::temp_dir().join(format!("g2a-export-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let first = g2a_tui::viewer::write_new(&dir, &name, &contents);
+    let write = |text: &str| {
+        let text = text.to_string();
+        move |w: &mut dyn std::io::Write| w.write_all(text.as_bytes())
+    };
+    let first = g2a_tui::viewer::write_new(&dir, &name, write(&contents));
     assert!(
         first.as_deref().is_ok_and(|p| p.ends_with(&name)),
         "{first:?}"
     );
-    let again = g2a_tui::viewer::write_new(&dir, &name, "other");
+    let again = g2a_tui::viewer::write_new(&dir, &name, write("other"));
     assert!(
         again
             .as_deref()
@@ -1090,6 +1170,16 @@ fn e_exports_markdown_named_from_the_session() {
     );
     let kept = std::fs::read_to_string(dir.join(&name)).expect("read back");
     assert_eq!(kept, contents, "the first export is untouched");
+    // A write that fails part-way leaves no file to pass for the whole transcript.
+    let failing = g2a_tui::viewer::write_new(&dir, "cut.md", |w| {
+        w.write_all(b"# Session")?;
+        Err(std::io::Error::other("disk full"))
+    });
+    assert!(
+        failing.as_deref().is_err_and(|e| e.contains("disk full")),
+        "{failing:?}"
+    );
+    assert!(!dir.join("cut.md").exists());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -1100,13 +1190,20 @@ fn e_exports_markdown_named_from_the_session() {
         assert_eq!(mode & 0o777, 0o600, "a customer's chat, for this user only");
     }
     let _ = std::fs::remove_dir_all(&dir);
-    // The reducer says what happened.
+    // One export at a time: a second `e` before the first is written says so.
+    assert!(exported(&key(&mut app, KeyCode::Char('e'))).is_none());
+    assert!(app
+        .notice
+        .as_ref()
+        .is_some_and(|(t, _)| t.contains("Still writing the last export")));
+    // The reducer says what happened, and takes the next one.
     let (now, wall) = (app.now, app.wall);
     update(&mut app, Msg::Exported(again), now, wall);
     assert!(app
         .notice
         .as_ref()
         .is_some_and(|(t, _)| t.contains("not overwritten")));
+    assert!(exported(&key(&mut app, KeyCode::Char('e'))).is_some());
 }
 
 #[test]

@@ -459,7 +459,11 @@ fn export_waits_for_a_streaming_transcript_and_marks_a_cut_one() {
     let contents = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Export { contents, .. } => Some(contents.clone()),
+            Effect::Export { export, .. } => {
+                let mut out = Vec::new();
+                export.write_to(&mut out).expect("written");
+                String::from_utf8(out).ok()
+            }
             _ => None,
         })
         .expect("exported");

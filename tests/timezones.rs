@@ -7,7 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use g2a_tui::api::Timestamp;
-use g2a_tui::timefmt::Zone;
+use g2a_tui::timefmt::{Days, Zone};
 
 /// (TZ value, zoneinfo file it needs if any, offset on 2021-04-30 as `%:z` writes it)
 const ZONES: &[(&str, Option<&str>, &str)] = &[
@@ -20,6 +20,9 @@ const ZONES: &[(&str, Option<&str>, &str)] = &[
     ("HST10HDT,M3.2.0,M11.1.0", None, "-09:00"),
     ("<+0545>-5:45", None, "+05:45"),
     ("<-12>12", None, "-12:00"),
+    // Half an hour of daylight saving, changing at 02:00 local.
+    ("Australia/Lord_Howe", Some("Australia/Lord_Howe"), "+10:30"),
+    ("Europe/Berlin", Some("Europe/Berlin"), "+02:00"),
 ];
 
 const RAW: &[&str] = &[
@@ -103,6 +106,21 @@ fn check_zone(tz: &str, expected_offset: &str) -> Result<(), String> {
                         return Err(format!("TZ={tz} {zone:?} {t:?}: {shown}"));
                     }
                 }
+            }
+        }
+    }
+    // Days (a transcript's date lines, the offset looked up once a quarter hour) agrees
+    // with Zone::day: every 7 minutes and 13 seconds through 2021, over both changes of
+    // a daylight-saving rule, then at the calendar's edges, in one run as a transcript.
+    for zone in [Zone::Utc, Zone::Local] {
+        let mut days = Days::new(zone);
+        let start =
+            DateTime::parse_from_rfc3339("2021-01-01T00:00:00Z").map_err(|e| e.to_string())?;
+        let step = TimeDelta::seconds(7 * 60 + 13);
+        let year = (0..73_000).map(|i| start.to_utc() + step * i);
+        for t in year.chain(edge_times()) {
+            if days.day(t) != zone.day(t) {
+                return Err(format!("TZ={tz} {zone:?} {t:?}: Days says {}", days.day(t)));
             }
         }
     }

@@ -1,12 +1,18 @@
 //! What the reader can take away from a session: a message or a field for the
 //! clipboard, the whole transcript as text, and a markdown export. Pure: the event loop
-//! does the writing (OSC 52 to the terminal, a file in the current directory).
+//! does the writing (OSC 52 to the terminal, a file in the current directory, written
+//! on a thread of its own).
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, Utc};
 
 use super::entries::Entries;
 use super::state::{App, Load, Pane, SessionScreen};
 use super::transcript::{Entry, Speaker};
-use crate::api::{Event, Timestamp, Transcript};
-use crate::print::{self, Format, LinksOutcome, PrintOptions, Report};
+use crate::api::Transcript;
+use crate::present::metrics::{ChatStatsBuilder, Metrics};
+use crate::print::{self, Chat, Format, LinksOutcome, PrintOptions, Report};
 
 /// Larger copies are refused: terminals cap OSC 52 (often at 100 kB to a few MB),
 /// and a silently truncated clipboard is worse than a clear "too large".
@@ -20,14 +26,18 @@ pub fn message_text(e: &Entry) -> String {
     }
 }
 
-/// The whole transcript as text, one message after another.
-pub fn transcript_text(entries: &Entries) -> String {
+/// The whole transcript as text, one message after another; `None` once it passes
+/// `limit` bytes (a million messages are not put together only to be refused).
+pub fn transcript_text(entries: &Entries, limit: usize) -> Option<String> {
     let mut out = String::new();
     for e in entries.iter() {
         out.push_str(&message_text(&e));
         out.push('\n');
+        if out.len() > limit {
+            return None;
+        }
     }
-    out
+    Some(out)
 }
 
 /// What `y` copies and how the notice names it: the picked message in the
@@ -90,21 +100,64 @@ pub fn export_name(app: &App, s: &SessionScreen) -> String {
     format!("g2a-{id}-{}.md", day.format("%Y-%m-%d"))
 }
 
-/// The session header and transcript in markdown, as `print --format markdown` writes
-/// them, built from what the viewer holds.
-pub fn export_markdown(app: &App, s: &SessionScreen) -> Option<String> {
+/// What `e` writes: the session, its metrics, the transcript the viewer holds and the
+/// partner links, as `print --format markdown` writes them. Made on the UI thread from
+/// a snapshot (the compressed text shared, not copied) and written on another: a
+/// million messages take a second or more to put together.
+#[derive(Debug)]
+pub struct Export {
+    report: Report,
+    entries: Entries,
+    opts: PrintOptions,
+    now: DateTime<Utc>,
+    /// Said at the end when the load failed part-way.
+    incomplete: Option<String>,
+}
+
+/// A job is itself: two exports are never the same one (effects compare in tests).
+impl PartialEq for Export {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Export {}
+
+impl Export {
+    /// The messages it holds.
+    pub fn messages(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Writes the document into `w`, a message at a time.
+    pub fn write_to(&self, w: &mut dyn Write) -> io::Result<()> {
+        let session = &self.report.session;
+        let e = &self.entries;
+        let mut stats = ChatStatsBuilder::default();
+        for i in 0..e.len() {
+            stats.add_head(e.time(i), e.speaker(i).unwrap_or(Speaker::System), e.who(i));
+        }
+        let metrics = Metrics::new(session, &stats.finish(Some(session)), self.now);
+        let chat = Chat::Each(e.iter());
+        print::write_markdown(w, &self.report, &self.opts, self.now, &metrics, chat)?;
+        match &self.incomplete {
+            Some(note) => w.write_all(note.as_bytes()),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The export of what the viewer holds, or `None` until the session has loaded.
+pub fn export(app: &App, s: &SessionScreen) -> Option<Export> {
     let session = s.session.data.clone()?;
     let transcript = match &s.transcript.data {
-        Some(t) => Ok(Transcript {
-            events: s.view.entries.iter().map(|e| event_of(&e)).collect(),
+        // The messages are written from the entries; the rest of the answer stays.
+        Some(t) => Transcript {
+            events: Vec::new(),
             ..t.clone()
-        }),
-        // A load that failed part-way keeps what arrived.
-        None if !s.view.entries.is_empty() => Ok(Transcript {
-            events: s.view.entries.iter().map(|e| event_of(&e)).collect(),
-            ..Transcript::default()
-        }),
-        None => Ok(Transcript::none_for_session()),
+        },
+        None if !s.view.entries.is_empty() => Transcript::default(),
+        None => Transcript::none_for_session(),
     };
     let links = match (&app.context.system_domain, &s.links.data) {
         (Some(domain), Some(links)) => LinksOutcome::Loaded {
@@ -113,46 +166,31 @@ pub fn export_markdown(app: &App, s: &SessionScreen) -> Option<String> {
         },
         _ => LinksOutcome::NoDomain,
     };
-    let report = Report {
-        session,
-        transcript,
-        links,
-    };
-    let opts = PrintOptions {
-        format: Format::Markdown,
-        zone: app.zone,
-        reveal_secrets: false,
-    };
-    let mut text = print::render(&report, &opts, app.wall);
     // Messages held under a failed load (a body cut off, the size limit) are only part
     // of the transcript: the file says so, as the pane does.
-    if let (Load::Failed { error, .. }, false) = (&s.transcript.load, s.view.entries.is_empty()) {
-        text.push_str(&format!(
+    let incomplete = match (&s.transcript.load, s.view.entries.is_empty()) {
+        (Load::Failed { error, .. }, false) => Some(format!(
             "\n> **Transcript incomplete:** {} messages shown; {}.\n",
             super::state::grouped(s.view.entries.len() as u64),
             crate::sanitize::sanitize_line(&error.to_string())
-        ));
-    }
-    Some(text)
-}
-
-/// A held message as the API event it came from (its text already sanitised, which
-/// sanitising again leaves as it is).
-fn event_of(e: &Entry) -> Event {
-    let time = match (e.time, &e.raw_time) {
-        (Some(at), _) => Some(Timestamp {
-            raw: at.to_rfc3339().into(),
-            at: Some(at),
-        }),
-        (None, Some(raw)) => Some(Timestamp {
-            raw: raw.as_ref().into(),
-            at: None,
-        }),
-        (None, None) => None,
+        )),
+        _ => None,
     };
-    Event {
-        time,
-        participant: (!e.who.is_empty()).then(|| e.who.as_ref().into()),
-        content: e.text.to_string(),
-    }
+    let mut entries = s.view.entries.snapshot();
+    entries.use_zone(app.zone);
+    Some(Export {
+        report: Report {
+            session,
+            transcript: Ok(transcript),
+            links,
+        },
+        entries,
+        opts: PrintOptions {
+            format: Format::Markdown,
+            zone: app.zone,
+            reveal_secrets: false,
+        },
+        now: app.wall,
+        incomplete,
+    })
 }

@@ -15,7 +15,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::texts::{Text, Texts};
 use crate::api::Session;
 use crate::present::transcript::{Clock, Message as Entry, Name, People, Speaker};
-use crate::timefmt::Zone;
+use crate::timefmt::{Days, Zone};
 
 #[derive(Debug, Clone, Copy)]
 struct Head {
@@ -124,9 +124,10 @@ impl Entries {
     /// out against the last dated one held.
     pub fn extend(&mut self, messages: impl IntoIterator<Item = Entry>) {
         let mut last = self.last_day();
+        let mut days = Days::new(self.zone);
         for m in messages {
             let i = self.heads.len();
-            let day = m.time.map(|t| self.zone.day(t));
+            let day = m.time.map(|t| days.day(t));
             let who = self.intern(m.who);
             if let Some(raw) = m.raw_time {
                 self.raw_times.insert(i, raw);
@@ -161,8 +162,9 @@ impl Entries {
     pub fn rezone(&mut self, zone: Zone) {
         self.zone = zone;
         let mut last = None;
+        let mut days = Days::new(zone);
         for h in &mut self.heads {
-            let day = h.time.map(|t| zone.day(t));
+            let day = h.time.map(|t| days.day(t));
             h.opens_day = day.is_some() && day != last;
             last = day.or(last);
         }
@@ -208,6 +210,19 @@ impl Entries {
         self.names.push(who.clone());
         self.name_index.insert(who, n);
         n
+    }
+
+    /// A copy to read on another thread (an export): the compressed text is shared,
+    /// the 24-byte heads copied.
+    pub fn snapshot(&self) -> Entries {
+        Entries {
+            heads: self.heads.clone(),
+            names: self.names.clone(),
+            name_index: self.name_index.clone(),
+            raw_times: self.raw_times.clone(),
+            texts: self.texts.snapshot(),
+            zone: self.zone,
+        }
     }
 
     /// Bytes held for the messages (heads, names, text), for the benchmarks.

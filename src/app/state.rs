@@ -362,6 +362,9 @@ pub struct App {
     pub links_menu: Option<super::links_menu::LinksMenu>,
     /// A short confirmation in the status line ("Copied the message …") and until when.
     pub notice: Option<(String, Instant)>,
+    /// An export is being written (one at a time: a second would only find the name
+    /// taken).
+    pub exporting: bool,
     pub next_request: u64,
     /// Set by the reducer when the screen must be drawn again.
     pub dirty: bool,
@@ -393,6 +396,7 @@ impl App {
             wall,
             spinner: 0,
             notice: None,
+            exporting: false,
             links_menu: None,
             next_request: 0,
             dirty: true,

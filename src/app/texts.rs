@@ -9,7 +9,7 @@
 
 use std::cell::RefCell;
 use std::ops::{Deref, Range};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Plain bytes gathered before a chunk is compressed: large enough for zstd to find
 /// the repetition in chat text (3.4x on the demo's, measured), small enough that
@@ -23,17 +23,17 @@ const CACHED: usize = 4;
 
 /// One full chunk: its texts' compressed bytes, or the plain text when compressing
 /// did not shrink it (or failed).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Sealed {
     /// Index of the chunk's first text.
     first: usize,
     body: Body,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Body {
-    Packed { bytes: Box<[u8]>, plain_len: usize },
-    Plain(Rc<String>),
+    Packed { bytes: Arc<[u8]>, plain_len: usize },
+    Plain(Arc<String>),
 }
 
 /// Texts by index, appended in order.
@@ -47,7 +47,7 @@ pub struct Texts {
     /// the same chunk ends).
     ends: Vec<u32>,
     /// Recently read sealed chunks, most recent first: (chunk number, its text).
-    cache: RefCell<Vec<(usize, Rc<String>)>>,
+    cache: RefCell<Vec<(usize, Arc<String>)>>,
     zstd: Contexts,
 }
 
@@ -68,7 +68,7 @@ impl std::fmt::Debug for Contexts {
 #[derive(Debug, Clone)]
 pub enum Text<'a> {
     Open(&'a str),
-    Shared(Rc<String>, Range<usize>),
+    Shared(Arc<String>, Range<usize>),
 }
 
 impl Deref for Text<'_> {
@@ -146,6 +146,19 @@ impl Texts {
         }
     }
 
+    /// A copy to read on another thread (an export): the full chunks are shared, the
+    /// open one and the ends copied (4 bytes a text).
+    pub fn snapshot(&self) -> Texts {
+        Texts {
+            sealed: self.sealed.clone(),
+            open: self.open.clone(),
+            open_first: self.open_first,
+            ends: self.ends.clone(),
+            cache: RefCell::default(),
+            zstd: Contexts::default(),
+        }
+    }
+
     /// Bytes held for the texts (compressed and plain), without the cache.
     pub fn held_bytes(&self) -> usize {
         let sealed: usize = self
@@ -191,10 +204,10 @@ impl Texts {
             .map(|p| p.compress(plain.as_bytes()));
         let body = match packed {
             Some(Ok(bytes)) if bytes.len() < plain.len() => Body::Packed {
-                bytes: bytes.into_boxed_slice(),
+                bytes: bytes.into(),
                 plain_len: plain.len(),
             },
-            _ => Body::Plain(Rc::new(plain)),
+            _ => Body::Plain(Arc::new(plain)),
         };
         self.sealed.push(Sealed {
             first: self.open_first,
@@ -206,27 +219,27 @@ impl Texts {
     /// Sealed chunk `c` as text, from the cache or decompressed into it. `None` only if
     /// its bytes no longer decompress (which would be a bug here): its texts read as
     /// missing rather than as garbage.
-    fn chunk(&self, c: usize) -> Option<Rc<String>> {
+    fn chunk(&self, c: usize) -> Option<Arc<String>> {
         let mut cache = self.cache.borrow_mut();
         if let Some(at) = cache.iter().position(|(n, _)| *n == c) {
             let hit = cache.remove(at);
-            let text = Rc::clone(&hit.1);
+            let text = Arc::clone(&hit.1);
             cache.insert(0, hit);
             return Some(text);
         }
         let text = match &self.sealed.get(c)?.body {
-            Body::Plain(t) => return Some(Rc::clone(t)),
+            Body::Plain(t) => return Some(Arc::clone(t)),
             Body::Packed { bytes, plain_len } => {
                 let mut unpacker = self.zstd.unpacker.borrow_mut();
                 if unpacker.is_none() {
                     *unpacker = zstd::bulk::Decompressor::new().ok();
                 }
                 let plain = unpacker.as_mut()?.decompress(bytes, *plain_len).ok()?;
-                Rc::new(String::from_utf8(plain).ok()?)
+                Arc::new(String::from_utf8(plain).ok()?)
             }
         };
         cache.truncate(CACHED - 1);
-        cache.insert(0, (c, Rc::clone(&text)));
+        cache.insert(0, (c, Arc::clone(&text)));
         Some(text)
     }
 }

@@ -46,10 +46,11 @@ pub enum Effect {
     Redraw,
     /// Put this text on the clipboard (OSC 52: works over SSH and in tmux).
     Copy(String),
-    /// Write `contents` to a new file `name` in the current directory; never overwrite.
+    /// Write the export to a new file `name` in the current directory (on a thread of
+    /// its own; [`Msg::Exported`] tells how it went); never overwrite.
     Export {
         name: String,
-        contents: String,
+        export: Box<copy::Export>,
     },
     /// Open this web link with the system's opener.
     Open(String),
@@ -120,6 +121,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
             notify(app, format!("{why}: press {copy} to copy the link"));
         }
         Msg::Exported(result) => {
+            app.exporting = false;
             let text = match result {
                 Ok(path) => format!("Exported to {path}"),
                 Err(why) => format!("Not exported: {why}"),
@@ -283,6 +285,10 @@ fn notify(app: &mut App, text: String) {
 
 const NOTICE_FOR: Duration = Duration::from_secs(4);
 
+/// Exports of this many messages take long enough (tens of milliseconds and up) to
+/// say they have started.
+const EXPORT_SAYS_AT: usize = 50_000;
+
 /// `y`, `Y` and `e`: copy a message or field, the whole transcript, or export it.
 fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     let Some(s) = app.session() else {
@@ -296,21 +302,24 @@ fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             }
             None => (None, "Nothing to copy here".to_string()),
         },
-        Action::CopyAll => {
-            let text = copy::transcript_text(&s.view.entries);
-            if s.view.entries.is_empty() {
-                (None, "No messages to copy".to_string())
-            } else if text.len() > copy::MAX_COPY_BYTES {
-                let mb = text.len() as f64 / 1_048_576.0;
-                let notice = format!(
-                    "Too large for the clipboard ({mb:.1} MB); g2a-tui print writes it to a file"
-                );
-                (None, notice)
-            } else {
+        Action::CopyAll if s.view.entries.is_empty() => (None, "No messages to copy".to_string()),
+        Action::CopyAll => match copy::transcript_text(&s.view.entries, copy::MAX_COPY_BYTES) {
+            Some(text) => {
                 let notice = copy::copied_notice("transcript", &text);
                 (Some(Effect::Copy(text)), notice)
             }
-        }
+            None => {
+                let export = app
+                    .keymap
+                    .key(Mode::Normal, Action::Export)
+                    .unwrap_or_default();
+                let notice = format!(
+                    "Too large for the clipboard (over {} MB); press {export} to write it to a file",
+                    copy::MAX_COPY_BYTES / (1024 * 1024)
+                );
+                (None, notice)
+            }
+        },
         // A file is attached to tickets: half a transcript must not pass for all of it.
         _ if s.streaming.is_some() => {
             let so_far = s.streaming.as_ref().map_or(0, |st| st.messages);
@@ -320,10 +329,27 @@ fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             );
             (None, notice)
         }
-        _ => match copy::export_markdown(app, s) {
-            Some(contents) => {
+        _ if app.exporting => (
+            None,
+            "Still writing the last export; it says so when it is done".to_string(),
+        ),
+        _ => match copy::export(app, s) {
+            Some(export) => {
                 let name = copy::export_name(app, s);
-                (Some(Effect::Export { name, contents }), String::new())
+                let notice = match export.messages() {
+                    n if n >= EXPORT_SAYS_AT => format!(
+                        "Exporting {} messages to {name}…",
+                        super::state::grouped(n as u64)
+                    ),
+                    _ => String::new(),
+                };
+                (
+                    Some(Effect::Export {
+                        name,
+                        export: Box::new(export),
+                    }),
+                    notice,
+                )
             }
             None => (
                 None,
@@ -331,6 +357,7 @@ fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             ),
         },
     };
+    app.exporting |= matches!(effect, Some(Effect::Export { .. }));
     fx.extend(effect);
     if !notice.is_empty() {
         notify(app, notice);

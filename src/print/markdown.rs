@@ -160,25 +160,82 @@ fn sentence_md(s: &str) -> String {
 }
 
 pub fn render(report: &Report, opts: &PrintOptions, now: DateTime<Utc>) -> String {
-    let mut out = Out::default();
-    head(&mut out, report, opts, now);
     let transcript = report.transcript_view(opts.zone);
     let metrics = report.metrics(messages_of(&transcript), now);
-    metrics_section(&mut out, &metrics);
+    let mut out = Vec::new();
+    let chat = Chat::<std::iter::Empty<&present::Message>>::View(&transcript);
+    // Into memory, which cannot fail to take it.
+    let _ = write_document(&mut out, report, opts, now, &metrics, chat);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
 
+/// The transcript section of [`write_document`]'s document.
+pub enum Chat<'a, I> {
+    /// As the report's transcript reads (its messages, or the sentence or error that
+    /// stands for them).
+    View(&'a TranscriptView),
+    /// These messages, one at a time: the viewer's export of the transcript it holds,
+    /// which it never puts together all at once.
+    Each(I),
+}
+
+/// [`render`]'s document written as it is made: the header, `metrics`, the chat, the
+/// partner links.
+pub fn write_document<W, I, M>(
+    w: &mut W,
+    report: &Report,
+    opts: &PrintOptions,
+    now: DateTime<Utc>,
+    metrics: &metrics::Metrics,
+    chat: Chat<'_, I>,
+) -> std::io::Result<()>
+where
+    W: std::io::Write + ?Sized,
+    I: Iterator<Item = M>,
+    M: std::borrow::Borrow<present::Message>,
+{
+    let mut out = Out::default();
+    head(&mut out, report, opts, now);
+    metrics_section(&mut out, metrics);
     out.para("## Transcript");
-    match transcript {
-        TranscriptView::Empty(s) => out.para(&sentence_md(s)),
-        TranscriptView::Failed(p) => out.problem(&p),
-        TranscriptView::Messages(msgs) => {
-            for (i, m) in msgs.iter().enumerate() {
-                list_item(&mut out, m, i > 0);
+    match chat {
+        Chat::View(TranscriptView::Empty(s)) => out.para(&sentence_md(s)),
+        Chat::View(TranscriptView::Failed(p)) => out.problem(p),
+        Chat::View(TranscriptView::Messages(msgs)) => list_items(w, &mut out, msgs.iter())?,
+        Chat::Each(msgs) => {
+            let mut msgs = msgs.peekable();
+            match msgs.peek() {
+                Some(_) => list_items(w, &mut out, msgs)?,
+                // No messages after all: what the report's transcript says instead.
+                None => match report.transcript_view(opts.zone) {
+                    TranscriptView::Empty(s) => out.para(&sentence_md(s)),
+                    TranscriptView::Failed(p) => out.problem(&p),
+                    TranscriptView::Messages(_) => out.line(""),
+                },
             }
-            out.line("");
         }
     }
     links_section(&mut out, report, opts);
-    finish(out)
+    // The tail always holds the links' heading, so trimming it trims the document.
+    w.write_all(finish(out).as_bytes())
+}
+
+/// The messages as a list, written out as they gather.
+fn list_items<W, M>(w: &mut W, out: &mut Out, msgs: impl Iterator<Item = M>) -> std::io::Result<()>
+where
+    W: std::io::Write + ?Sized,
+    M: std::borrow::Borrow<present::Message>,
+{
+    const FLUSH_AT: usize = 64 * 1024;
+    for (i, m) in msgs.enumerate() {
+        list_item(out, m.borrow(), i > 0);
+        if out.0.len() >= FLUSH_AT {
+            w.write_all(out.0.as_bytes())?;
+            out.0.clear();
+        }
+    }
+    out.line("");
+    Ok(())
 }
 
 fn head(out: &mut Out, report: &Report, opts: &PrintOptions, now: DateTime<Utc>) {
