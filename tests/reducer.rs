@@ -1058,10 +1058,7 @@ fn a_transcript_too_large_for_the_clipboard_points_to_the_export() {
     assert_eq!(scr(&app).view.entries.len(), 30_000);
     assert_eq!(copied(&key(&mut app, KeyCode::Char('Y'))), None);
     let notice = app.notice.as_ref().map(|(t, _)| t.as_str());
-    assert_eq!(
-        notice,
-        Some("Too large for the clipboard (over 1 MB); press e to write it to a file")
-    );
+    assert_eq!(notice, Some("Too big to copy (over 1 MB): e exports it"));
 }
 
 #[test]

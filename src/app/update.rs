@@ -313,8 +313,9 @@ fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                     .keymap
                     .key(Mode::Normal, Action::Export)
                     .unwrap_or_default();
+                // Short enough to be read whole at 80 columns.
                 let notice = format!(
-                    "Too large for the clipboard (over {} MB); press {export} to write it to a file",
+                    "Too big to copy (over {} MB): {export} exports it",
                     copy::MAX_COPY_BYTES / (1024 * 1024)
                 );
                 (None, notice)
@@ -337,10 +338,9 @@ fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
             Some(export) => {
                 let name = copy::export_name(app, s);
                 let notice = match export.messages() {
-                    n if n >= EXPORT_SAYS_AT => format!(
-                        "Exporting {} messages to {name}…",
-                        super::state::grouped(n as u64)
-                    ),
+                    n if n >= EXPORT_SAYS_AT => {
+                        format!("Exporting {} messages…", super::state::grouped(n as u64))
+                    }
                     _ => String::new(),
                 };
                 (
