@@ -110,20 +110,97 @@ fn fits(s: &str, room: usize) -> bool {
 }
 
 /// Runs of spaces and runs of everything else: lines break only at spaces, so
-/// "add-ins," and "<dana@example.com>" stay whole when they fit.
+/// "add-ins," and "<dana@example.com>" stay whole when they fit. Chinese and Japanese,
+/// written without spaces, may also break between two characters where one of them
+/// is an ideograph or kana (a reduced UAX #14: never before closing punctuation, small
+/// kana or a prolonged sound mark, never after an opening bracket).
 fn chunks(s: &str) -> impl Iterator<Item = &str> {
     let mut rest = s;
     std::iter::from_fn(move || {
         let first = rest.chars().next()?;
         let space = first == ' ';
-        let end = rest
-            .char_indices()
-            .find(|&(_, c)| (c == ' ') != space)
-            .map_or(rest.len(), |(i, _)| i);
+        let end = match space {
+            true => rest.find(|c| c != ' '),
+            // Ideographs and kana take three bytes or four, the first 0xe3 or more.
+            false if rest.bytes().any(|b| b >= 0xe3) => unspaced_end(rest),
+            false => rest.find(' '),
+        }
+        .unwrap_or(rest.len());
         let (chunk, tail) = rest.split_at(end);
         rest = tail;
         Some(chunk)
     })
+}
+
+/// Where the run of non-spaces at the start of `s` first allows a break (by grapheme,
+/// so a combining mark or variation selector stays with its character).
+fn unspaced_end(s: &str) -> Option<usize> {
+    let mut before: Option<char> = None;
+    for (i, g) in s.grapheme_indices(true) {
+        let first = g.chars().next()?;
+        if first == ' ' {
+            return Some(i);
+        }
+        if let Some(a) = before {
+            if (ideographic(a) || ideographic(first))
+                && !no_break_before(first)
+                && !no_break_after(a)
+            {
+                return Some(i);
+            }
+        }
+        before = g.chars().last();
+    }
+    None
+}
+
+/// Han ideographs and kana (but the small ones and marks, which never start a line).
+fn ideographic(c: char) -> bool {
+    matches!(c,
+        '\u{3005}'..='\u{3007}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{30a1}'..='\u{30fa}'
+        | '\u{3400}'..='\u{4dbf}'
+        | '\u{4e00}'..='\u{9fff}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{ff66}'..='\u{ff9d}'
+        | '\u{20000}'..='\u{323af}')
+        && !no_break_before(c)
+}
+
+/// Closing punctuation, small kana, iteration and prolonged sound marks (kinsoku).
+fn no_break_before(c: char) -> bool {
+    matches!(c,
+        '、' | '。' | '，' | '．' | '！' | '？' | '：' | '；' | '）' | '］' | '｝' | '〕' | '〉'
+        | '》' | '」' | '』' | '】' | '〙' | '〗' | '〟' | '・' | 'ー' | '々' | '〻' | 'ゝ'
+        | 'ゞ' | 'ヽ' | 'ヾ' | '…' | '‥' | '｡' | '､' | '｣' | 'ｰ' | 'ﾞ' | 'ﾟ'
+        | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' | 'ゕ' | 'ゖ'
+        | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ' | 'ヮ' | 'ヵ' | 'ヶ'
+        | '\u{3099}'..='\u{309c}'
+        | '\u{31f0}'..='\u{31ff}'
+        | '!' | '?' | ',' | '.' | ':' | ';' | ')' | ']' | '}' | '%')
+}
+
+/// Opening brackets, which stay with what follows them.
+fn no_break_after(c: char) -> bool {
+    matches!(
+        c,
+        '（' | '［'
+            | '｛'
+            | '〔'
+            | '〈'
+            | '《'
+            | '「'
+            | '『'
+            | '【'
+            | '〘'
+            | '〖'
+            | '〝'
+            | '｢'
+            | '('
+            | '['
+            | '{'
+    )
 }
 
 /// Where URL punctuation allows a break: the end of the longest prefix of `s` that
@@ -207,6 +284,38 @@ mod tests {
         let rows = wrap("日本語のテキスト", 6, 6);
         assert!(rows.iter().all(|r| width(r) <= 6), "{rows:?}");
         assert_eq!(rows.concat(), "日本語のテキスト");
+    }
+
+    #[test]
+    fn chinese_and_japanese_break_between_characters() {
+        // A line of Chinese fills its rows instead of moving whole to the next.
+        assert_eq!(
+            wrap("网络无法连接，请检查。", 8, 8),
+            vec!["网络无法", "连接，请", "检查。"]
+        );
+        // Never before closing punctuation or small kana, never after an opening
+        // bracket: the character before moves down with it.
+        assert_eq!(
+            wrap("設定を「確認」して", 10, 10),
+            vec!["設定を「確", "認」して"]
+        );
+        assert_eq!(wrap("ちょっと", 2, 6), vec!["", "ちょっ", "と"]);
+        assert_eq!(wrap("コーヒー", 2, 4), vec!["", "コー", "ヒー"]);
+        // Next to Latin letters and digits too; a Latin word stays whole.
+        assert_eq!(
+            wrap("KB5034441更新失败 restart", 12, 12),
+            vec!["KB5034441更", "新失败", "restart"]
+        );
+        // A combining voiced mark and a variation selector stay with their character.
+        let rows = wrap("か\u{3099}き\u{3099}葛\u{e0100}城", 4, 4);
+        assert_eq!(rows, vec!["か\u{3099}き\u{3099}", "葛\u{e0100}城"]);
+        // Korean is written with spaces and breaks there.
+        assert_eq!(
+            wrap("서버가 응답하지 않습니다", 10, 10),
+            vec!["서버가", "응답하지", "않습니다"]
+        );
+        // The first row after a name is used, not left empty.
+        assert_eq!(wrap("打印机无法连接", 4, 20), vec!["打印", "机无法连接"]);
     }
 
     #[test]
