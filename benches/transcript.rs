@@ -229,6 +229,19 @@ fn long_word(c: &mut Criterion) {
             b.iter(|| g2a_tui::app::wrap::wrap(black_box(&word), 80, 100).len())
         });
     }
+    // One line of a megabyte of short words, with and without Chinese in it: looking
+    // for ideographs once per word over the rest of the line made this quadratic
+    // (36 s for 1 MB of "word ").
+    let words = "word ".repeat(1 << 18);
+    let mixed = "word 网络无法连接，请检查。 ".repeat(1 << 15);
+    for (name, line) in [
+        ("wrap_line_of_1_mib_words", &words),
+        ("wrap_line_of_1_mib_mixed", &mixed),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| g2a_tui::app::wrap::wrap(black_box(line), 80, 100).len())
+        });
+    }
 }
 
 fn metrics(c: &mut Criterion) {

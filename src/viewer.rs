@@ -228,6 +228,8 @@ fn watch_for_a_stuck_loop(looping: &Arc<AtomicBool>) -> io::Result<()> {
                     "the loop did not stop for a signal; ending the process"
                 );
                 crate::term::restore();
+                // An export cut off here must not pass for the whole transcript.
+                remove_unfinished();
                 std::process::exit(128 + kind.as_raw_value());
             }
         });
@@ -320,13 +322,24 @@ where
                 }
                 Effect::Export { name, export } => {
                     let done = exported_tx.clone();
-                    exports.push(std::thread::spawn(move || {
+                    let job = move || {
                         let here = std::path::Path::new(".");
                         let _ = done.send(write_new(here, &name, |w| export.write_to(w)));
-                    }));
+                    };
+                    match std::thread::Builder::new().name("export".into()).spawn(job) {
+                        Ok(thread) => exports.push(thread),
+                        Err(e) => later.push(Msg::Exported(Err(format!("cannot start it: {e}")))),
+                    }
                 }
                 Effect::Quit => {
                     // A file cut off by quitting would pass for the whole transcript.
+                    exports.retain(|e| !e.is_finished());
+                    if !exports.is_empty() {
+                        let (now, wall) = (Instant::now(), chrono::Utc::now());
+                        update::update(&mut app, Msg::Quitting, now, wall);
+                        host.terminal()
+                            .draw(|f| crate::ui::render(f, &app, theme))?;
+                    }
                     for export in exports.drain(..) {
                         let _ = export.join();
                     }
@@ -417,9 +430,24 @@ where
     }
 }
 
-/// Writes an export into `dir` (the viewer writes where it was started), refusing to
-/// replace a file that is already there, and removing what it began if writing fails.
-/// Returns the path written, or why not.
+/// Exports being written, by their temporary path: removed if the process is ended
+/// before they are done (see [`watch_for_a_stuck_loop`]).
+static UNFINISHED: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes every export still being written (the process is about to be ended).
+fn remove_unfinished() {
+    if let Ok(paths) = UNFINISHED.lock() {
+        for path in paths.iter() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// Writes an export into `dir` (the viewer writes where it was started) under `name`,
+/// refusing to replace a file that is already there. The file appears only whole: it is
+/// written under a hidden temporary name and linked to `name` at the end, and what was
+/// begun is removed if writing fails or the process is ended first. Returns the path
+/// written, or why not.
 pub fn write_new(
     dir: &std::path::Path,
     name: &str,
@@ -427,27 +455,48 @@ pub fn write_new(
 ) -> Result<String, String> {
     use std::io::Write;
     let path = dir.join(name);
-    let path = path.as_path();
+    let exists = || format!("{name} already exists (not overwritten)");
+    if path.symlink_metadata().is_ok() {
+        return Err(exists());
+    }
+    let temp = dir.join(format!(".{name}.{}.partial", std::process::id()));
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     // A customer's chat: readable by this user only, as the store is.
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options.open(path).map_err(|e| match e.kind() {
-        io::ErrorKind::AlreadyExists => format!("{name} already exists (not overwritten)"),
-        _ => format!("cannot create {name}: {e}"),
-    })?;
+    let file = options
+        .open(&temp)
+        .map_err(|e| format!("cannot create {name}: {e}"))?;
+    if let Ok(mut list) = UNFINISHED.lock() {
+        list.push(temp.clone());
+    }
     let mut out = io::BufWriter::with_capacity(256 * 1024, file);
-    let written = write(&mut out)
+    // A bug here must still leave no file and let the next export start.
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write(&mut out)));
+    let written = attempt
+        .unwrap_or_else(|_| Err(io::Error::other("it failed unexpectedly")))
         .and_then(|()| out.flush())
         .and_then(|()| out.get_ref().sync_all());
-    if let Err(e) = written {
-        drop(out);
-        // Half a transcript must not pass for all of it.
-        let _ = std::fs::remove_file(path);
-        return Err(format!("cannot write {name}: {e}"));
+    drop(out);
+    // A link fails if the name was taken meanwhile (a rename would replace it); where the
+    // file system has no links, the rename after the check above.
+    let placed = written
+        .map_err(|e| format!("cannot write {name}: {e}"))
+        .and_then(|()| match std::fs::hard_link(&temp, &path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(exists()),
+            Err(_) if path.symlink_metadata().is_ok() => Err(exists()),
+            Err(_) => {
+                std::fs::rename(&temp, &path).map_err(|e| format!("cannot write {name}: {e}"))
+            }
+        });
+    let _ = std::fs::remove_file(&temp);
+    if let Ok(mut list) = UNFINISHED.lock() {
+        list.retain(|p| *p != temp);
     }
-    let shown = std::path::absolute(path)
+    placed?;
+    let shown = std::path::absolute(&path)
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| name.to_string());
     Ok(shown)

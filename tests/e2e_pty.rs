@@ -571,6 +571,47 @@ fn quitting_during_an_export_leaves_the_whole_file() {
     assert!(text.ends_with("`\n"), "one final newline");
 }
 
+/// Ended by a signal while an export is being written (the loop waiting for it to
+/// quit), the viewer leaves either the whole file or none: never part of a transcript
+/// under the export's name, nor its temporary file.
+#[test]
+fn a_signal_during_an_export_leaves_the_whole_file_or_none() {
+    let dir = std::env::temp_dir().join(format!("g2a-pty-export-sig-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bin = env!("CARGO_BIN_EXE_g2a-tui");
+    let mut tui = Tui::spawn_in(Some(&dir), bin, &["--demo", "huge-300000"], &[]);
+    tui.wait_for("the whole transcript", |s| {
+        s.contains("300,000 mes") && !s.contains("loading")
+    });
+    tui.send("e");
+    tui.wait_for("the export's start", |s| s.contains("Exporting 300,000"));
+    tui.send("q");
+    tui.wait_for("the quit to wait", |s| {
+        s.contains("Quitting once the export is written")
+    });
+    tui.signal("TERM");
+    let status = tui.wait_exit();
+    tui.assert_restored();
+    let files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    let whole = files.first().map(|f| {
+        let text = std::fs::read_to_string(f).expect("read export");
+        text.contains("\n## Partner links\n") && text.ends_with('\n')
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    match status {
+        // Ended by its watch before the file was done: nothing left.
+        143 => assert!(files.is_empty(), "{files:?}"),
+        // The export finished first: the whole file, alone.
+        0 => assert!(files.len() == 1 && whole == Some(true), "{files:?}"),
+        other => panic!("exit status {other}"),
+    }
+    eprintln!("exit {status}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_an_id_the_list_opens_and_a_typed_id_opens_that_session() {
     let server = api(Duration::ZERO).await;

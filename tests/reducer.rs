@@ -1043,22 +1043,34 @@ fn a_transcript_too_large_for_the_clipboard_points_to_the_export() {
     let (mut app, fx, _) = app_at((80, 24));
     let (sid, t, _) = ids(&fx);
     answer(&mut app, Answer::Session(sid, Ok(session())));
-    // About 45 bytes a line: 30,000 lines are over a megabyte, 20,000 under.
-    answer(&mut app, Answer::Transcript(t, Ok(transcript(20_000))));
+    // About 45 bytes a line: 20,000 lines are over 768 KiB (a 1 MiB sequence in
+    // base64), 16,000 under.
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(16_000))));
     let all = copied(&key(&mut app, KeyCode::Char('Y'))).expect("under the limit");
-    assert_eq!(all.lines().count(), 20_000);
+    assert_eq!(all.lines().count(), 16_000);
     assert!(
-        all.len() <= 1024 * 1024 && all.len() > 800 * 1024,
+        all.len() <= 768 * 1024 && all.len() > 600 * 1024,
         "{}",
         all.len()
     );
+    let sequence = g2a_tui::term::clipboard_sequence(&all, false);
+    assert!(sequence.len() <= 1024 * 1024, "{}", sequence.len());
     let (mut app, fx, _) = app_at((80, 24));
     let (_, t, _) = ids(&fx);
-    answer(&mut app, Answer::Transcript(t, Ok(transcript(30_000))));
-    assert_eq!(scr(&app).view.entries.len(), 30_000);
+    answer(&mut app, Answer::Transcript(t, Ok(transcript(20_000))));
+    assert_eq!(scr(&app).view.entries.len(), 20_000);
     assert_eq!(copied(&key(&mut app, KeyCode::Char('Y'))), None);
     let notice = app.notice.as_ref().map(|(t, _)| t.as_str());
-    assert_eq!(notice, Some("Too big to copy (over 1 MB): e exports it"));
+    assert_eq!(notice, Some("Too big to copy (over 768 KB): e exports it"));
+    // One message too big for the clipboard is refused as well.
+    let (mut app, fx, _) = app_at((80, 24));
+    let (_, t, _) = ids(&fx);
+    let mut huge = transcript(1);
+    huge.events[0].content = "word ".repeat(200_000);
+    answer(&mut app, Answer::Transcript(t, Ok(huge)));
+    assert_eq!(copied(&key(&mut app, KeyCode::Char('y'))), None);
+    let notice = app.notice.as_ref().map(|(t, _)| t.as_str());
+    assert_eq!(notice, Some("Too big to copy (over 768 KB)"));
 }
 
 #[test]
@@ -1177,6 +1189,17 @@ fn e_exports_markdown_named_from_the_session() {
         "{failing:?}"
     );
     assert!(!dir.join("cut.md").exists());
+    // Nor does a bug in the writing: the export says it failed.
+    let panicked = g2a_tui::viewer::write_new(&dir, "bug.md", |_| panic!("a bug"));
+    assert!(
+        panicked.as_deref().is_err_and(|e| e.contains("failed unexpectedly")),
+        "{panicked:?}"
+    );
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    assert_eq!(left, std::slice::from_ref(&name), "no temporary file left behind");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -478,6 +478,13 @@ fn export_waits_for_a_streaming_transcript_and_marks_a_cut_one() {
         contents.contains("**Transcript incomplete:** 2,500 messages shown; the chat transcript answer was cut off after 2500 messages"),
         "{contents}"
     );
+    // Said where the transcript ends, before the partner links.
+    let note = contents.find("Transcript incomplete").expect("the note");
+    let last = contents
+        .find("message number 2499")
+        .expect("the last message");
+    let links = contents.find("## Partner links").expect("the links");
+    assert!(last < note && note < links, "{contents}");
 }
 
 #[test]

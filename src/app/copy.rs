@@ -3,7 +3,7 @@
 //! does the writing (OSC 52 to the terminal, a file in the current directory, written
 //! on a thread of its own).
 
-use std::io::{self, Write};
+use std::io;
 
 use chrono::{DateTime, Utc};
 
@@ -14,9 +14,16 @@ use crate::api::Transcript;
 use crate::present::metrics::{ChatStatsBuilder, Metrics};
 use crate::print::{self, Chat, Format, LinksOutcome, PrintOptions, Report};
 
-/// Larger copies are refused: terminals cap OSC 52 (often at 100 kB to a few MB),
-/// and a silently truncated clipboard is worse than a clear "too large".
-pub const MAX_COPY_BYTES: usize = 1024 * 1024;
+/// Larger copies are refused: terminals cap OSC 52 (often at 100 kB to a few MB; tmux
+/// drops a sequence over about 1 MiB without a word), and a clipboard silently left
+/// as it was is worse than a clear "too big". The text goes in base64, 4 bytes for 3,
+/// so this much text makes a 1 MiB sequence.
+pub const MAX_COPY_BYTES: usize = 768 * 1024;
+
+/// What the status line says of a text over [`MAX_COPY_BYTES`].
+pub fn too_big_to_copy() -> String {
+    format!("Too big to copy (over {} KB)", MAX_COPY_BYTES / 1024)
+}
 
 /// One message as a line of text, as it reads on screen: time, speaker, words.
 pub fn message_text(e: &Entry) -> String {
@@ -110,7 +117,7 @@ pub struct Export {
     entries: Entries,
     opts: PrintOptions,
     now: DateTime<Utc>,
-    /// Said at the end when the load failed part-way.
+    /// Said after the messages when the load failed part-way.
     incomplete: Option<String>,
 }
 
@@ -130,7 +137,7 @@ impl Export {
     }
 
     /// Writes the document into `w`, a message at a time.
-    pub fn write_to(&self, w: &mut dyn Write) -> io::Result<()> {
+    pub fn write_to(&self, w: &mut dyn io::Write) -> io::Result<()> {
         let session = &self.report.session;
         let e = &self.entries;
         let mut stats = ChatStatsBuilder::default();
@@ -138,12 +145,8 @@ impl Export {
             stats.add_head(e.time(i), e.speaker(i).unwrap_or(Speaker::System), e.who(i));
         }
         let metrics = Metrics::new(session, &stats.finish(Some(session)), self.now);
-        let chat = Chat::Each(e.iter());
-        print::write_markdown(w, &self.report, &self.opts, self.now, &metrics, chat)?;
-        match &self.incomplete {
-            Some(note) => w.write_all(note.as_bytes()),
-            None => Ok(()),
-        }
+        let chat = Chat::Each(e.iter(), self.incomplete.as_deref());
+        print::write_markdown(w, &self.report, &self.opts, self.now, &metrics, chat)
     }
 }
 
@@ -170,9 +173,9 @@ pub fn export(app: &App, s: &SessionScreen) -> Option<Export> {
     // of the transcript: the file says so, as the pane does.
     let incomplete = match (&s.transcript.load, s.view.entries.is_empty()) {
         (Load::Failed { error, .. }, false) => Some(format!(
-            "\n> **Transcript incomplete:** {} messages shown; {}.\n",
+            "> **Transcript incomplete:** {} messages shown; {}.",
             super::state::grouped(s.view.entries.len() as u64),
-            crate::sanitize::sanitize_line(&error.to_string())
+            print::escape_markdown(&crate::sanitize::sanitize_line(&error.to_string()))
         )),
         _ => None,
     };

@@ -31,6 +31,8 @@ pub enum Msg {
     Answer(Answer),
     /// How writing an export went: the path written, or why not.
     Exported(Result<String, String>),
+    /// The loop is quitting but waits for an export being written.
+    Quitting,
     /// Whether the opener started for a link: `Err` says why not.
     Opened(Result<String, String>),
     /// SIGTERM, SIGHUP, or the terminal went away.
@@ -128,6 +130,7 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
             };
             notify(app, text);
         }
+        Msg::Quitting => notify(app, "Quitting once the export is written…".to_string()),
         Msg::Terminate => fx.push(Effect::Quit),
     }
     fx
@@ -296,6 +299,7 @@ fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
     };
     let (effect, notice) = match action {
         Action::Copy => match copy::selection(app, s) {
+            Some((text, _)) if text.len() > copy::MAX_COPY_BYTES => (None, copy::too_big_to_copy()),
             Some((text, what)) => {
                 let notice = copy::copied_notice(what, &text);
                 (Some(Effect::Copy(text)), notice)
@@ -309,15 +313,12 @@ fn take_away(app: &mut App, action: Action, fx: &mut Vec<Effect>) {
                 (Some(Effect::Copy(text)), notice)
             }
             None => {
-                let export = app
-                    .keymap
-                    .key(Mode::Normal, Action::Export)
-                    .unwrap_or_default();
-                // Short enough to be read whole at 80 columns.
-                let notice = format!(
-                    "Too big to copy (over {} MB): {export} exports it",
-                    copy::MAX_COPY_BYTES / (1024 * 1024)
-                );
+                let export = app.keymap.key(Mode::Normal, Action::Export);
+                // The export waits for a transcript still loading: only then is it offered.
+                let notice = match (&s.streaming, export) {
+                    (None, Some(key)) => format!("{}: {key} exports it", copy::too_big_to_copy()),
+                    _ => copy::too_big_to_copy(),
+                };
                 (None, notice)
             }
         },

@@ -120,12 +120,17 @@ fn chunks(s: &str) -> impl Iterator<Item = &str> {
         let first = rest.chars().next()?;
         let space = first == ' ';
         let end = match space {
-            true => rest.find(|c| c != ' '),
-            // Ideographs and kana take three bytes or four, the first 0xe3 or more.
-            false if rest.bytes().any(|b| b >= 0xe3) => unspaced_end(rest),
-            false => rest.find(' '),
-        }
-        .unwrap_or(rest.len());
+            true => rest.find(|c| c != ' ').unwrap_or(rest.len()),
+            false => {
+                let run = rest.find(' ').unwrap_or(rest.len());
+                // Ideographs and kana take three bytes or four, the first 0xe3 or more;
+                // only this run is looked at (the rest of a long line is not, each word).
+                match rest[..run].bytes().any(|b| b >= 0xe3) {
+                    true => unspaced_end(&rest[..run]).unwrap_or(run),
+                    false => run,
+                }
+            }
+        };
         let (chunk, tail) = rest.split_at(end);
         rest = tail;
         Some(chunk)

@@ -175,8 +175,9 @@ pub enum Chat<'a, I> {
     /// stands for them).
     View(&'a TranscriptView),
     /// These messages, one at a time: the viewer's export of the transcript it holds,
-    /// which it never puts together all at once.
-    Each(I),
+    /// which it never puts together all at once. The paragraph after them, if any,
+    /// says they are not the whole transcript.
+    Each(I, Option<&'a str>),
 }
 
 /// [`render`]'s document written as it is made: the header, `metrics`, the chat, the
@@ -202,10 +203,15 @@ where
         Chat::View(TranscriptView::Empty(s)) => out.para(&sentence_md(s)),
         Chat::View(TranscriptView::Failed(p)) => out.problem(p),
         Chat::View(TranscriptView::Messages(msgs)) => list_items(w, &mut out, msgs.iter())?,
-        Chat::Each(msgs) => {
+        Chat::Each(msgs, note) => {
             let mut msgs = msgs.peekable();
             match msgs.peek() {
-                Some(_) => list_items(w, &mut out, msgs)?,
+                Some(_) => {
+                    list_items(w, &mut out, msgs)?;
+                    if let Some(note) = note {
+                        out.para(note);
+                    }
+                }
                 // No messages after all: what the report's transcript says instead.
                 None => match report.transcript_view(opts.zone) {
                     TranscriptView::Empty(s) => out.para(&sentence_md(s)),

@@ -85,7 +85,7 @@ fn messages_of(view: &TranscriptView) -> &[present::Message] {
 /// What a masked secret shows instead of its value.
 pub use crate::present::MASK;
 pub use json::{mask_tokens, to_safe_string};
-pub use markdown::{write_document as write_markdown, Chat};
+pub use markdown::{escape as escape_markdown, write_document as write_markdown, Chat};
 
 impl Report {
     /// The transcript section, its speakers classified against the session.
