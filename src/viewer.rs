@@ -455,7 +455,8 @@ pub fn write_new(
 ) -> Result<String, String> {
     use std::io::Write;
     let path = dir.join(name);
-    let exists = || format!("{name} already exists (not overwritten)");
+    // The reason first: on a narrow screen the end of the line is cut.
+    let exists = || format!("not overwriting {name}");
     if path.symlink_metadata().is_ok() {
         return Err(exists());
     }
@@ -467,7 +468,7 @@ pub fn write_new(
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let file = options
         .open(&temp)
-        .map_err(|e| format!("cannot create {name}: {e}"))?;
+        .map_err(|e| format!("{} ({name})", io_reason(&e)))?;
     if let Ok(mut list) = UNFINISHED.lock() {
         list.push(temp.clone());
     }
@@ -482,13 +483,13 @@ pub fn write_new(
     // A link fails if the name was taken meanwhile (a rename would replace it); where the
     // file system has no links, the rename after the check above.
     let placed = written
-        .map_err(|e| format!("cannot write {name}: {e}"))
+        .map_err(|e| format!("{} ({name})", io_reason(&e)))
         .and_then(|()| match std::fs::hard_link(&temp, &path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(exists()),
             Err(_) if path.symlink_metadata().is_ok() => Err(exists()),
             Err(_) => {
-                std::fs::rename(&temp, &path).map_err(|e| format!("cannot write {name}: {e}"))
+                std::fs::rename(&temp, &path).map_err(|e| format!("{} ({name})", io_reason(&e)))
             }
         });
     let _ = std::fs::remove_file(&temp);
@@ -500,6 +501,21 @@ pub fn write_new(
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| name.to_string());
     Ok(shown)
+}
+
+/// An I/O error as a reader says it: "no space left on device", "permission denied".
+fn io_reason(e: &io::Error) -> String {
+    let text = e.to_string();
+    // "Permission denied (os error 13)": the number says nothing to a technician.
+    let text = match text.find(" (os error") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// The next input event if one is already waiting. Polled with the task's own waker

@@ -1174,7 +1174,7 @@ fn e_exports_markdown_named_from_the_session() {
     assert!(
         again
             .as_deref()
-            .is_err_and(|e| e.contains("already exists")),
+            .is_err_and(|e| e.contains("not overwriting")),
         "{again:?}"
     );
     let kept = std::fs::read_to_string(dir.join(&name)).expect("read back");
@@ -1192,14 +1192,20 @@ fn e_exports_markdown_named_from_the_session() {
     // Nor does a bug in the writing: the export says it failed.
     let panicked = g2a_tui::viewer::write_new(&dir, "bug.md", |_| panic!("a bug"));
     assert!(
-        panicked.as_deref().is_err_and(|e| e.contains("failed unexpectedly")),
+        panicked
+            .as_deref()
+            .is_err_and(|e| e.contains("failed unexpectedly")),
         "{panicked:?}"
     );
     let left: Vec<String> = std::fs::read_dir(&dir)
         .expect("read dir")
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .collect();
-    assert_eq!(left, std::slice::from_ref(&name), "no temporary file left behind");
+    assert_eq!(
+        left,
+        std::slice::from_ref(&name),
+        "no temporary file left behind"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -1216,13 +1222,21 @@ fn e_exports_markdown_named_from_the_session() {
         .notice
         .as_ref()
         .is_some_and(|(t, _)| t.contains("Still writing the last export")));
-    // The reducer says what happened, and takes the next one.
+    // The reducer says what happened (the file's name first: a narrow screen cuts the
+    // end), and takes the next one.
     let (now, wall) = (app.now, app.wall);
+    update(&mut app, Msg::Exported(first.clone()), now, wall);
+    let said = format!("Exported to {name} in {}", dir.display());
+    assert_eq!(
+        app.notice.as_ref().map(|(t, _)| t.as_str()),
+        Some(said.as_str())
+    );
+    app.exporting = true;
     update(&mut app, Msg::Exported(again), now, wall);
     assert!(app
         .notice
         .as_ref()
-        .is_some_and(|(t, _)| t.contains("not overwritten")));
+        .is_some_and(|(t, _)| t.contains("Not exported: not overwriting g2a-")));
     assert!(exported(&key(&mut app, KeyCode::Char('e'))).is_some());
 }
 

@@ -125,7 +125,18 @@ pub fn update(app: &mut App, msg: Msg, now: Instant, wall: DateTime<Utc>) -> Vec
         Msg::Exported(result) => {
             app.exporting = false;
             let text = match result {
-                Ok(path) => format!("Exported to {path}"),
+                // The name first: on a narrow screen the end of the line is cut.
+                Ok(path) => {
+                    let path = std::path::Path::new(&path);
+                    match (path.file_name(), path.parent()) {
+                        (Some(name), Some(dir)) => format!(
+                            "Exported to {} in {}",
+                            name.to_string_lossy(),
+                            dir.display()
+                        ),
+                        _ => format!("Exported to {}", path.display()),
+                    }
+                }
                 Err(why) => format!("Not exported: {why}"),
             };
             notify(app, text);

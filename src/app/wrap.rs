@@ -74,7 +74,7 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
                     Some(i) => Some(i),
                     None => grapheme_break(tail, room),
                 };
-                match cut {
+                match cut.map(|i| not_before_closing(tail, i)) {
                     Some(i) => {
                         line.push_str(&tail[..i]);
                         tail = &tail[i..];
@@ -98,6 +98,18 @@ pub fn wrap(text: &str, first: usize, rest: usize) -> Vec<String> {
         row.truncate(trimmed);
     }
     rows
+}
+
+/// A cut at `i` moved back a grapheme when it would start a row with closing
+/// punctuation or a small kana (`。` after a long code carries its last character down).
+fn not_before_closing(s: &str, i: usize) -> usize {
+    match s.get(i..).and_then(|t| t.chars().next()) {
+        Some(c) if no_break_before(c) => match s[..i].grapheme_indices(true).next_back() {
+            Some((j, _)) if j > 0 => j,
+            _ => i,
+        },
+        _ => i,
+    }
 }
 
 /// Whether `s` is at most `room` columns wide, looking at no more of it than that.
@@ -147,7 +159,10 @@ fn unspaced_end(s: &str) -> Option<usize> {
             return Some(i);
         }
         if let Some(a) = before {
-            if (ideographic(a) || ideographic(first))
+            // After a closing mark of Chinese or Japanese (`。`, `ー`, `っ`) a line may
+            // break too: `ラー` then `0x8007…`.
+            let closes = no_break_before(a) && a >= '\u{3000}';
+            if (ideographic(a) || closes || ideographic(first))
                 && !no_break_before(first)
                 && !no_break_after(a)
             {
@@ -319,6 +334,9 @@ mod tests {
             wrap("서버가 응답하지 않습니다", 10, 10),
             vec!["서버가", "응답하지", "않습니다"]
         );
+        // A code too long for a row is cut, but not before the full stop after it.
+        let rows = wrap("エラー0x80070643ABCDEFGH。再起動", 18, 18);
+        assert_eq!(rows, vec!["エラー", "0x80070643ABCDEFG", "H。再起動"]);
         // The first row after a name is used, not left empty.
         assert_eq!(wrap("打印机无法连接", 4, 20), vec!["打印", "机无法连接"]);
     }

@@ -196,14 +196,23 @@ pub fn pane_block<T>(
         }
         Load::Failed { .. } => Some(Span::styled("failed ", theme.error)),
     };
+    let extra = extra.map(|extra| Span::styled(format!("{extra} "), title));
+    let max = (width as usize).saturating_sub(2);
+    // "updated 10s ago" of a loaded pane is the first to go from a narrow title: what
+    // the pane adds (the transcript's clock and position) says more.
+    let fresh_only = matches!(remote.load, Load::Loaded { .. }) && offline.is_none();
+    let width_of = |spans: &[Span]| spans.iter().map(Span::width).sum::<usize>();
+    let all = width_of(&spans)
+        + state.as_ref().map_or(0, |s| s.width() + 2)
+        + offline.as_ref().map_or(0, |s| s.width() + 2)
+        + extra.as_ref().map_or(0, Span::width);
+    let state = state.filter(|_| !(fresh_only && extra.is_some() && all > max));
     for state in [state, offline].into_iter().flatten() {
         spans.push(Span::styled("· ", theme.dim));
         spans.push(state);
     }
-    if let Some(extra) = extra {
-        spans.push(Span::styled(format!("{extra} "), title));
-    }
-    let line = fit(Line::from(spans), (width as usize).saturating_sub(2));
+    spans.extend(extra);
+    let line = fit(Line::from(spans), max);
     Block::bordered()
         .border_type(if focused {
             BorderType::Thick

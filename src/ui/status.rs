@@ -19,8 +19,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let error = error_span(app, theme);
     let used = Line::from(left.clone()).width() + error.as_ref().map_or(0, Span::width);
     // The error gets the room it needs, but on a usable width the way to help and
-    // out ("? help  q quit") stays in view.
-    let essentials = if width >= 60 { ESSENTIALS } else { 0 };
+    // out ("? help  q quit") stays in view; a notice (what a key just did, for a few
+    // seconds) takes that room too, as its end is often the point (a file's name).
+    let essentials = match width >= 60 && app.notice.is_none() {
+        true => ESSENTIALS,
+        false => 0,
+    };
     let hints = hint_spans(app, width.saturating_sub(used + 1).max(essentials), theme);
     left.extend(error);
     let left = fit(Line::from(left), width.saturating_sub(hints.width()));

@@ -207,17 +207,33 @@ fn speaker_style(s: Speaker, theme: &Theme) -> Style {
 /// the session started.
 fn clock(e: &Entry, since: Option<DateTime<Utc>>) -> String {
     match (since, e.time) {
-        (Some(start), Some(t)) => {
-            let secs = (t - start).num_seconds();
-            let sign = if secs < 0 { "-" } else { "+" };
-            let s = secs.unsigned_abs();
-            if s >= 3600 {
-                format!("{sign}{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-            } else {
-                format!("{sign}{:02}:{:02}", s / 60, s % 60)
-            }
-        }
+        (Some(start), Some(t)) => since_start((t - start).num_seconds()),
         _ => e.clock().to_string(),
+    }
+}
+
+/// `secs` after the start in at most eight columns (the time column's width), to the
+/// second for the first hundred hours: `+12:04`, `+9:59:58`, `10:00:03` (the plus
+/// dropped to make room), then `+4d03:12`, `+12d03h`, `+123d03h`, `+1234d` (before
+/// the start, rare, `-10h00m` from ten hours).
+fn since_start(secs: i64) -> String {
+    let sign = if secs < 0 { "-" } else { "+" };
+    let s = secs.unsigned_abs();
+    let (d, h, m, sec) = (s / 86_400, s / 3600, s / 60 % 60, s % 60);
+    if s < 3_600 {
+        format!("{sign}{m:02}:{sec:02}")
+    } else if s < 36_000 {
+        format!("{sign}{h}:{m:02}:{sec:02}")
+    } else if s < 360_000 && secs >= 0 {
+        format!("{h}:{m:02}:{sec:02}")
+    } else if s < 360_000 {
+        format!("-{h}h{m:02}m")
+    } else if d < 10 {
+        format!("{sign}{d}d{:02}:{m:02}", h % 24)
+    } else if d < 1_000 {
+        format!("{sign}{d}d{:02}h", h % 24)
+    } else {
+        format!("{sign}{d}d")
     }
 }
 
@@ -312,6 +328,39 @@ fn entry_line(
                 ]
                 .concat(),
             )
+        }
+    }
+}
+
+#[cfg(test)]
+mod since_tests {
+    use super::since_start;
+
+    #[test]
+    fn times_since_the_start_fit_the_column_to_the_second_for_a_hundred_hours() {
+        let cases = [
+            (0, "+00:00"),
+            (724, "+12:04"),
+            (-724, "-12:04"),
+            (35_998, "+9:59:58"),
+            (36_003, "10:00:03"),
+            (359_999, "99:59:59"),
+            (-36_003, "-10h00m"),
+            (360_000, "+4d04:00"),
+            (12 * 86_400 + 3 * 3600 + 59, "+12d03h"),
+            (123 * 86_400 + 3 * 3600, "+123d03h"),
+            (1_234 * 86_400, "+1234d"),
+            (i64::MIN, "-106751991167300d"),
+        ];
+        for (secs, want) in cases {
+            assert_eq!(since_start(secs), want, "{secs}");
+        }
+        for secs in (-400_000..400_000).step_by(997) {
+            assert!(
+                since_start(secs).len() <= 8,
+                "{secs}: {}",
+                since_start(secs)
+            );
         }
     }
 }
