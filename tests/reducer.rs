@@ -1048,6 +1048,17 @@ fn a_transcript_too_large_for_the_clipboard_points_to_the_export() {
     answer(&mut app, Answer::Transcript(t, Ok(transcript(16_000))));
     let all = copied(&key(&mut app, KeyCode::Char('Y'))).expect("under the limit");
     assert_eq!(all.lines().count(), 16_000);
+    // Counted in groups of three, as the messages are.
+    let n = all.chars().count();
+    let said = format!(
+        "Copied the transcript ({},{:03} characters)",
+        n / 1000,
+        n % 1000
+    );
+    assert_eq!(
+        app.notice.as_ref().map(|(t, _)| t.as_str()),
+        Some(said.as_str())
+    );
     assert!(
         all.len() <= 768 * 1024 && all.len() > 600 * 1024,
         "{}",

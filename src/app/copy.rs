@@ -80,6 +80,7 @@ pub fn selection(app: &App, s: &SessionScreen) -> Option<(String, &'static str)>
 pub fn copied_notice(what: &str, text: &str) -> String {
     let n = text.chars().count();
     let unit = if n == 1 { "character" } else { "characters" };
+    let n = super::state::grouped(n as u64);
     format!("Copied the {what} ({n} {unit})")
 }
 
