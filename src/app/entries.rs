@@ -29,7 +29,9 @@ struct Head {
 /// Messages by index, appended in order.
 #[derive(Debug, Default)]
 pub struct Entries {
-    heads: Vec<Head>,
+    /// Shared with an export's snapshot until either changes (copy on write): a
+    /// million heads are 24 MB, too much to copy on the key press.
+    heads: Arc<Vec<Head>>,
     names: Vec<Name>,
     name_index: HashMap<Name, u32>,
     /// The sanitised timestamp of the rare message whose time did not parse.
@@ -133,7 +135,7 @@ impl Entries {
                 self.raw_times.insert(i, raw);
             }
             self.texts.push(&m.text);
-            self.heads.push(Head {
+            Arc::make_mut(&mut self.heads).push(Head {
                 time: m.time,
                 who,
                 speaker: m.speaker,
@@ -145,7 +147,7 @@ impl Entries {
 
     /// Keeps the first `n` messages.
     pub fn truncate(&mut self, n: usize) {
-        self.heads.truncate(n);
+        Arc::make_mut(&mut self.heads).truncate(n);
         self.texts.truncate(n);
         self.raw_times.split_off(&n);
     }
@@ -163,7 +165,7 @@ impl Entries {
         self.zone = zone;
         let mut last = None;
         let mut days = Days::new(zone);
-        for h in &mut self.heads {
+        for h in Arc::make_mut(&mut self.heads).iter_mut() {
             let day = h.time.map(|t| days.day(t));
             h.opens_day = day.is_some() && day != last;
             last = day.or(last);
@@ -176,14 +178,13 @@ impl Entries {
     pub fn classify(&mut self, session: Option<&Session>) {
         let people = People::new(session);
         let mut seen: HashMap<u32, Speaker> = HashMap::new();
-        for i in 0..self.heads.len() {
-            let who = self.heads[i].who;
+        for (i, head) in Arc::make_mut(&mut self.heads).iter_mut().enumerate() {
+            let who = head.who;
             let person = *seen.entry(who).or_insert_with(|| {
                 let name = self.names.get(who as usize).map_or("", |n| &**n);
                 people.person_or_system(name)
             });
-            let speaker = people.speaker_by(person, || self.texts.get(i));
-            self.heads[i].speaker = speaker;
+            head.speaker = people.speaker_by(person, || self.texts.get(i));
         }
     }
 
@@ -212,8 +213,8 @@ impl Entries {
         n
     }
 
-    /// A copy to read on another thread (an export): the compressed text is shared,
-    /// the 24-byte heads copied.
+    /// A copy to read on another thread (an export): the heads and the compressed text
+    /// are shared, not copied.
     pub fn snapshot(&self) -> Entries {
         Entries {
             heads: self.heads.clone(),
@@ -305,6 +306,28 @@ mod tests {
         e.rezone(Zone::Local);
         let local = messages(&evs, Zone::Local, None);
         assert_eq!(e.iter().collect::<Vec<_>>(), local);
+    }
+
+    /// An export reads a snapshot on another thread while a live transcript goes on
+    /// growing, is cut back or reclassified: the snapshot keeps what it was given.
+    #[test]
+    fn a_snapshot_keeps_what_it_was_given() {
+        let evs = events(20_000);
+        let want = messages(&evs, Zone::Utc, None);
+        let mut e = Entries::default();
+        e.use_zone(Zone::Utc);
+        e.extend(want[..10_000].iter().cloned());
+        let snap = e.snapshot();
+        e.extend(want[10_000..].iter().cloned());
+        e.classify(Some(&session()));
+        e.rezone(Zone::Local);
+        assert_eq!(snap.iter().collect::<Vec<_>>(), want[..10_000]);
+        e.truncate(10);
+        assert_eq!(snap.len(), 10_000);
+        assert_eq!(snap.iter().collect::<Vec<_>>(), want[..10_000]);
+        let later = e.snapshot();
+        e.clear();
+        assert_eq!(later.len(), 10);
     }
 
     #[test]

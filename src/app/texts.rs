@@ -45,7 +45,7 @@ pub struct Texts {
     open_first: usize,
     /// Per text, where it ends within its chunk (it starts where the one before it in
     /// the same chunk ends).
-    ends: Vec<u32>,
+    ends: Arc<Vec<u32>>,
     /// Recently read sealed chunks, most recent first: (chunk number, its text).
     cache: RefCell<Vec<(usize, Arc<String>)>>,
     zstd: Contexts,
@@ -106,7 +106,7 @@ impl Texts {
             }
         };
         self.open.push_str(text);
-        self.ends.push(self.open.len() as u32);
+        Arc::make_mut(&mut self.ends).push(self.open.len() as u32);
     }
 
     /// Text `i`, if there is one.
@@ -140,14 +140,14 @@ impl Texts {
         }
         let keep = self.start(n, self.open_first);
         self.open.truncate(keep);
-        self.ends.truncate(n);
+        Arc::make_mut(&mut self.ends).truncate(n);
         if self.open.capacity() > 2 * CHUNK_BYTES {
             self.open.shrink_to(CHUNK_BYTES);
         }
     }
 
-    /// A copy to read on another thread (an export): the full chunks are shared, the
-    /// open one and the ends copied (4 bytes a text).
+    /// A copy to read on another thread (an export): the full chunks and the ends are
+    /// shared (copied on the next write to either), the open chunk copied.
     pub fn snapshot(&self) -> Texts {
         Texts {
             sealed: self.sealed.clone(),
