@@ -527,29 +527,42 @@ async fn a_stuck_loop_still_ends_on_a_signal() {
     tui.assert_restored();
 }
 
+/// The demo's generated session of `n` messages loaded whole in a viewer started in a
+/// directory of its own, and `e` pressed there.
+fn exporting(test: &str, n: usize) -> (std::path::PathBuf, Tui) {
+    let dir = std::env::temp_dir().join(format!("g2a-pty-export-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let bin = env!("CARGO_BIN_EXE_g2a-tui");
+    let session = format!("huge-{n}");
+    let mut tui = Tui::spawn_in(Some(&dir), bin, &["--demo", &session], &[]);
+    let count = format!("{},{:03}", n / 1000, n % 1000);
+    tui.wait_for("the whole transcript", |s| {
+        s.contains(&format!("{count} mes")) && !s.contains("loading")
+    });
+    tui.send("e");
+    tui.wait_for("the export's start", |s| {
+        s.contains(&format!("Exporting {count} messages…"))
+    });
+    (dir, tui)
+}
+
+fn files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect()
+}
+
 /// `e` writes the export on a thread of its own, and quitting while it is being
 /// written waits for it: the file is whole, never a transcript cut off at the quit.
 #[test]
 fn quitting_during_an_export_leaves_the_whole_file() {
-    let dir = std::env::temp_dir().join(format!("g2a-pty-export-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let bin = env!("CARGO_BIN_EXE_g2a-tui");
-    let mut tui = Tui::spawn_in(Some(&dir), bin, &["--demo", "huge-60000"], &[]);
-    tui.wait_for("the whole transcript", |s| {
-        s.contains("60,000 mes") && !s.contains("loading")
-    });
-    tui.send("e");
-    tui.wait_for("the export's start", |s| {
-        s.contains("Exporting 60,000 messages…")
-    });
+    let (dir, mut tui) = exporting("quit", 60_000);
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
     tui.assert_restored();
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("read dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let files = files_in(&dir);
     assert_eq!(files.len(), 1, "{files:?}");
     let text = std::fs::read_to_string(&files[0]).expect("read export");
     let _ = std::fs::remove_dir_all(&dir);
@@ -576,16 +589,7 @@ fn quitting_during_an_export_leaves_the_whole_file() {
 /// under the export's name, nor its temporary file.
 #[test]
 fn a_signal_during_an_export_leaves_the_whole_file_or_none() {
-    let dir = std::env::temp_dir().join(format!("g2a-pty-export-sig-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let bin = env!("CARGO_BIN_EXE_g2a-tui");
-    let mut tui = Tui::spawn_in(Some(&dir), bin, &["--demo", "huge-300000"], &[]);
-    tui.wait_for("the whole transcript", |s| {
-        s.contains("300,000 mes") && !s.contains("loading")
-    });
-    tui.send("e");
-    tui.wait_for("the export's start", |s| s.contains("Exporting 300,000"));
+    let (dir, mut tui) = exporting("signal", 300_000);
     tui.send("q");
     tui.wait_for("the quit to wait", |s| {
         s.contains("Quitting once the export is written")
@@ -593,10 +597,7 @@ fn a_signal_during_an_export_leaves_the_whole_file_or_none() {
     tui.signal("TERM");
     let status = tui.wait_exit();
     tui.assert_restored();
-    let files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("read dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
+    let files = files_in(&dir);
     let whole = files.first().map(|f| {
         let text = std::fs::read_to_string(f).expect("read export");
         text.contains("\n## Partner links\n") && text.ends_with('\n')
