@@ -187,6 +187,11 @@ pub async fn run(conn: Connection, opts: Options) -> anyhow::Result<Outcome> {
     )
     .await;
     looping.store(false, Ordering::SeqCst);
+    // A loop that failed (the terminal gone mid-draw) did not wait for its exports:
+    // what they began goes with the process.
+    if outcome.is_err() {
+        remove_unfinished();
+    }
     // What is queued is written before the process ends (a failed write has nowhere
     // to be shown once the screen is gone).
     let _ = tokio::task::block_in_place(|| source.close());
@@ -337,8 +342,9 @@ where
                     if !exports.is_empty() {
                         let (now, wall) = (Instant::now(), chrono::Utc::now());
                         update::update(&mut app, Msg::Quitting, now, wall);
-                        host.terminal()
-                            .draw(|f| crate::ui::render(f, &app, theme))?;
+                        // Said if it can be: a terminal that went away must not cut
+                        // the wait short.
+                        let _ = host.terminal().draw(|f| crate::ui::render(f, &app, theme));
                     }
                     for export in exports.drain(..) {
                         let _ = export.join();
