@@ -730,3 +730,50 @@ fn the_index_holds_what_is_shown() {
         "{e:?}"
     );
 }
+
+/// A session holding most of the newest matches (a bot's transcript of thousands of
+/// messages, stored last) does not hide the sessions stored before it: they are ranked
+/// in a window of their own and share the hits shown.
+#[test]
+fn one_crowded_session_does_not_hide_the_others() {
+    use g2a_tui::store::SEARCH_CANDIDATES;
+    let dir = TempDir::new("crowded");
+    let mut store = open(&dir.store_path());
+    put_chats(
+        &mut store,
+        &[(
+            "111",
+            "Morgan Lee",
+            &[
+                ("Morgan Lee", "the printer jams again"),
+                ("Erin Expert", "hello"),
+            ],
+        )],
+    );
+    let n = SEARCH_CANDIDATES + 2_000;
+    let lines: Vec<(String, String)> = (0..n)
+        .map(|i| ("Bot".to_string(), format!("printer status report {i}")))
+        .collect();
+    let lines: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    put_chats(&mut store, &[("999", "Bot Owner", &lines)]);
+    for since in [None, Some(at(1))] {
+        let groups = store.search_since("printer", 200, since).expect("search");
+        let ids: Vec<&str> = groups.iter().map(|g| g.session_id.as_str()).collect();
+        assert!(ids.contains(&"111") && ids.contains(&"999"), "{ids:?}");
+        let total: usize = groups.iter().map(|g| g.hits.len()).sum();
+        assert!(total <= 200, "{total}");
+        let old = groups
+            .iter()
+            .find(|g| g.session_id == "111")
+            .expect("the older session");
+        assert_eq!(old.hits.len(), 1);
+        assert_eq!(old.hits[0].seq, 0);
+    }
+    // A word only the crowded session holds is searched as before.
+    let groups = store.search("status", 50).expect("search");
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0].hits.len(), 50);
+}

@@ -847,74 +847,26 @@ impl Store {
         limit: usize,
         since: Option<DateTime<Utc>>,
     ) -> Result<Vec<SessionHits>, StoreError> {
-        let bad = |reason| StoreError::query(input, reason);
         let fts = fts_query(input)?;
         // Messages packed (packed.rs) or stored but not indexed yet (backlog.rs) would be
         // missed.
         self.settle()?;
         self.index_all()?;
-        // FTS5 reports what it cannot parse as a generic error; the user sees ours.
-        let query_err = |e: rusqlite::Error| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::Unknown => {
-                bad(QueryError::Unparsable)
-            }
-            e => self.err(e),
-        };
-        // The window as joins and a condition, when there is one.
-        let (window_join, window) = match since {
-            None => ("", ""),
-            Some(_) => (
-                "LEFT JOIN sessions s ON s.id = m.session_id
-                 LEFT JOIN transcripts t ON t.session_id = m.session_id",
-                "AND coalesce(s.started_utc,
-                              strftime('%Y-%m-%dT%H:%M:%fZ', t.start_time)) >= ?3",
-            ),
-        };
-        let floor_join = if since.is_some() {
-            format!("JOIN messages m ON m.id = message_index.rowid {window_join}")
-        } else {
-            String::new()
-        };
         let since = since.map(stamp);
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let offset = i64::try_from(SEARCH_CANDIDATES - 1).unwrap_or(0);
-        // The lowest rowid among the newest candidates; none when there are fewer matches.
-        let floor: Option<i64> = {
-            let mut stmt = self
-                .conn
-                .prepare_cached(&format!(
-                    "SELECT message_index.rowid FROM message_index {floor_join}
-                     WHERE message_index MATCH ?1 {window}
-                     ORDER BY message_index.rowid DESC LIMIT 1 OFFSET ?2"
-                ))
-                .map_err(|e| self.err(e))?;
-            match &since {
-                None => stmt.query_row(params![fts, offset], |r| r.get(0)),
-                Some(t) => stmt.query_row(params![fts, offset, t], |r| r.get(0)),
+        let (mut rows, floor) = self.ranked(input, &fts, i64::MAX, since.as_deref(), limit)?;
+        // One session can hold most of the newest matches (a bot's transcript of 10^5
+        // messages stored last): the sessions stored before it are ranked too, and share
+        // the hits shown with it, or a search would only ever show that one session.
+        if let Some(floor) = floor {
+            if let Some(below) = self.crowded(input, &fts, since.as_deref(), floor)? {
+                let (older, _) = self.ranked(input, &fts, below, since.as_deref(), limit)?;
+                if !older.is_empty() {
+                    rows.truncate(limit / 2);
+                    rows.extend(older.into_iter().take(limit - rows.len()));
+                    rows.sort_by(|a, b| a.1.total_cmp(&b.1));
+                }
             }
-            .optional()
-            .map_err(query_err)?
-        };
-        let floor = floor.unwrap_or(i64::MIN);
-        // FTS5's own `rank` (bm25): FTS5 sorts the candidates itself and SQLite stops after
-        // `limit` rows, so snippet() runs for those rows alone, in one pass over the matches
-        // (a prefix query expands its terms once, not once per row).
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT m.session_id, m.seq, m.time, m.participant, m.role, m.text,
-                        snippet(message_index, 1, char(2), char(3), '…', 16), message_index.rank
-                 FROM message_index JOIN messages m ON m.id = message_index.rowid {window_join}
-                 WHERE message_index MATCH ?1 AND message_index.rowid >= ?2 {window}
-                 ORDER BY message_index.rank LIMIT ?4"
-            ))
-            .map_err(|e| self.err(e))?;
-        let rows: Vec<(String, f64, Hit)> = match &since {
-            None => stmt.query_map(params![fts, floor, None::<String>, limit], hit_row),
-            Some(t) => stmt.query_map(params![fts, floor, t, limit], hit_row),
         }
-        .and_then(|rows| rows.collect())
-        .map_err(query_err)?;
         let mut groups: Vec<SessionHits> = Vec::new();
         for (id, rank, hit) in rows {
             match groups.iter_mut().find(|g| g.session_id == id) {
@@ -933,10 +885,143 @@ impl Store {
         }
         Ok(groups)
     }
+
+    /// The best `limit` of the [`SEARCH_CANDIDATES`] newest matches below message id
+    /// `below`, and the lowest id among them when there were that many (older ones were
+    /// left out).
+    fn ranked(
+        &self,
+        input: &str,
+        fts: &str,
+        below: i64,
+        since: Option<&str>,
+        limit: usize,
+    ) -> Result<(Vec<RankedHit>, Option<i64>), StoreError> {
+        let query_err = self.query_err(input);
+        // The window as joins and a condition, when there is one.
+        let (window_join, window) = match since {
+            None => ("", ""),
+            Some(_) => (
+                "LEFT JOIN sessions s ON s.id = m.session_id
+                 LEFT JOIN transcripts t ON t.session_id = m.session_id",
+                "AND coalesce(s.started_utc,
+                              strftime('%Y-%m-%dT%H:%M:%fZ', t.start_time)) >= ?3",
+            ),
+        };
+        let floor_join = if since.is_some() {
+            format!("JOIN messages m ON m.id = message_index.rowid {window_join}")
+        } else {
+            String::new()
+        };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let offset = i64::try_from(SEARCH_CANDIDATES - 1).unwrap_or(0);
+        // The lowest rowid among the newest candidates; none when there are fewer matches.
+        let floor: Option<i64> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT message_index.rowid FROM message_index {floor_join}
+                     WHERE message_index MATCH ?1 AND message_index.rowid < ?4 {window}
+                     ORDER BY message_index.rowid DESC LIMIT 1 OFFSET ?2"
+                ))
+                .map_err(|e| self.err(e))?;
+            match since {
+                None => stmt.query_row(params![fts, offset, None::<String>, below], |r| r.get(0)),
+                Some(t) => stmt.query_row(params![fts, offset, t, below], |r| r.get(0)),
+            }
+            .optional()
+            .map_err(&query_err)?
+        };
+        // FTS5's own `rank` (bm25): FTS5 sorts the candidates itself and SQLite stops after
+        // `limit` rows, so snippet() runs for those rows alone, in one pass over the matches
+        // (a prefix query expands its terms once, not once per row).
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT m.session_id, m.seq, m.time, m.participant, m.role, m.text,
+                        snippet(message_index, 1, char(2), char(3), '…', 16), message_index.rank
+                 FROM message_index JOIN messages m ON m.id = message_index.rowid {window_join}
+                 WHERE message_index MATCH ?1 AND message_index.rowid >= ?2
+                   AND message_index.rowid < ?5 {window}
+                 ORDER BY message_index.rank LIMIT ?4"
+            ))
+            .map_err(|e| self.err(e))?;
+        let low = floor.unwrap_or(i64::MIN);
+        let since = since.map(str::to_string);
+        let rows = stmt
+            .query_map(params![fts, low, since, limit, below], hit_row)
+            .and_then(|rows| rows.collect())
+            .map_err(&query_err)?;
+        Ok((rows, floor))
+    }
+
+    /// The first message id of the session holding at least half of the newest matches
+    /// (those from `floor` on), when one does: the matches stored before it are worth a
+    /// window of their own.
+    fn crowded(
+        &self,
+        input: &str,
+        fts: &str,
+        since: Option<&str>,
+        floor: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let (join, window) = match since {
+            None => ("", ""),
+            Some(_) => (
+                "LEFT JOIN sessions s ON s.id = m.session_id
+                 LEFT JOIN transcripts t ON t.session_id = m.session_id",
+                "AND coalesce(s.started_utc,
+                              strftime('%Y-%m-%dT%H:%M:%fZ', t.start_time)) >= ?3",
+            ),
+        };
+        let most: Option<(String, i64)> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT m.session_id, count(*) AS n FROM message_index
+                 JOIN messages m ON m.id = message_index.rowid {join}
+                 WHERE message_index MATCH ?1 AND message_index.rowid >= ?2 {window}
+                 GROUP BY m.session_id ORDER BY n DESC LIMIT 1"
+            ))
+            .and_then(|mut stmt| {
+                let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
+                match since {
+                    None => stmt.query_row(params![fts, floor], row),
+                    Some(t) => stmt.query_row(params![fts, floor, t], row),
+                }
+                .optional()
+            })
+            .map_err(self.query_err(input))?;
+        let Some((session, n)) = most else {
+            return Ok(None);
+        };
+        if usize::try_from(n).unwrap_or(0) * 2 < SEARCH_CANDIDATES {
+            return Ok(None);
+        }
+        self.conn
+            .query_row(
+                "SELECT id FROM messages WHERE session_id = ?1 ORDER BY seq LIMIT 1",
+                params![session],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    /// FTS5 reports what it cannot parse as a generic error; the user sees ours.
+    fn query_err<'a>(&'a self, input: &'a str) -> impl Fn(rusqlite::Error) -> StoreError + 'a {
+        move |e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::Unknown => {
+                StoreError::query(input, QueryError::Unparsable)
+            }
+            e => self.err(e),
+        }
+    }
 }
 
 /// A row of the ranking query: session id, rank, and the hit.
-fn hit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, f64, Hit)> {
+type RankedHit = (String, f64, Hit);
+
+fn hit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RankedHit> {
     Ok((
         r.get(0)?,
         r.get(7)?,
