@@ -898,16 +898,7 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<RankedHit>, Option<i64>), StoreError> {
         let query_err = self.query_err(input);
-        // The window as joins and a condition, when there is one.
-        let (window_join, window) = match since {
-            None => ("", ""),
-            Some(_) => (
-                "LEFT JOIN sessions s ON s.id = m.session_id
-                 LEFT JOIN transcripts t ON t.session_id = m.session_id",
-                "AND coalesce(s.started_utc,
-                              strftime('%Y-%m-%dT%H:%M:%fZ', t.start_time)) >= ?3",
-            ),
-        };
+        let (window_join, window) = since_window(since);
         let floor_join = if since.is_some() {
             format!("JOIN messages m ON m.id = message_index.rowid {window_join}")
         } else {
@@ -925,12 +916,9 @@ impl Store {
                      ORDER BY message_index.rowid DESC LIMIT 1 OFFSET ?2"
                 ))
                 .map_err(|e| self.err(e))?;
-            match since {
-                None => stmt.query_row(params![fts, offset, None::<String>, below], |r| r.get(0)),
-                Some(t) => stmt.query_row(params![fts, offset, t, below], |r| r.get(0)),
-            }
-            .optional()
-            .map_err(&query_err)?
+            stmt.query_row(params![fts, offset, since, below], |r| r.get(0))
+                .optional()
+                .map_err(&query_err)?
         };
         // FTS5's own `rank` (bm25): FTS5 sorts the candidates itself and SQLite stops after
         // `limit` rows, so snippet() runs for those rows alone, in one pass over the matches
@@ -947,7 +935,6 @@ impl Store {
             ))
             .map_err(|e| self.err(e))?;
         let low = floor.unwrap_or(i64::MIN);
-        let since = since.map(str::to_string);
         let rows = stmt
             .query_map(params![fts, low, since, limit, below], hit_row)
             .and_then(|rows| rows.collect())
@@ -965,15 +952,7 @@ impl Store {
         since: Option<&str>,
         floor: i64,
     ) -> Result<Option<i64>, StoreError> {
-        let (join, window) = match since {
-            None => ("", ""),
-            Some(_) => (
-                "LEFT JOIN sessions s ON s.id = m.session_id
-                 LEFT JOIN transcripts t ON t.session_id = m.session_id",
-                "AND coalesce(s.started_utc,
-                              strftime('%Y-%m-%dT%H:%M:%fZ', t.start_time)) >= ?3",
-            ),
-        };
+        let (join, window) = since_window(since);
         let most: Option<(String, i64)> = self
             .conn
             .prepare_cached(&format!(
@@ -1015,6 +994,20 @@ impl Store {
             }
             e => self.err(e),
         }
+    }
+}
+
+/// The joins and the condition (on parameter `?3`) that keep the matches of sessions
+/// started at or after `since`; none without it.
+fn since_window(since: Option<&str>) -> (&'static str, &'static str) {
+    match since {
+        None => ("", ""),
+        Some(_) => (
+            "LEFT JOIN sessions s ON s.id = m.session_id
+             LEFT JOIN transcripts t ON t.session_id = m.session_id",
+            "AND coalesce(s.started_utc,
+                          strftime('%Y-%m-%dT%H:%M:%fZ', t.start_time)) >= ?3",
+        ),
     }
 }
 
